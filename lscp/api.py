@@ -1,0 +1,227 @@
+"""The API's shared machinery: the tenant mixin every partnership view inherits first, the policy
+permission, token sign-in, errors as JSON, and /api/v1/me/."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from lscp import activity, tenancy
+
+
+class StateConflict(exceptions.APIException):
+    """A step asked for in the wrong state (e.g. completing a review nobody started): 409."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This step is not allowed in the record's current state."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """Django's ValidationError (from services) becomes 400 with errors per field; Django's
+    PermissionDenied 403; a state error 409. Never a 500 for bad input."""
+    from lscp.states import StateError
+
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                field: [str(m) for m in errors.messages] if hasattr(errors, "messages") else [str(e) for e in errors]
+                for field, errors in exc.message_dict.items()
+            }
+            detail = {("non_field_errors" if k == "__all__" else k): v for k, v in detail.items()}
+        else:
+            detail = {"non_field_errors": [str(m) for m in exc.messages]}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, StateError):
+        exc = StateConflict(str(exc))
+    return drf_exception_handler(exc, context)
+
+
+class PolicyPermission(BasePermission):
+    """Asks the view's policy (or the policy of this action), with the action the view maps this
+    request to."""
+
+    def has_permission(self, request, view):
+        policy, action = view.policy_and_action()
+        if policy is None:
+            return True
+        return policy.can(request.tenant, action)
+
+    def has_object_permission(self, request, view, obj):
+        policy, action = view.object_policy_and_action()
+        if policy is None:
+            return True
+        if not policy.can_see(request.tenant, obj):
+            raise Http404
+        return policy.can(request.tenant, action, obj)
+
+
+SLUG_PARAMETER = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The partnership's slug")
+
+
+class TenantAPIMixin:
+    """Inherit first in every /api/v1/<slug>/ view. It resolves the partnership (404 when the
+    caller is not an active member), scopes the queryset, narrows it by the policy, and logs each
+    retrieve as a view in the activity log.
+
+    Subclasses set `model`, `policy` and `policy_actions` ({view action or HTTP method: policy
+    action}); they may narrow `tenant_queryset` further, never widen it.
+    """
+
+    model = None
+    policy = None
+    policy_actions: dict[str, str] = {}
+    # Extra actions decided by another resource's policy: {view action: (Policy, policy action)}.
+    action_policies: dict[str, tuple] = {}
+    permission_classes = [IsAuthenticated, PolicyPermission]
+    log_retrieves = True
+
+    def initial(self, request, *args, **kwargs):
+        # Authenticate first (401 for no credentials), then the tenant (404), then permissions.
+        self.perform_authentication(request)
+        if request.user and request.user.is_authenticated:
+            request.tenant = self.ctx = tenancy.resolve(request.user, kwargs["slug"])
+        super().initial(request, *args, **kwargs)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None:
+            # Routes name the object the same way pages do (e.g. <member_id>), which is what
+            # lets the tenant-isolation suite fill in another partnership's ids everywhere.
+            cls.lookup_url_kwarg = cls.model.get_url_kwarg()
+            cls.lookup_field = cls.model.url_field
+
+    def policy_and_action(self):
+        action = getattr(self, "action", None)
+        if action in self.action_policies:
+            return self.action_policies[action]
+        return self.policy, self.get_policy_action()
+
+    def object_policy_and_action(self):
+        """The check on the object get_object() returns. An action decided by another resource's
+        policy still fetches this view's object (e.g. the notification a request hangs off):
+        that object must be visible under this view's own policy; the action's own records are
+        checked by its service."""
+        if getattr(self, "action", None) in self.action_policies:
+            return self.policy, "view"
+        return self.policy_and_action()
+
+    def get_policy_action(self) -> str:
+        action = getattr(self, "action", None) or self.request.method.lower()
+        if action in self.policy_actions:
+            return self.policy_actions[action]
+        method = self.request.method.lower()
+        if method in self.policy_actions:
+            return self.policy_actions[method]
+        return "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "manage"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI generator, with no request
+            return self.model.dangerously_unscoped.none()
+        return self.tenant_queryset()
+
+    def tenant_queryset(self):
+        """This partnership's rows that the caller may see. Override to narrow, never to widen."""
+        queryset = self.model.objects.for_partnership(self.ctx.partnership)
+        return self.policy.filter(self.ctx, queryset) if self.policy else queryset
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["ctx"] = getattr(self, "ctx", None)
+        return context
+
+    def get_object(self):
+        instance = super().get_object()
+        if self.action == "retrieve" and self.log_retrieves:
+            activity.record_view(self.ctx, instance)
+        return instance
+
+
+class TenantSerializer(serializers.Serializer):
+    """Input serializer whose tenant-owned choices are narrowed to the caller's partnership."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ctx = self.context.get("ctx")
+        if ctx is not None:
+            tenancy.scope_choices(self.fields, ctx.partnership)
+
+
+# ----------------------------------------------------------------------------------------------
+# Outside any partnership
+
+
+class TokenView(APIView):
+    """POST username and password, get a token for `Authorization: Token <key>`."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    class Input(serializers.Serializer):
+        username = serializers.CharField()
+        password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+    @extend_schema(
+        request=Input,
+        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
+        auth=[],
+    )
+    def post(self, request):
+        from lscp.views import SignInForm
+
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        # The same rules as the sign-in page: wrong password, deactivated, no active membership.
+        form = SignInForm(request=None, data=data.validated_data)
+        if not form.is_valid():
+            raise exceptions.ValidationError({"non_field_errors": [str(m) for m in form.non_field_errors()]})
+        token, _ = Token.objects.get_or_create(user=form.get_user())
+        return Response({"token": token.key})
+
+
+class MembershipSummary(serializers.Serializer):
+    partnership = serializers.CharField(source="partnership.name")
+    slug = serializers.CharField(source="partnership.slug")
+    role = serializers.CharField()
+    organisation = serializers.CharField(source="member.organisation.name", default=None)
+    api_url = serializers.SerializerMethodField()
+
+    def get_api_url(self, obj) -> str:
+        return f"/api/v1/{obj.partnership.slug}/"
+
+
+class MeView(APIView):
+    """Who you are, and your active memberships (the partnerships you can use)."""
+
+    class Output(serializers.Serializer):
+        username = serializers.CharField()
+        name = serializers.CharField(source="get_full_name")
+        email = serializers.EmailField()
+        memberships = serializers.SerializerMethodField()
+
+        def get_memberships(self, person) -> list[dict]:
+            from partners.models import Membership
+
+            memberships = (
+                Membership.objects.active_for_person(person)
+                .select_related("partnership", "member__organisation")
+                .order_by("partnership__name")
+            )
+            return MembershipSummary(memberships, many=True).data
+
+    @extend_schema(responses=Output)
+    def get(self, request):
+        return Response(self.Output(request.user).data)

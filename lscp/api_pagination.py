@@ -1,0 +1,9 @@
+from rest_framework import pagination
+
+
+class Pagination(pagination.PageNumberPagination):
+    """Every API list is paginated: ?page=N, ?page_size= up to 200."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

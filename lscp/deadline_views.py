@@ -1,0 +1,241 @@
+"""Pages for the partnership's deadline policy, escalation ladder and calendar, and the home
+page's section of clocks that need the person now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+
+from lscp import deadline_services as services
+from lscp import deadlines
+from lscp.forms import GovukDateField, TenantForm
+from lscp.models import CalendarOverride, Deadline
+from lscp.permissions import Role
+from lscp.views import PartnershipFormView, PartnershipPage, RecordFormView
+from lscp.workdays import calendar_for
+
+UNIT_CHOICES = [("working", "Working days"), ("calendar", "Calendar days"), ("months", "Calendar months")]
+
+
+class PolicyForm(TenantForm):
+    """One length, unit and start for every clock the partnership may change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = {row.kind: row for row in services.DeadlinePolicy.objects.for_partnership(self.ctx.partnership)}
+        self.kinds = [kind for kind in deadlines.REGISTRY.values() if kind.editable]
+        for kind in self.kinds:
+            policy = deadlines.policy_for(self.ctx.partnership, kind, rows)
+            self.fields[f"{kind.key}_length"] = forms.IntegerField(
+                label=f"{kind.label}: length",
+                min_value=1,
+                max_value=365,
+                initial=policy.length,
+                help_text=f"Statutory default: {kind.length} {dict(UNIT_CHOICES)[kind.unit].lower()}",
+                widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+            )
+            self.fields[f"{kind.key}_unit"] = forms.ChoiceField(
+                label=f"{kind.label}: counted in", choices=UNIT_CHOICES, initial=policy.unit
+            )
+            if len(kind.starts) > 1:
+                self.fields[f"{kind.key}_start"] = forms.ChoiceField(
+                    label=f"{kind.label}: the clock starts on",
+                    choices=[(option.key, option.label[0].upper() + option.label[1:]) for option in kind.starts],
+                    initial=policy.start,
+                    widget=forms.RadioSelect,
+                )
+
+    def policies(self) -> dict[str, dict]:
+        data = self.cleaned_data
+        return {
+            kind.key: {
+                "length": data[f"{kind.key}_length"],
+                "unit": data[f"{kind.key}_unit"],
+                "start": data.get(f"{kind.key}_start"),
+            }
+            for kind in self.kinds
+        }
+
+
+class EscalationForm(TenantForm):
+    reminder_days_before = forms.IntegerField(
+        label="Send a reminder this many working days before the due date",
+        min_value=0,
+        max_value=20,
+        help_text="0 sends no reminder",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+    repeat_every_days = forms.IntegerField(
+        label="Once overdue, repeat every this many working days",
+        min_value=1,
+        max_value=60,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+    business_unit_manager = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Business unit manager",
+        empty_label="The whole business unit",
+        help_text="Told on the due date and while overdue",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from partners.models import Membership
+
+        super().__init__(*args, **kwargs)
+        self.fields["business_unit_manager"].queryset = (
+            Membership.objects.for_partnership(self.ctx.partnership)
+            .filter(role=Role.BUSINESS_UNIT, is_active=True)
+            .select_related("person")
+        )
+        self.fields["business_unit_manager"].label_from_instance = lambda m: m.person.get_full_name()
+
+
+class CalendarOverrideForm(TenantForm):
+    date = GovukDateField(label="Date")
+    is_working_day = forms.TypedChoiceField(
+        label="On this date the partnership is",
+        coerce=lambda v: v == "working",
+        choices=[("working", "Working, although it is a bank holiday"), ("closed", "Closed, although it is a weekday")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label="Reason", max_length=200)
+
+
+class DeadlinePolicyView(PartnershipPage):
+    template_name = "deadlines/policy.html"
+    policy = services.DeadlinePolicyPolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = {row.kind: row for row in services.DeadlinePolicy.objects.for_partnership(self.ctx.partnership)}
+        today = timezone.localdate()
+        calendar = calendar_for(self.ctx.partnership)
+        context.update(
+            kinds=[
+                (kind, deadlines.policy_for(self.ctx.partnership, kind, rows)) for kind in deadlines.REGISTRY.values()
+            ],
+            units=dict(UNIT_CHOICES),
+            escalation=services.escalation_settings(self.ctx.partnership),
+            overrides=CalendarOverride.objects.for_partnership(self.ctx.partnership).filter(
+                date__gte=today - dt.timedelta(days=365)
+            ),
+            holidays=calendar.holidays_between(today, today + dt.timedelta(days=365)),
+            can_manage=services.DeadlinePolicyPolicy.can(self.ctx, "manage"),
+        )
+        return context
+
+
+class PolicyEditView(PartnershipFormView):
+    template_name = "deadlines/form.html"
+    form_class = PolicyForm
+    policy = services.DeadlinePolicyPolicy
+    action = "manage"
+    extra_context = {"heading": "Deadline policy"}
+
+    def perform(self, form):
+        return services.set_policies(self.ctx, form.policies())
+
+    def get_success_message(self):
+        return (
+            "The deadline policy has been saved and every open clock recomputed"
+            if self.result
+            else "Nothing was changed"
+        )
+
+    def get_success_url(self):
+        return reverse("deadline-policy", args=[self.ctx.partnership.slug])
+
+
+class EscalationEditView(PolicyEditView):
+    form_class = EscalationForm
+    extra_context = {"heading": "Escalation"}
+
+    def get_initial(self):
+        row = services.escalation_settings(self.ctx.partnership)
+        return {
+            "reminder_days_before": row.reminder_days_before,
+            "repeat_every_days": row.repeat_every_days,
+            "business_unit_manager": row.business_unit_manager_id,
+        }
+
+    def perform(self, form):
+        return services.set_escalation(self.ctx, **form.cleaned_data)
+
+    def get_success_message(self):
+        return "The escalation ladder has been saved"
+
+
+class CalendarOverrideAddView(PolicyEditView):
+    form_class = CalendarOverrideForm
+    extra_context = {"heading": "Add a date to the calendar"}
+
+    def perform(self, form):
+        return services.add_calendar_override(self.ctx, **form.cleaned_data)
+
+    def get_success_message(self):
+        return f"{self.result.date:%-d %B %Y} added to the calendar; open clocks recomputed"
+
+
+class CalendarOverrideRemoveView(RecordFormView):
+    template_name = "deadlines/remove.html"
+    model = CalendarOverride
+    policy = services.DeadlinePolicyPolicy
+    action = "manage"
+
+    def get_form_class(self):
+        from partners.forms import ConfirmForm
+
+        return ConfirmForm
+
+    def perform(self, form):
+        return services.remove_calendar_override(self.ctx, self.object)
+
+    def get_success_message(self):
+        return f"{self.object.date:%-d %B %Y} removed from the calendar; open clocks recomputed"
+
+    def get_success_url(self):
+        return reverse("deadline-policy", args=[self.ctx.partnership.slug])
+
+
+# ----------------------------------------------------------------------------------------------
+# "What needs me now": clocks
+
+
+def home_clocks(ctx) -> dict | None:
+    """Open clocks due within 5 working days or overdue: the business unit's, and for the
+    statutory partners' executive leads the overdue ones (they are escalated to them)."""
+    if ctx.role not in (Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD):
+        return None
+    today = timezone.localdate()
+    calendar = calendar_for(ctx.partnership)
+    soon = calendar.add(today, 5).date
+    queryset = Deadline.objects.for_partnership(ctx.partnership).filter(met_on__isnull=True, due_date__isnull=False)
+    queryset = (
+        queryset.filter(due_date__lt=today) if ctx.role == Role.EXECUTIVE_LEAD else queryset.filter(due_date__lte=soon)
+    )
+    clocks = list(queryset.select_related("subject_type").order_by("due_date")[:50])
+    subjects = deadlines._subjects(clocks)
+    tasks = []
+    for clock in clocks:
+        kind = deadlines.REGISTRY.get(clock.kind)
+        subject = subjects.get((clock.subject_type_id, clock.subject_id))
+        if kind is None or subject is None:
+            continue
+        status = "overdue" if clock.due_date < today else "due_soon"
+        tasks.append(
+            {
+                "label": f"{kind.label}: {kind.subject_label(subject)}",
+                "url": kind.url(subject),
+                "due": clock.due_date,
+                "status": status,
+                "hint": clock.explanation,
+            }
+        )
+    title = (
+        "Clocks overdue" if ctx.role == Role.EXECUTIVE_LEAD else "Clocks due in the next 5 working days, and overdue"
+    )
+    return {"title": title, "tasks": tasks}

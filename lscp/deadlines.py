@@ -1,0 +1,600 @@
+"""The deadline engine: clocks on records, their due dates in working days, and escalation.
+
+Apps describe each kind of clock once (`ClockKind`, registered with `register`): how long it
+runs by default, which event starts it (with the choices a partnership may pick between), when it
+is met, who must act, and where the record lives. Then:
+
+- `refresh(subject)`: (re)compute every clock of a record from the record itself, the
+  partnership's policy and calendar. Services call it after every change to the record.
+- `refresh_partnership(partnership)`: recompute every open clock (after a policy or calendar change).
+- `sweep()`: find the clocks whose next escalation step is due (an indexed read of only those)
+  and queue them, in chunks, for `escalate`.
+- `escalate(ids)`: decide each due step once, inside a transaction with the clock locked: the
+  step's email goes to the outbox with a unique key, the `Escalation` row is unique per
+  (clock, step, repetition). Two sweeps, a retried task, a killed worker: nothing twice.
+
+The ladder, per partnership (`EscalationSettings`): a reminder N working days before the due date
+to whoever must act; on the due date to them and the business unit manager; from the first working
+day overdue to the statutory partners' executive leads as well, repeated every M working days
+until the clock is met. When several steps are due at once (the clock started late, or the sweep
+was down), only the latest is sent and the earlier ones are recorded as superseded.
+
+A clock is counted from its start (`length` working days, calendar days or months), counted back
+from a target (`counts_back_from`), or due on a date the record itself sets (`due_on`: an action's
+agreed due date). When a clock's due date moves after some of its steps were decided (a due date
+re-set with a reason, a policy or calendar change), its ladder starts again for the new date: the
+steps already decided stay in the log, and the new date gets its own reminder, due and overdue steps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from lscp import outbox
+from lscp.models import Deadline, DeadlinePolicy, Escalation, EscalationSettings
+from lscp.workdays import CALENDAR, WORKING, WorkingCalendar, calendar_for, explain, format_day
+
+log = logging.getLogger(__name__)
+
+MONTHS = "months"
+SWEEP_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class StartOption:
+    key: str
+    label: str  # "the date the Panel was notified"
+
+
+@dataclass(frozen=True)
+class ClockKind:
+    key: str
+    label: str  # "Notify the National Panel"
+    model: str  # "reviews.Notification"
+    length: int
+    unit: str  # working | calendar | months
+    starts: tuple[StartOption, ...]
+    start_date: Callable[[models.Model, str], dt.date | None]
+    met_date: Callable[[models.Model], dt.date | None]
+    met_label: str  # "sent to the Panel"
+    action: str  # "notify the National Panel" (for emails)
+    subject_label: Callable[[models.Model], str]
+    url: Callable[[models.Model], str]
+    # Who must act, as emails (the directory answers "business unit", "agency leads of X" ...).
+    actors: Callable[[models.Model, Directory], list[str]]
+    applies: Callable[[models.Model], bool] = lambda subject: True
+    not_applicable_reason: str = ""
+    # For clocks counted back from a target (e.g. 7 working days before publication).
+    counts_back_from: Callable[[models.Model], dt.date | None] | None = None
+    counts_back_label: str = ""
+    escalate_to_partners: bool = True  # overdue steps also go to the statutory partners' leads
+    escalate_to_manager: bool = True  # due and overdue steps also go to the business unit manager
+    editable: bool = True  # the partnership may change length, unit and start
+    # For clocks due on a date the record sets (an action's agreed due date), not counted from the
+    # start: the start still says when the clock runs (and when its reminder may be sent).
+    due_on: Callable[[models.Model], dt.date | None] | None = None
+    due_on_label: str = ""  # "the due date agreed in the action plan"
+    # Relations to load with the subjects when emails are written (subject_label, url, actors).
+    related: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.due_on is not None and (self.counts_back_from is not None or self.editable):
+            raise ValueError(
+                f"{self.key}: a clock due on a fixed date is neither counted back nor editable (editable=False)"
+            )
+
+
+REGISTRY: dict[str, ClockKind] = {}
+
+
+def register(kind: ClockKind) -> ClockKind:
+    REGISTRY[kind.key] = kind
+    return kind
+
+
+def kinds_for(model: type[models.Model]) -> list[ClockKind]:
+    label = model._meta.label
+    return [kind for kind in REGISTRY.values() if kind.model == label]
+
+
+# ----------------------------------------------------------------------------------------------
+# Policy
+
+
+@dataclass(frozen=True)
+class Policy:
+    length: int
+    unit: str
+    start: str
+
+
+def policy_for(partnership, kind: ClockKind, rows: dict[str, DeadlinePolicy] | None = None) -> Policy:
+    if rows is None:
+        row = DeadlinePolicy.objects.for_partnership(partnership).filter(kind=kind.key).first()
+    else:
+        row = rows.get(kind.key)
+    start_keys = [option.key for option in kind.starts]
+    if row is None or not kind.editable:
+        return Policy(kind.length, kind.unit, start_keys[0])
+    start = row.start if row.start in start_keys else start_keys[0]
+    return Policy(row.length, row.unit, start)
+
+
+def _policies(partnership) -> dict[str, DeadlinePolicy]:
+    return {row.kind: row for row in DeadlinePolicy.objects.for_partnership(partnership)}
+
+
+# ----------------------------------------------------------------------------------------------
+# Computing clocks
+
+
+def _add(calendar: WorkingCalendar, start: dt.date, n: int, unit: str):
+    if unit == MONTHS:
+        from dateutil.relativedelta import relativedelta
+
+        from lscp.workdays import Counted
+
+        return Counted(start + relativedelta(months=n))
+    return calendar.add(start, n, unit)
+
+
+def _explain_months(due: dt.date, start: dt.date, n: int) -> str:
+    return f"due {format_day(due)}: {n} calendar month{'s' if n != 1 else ''} after {format_day(start)}"
+
+
+def compute(subject, kind: ClockKind, *, policy: Policy, calendar: WorkingCalendar) -> dict:
+    """The clock's fields for this subject now: starts_on, due_date, met_on, explanation."""
+    option = next(o for o in kind.starts if o.key == policy.start)
+    if not kind.applies(subject):
+        return {
+            "starts_on": None,
+            "due_date": None,
+            "met_on": None,
+            "explanation": kind.not_applicable_reason or "Not needed",
+        }
+    starts_on = kind.start_date(subject, policy.start)
+    met_on = kind.met_date(subject)
+    if kind.due_on is not None:
+        due = kind.due_on(subject)
+        if starts_on is None or due is None:
+            waiting = f"{option.label} is recorded" if starts_on is None else f"{kind.due_on_label} is set"
+            return {"starts_on": None, "due_date": None, "met_on": met_on, "explanation": f"starts when {waiting}"}
+        text = f"due {format_day(due)}: {kind.due_on_label}"
+        if not calendar.is_working_day(due):
+            text += " (not a working day)"
+        return {"starts_on": starts_on, "due_date": due, "met_on": met_on, "explanation": text}
+    if kind.counts_back_from is not None:
+        target = kind.counts_back_from(subject)
+        if starts_on is None or target is None:
+            waiting = option.label if starts_on is None else kind.counts_back_label
+            return {
+                "starts_on": None,
+                "due_date": None,
+                "met_on": met_on,
+                "explanation": f"starts when {waiting} is known",
+            }
+        counted = _add(calendar, target, -policy.length, policy.unit)
+        text = explain(
+            due=counted.date,
+            start=target,
+            n=-policy.length,
+            unit=policy.unit,
+            skipped=counted.skipped_holidays,
+            start_label=kind.counts_back_label,
+        )
+        return {"starts_on": starts_on, "due_date": counted.date, "met_on": met_on, "explanation": text}
+    if starts_on is None:
+        return {
+            "starts_on": None,
+            "due_date": None,
+            "met_on": met_on,
+            "explanation": f"starts when {option.label} is recorded",
+        }
+    counted = _add(calendar, starts_on, policy.length, policy.unit)
+    if policy.unit == MONTHS:
+        text = _explain_months(counted.date, starts_on, policy.length)
+    else:
+        text = explain(
+            due=counted.date,
+            start=starts_on,
+            n=policy.length,
+            unit=policy.unit,
+            skipped=counted.skipped_holidays,
+            start_label=option.label.removeprefix("the date ").removeprefix("the "),
+        )
+    return {"starts_on": starts_on, "due_date": counted.date, "met_on": met_on, "explanation": text}
+
+
+@transaction.atomic
+def refresh(subject, *, calendar: WorkingCalendar | None = None, policies: dict | None = None) -> list[Deadline]:
+    """Bring every clock of `subject` up to date with the record. Idempotent."""
+    partnership = subject.partnership
+    calendar = calendar or calendar_for(partnership)
+    policies = _policies(partnership) if policies is None else policies
+    ladder = _settings(partnership)
+    subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=True)
+    existing = {
+        d.kind: d
+        for d in Deadline.objects.for_partnership(partnership)
+        .select_for_update()
+        .filter(subject_type=subject_type, subject_id=subject.pk)
+    }
+    result = []
+    for kind in kinds_for(type(subject)):
+        policy = policy_for(partnership, kind, policies)
+        fields = compute(subject, kind, policy=policy, calendar=calendar)
+        fields.update(length=policy.length, unit=policy.unit)
+        deadline = existing.get(kind.key)
+        if deadline is None:
+            deadline = Deadline(
+                partnership=partnership, subject_type=subject_type, subject_id=subject.pk, kind=kind.key, **fields
+            )
+            decided: set = set()
+        else:
+            old_due = deadline.due_date
+            for name, value in fields.items():
+                setattr(deadline, name, value)
+            taken = list(deadline.escalations.values_list("step", "repetition"))
+            decided = _current_ladder(deadline, taken)
+            if decided and old_due is not None and deadline.due_date != old_due:
+                # The due date moved after steps were decided: a new ladder for the new date. Its
+                # repetitions are numbered after every earlier one, so each step stays unique.
+                deadline.ladder_base = 1 + max(repetition for _, repetition in taken)
+                decided = set()
+        upcoming = _next_step(deadline, ladder, calendar, decided, after=None)
+        deadline.next_escalation_on = upcoming.date if upcoming else None
+        deadline.save()
+        result.append(deadline)
+    return result
+
+
+def refresh_partnership(partnership) -> int:
+    """Recompute every open clock of the partnership (policy or calendar changed)."""
+    calendar = calendar_for(partnership)
+    policies = _policies(partnership)
+    count = 0
+    open_clocks = Deadline.objects.for_partnership(partnership).filter(met_on__isnull=True)
+    by_type = defaultdict(set)
+    for subject_type_id, subject_id in open_clocks.values_list("subject_type_id", "subject_id"):
+        by_type[subject_type_id].add(subject_id)
+    for subject_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(subject_type_id).model_class()
+        for subject in model.objects.for_partnership(partnership).filter(pk__in=ids):
+            refresh(subject, calendar=calendar, policies=policies)
+            count += 1
+    return count
+
+
+def clocks_for(subject) -> list[Deadline]:
+    """The clocks of one record, in the order their kinds were registered."""
+    order = {key: index for index, key in enumerate(REGISTRY)}
+    deadlines = Deadline.objects.for_partnership(subject.partnership).filter(
+        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True), subject_id=subject.pk
+    )
+    return sorted(deadlines, key=lambda d: order.get(d.kind, 999))
+
+
+def label_for(deadline: Deadline) -> str:
+    kind = REGISTRY.get(deadline.kind)
+    return kind.label if kind else deadline.kind
+
+
+# ----------------------------------------------------------------------------------------------
+# The escalation ladder
+
+
+@dataclass(frozen=True)
+class Step:
+    step: str
+    repetition: int
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Ladder:
+    reminder_days_before: int = 2
+    repeat_every_days: int = 5
+    manager_id: int | None = None
+
+
+def _settings(partnership) -> Ladder:
+    row = EscalationSettings.objects.for_partnership(partnership).first()
+    if row is None:
+        return Ladder()
+    return Ladder(row.reminder_days_before, max(1, row.repeat_every_days), row.business_unit_manager_id)
+
+
+def steps(deadline: Deadline, ladder: Ladder, calendar: WorkingCalendar, *, until: dt.date) -> Iterable[Step]:
+    """The clock's steps in order, up to the first one after `until`."""
+    if deadline.due_date is None or deadline.starts_on is None:
+        return
+    due = deadline.due_date
+    if ladder.reminder_days_before:
+        reminder = calendar.subtract(due, ladder.reminder_days_before).date
+        if reminder < deadline.starts_on:
+            reminder = deadline.starts_on if deadline.starts_on < due else None
+        if reminder is not None:
+            yield Step(Escalation.Step.REMINDER, 0, reminder)
+    yield Step(Escalation.Step.DUE, 0, due)
+    repetition = 0
+    while True:
+        day = calendar.add(due, 1 + repetition * ladder.repeat_every_days).date
+        yield Step(Escalation.Step.OVERDUE, repetition, day)
+        if day > until:
+            return
+        repetition += 1
+
+
+def _next_step(deadline, ladder, calendar, decided: set, *, after: dt.date | None) -> Step | None:
+    if deadline.met_on is not None:
+        return None
+    horizon = max(after or dt.date.min, timezone.localdate(), deadline.due_date or dt.date.min)
+    for step in steps(deadline, ladder, calendar, until=horizon):
+        if (step.step, step.repetition) in decided:
+            continue
+        if after is not None and step.date <= after:
+            continue
+        return step
+    return None
+
+
+def _current_ladder(deadline: Deadline, taken) -> set[tuple[str, int]]:
+    """The (step, repetition) decided in the clock's current ladder, numbered from 0 within it."""
+    base = deadline.ladder_base
+    return {(step, repetition - base) for step, repetition in taken if repetition >= base}
+
+
+class Directory:
+    """Who is who in one partnership, read once per sweep chunk (not once per clock)."""
+
+    def __init__(self, partnership, manager_id: int | None):
+        from lscp.permissions import Role
+        from partners.models import Membership
+
+        self.partnership = partnership
+        rows = list(
+            Membership.objects.for_partnership(partnership)
+            .filter(is_active=True, person__is_active=True)
+            .exclude(person__email="")
+            .values_list("pk", "role", "member_id", "person__email")
+        )
+        self._email = {pk: email for pk, _, _, email in rows}
+        self._business_unit = [email for _, role, _, email in rows if role == Role.BUSINESS_UNIT]
+        self._executive_leads = [email for _, role, _, email in rows if role == Role.EXECUTIVE_LEAD]
+        self._agency_leads: dict[int, list[str]] = defaultdict(list)
+        for _, role, member_id, email in rows:
+            if role == Role.AGENCY_LEAD and member_id:
+                self._agency_leads[member_id].append(email)
+        self._manager = self._email.get(manager_id) if manager_id else None
+
+    def business_unit(self) -> list[str]:
+        return list(self._business_unit)
+
+    def manager(self) -> list[str]:
+        return [self._manager] if self._manager else self.business_unit()
+
+    def executive_leads(self) -> list[str]:
+        return list(self._executive_leads)
+
+    def agency_leads(self, member_id: int | None) -> list[str]:
+        return list(self._agency_leads.get(member_id, [])) if member_id else []
+
+    def membership(self, membership_id: int | None) -> list[str]:
+        email = self._email.get(membership_id) if membership_id else None
+        return [email] if email else []
+
+
+def recipients(kind: ClockKind, subject, step: str, directory: Directory) -> list[str]:
+    people = list(kind.actors(subject, directory))
+    if step in (Escalation.Step.DUE, Escalation.Step.OVERDUE) and kind.escalate_to_manager:
+        people += directory.manager()
+    if step == Escalation.Step.OVERDUE and kind.escalate_to_partners:
+        people += directory.executive_leads()
+    if not people:  # nobody left to act: the business unit always hears
+        people = directory.business_unit()
+    return sorted(set(people))
+
+
+def _email_text(kind: ClockKind, deadline: Deadline, subject, step: Step) -> tuple[str, str]:
+    label = kind.subject_label(subject)
+    due = format_day(deadline.due_date)
+    partnership = deadline.partnership.name
+    if step.step == Escalation.Step.REMINDER:
+        headline = f"Reminder: {kind.action} for {label} by {due}"
+    elif step.step == Escalation.Step.DUE:
+        headline = f"Due today: {kind.action} for {label}"
+    else:
+        late = f" (reminder {step.repetition + 1})" if step.repetition else ""
+        headline = f"Overdue: {kind.action} for {label} was due {due}{late}"
+    link = settings.LSCP_BASE_URL.rstrip("/") + kind.url(subject)
+    body = "\n".join(
+        [
+            headline,
+            "",
+            f"{kind.label}: {deadline.explanation}.",
+            f"It is met when {kind.met_label}.",
+            "",
+            f"Open the record: {link}",
+            "",
+            f"You get this email because of your role in {partnership}. It holds no details of any child: "
+            "sign in to see the record.",
+        ]
+    )
+    return f"[{partnership}] {headline}", body
+
+
+def sweep(*, today: dt.date | None = None, chunk: int = SWEEP_CHUNK, dispatch: Callable | None = None) -> int:
+    """Queue every clock whose next step is due. Reads only those clocks (partial index).
+
+    Cross-partnership by nature: it is the system's own job, not a person's view.
+    """
+    today = today or timezone.localdate()
+    ids = list(
+        Deadline.dangerously_unscoped.filter(met_on__isnull=True, next_escalation_on__lte=today)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if dispatch is None:
+        from lscp.tasks import escalate_deadlines
+
+        def dispatch(batch):
+            escalate_deadlines.delay(batch)
+
+    for start in range(0, len(ids), chunk):
+        dispatch(ids[start : start + chunk])
+    return len(ids)
+
+
+@dataclass
+class _Decision:
+    deadline: Deadline
+    escalations: list[Escalation] = field(default_factory=list)
+    email_key: str | None = None
+
+
+def escalate(ids: list[int], *, today: dt.date | None = None) -> int:
+    """Decide the due steps of these clocks. Returns how many emails were decided.
+
+    Safe to run twice or concurrently with itself: each clock is locked (SKIP LOCKED, so a
+    concurrent run moves on), re-checked as still due, and every decision is unique in the database.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        deadlines = list(
+            Deadline.dangerously_unscoped.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, met_on__isnull=True, next_escalation_on__lte=today)
+            .order_by("pk")
+        )
+        if not deadlines:
+            return 0
+        taken: dict[int, list] = defaultdict(list)
+        for deadline_id, step, repetition in Escalation.dangerously_unscoped.filter(
+            deadline_id__in=[d.pk for d in deadlines]
+        ).values_list("deadline_id", "step", "repetition"):
+            taken[deadline_id].append((step, repetition))
+        decided: dict[int, set] = {d.pk: _current_ladder(d, taken[d.pk]) for d in deadlines}
+        subjects = _subjects(deadlines)
+        context: dict[int, tuple] = {}
+        emails: list[dict] = []
+        new_escalations: list[Escalation] = []
+        for deadline in deadlines:
+            kind = REGISTRY.get(deadline.kind)
+            subject = subjects.get((deadline.subject_type_id, deadline.subject_id))
+            if kind is None or subject is None:
+                deadline.next_escalation_on = None
+                continue
+            if deadline.partnership_id not in context:
+                partnership = deadline.partnership
+                ladder = _settings(partnership)
+                context[deadline.partnership_id] = (
+                    ladder,
+                    calendar_for(partnership),
+                    Directory(partnership, ladder.manager_id),
+                )
+            ladder, calendar, directory = context[deadline.partnership_id]
+            due_now = [
+                s
+                for s in steps(deadline, ladder, calendar, until=today)
+                if s.date <= today and (s.step, s.repetition) not in decided[deadline.pk]
+            ]
+            if due_now:
+                base = deadline.ladder_base
+                for earlier in due_now[:-1]:
+                    new_escalations.append(
+                        Escalation(
+                            partnership_id=deadline.partnership_id,
+                            deadline=deadline,
+                            step=earlier.step,
+                            repetition=base + earlier.repetition,
+                            step_date=earlier.date,
+                            superseded=True,
+                        )
+                    )
+                latest = due_now[-1]
+                key = f"deadline:{deadline.pk}:{latest.step}:{base + latest.repetition}"
+                subject_line, body = _email_text(kind, deadline, subject, latest)
+                emails.append(
+                    {
+                        "partnership": deadline.partnership,
+                        "key": key,
+                        "to": recipients(kind, subject, latest.step, directory),
+                        "subject": subject_line,
+                        "body": body,
+                        "about": subject,
+                    }
+                )
+                new_escalations.append(
+                    Escalation(
+                        partnership_id=deadline.partnership_id,
+                        deadline=deadline,
+                        step=latest.step,
+                        repetition=base + latest.repetition,
+                        step_date=latest.date,
+                        decided_at=timezone.now(),
+                    )
+                )
+                new_escalations[-1]._email_key = key
+                decided[deadline.pk].update((s.step, s.repetition) for s in due_now)
+            upcoming = _next_step(deadline, ladder, calendar, decided[deadline.pk], after=today)
+            deadline.next_escalation_on = upcoming.date if upcoming else None
+        by_key = {email.key: email for email in outbox.enqueue_many(emails)} if emails else {}
+        for escalation in new_escalations:
+            key = getattr(escalation, "_email_key", None)
+            if key:
+                escalation.email = by_key[key]
+        Escalation.dangerously_unscoped.bulk_create(new_escalations, ignore_conflicts=True)
+        Deadline.dangerously_unscoped.bulk_update(deadlines, ["next_escalation_on"])
+        return len(emails)
+
+
+def _subjects(deadlines: list[Deadline]) -> dict[tuple[int, int], models.Model]:
+    by_type = defaultdict(set)
+    for deadline in deadlines:
+        by_type[deadline.subject_type_id].add(deadline.subject_id)
+    found = {}
+    for subject_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(subject_type_id).model_class()
+        related = sorted({name for kind in kinds_for(model) for name in kind.related})
+        # The system's own job across partnerships: each clock's subject is of the clock's partnership.
+        for subject in model._base_manager.filter(pk__in=ids).select_related("partnership", *related):
+            found[(subject_type_id, subject.pk)] = subject
+    return found
+
+
+def escalations_for(subject) -> list[Escalation]:
+    """The ladder steps decided for a record's clocks, with their emails (for its page)."""
+    return list(
+        Escalation.objects.for_partnership(subject.partnership)
+        .filter(
+            deadline__subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+            deadline__subject_id=subject.pk,
+        )
+        .select_related("deadline", "email")
+        .order_by("decided_at", "id")
+    )
+
+
+__all__ = [
+    "CALENDAR",
+    "MONTHS",
+    "WORKING",
+    "ClockKind",
+    "Directory",
+    "StartOption",
+    "clocks_for",
+    "escalate",
+    "escalations_for",
+    "refresh",
+    "refresh_partnership",
+    "register",
+    "sweep",
+]

@@ -1,0 +1,300 @@
+"""Models of the cross-cutting mechanisms: the activity log and the email outbox.
+
+Their behaviour lives in lscp/activity.py and lscp/outbox.py; these are only the tables.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from lscp.tenancy import TenantManager, TenantOwned, TenantQuerySet
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class ActivityQuerySet(TenantQuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The activity log is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("The activity log is append-only")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnlyError("The activity log is append-only")
+
+
+class ActivityManager(TenantManager.from_queryset(ActivityQuerySet)):
+    pass
+
+
+class ActivityEvent(TenantOwned):
+    """One row per write, and per view of a record page. Never updated, never deleted.
+
+    The ORM refuses changes (save of an existing row, delete, queryset update/delete), and a
+    database trigger refuses UPDATE and DELETE underneath it (migration 0002).
+    """
+
+    url_kwarg = "activity_event_id"
+
+    class Kind(models.TextChoices):
+        WRITE = "write", "Change"
+        VIEW = "view", "View"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    event = models.CharField(max_length=80)
+    object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    dangerously_unscoped = models.Manager.from_queryset(ActivityQuerySet)()
+    objects = ActivityManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        default_manager_name = "dangerously_unscoped"
+        base_manager_name = "dangerously_unscoped"
+        indexes = [
+            models.Index(fields=["partnership", "-at"], name="activity_partnership_at"),
+            models.Index(fields=["partnership", "object_type", "object_id"], name="activity_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The activity log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The activity log is append-only")
+
+
+class OutboxEmail(TenantOwned):
+    """An email decided on inside a business transaction, delivered after it commits.
+
+    `key` is unique: deciding the same email twice (two sweeps, a retried task) finds the row that
+    is already there instead of adding a second. Delivery retries until the mail server accepts.
+    """
+
+    url_kwarg = "outbox_email_id"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    # The record the email is about (a case, an action ...), shown on that record's page.
+    about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    about_id = models.CharField(max_length=64, blank=True)
+    message_id = models.CharField(max_length=200, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="outbox_pending_due"),
+            models.Index(fields=["partnership", "about_type", "about_id"], name="outbox_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"
+
+    def save(self, *args, **kwargs):
+        if not self.message_id:
+            from lscp.outbox import _message_id
+
+            self.message_id = _message_id()
+        super().save(*args, **kwargs)
+
+
+# ----------------------------------------------------------------------------------------------
+# The working-day calendar and the deadline engine (lscp/workdays.py, lscp/deadlines.py)
+
+
+class CalendarOverride(TenantOwned):
+    """A date the partnership treats differently from England's bank-holiday calendar."""
+
+    url_kwarg = "calendar_override_id"
+
+    date = models.DateField()
+    is_working_day = models.BooleanField(
+        help_text="Ticked: a bank holiday the partnership works. Unticked: a weekday the partnership is closed."
+    )
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "date"],
+                name="calendar_override_once",
+                violation_error_message="This date already has an override",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%-d %b %Y}: {'working day' if self.is_working_day else 'closed'} ({self.reason})"
+
+
+class EscalationSettings(TenantOwned):
+    """The partnership's escalation ladder (one row per partnership; defaults when absent)."""
+
+    url_kwarg = "escalation_settings_id"
+
+    reminder_days_before = models.PositiveSmallIntegerField(default=2)
+    repeat_every_days = models.PositiveSmallIntegerField(default=5)
+    business_unit_manager = models.ForeignKey(
+        "partners.Membership", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership"], name="escalation_settings_once")]
+
+    def __str__(self) -> str:
+        return f"Escalation settings of {self.partnership}"
+
+
+class DeadlinePolicy(TenantOwned):
+    """A partnership's local policy for one kind of clock (defaults when absent)."""
+
+    url_kwarg = "deadline_policy_id"
+
+    kind = models.CharField(max_length=40)
+    length = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=10, choices=[("working", "working days"), ("calendar", "calendar days")])
+    start = models.CharField(
+        max_length=40, blank=True, help_text="Which event starts the clock, where there is a choice"
+    )
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "kind"], name="deadline_policy_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.length} {self.get_unit_display()}"
+
+
+class Deadline(TenantOwned):
+    """One clock on one record: what is due, by when, whether it was met, and how the date was
+    worked out. Its escalation state says which step comes next and when (`next_escalation_on`,
+    indexed for open clocks), so the sweep reads only clocks whose next step is due."""
+
+    url_kwarg = "deadline_id"
+
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=40)
+    starts_on = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    met_on = models.DateField(null=True, blank=True)
+    length = models.SmallIntegerField(default=0)
+    unit = models.CharField(max_length=10, default="working")
+    explanation = models.CharField(max_length=300, blank=True)
+    next_escalation_on = models.DateField(null=True, blank=True)
+    # The first repetition number of the current escalation ladder. Raised when the due date moves
+    # after steps were decided, so the new date gets its own reminder, due and overdue steps.
+    ladder_base = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "kind"], name="deadline_once_per_subject")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_escalation_on"],
+                condition=models.Q(met_on__isnull=True, next_escalation_on__isnull=False),
+                name="deadline_escalation_due",
+            ),
+            models.Index(fields=["partnership", "kind", "due_date"], name="deadline_partnership_kind"),
+            models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} due {self.due_date}" if self.due_date else f"{self.kind} (not started)"
+
+    def status_on(self, today) -> str:
+        """pending | open | overdue | met | met_late."""
+        if self.starts_on is None or self.due_date is None:
+            return "pending"
+        if self.met_on is not None:
+            return "met" if self.met_on <= self.due_date else "met_late"
+        return "overdue" if today > self.due_date else "open"
+
+
+class Escalation(TenantOwned):
+    """One step of a clock's ladder, decided once: (clock, step, repetition) is unique, so two
+    sweeps, a retried task or a restarted worker cannot decide it twice."""
+
+    url_kwarg = "escalation_id"
+
+    class Step(models.TextChoices):
+        REMINDER = "reminder", "Reminder"
+        DUE = "due", "Due today"
+        OVERDUE = "overdue", "Overdue"
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="escalations")
+    step = models.CharField(max_length=10, choices=Step.choices)
+    repetition = models.PositiveSmallIntegerField(default=0)
+    step_date = models.DateField(help_text="The day this step fell due")
+    decided_at = models.DateTimeField(default=timezone.now)
+    email = models.ForeignKey(OutboxEmail, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    superseded = models.BooleanField(
+        default=False, help_text="A later step was already due when this one was decided, so this one was not sent"
+    )
+
+    class Meta:
+        ordering = ["deadline", "step_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["deadline", "step", "repetition"], name="escalation_step_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} #{self.repetition} for {self.deadline}"
+
+
+def _document_path(instance, filename):  # kept for migrations; names are set by lscp.documents.attach
+    return f"documents/{filename}"
+
+
+class Document(TenantOwned):
+    """An uploaded file attached to a record. Stored under MEDIA_ROOT (outside the web root: no
+    URL serves it); downloaded only through lscp.documents.DocumentDownloadView."""
+
+    url_kwarg = "document_id"
+
+    about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    about_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=_document_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["partnership", "about_type", "about_id"], name="document_about")]
+
+    def __str__(self) -> str:
+        return self.title

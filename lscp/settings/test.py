@@ -1,0 +1,40 @@
+"""The test suite: the real PostgreSQL and Redis that `make test` starts on loopback."""
+
+import os
+import re
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+SECRET_KEY = "test-only-" + "t" * 50
+LSCP_DEMO_MODE = False
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": env("POSTGRES_DB", "lscp"),
+        "USER": env("POSTGRES_USER", "postgres"),
+        "PASSWORD": env("POSTGRES_PASSWORD", ""),
+        "HOST": env("POSTGRES_HOST", "127.0.0.1"),
+        "PORT": env("POSTGRES_PORT", "5432"),
+        "TEST": {"NAME": env("POSTGRES_TEST_DB", "test_lscp")},
+    }
+}
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+STATIC_ROOT = BASE_DIR / "var" / "test-static"
+# Tests read the compiled assets from static/ directly (no collectstatic step).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# Under pytest-xdist each worker process has its own test database (pytest-django adds the
+# suffix) and must have its own broker database too, or one worker's Celery tasks would be
+# consumed by another's.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw"):
+    _base = int(re.search(r"/(\d+)$", CELERY_BROKER_URL).group(1)) if re.search(r"/(\d+)$", CELERY_BROKER_URL) else 0
+    CELERY_BROKER_URL = re.sub(r"(/\d+)?$", f"/{_base + 1 + int(_xdist_worker[2:])}", CELERY_BROKER_URL, count=1)

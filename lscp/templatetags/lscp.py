@@ -1,0 +1,112 @@
+"""Template helpers used on every page (loaded as a builtin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django import template
+from django.utils.html import format_html
+
+from lscp.forms import render_field
+
+register = template.Library()
+
+
+@register.simple_tag
+def govuk_field(bound_field):
+    return render_field(bound_field)
+
+
+@register.filter
+def govuk_date(value) -> str:
+    """'Wed 30 Dec 2026', the form every deadline is shown in."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.strftime("%a %-d %b %Y")
+
+
+@register.filter
+def govuk_datetime(value) -> str:
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    value = timezone.localtime(value)
+    return value.strftime("%-d %b %Y, %H:%M")
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes) -> str:
+    """The current query string with some parameters changed (None removes one)."""
+    request = context["request"]
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = urlencode(sorted(params.lists()), doseq=True)
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, sorting, key: str, label: str):
+    """A table header cell that sorts the list server-side, with aria-sort for screen readers."""
+    current, descending = sorting.key, sorting.descending
+    if current == key:
+        aria = "descending" if descending else "ascending"
+        target = key if descending else f"-{key}"
+    else:
+        aria = "none"
+        target = key
+    href = query(context, sort=target, page=None)
+    return format_html(
+        '<th scope="col" class="govuk-table__header" aria-sort="{}"><a class="govuk-link" href="{}">{}</a></th>',
+        aria,
+        href,
+        label,
+    )
+
+
+@register.filter
+def clock_status(deadline, today) -> str:
+    return deadline.status_on(today)
+
+
+@register.filter
+def clock_label(deadline) -> str:
+    from lscp.deadlines import label_for
+
+    return label_for(deadline)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def money(value) -> str:
+    """£1,234.56 from a Decimal (never a float); '' for None."""
+    from lscp.money import format_money
+
+    return format_money(value)
+
+
+@register.filter
+def money_pounds(value) -> str:
+    """£1,235: whole pounds, for charts' axis labels and compact tables."""
+    from lscp.money import format_money
+
+    return format_money(value, pence=False)
+
+
+@register.filter
+def percent(value) -> str:
+    """A share already rounded for display (Decimal('68.3')) as '68.3%'; '' for None."""
+    if value is None or value == "":
+        return ""
+    return f"{value}%"
