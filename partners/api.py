@@ -1,0 +1,264 @@
+"""API for the partnership's members, people and governance groups: the same services and
+policies as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.permissions import MEMBERSHIP_ROLES
+from lscp.tenancy import get_scoped_or_404
+from partners import selectors, services
+from partners.models import (
+    GovernanceGroup,
+    GroupRole,
+    Member,
+    MemberKind,
+    Membership,
+    Organisation,
+    Sector,
+    StatutoryRole,
+)
+from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
+
+
+class OrganisationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sector = serializers.CharField()
+
+
+class MemberOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = OrganisationOut()
+    kind = serializers.CharField()
+    statutory_role = serializers.CharField(allow_blank=True)
+    joined_on = serializers.DateField(allow_null=True)
+    people_count = serializers.IntegerField(required=False)
+
+
+class NewOrganisationIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    sector = serializers.ChoiceField(choices=Sector.choices)
+
+
+class MemberCreateIn(TenantSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    new_organisation = NewOrganisationIn(required=False)
+    kind = serializers.ChoiceField(choices=MemberKind.choices)
+    statutory_role = serializers.ChoiceField(
+        choices=StatutoryRole.choices, required=False, allow_blank=True, default=""
+    )
+
+    def validate(self, data):
+        if not data.get("organisation") and not data.get("new_organisation"):
+            raise serializers.ValidationError({"organisation": ["Give an organisation id, or a new_organisation"]})
+        if data.get("organisation") and data.get("new_organisation"):
+            raise serializers.ValidationError(
+                {"new_organisation": ["Give either organisation or new_organisation, not both"]}
+            )
+        return data
+
+
+class MemberUpdateIn(TenantSerializer):
+    kind = serializers.ChoiceField(choices=MemberKind.choices)
+    statutory_role = serializers.ChoiceField(
+        choices=StatutoryRole.choices, required=False, allow_blank=True, default=""
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SLUG_PARAMETER]),
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
+    create=extend_schema(parameters=[SLUG_PARAMETER], request=MemberCreateIn, responses={201: MemberOut}),
+    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=MemberUpdateIn, responses=MemberOut),
+)
+class MemberViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The partnership's member organisations: statutory partners and relevant agencies."""
+
+    model = Member
+    policy = MemberPolicy
+    policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
+    serializer_class = MemberOut
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def tenant_queryset(self):
+        return selectors.members_for(self.ctx)
+
+    def create(self, request, *args, **kwargs):
+        data = MemberCreateIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        organisation = values.get("organisation")
+        if organisation is None:
+            new = values["new_organisation"]
+            try:
+                organisation = services.organisation_create(ctx=self.ctx, name=new["name"], sector=new["sector"])
+            except ValidationError as error:
+                raise ValidationError(
+                    {"new_organisation": [m for messages in error.message_dict.values() for m in messages]}
+                ) from None
+        member = services.member_add(
+            ctx=self.ctx, organisation=organisation, kind=values["kind"], statutory_role=values["statutory_role"]
+        )
+        return Response(MemberOut(member).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        member = self.get_object()
+        data = MemberUpdateIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        member = services.member_update(ctx=self.ctx, member=member, **data.validated_data)
+        return Response(MemberOut(member).data)
+
+
+class PersonOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    person_id = serializers.IntegerField()
+    username = serializers.CharField(source="person.username")
+    first_name = serializers.CharField(source="person.first_name")
+    last_name = serializers.CharField(source="person.last_name")
+    email = serializers.EmailField(source="person.email")
+    role = serializers.CharField()
+    member = serializers.IntegerField(source="member_id", allow_null=True)
+    organisation = serializers.CharField(source="member.organisation.name", default=None)
+    job_title = serializers.CharField(allow_blank=True)
+    is_active = serializers.BooleanField()
+
+
+class PersonCreateIn(TenantSerializer):
+    email = serializers.EmailField()
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=MEMBERSHIP_ROLES)
+    member = serializers.PrimaryKeyRelatedField(
+        queryset=Member.dangerously_unscoped.all(), required=False, allow_null=True, default=None
+    )
+    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PersonUpdateIn(TenantSerializer):
+    role = serializers.ChoiceField(choices=MEMBERSHIP_ROLES)
+    member = serializers.PrimaryKeyRelatedField(
+        queryset=Member.dangerously_unscoped.all(), required=False, allow_null=True, default=None
+    )
+    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SLUG_PARAMETER]),
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
+    create=extend_schema(parameters=[SLUG_PARAMETER], request=PersonCreateIn, responses={201: PersonOut}),
+    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=PersonUpdateIn, responses=PersonOut),
+    deactivate=extend_schema(parameters=[SLUG_PARAMETER], request=None, responses=PersonOut),
+    reactivate=extend_schema(parameters=[SLUG_PARAMETER], request=None, responses=PersonOut),
+)
+class PersonViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """People and their roles in the partnership. Filters: `role`, `status` (active | deactivated | all), `q`."""
+
+    model = Membership
+    policy = PeoplePolicy
+    policy_actions = {
+        "list": "view",
+        "retrieve": "view",
+        "create": "manage",
+        "partial_update": "manage",
+        "deactivate": "manage",
+        "reactivate": "manage",
+    }
+    serializer_class = PersonOut
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def tenant_queryset(self):
+        params = self.request.query_params if self.action == "list" else {}
+        return selectors.people_for(
+            self.ctx,
+            role=params.get("role", ""),
+            status=params.get("status", "active" if self.action == "list" else "all"),
+            q=params.get("q", ""),
+        ).order_by("person__first_name", "person__last_name", "pk")
+
+    def create(self, request, *args, **kwargs):
+        data = PersonCreateIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        membership = services.person_add(ctx=self.ctx, **data.validated_data)
+        return Response(PersonOut(membership).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        membership = self.get_object()
+        current = {"role": membership.role, "member": membership.member_id, "job_title": membership.job_title}
+        given = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
+        data = PersonUpdateIn(data={**current, **given}, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        membership = services.person_update(ctx=self.ctx, membership=membership, **data.validated_data)
+        return Response(PersonOut(membership).data)
+
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, *args, **kwargs):
+        membership = services.person_deactivate(ctx=self.ctx, membership=self.get_object())
+        return Response(PersonOut(membership).data)
+
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, *args, **kwargs):
+        membership = services.person_reactivate(ctx=self.ctx, membership=self.get_object())
+        return Response(PersonOut(membership).data)
+
+
+class SeatOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    membership = serializers.IntegerField(source="membership_id")
+    name = serializers.CharField(source="membership.person.get_full_name")
+    organisation = serializers.CharField(source="membership.member.organisation.name", default=None)
+    group_role = serializers.CharField()
+
+
+class GroupOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    purpose = serializers.CharField(allow_blank=True)
+    reports_to = serializers.IntegerField(source="reports_to_id", allow_null=True)
+    members = SeatOut(source="seats", many=True)
+
+
+class SeatIn(TenantSerializer):
+    membership = serializers.PrimaryKeyRelatedField(queryset=Membership.dangerously_unscoped.all())
+    group_role = serializers.ChoiceField(choices=GroupRole.choices, default=GroupRole.MEMBER)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SLUG_PARAMETER]),
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
+    add_member=extend_schema(parameters=[SLUG_PARAMETER], request=SeatIn, responses={201: SeatOut}),
+)
+class GovernanceGroupViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The governance structure: groups and who sits on them."""
+
+    model = GovernanceGroup
+    policy = GovernancePolicy
+    policy_actions = {"list": "view", "retrieve": "view", "add_member": "manage", "remove_member": "manage"}
+    serializer_class = GroupOut
+
+    def tenant_queryset(self):
+        return selectors.groups_for(self.ctx).order_by("position", "name", "pk")
+
+    @action(detail=True, methods=["post"], url_path="members")
+    def add_member(self, request, *args, **kwargs):
+        group = self.get_object()
+        data = SeatIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        seat = services.group_member_add(ctx=self.ctx, group=group, **data.validated_data)
+        return Response(SeatOut(seat).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[SLUG_PARAMETER], request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"members/(?P<group_member_id>[0-9]+)")
+    def remove_member(self, request, *args, **kwargs):
+        group = self.get_object()
+        seat = get_scoped_or_404(group.seats.all(), partnership=self.ctx.partnership, pk=kwargs["group_member_id"])
+        services.group_member_remove(ctx=self.ctx, seat=seat)
+        return Response(status=status.HTTP_204_NO_CONTENT)

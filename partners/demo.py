@@ -1,0 +1,338 @@
+"""Demo partnerships from the seeds: Thurrock LSCP (its statutory partners, executive roles,
+relevant agencies and governance, seed 000), and Southend and Essex, which share Essex Police,
+EPUT, NELFT, Essex County Fire and Rescue Service and the East of England Ambulance Service with
+it. The organisations and structures are real; the people are invented."""
+
+from __future__ import annotations
+
+from lscp.demo import DEMO_PASSWORD
+from lscp.permissions import Role
+from lscp.tenancy import TenantContext
+from partners import services
+from partners.models import (
+    GovernanceGroup,
+    GroupRole,
+    Member,
+    MemberKind,
+    Membership,
+    Organisation,
+    Partnership,
+    Person,
+    Sector,
+)
+
+ORGANISATIONS = {
+    # name: sector
+    "Thurrock Council": Sector.COUNCIL,
+    "Essex Police": Sector.POLICE,
+    "Thurrock Clinical Commissioning Group (CCG)": Sector.HEALTH,
+    "Southend-on-Sea City Council": Sector.COUNCIL,
+    "NHS Southend Clinical Commissioning Group (CCG)": Sector.HEALTH,
+    "Essex County Council": Sector.COUNCIL,
+    "NHS Mid Essex Clinical Commissioning Group (CCG)": Sector.HEALTH,
+    "National Probation Service": Sector.PROBATION,
+    "Essex Community Rehabilitation Company (CRC)": Sector.PROBATION,
+    "CAFCASS": Sector.COURTS,
+    "North East London NHS Foundation Trust (NELFT)": Sector.HEALTH,
+    "Essex Partnership University NHS Foundation Trust (EPUT)": Sector.HEALTH,
+    "Basildon and Thurrock University Hospitals NHS Foundation Trust (BTUH)": Sector.HEALTH,
+    "East of England Ambulance Service NHS Trust": Sector.HEALTH,
+    "Essex County Fire and Rescue Service": Sector.FIRE,
+    "Thurrock Council Housing": Sector.COUNCIL,
+    "Thurrock Council Adult Social Care": Sector.COUNCIL,
+    "Thurrock Youth Offending Service": Sector.YOUTH_JUSTICE,
+    "Thurrock secondary schools": Sector.EDUCATION,
+    "Thurrock further education colleges": Sector.EDUCATION,
+    "Thurrock primary schools": Sector.EDUCATION,
+    "Thurrock special schools and pupil referral units": Sector.EDUCATION,
+    "Thurrock early years settings": Sector.EDUCATION,
+    "Thurrock CVS (voluntary sector)": Sector.VOLUNTARY,
+    "Southend schools": Sector.EDUCATION,
+    "Essex schools": Sector.EDUCATION,
+}
+
+SHARED_AGENCIES = [
+    "North East London NHS Foundation Trust (NELFT)",
+    "Essex Partnership University NHS Foundation Trust (EPUT)",
+    "Essex County Fire and Rescue Service",
+    "East of England Ambulance Service NHS Trust",
+    "National Probation Service",
+    "CAFCASS",
+]
+
+PARTNERSHIPS = [
+    {
+        "slug": "thurrock",
+        "name": "Thurrock LSCP",
+        "area": "Thurrock",
+        "population": 167025,
+        "council": "Thurrock Council",
+        "health": "Thurrock Clinical Commissioning Group (CCG)",
+        "agencies": [
+            *SHARED_AGENCIES,
+            "Essex Community Rehabilitation Company (CRC)",
+            "Basildon and Thurrock University Hospitals NHS Foundation Trust (BTUH)",
+            "Thurrock Council Housing",
+            "Thurrock Council Adult Social Care",
+            "Thurrock Youth Offending Service",
+            "Thurrock secondary schools",
+            "Thurrock further education colleges",
+            "Thurrock primary schools",
+            "Thurrock special schools and pupil referral units",
+            "Thurrock early years settings",
+            "Thurrock CVS (voluntary sector)",
+        ],
+        "agency_lead_org": "North East London NHS Foundation Trust (NELFT)",
+        "people": {
+            "business": ("Maria", "Okafor", "LSCP Business Team Manager"),
+            "agency": ("Daniel", "Hughes", "Named Nurse for Safeguarding Children, NELFT"),
+            "partner-council": ("Priya", "Raman", "Director of People Services"),
+            "partner-police": ("Graham", "Whitfield", "Head of Public Protection"),
+            "partner-health": ("Helen", "Adeyemi", "Chief Nurse"),
+            "scrutineer": ("Ruth", "Calloway", "Independent Chair and Scrutineer"),
+        },
+        "staff": [
+            ("Tom", "Bryant", "tom.bryant", "LSCP Project Officer"),
+            ("Aisha", "Khan", "aisha.khan", "Learning and Practice Review Co-ordinator"),
+            ("Kelly", "Marsh", "kelly.marsh", "LSCP Business Support Officer"),
+            ("Sean", "Doyle", "sean.doyle", "LSCP Training Co-ordinator (part time)"),
+        ],
+        "task_and_finish": ["Pathway to Service and Threshold Intervention task and finish group"],
+        # More agency leads, so that several organisations can answer a rapid review's requests.
+        "agency_leads": [
+            (
+                "Grace",
+                "Oduya",
+                "thurrock-btuh",
+                "Named Nurse, Safeguarding Children",
+                "Basildon and Thurrock University Hospitals NHS Foundation Trust (BTUH)",
+            ),
+            (
+                "Paul",
+                "Kerr",
+                "thurrock-schools",
+                "Designated Safeguarding Lead, Thurrock primary schools",
+                "Thurrock primary schools",
+            ),
+            (
+                "Ruth",
+                "Adeyemi",
+                "thurrock-police-lead",
+                "Detective Inspector, Child Abuse Investigation Team",
+                "Essex Police",
+            ),
+            (
+                "Mark",
+                "Fenwick",
+                "thurrock-yos",
+                "Safeguarding Lead, Thurrock Youth Offending Service",
+                "Thurrock Youth Offending Service",
+            ),
+        ],
+    },
+    {
+        "slug": "southend",
+        "name": "Southend Safeguarding Partnership",
+        "area": "Southend-on-Sea",
+        "population": 179799,
+        "council": "Southend-on-Sea City Council",
+        "health": "NHS Southend Clinical Commissioning Group (CCG)",
+        "agencies": [*SHARED_AGENCIES, "Southend schools"],
+        "agency_lead_org": "Essex Partnership University NHS Foundation Trust (EPUT)",
+        "people": {
+            "business": ("Joanne", "Pike", "Safeguarding Partnership Business Manager"),
+            "agency": ("Marcus", "Bell", "Head of Safeguarding, EPUT"),
+            "partner-council": ("Claire", "Summers", "Executive Director Children and Public Health"),
+            "partner-police": ("Nadia", "Ferreira", "Detective Chief Inspector, Southend District"),
+            "partner-health": ("Owen", "Price", "Director of Nursing"),
+            "scrutineer": ("Brian", "Tallis", "Independent Scrutineer"),
+        },
+        "staff": [],
+        "task_and_finish": [],
+    },
+    {
+        "slug": "essex",
+        "name": "Essex Safeguarding Children Board",
+        "area": "Essex",
+        "population": 1455340,
+        "council": "Essex County Council",
+        "health": "NHS Mid Essex Clinical Commissioning Group (CCG)",
+        "agencies": [*SHARED_AGENCIES, "Essex schools"],
+        "agency_lead_org": "Essex County Fire and Rescue Service",
+        "people": {
+            "business": ("Fiona", "Grant", "ESCB Business Manager"),
+            "agency": ("Lee", "Norris", "Safeguarding Lead, Essex County Fire and Rescue Service"),
+            "partner-council": ("Simon", "Achebe", "Director for Children and Families"),
+            "partner-police": ("Karen", "Lowe", "Detective Superintendent, Safeguarding"),
+            "partner-health": ("Deborah", "Quinn", "Director of Nursing and Quality"),
+            "scrutineer": ("Ian", "Mercer", "Independent Scrutineer"),
+        },
+        "staff": [],
+        "task_and_finish": [],
+    },
+]
+
+ROLE_BY_LOGIN = {
+    "business": Role.BUSINESS_UNIT,
+    "agency": Role.AGENCY_LEAD,
+    "partner-council": Role.EXECUTIVE_LEAD,
+    "partner-police": Role.EXECUTIVE_LEAD,
+    "partner-health": Role.EXECUTIVE_LEAD,
+    "scrutineer": Role.SCRUTINEER,
+}
+
+
+def _organisation(name: str) -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"sector": ORGANISATIONS[name]})
+    return organisation
+
+
+def _member(ctx: TenantContext, name: str, kind: str, statutory_role: str = "") -> Member:
+    organisation = _organisation(name)
+    existing = Member.objects.for_partnership(ctx.partnership).filter(organisation=organisation).first()
+    if existing:
+        return existing
+    return services.member_add(ctx=ctx, organisation=organisation, kind=kind, statutory_role=statutory_role)
+
+
+def _person(ctx, *, username, first, last, title, role, member=None) -> Membership:
+    person = Person.objects.filter(username=username).first()
+    if person is not None:
+        existing = Membership.objects.for_partnership(ctx.partnership).filter(person=person).first()
+        if existing:
+            return existing
+    membership = services.person_add(
+        ctx=ctx,
+        email=f"{username}@demo.lscp.invalid" if person is None else person.email,
+        first_name=first,
+        last_name=last,
+        role=role,
+        member=member,
+        job_title=title,
+        username=username,
+        password=DEMO_PASSWORD,
+        invite=False,
+    )
+    return membership
+
+
+def _seat(ctx, group_name: str, membership: Membership, group_role=GroupRole.MEMBER) -> None:
+    group = GovernanceGroup.objects.for_partnership(ctx.partnership).get(name=group_name)
+    if group.seats.filter(membership=membership).exists():
+        return
+    if group_role == GroupRole.CHAIR and group.seats.filter(group_role=GroupRole.CHAIR).exists():
+        group_role = GroupRole.MEMBER
+    services.group_member_add(ctx=ctx, group=group, membership=membership, group_role=group_role)
+
+
+def load(admin: Person) -> str:
+    created = []
+    for spec in PARTNERSHIPS:
+        partnership = Partnership.objects.filter(slug=spec["slug"]).first()
+        first = spec["people"]["business"]
+        if partnership is None:
+            partnership, _ = services.partnership_create(
+                actor=admin,
+                name=spec["name"],
+                slug=spec["slug"],
+                area=spec["area"],
+                population=spec["population"],
+                first_user_email=f"{spec['slug']}-business@demo.lscp.invalid",
+                first_user_first_name=first[0],
+                first_user_last_name=first[1],
+                first_user_username=f"{spec['slug']}-business",
+                first_user_job_title=first[2],
+            )
+            created.append(spec["name"])
+            business = Person.objects.get(username=f"{spec['slug']}-business")
+            business.set_password(DEMO_PASSWORD)
+            business.save(update_fields=["password"])
+        ctx = TenantContext.for_administrator(partnership=partnership, user=admin)
+        council = _member(ctx, spec["council"], MemberKind.STATUTORY_PARTNER, "council")
+        police = _member(ctx, "Essex Police", MemberKind.STATUTORY_PARTNER, "police")
+        health = _member(ctx, spec["health"], MemberKind.STATUTORY_PARTNER, "health")
+        agencies = {name: _member(ctx, name, MemberKind.RELEVANT_AGENCY) for name in spec["agencies"]}
+
+        slug = spec["slug"]
+        people = {}
+        for login, (first_name, last_name, title) in spec["people"].items():
+            member = {
+                "agency": agencies[spec["agency_lead_org"]],
+                "partner-council": council,
+                "partner-police": police,
+                "partner-health": health,
+            }.get(login)
+            people[login] = _person(
+                ctx,
+                username=f"{slug}-{login}",
+                first=first_name,
+                last=last_name,
+                title=title,
+                role=ROLE_BY_LOGIN[login],
+                member=member,
+            )
+        staff = [
+            _person(ctx, username=username, first=f, last=l, title=t, role=Role.BUSINESS_UNIT)
+            for f, l, username, t in spec["staff"]
+        ]
+        for f, l, username, t, organisation_name in spec.get("agency_leads", []):
+            _person(
+                ctx,
+                username=username,
+                first=f,
+                last=l,
+                title=t,
+                role=Role.AGENCY_LEAD,
+                member={**agencies, "Essex Police": police}[organisation_name],
+            )
+
+        for name in spec["task_and_finish"]:
+            if not GovernanceGroup.objects.for_partnership(partnership).filter(name=name).exists():
+                lprg = GovernanceGroup.objects.for_partnership(partnership).get(name="Learning & Practice Review Group")
+                services.group_create(
+                    ctx=ctx,
+                    name=name,
+                    kind="task_and_finish",
+                    reports_to=lprg,
+                    position=10,
+                    purpose="Reviews and refreshes the pathway and threshold criteria for referrals.",
+                )
+
+        executives = [people["partner-council"], people["partner-police"], people["partner-health"]]
+        _seat(ctx, "Strategic Group", people["partner-council"], GroupRole.CHAIR)
+        for executive in executives:
+            _seat(ctx, "Strategic Group", executive)
+            _seat(ctx, "Management Executive Board", executive)
+        _seat(ctx, "Management Executive Board", people["business"])
+        _seat(ctx, "Learning & Practice Review Group", people["business"], GroupRole.CHAIR)
+        _seat(ctx, "Learning & Practice Review Group", people["agency"])
+        _seat(ctx, "Audit Group", people["agency"])
+        _seat(ctx, "MACE", people["partner-police"])
+        for membership in staff:
+            _seat(
+                ctx,
+                "Learning & Practice Review Group" if "Review" in membership.job_title else "Audit Group",
+                membership,
+            )
+        for name in spec["task_and_finish"]:
+            _seat(ctx, name, people["business"], GroupRole.CHAIR)
+            _seat(ctx, name, people["agency"])
+
+    # One person, several partnerships: Essex Police's Head of Public Protection is the police
+    # executive lead for all three SET partnerships.
+    graham = Person.objects.get(username="thurrock-partner-police")
+    for slug in ("southend", "essex"):
+        partnership = Partnership.objects.get(slug=slug)
+        ctx = TenantContext.for_administrator(partnership=partnership, user=admin)
+        police = Member.objects.for_partnership(partnership).get(statutory_role="police")
+        _person(
+            ctx,
+            username=graham.username,
+            first=graham.first_name,
+            last=graham.last_name,
+            title="Head of Public Protection",
+            role=Role.EXECUTIVE_LEAD,
+            member=police,
+        )
+
+    return "Partnerships created: " + (", ".join(created) if created else "none (already loaded)")

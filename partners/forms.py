@@ -1,0 +1,142 @@
+from django import forms
+
+from lscp.forms import GovukForm, TenantForm
+from lscp.permissions import MEMBERSHIP_ROLES
+from partners.models import GroupRole, Member, MemberKind, Membership, Organisation, Sector, StatutoryRole
+
+SEAT_CHOICES = [
+    (StatutoryRole.COUNCIL.value, "Statutory partner: the local authority"),
+    (StatutoryRole.POLICE.value, "Statutory partner: the police"),
+    (StatutoryRole.HEALTH.value, "Statutory partner: health (CCG or ICB)"),
+    ("relevant_agency", "Relevant agency"),
+]
+
+
+def seat_to_kind(seat: str) -> tuple[str, str]:
+    if seat == "relevant_agency":
+        return MemberKind.RELEVANT_AGENCY, ""
+    return MemberKind.STATUTORY_PARTNER, seat
+
+
+class MemberAddForm(TenantForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        label="Organisation",
+        empty_label="Choose an organisation",
+        help_text="Organisations are shared between partnerships: choose one already in the directory, or add a new one below",
+    )
+    new_organisation_name = forms.CharField(
+        label="Or a new organisation's name",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+    )
+    new_organisation_sector = forms.ChoiceField(
+        label="The new organisation's sector", required=False, choices=[("", "Choose a sector"), *Sector.choices]
+    )
+    seat = forms.ChoiceField(label="Membership", choices=SEAT_CHOICES, widget=forms.RadioSelect)
+
+    service_error_fields = {"kind": "seat", "statutory_role": "seat"}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organisation") and not data.get("new_organisation_name"):
+            self.add_error("organisation", "Choose an organisation, or enter a new organisation's name")
+        if data.get("organisation") and data.get("new_organisation_name"):
+            self.add_error("new_organisation_name", "Either choose an organisation or enter a new one, not both")
+        if data.get("new_organisation_name") and not data.get("new_organisation_sector"):
+            self.add_error("new_organisation_sector", "Choose the new organisation's sector")
+        return data
+
+
+class MemberEditForm(TenantForm):
+    seat = forms.ChoiceField(label="Membership", choices=SEAT_CHOICES, widget=forms.RadioSelect)
+    service_error_fields = {"kind": "seat", "statutory_role": "seat"}
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.organisation} ({obj.get_statutory_role_display() or 'relevant agency'})"
+
+
+ROLE_HINTS = {
+    "business_unit": "Runs the partnership's casework: everything operational",
+    "agency_lead": "Named lead in a member organisation: submits notifications, answers requests, owns actions",
+    "executive_lead": "Executive lead of the local authority, the police or health: signs off",
+    "scrutineer": "Independent scrutineer, lay member or councillor: reads, never changes",
+}
+
+
+class PersonRoleFields(TenantForm):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[(value, f"{label}: {ROLE_HINTS[value]}") for value, label in MEMBERSHIP_ROLES],
+        widget=forms.RadioSelect,
+    )
+    member = MemberChoiceField(
+        queryset=None,
+        required=False,
+        label="Organisation they act for",
+        empty_label="None",
+        help_text="Required for agency leads (any member) and executive leads (a statutory partner)",
+    )
+    job_title = forms.CharField(label="Job title", required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.for_partnership(self.ctx.partnership).select_related(
+            "organisation"
+        )
+
+
+class PersonAddForm(PersonRoleFields):
+    first_name = forms.CharField(
+        label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"})
+    )
+    email = forms.EmailField(
+        label="Email address",
+        help_text="They will be emailed a link to set their password",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    field_order = ["first_name", "last_name", "email", "job_title", "role", "member"]
+
+
+class PersonEditForm(PersonRoleFields):
+    pass
+
+
+class ConfirmForm(TenantForm):
+    """A button and nothing else: the POST is the decision."""
+
+
+class PeopleFilterForm(GovukForm):
+    q = forms.CharField(label="Name, email or job title", required=False)
+    role = forms.ChoiceField(label="Role", required=False, choices=[("", "Any role"), *MEMBERSHIP_ROLES])
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("active", "Active"), ("deactivated", "Deactivated"), ("all", "All")],
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership):
+        suffix = f", {obj.member.organisation}" if obj.member_id else ""
+        return f"{obj.person.get_full_name()} ({obj.get_role_display()}{suffix})"
+
+
+class GroupMemberAddForm(TenantForm):
+    membership = PersonChoiceField(queryset=None, label="Person", empty_label="Choose a person")
+    group_role = forms.ChoiceField(
+        label="Role on the group", choices=GroupRole.choices, initial=GroupRole.MEMBER, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        from partners.selectors import active_people_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = active_people_choices(self.ctx)

@@ -1,0 +1,307 @@
+"""Partnerships (the tenant), organisations (shared), their membership, people and roles,
+and the governance structure."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from lscp.permissions import MEMBERSHIP_ROLES, Role
+from lscp.tenancy import TenantManager, TenantOwned
+
+# Slugs that would collide with the site's own top-level paths.
+RESERVED_SLUGS = frozenset(
+    {"accounts", "admin", "api", "assets", "static", "media", "partnerships", "health", "favicon.ico", "robots.txt"}
+)
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    "Enter a slug of lower-case letters, numbers and single hyphens, like 'thurrock' or 'north-east-lincs'",
+)
+
+
+class Partnership(models.Model):
+    """A Local Safeguarding Children Partnership: the tenant."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=50, unique=True, validators=[slug_validator])
+    area = models.CharField("local-authority area", max_length=200)
+    population = models.PositiveIntegerField(
+        help_text="Population of the local-authority area", validators=[MinValueValidator(1)]
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.TextChoices):
+    COUNCIL = "council", "Local authority"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    PROBATION = "probation", "Probation"
+    EDUCATION = "education", "Education"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice"
+    FIRE = "fire", "Fire and rescue"
+    COURTS = "courts", "Courts and family justice"
+    VOLUNTARY = "voluntary", "Voluntary and community"
+    OTHER = "other", "Other"
+
+
+class StatutoryRole(models.TextChoices):
+    """The three safeguarding partners (Children Act 2004 s16E)."""
+
+    COUNCIL = "council", "Local authority"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health (CCG / ICB)"
+
+
+# A safeguarding partner's seat can be taken only by an organisation of the matching sector.
+STATUTORY_SECTOR = {
+    StatutoryRole.COUNCIL: Sector.COUNCIL,
+    StatutoryRole.POLICE: Sector.POLICE,
+    StatutoryRole.HEALTH: Sector.HEALTH,
+}
+
+
+class Organisation(models.Model):
+    """An organisation, shared by every partnership it is a member of (one Essex Police)."""
+
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="organisation_name_unique_ci",
+                violation_error_message="This organisation already exists",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberKind(models.TextChoices):
+    STATUTORY_PARTNER = "statutory_partner", "Statutory partner"
+    RELEVANT_AGENCY = "relevant_agency", "Relevant agency"
+
+
+class Member(TenantOwned):
+    """An organisation's membership of a partnership: a statutory partner or a relevant agency."""
+
+    url_kwarg = "member_id"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    kind = models.CharField(max_length=20, choices=MemberKind.choices)
+    statutory_role = models.CharField(max_length=10, choices=StatutoryRole.choices, blank=True)
+    joined_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"],
+                name="member_unique_per_partnership",
+                violation_error_message="This organisation is already a member of the partnership",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "statutory_role"],
+                condition=~models.Q(statutory_role=""),
+                name="member_one_per_statutory_role",
+                violation_error_message="The partnership already has this statutory partner",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(kind="statutory_partner") & ~models.Q(statutory_role=""))
+                | (models.Q(kind="relevant_agency") & models.Q(statutory_role="")),
+                name="member_statutory_role_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    @property
+    def is_statutory(self) -> bool:
+        return self.kind == MemberKind.STATUTORY_PARTNER
+
+
+class PersonManager(UserManager):
+    def get_by_natural_key(self, username):
+        # Sign in with either the username or the email address, case-insensitively.
+        try:
+            return self.get(username__iexact=username)
+        except self.model.DoesNotExist:
+            if "@" not in (username or ""):
+                raise
+            return self.get(email__iexact=username)
+
+
+class Person(AbstractUser):
+    """Someone who signs in. Their roles are per partnership (Membership)."""
+
+    email = models.EmailField("email address")
+
+    objects = PersonManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="person_email_unique_ci",
+                condition=~models.Q(email=""),
+                violation_error_message="Someone already uses this email address",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class MembershipManager(TenantManager):
+    def active_for_person(self, person: Person):
+        """A person's own active memberships, across partnerships.
+
+        The one query of tenant rows not scoped by a partnership: it is scoped by the person, and
+        only ever shows them their own memberships (to sign in and to switch partnership).
+        """
+        return models.Manager.get_queryset(self).filter(person=person, is_active=True, partnership__is_active=True)
+
+
+class Membership(TenantOwned):
+    """A person's role in one partnership. One per person per partnership."""
+
+    url_kwarg = "membership_id"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=MEMBERSHIP_ROLES)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="The member organisation an agency lead or executive lead acts for",
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    dangerously_unscoped = models.Manager()
+    objects = MembershipManager()
+
+    class Meta:
+        ordering = ["person__first_name", "person__last_name"]
+        default_manager_name = "dangerously_unscoped"
+        base_manager_name = "dangerously_unscoped"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "person"],
+                name="membership_one_per_person",
+                violation_error_message="This person already has a role in this partnership",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["agency_lead", "executive_lead"], member__isnull=False)
+                | models.Q(role__in=["business_unit", "scrutineer"]),
+                name="membership_lead_has_organisation",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class GroupKind(models.TextChoices):
+    STRATEGIC = "strategic", "Strategic Group"
+    MEB = "meb", "Management Executive Board"
+    LPRG = "lprg", "Learning & Practice Review Group"
+    MACE = "mace", "Missing and Child Exploitation (MACE)"
+    AUDIT = "audit", "Audit Group"
+    PRACTICE_REVIEW = "practice_review", "Individual practice review group"
+    TASK_AND_FINISH = "task_and_finish", "Task and finish group"
+    OTHER = "other", "Other group"
+
+
+class GovernanceGroup(TenantOwned):
+    """A group in the partnership's governance structure."""
+
+    url_kwarg = "group_id"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=GroupKind.choices)
+    purpose = models.TextField(blank=True)
+    reports_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="subgroups")
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"],
+                name="group_name_unique_per_partnership",
+                violation_error_message="The partnership already has a group with this name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupRole(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    VICE_CHAIR = "vice_chair", "Vice-chair"
+    MEMBER = "member", "Member"
+
+
+class GroupMember(TenantOwned):
+    """A person's seat on a governance group."""
+
+    url_kwarg = "group_member_id"
+
+    group = models.ForeignKey(GovernanceGroup, on_delete=models.CASCADE, related_name="seats")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="seats")
+    group_role = models.CharField(max_length=12, choices=GroupRole.choices, default=GroupRole.MEMBER)
+
+    class Meta:
+        ordering = ["group_role", "membership__person__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "membership"],
+                name="group_member_once",
+                violation_error_message="This person is already a member of the group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.person} on {self.group}"
+
+
+__all__ = [
+    "GovernanceGroup",
+    "GroupKind",
+    "GroupMember",
+    "GroupRole",
+    "Member",
+    "MemberKind",
+    "Membership",
+    "Organisation",
+    "Partnership",
+    "Person",
+    "Role",
+    "Sector",
+    "StatutoryRole",
+]

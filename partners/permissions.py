@@ -1,0 +1,23 @@
+"""Who may see and change the partnership's arrangements: its members, people and groups."""
+
+from lscp.permissions import BUSINESS_UNIT, EVERYONE, Policy
+
+
+class PartnershipPolicy(Policy):
+    resource = "partnership"
+    rules = {"view": EVERYONE}
+
+
+class MemberPolicy(Policy):
+    resource = "member organisation"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
+
+
+class PeoplePolicy(Policy):
+    resource = "person"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
+
+
+class GovernancePolicy(Policy):
+    resource = "governance group"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}

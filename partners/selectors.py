@@ -1,0 +1,68 @@
+"""Reads of the partnership's arrangements, each narrowed by its policy."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+
+from lscp.tenancy import TenantContext
+from partners.models import GovernanceGroup, GroupMember, Member, Membership, StatutoryRole
+from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
+
+
+def members_for(ctx: TenantContext):
+    queryset = (
+        Member.objects.for_partnership(ctx.partnership)
+        .select_related("organisation")
+        .annotate(people_count=Count("people", filter=Q(people__is_active=True)))
+        .order_by("organisation__name", "pk")
+    )
+    return MemberPolicy.filter(ctx, queryset)
+
+
+def missing_statutory_partners(ctx: TenantContext) -> list[str]:
+    """The safeguarding partners' seats nobody holds yet (the page warns while any is empty)."""
+    held = set(
+        Member.objects.for_partnership(ctx.partnership)
+        .exclude(statutory_role="")
+        .values_list("statutory_role", flat=True)
+    )
+    return [role.label for role in StatutoryRole if role.value not in held]
+
+
+def people_for(ctx: TenantContext, *, role: str = "", status: str = "active", q: str = ""):
+    queryset = Membership.objects.for_partnership(ctx.partnership).select_related("person", "member__organisation")
+    if status == "active":
+        queryset = queryset.filter(is_active=True)
+    elif status == "deactivated":
+        queryset = queryset.filter(is_active=False)
+    if role:
+        queryset = queryset.filter(role=role)
+    if q:
+        queryset = queryset.filter(
+            Q(person__first_name__icontains=q)
+            | Q(person__last_name__icontains=q)
+            | Q(person__email__icontains=q)
+            | Q(job_title__icontains=q)
+        )
+    return PeoplePolicy.filter(ctx, queryset)
+
+
+def groups_for(ctx: TenantContext):
+    seats = GroupMember.objects.for_partnership(ctx.partnership).select_related(
+        "membership__person", "membership__member__organisation"
+    )
+    queryset = (
+        GovernanceGroup.objects.for_partnership(ctx.partnership)
+        .select_related("reports_to")
+        .prefetch_related(Prefetch("seats", queryset=seats))
+    )
+    return GovernancePolicy.filter(ctx, queryset)
+
+
+def active_people_choices(ctx: TenantContext):
+    return (
+        Membership.objects.for_partnership(ctx.partnership)
+        .filter(is_active=True)
+        .select_related("person", "member__organisation")
+        .order_by("person__first_name", "person__last_name")
+    )

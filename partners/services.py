@@ -1,0 +1,482 @@
+"""Writes to the partnership's arrangements. Every function checks its permission, validates its
+business rules (ValidationError keyed by field), and logs to the activity log in the same
+transaction. Called alike by pages, the API, admin and management commands."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from lscp import activity, outbox
+from lscp.permissions import Role, sync_member_groups
+from lscp.tenancy import TenantContext
+from partners.models import (
+    RESERVED_SLUGS,
+    STATUTORY_SECTOR,
+    GovernanceGroup,
+    GroupKind,
+    GroupMember,
+    GroupRole,
+    Member,
+    MemberKind,
+    Membership,
+    Organisation,
+    Partnership,
+    Person,
+    Sector,
+    StatutoryRole,
+)
+from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
+
+# The structure every partnership starts with (seed 000: "Structure of the Partnership").
+DEFAULT_GROUPS = [
+    ("Strategic Group", GroupKind.STRATEGIC, "The three safeguarding partners' executive leads.", None),
+    ("Management Executive Board", GroupKind.MEB, "Oversees delivery of the partnership's plan.", "Strategic Group"),
+    (
+        "Learning & Practice Review Group",
+        GroupKind.LPRG,
+        "Rapid reviews, practice reviews and their action plans.",
+        "Management Executive Board",
+    ),
+    ("MACE", GroupKind.MACE, "Missing and child exploitation.", "Management Executive Board"),
+    ("Audit Group", GroupKind.AUDIT, "Multi-agency audits and self-assessments.", "Learning & Practice Review Group"),
+]
+
+PERSON_FIELDS = ["role", "member", "job_title", "is_active"]
+
+
+def _field_error(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+# ----------------------------------------------------------------------------------------------
+# Partnerships (administrator only)
+
+
+def partnership_check(*, name: str, slug: str, area: str, population: int) -> Partnership:
+    """Validate a new partnership's details; the unsaved partnership, or ValidationError by field."""
+    slug = (slug or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if slug in RESERVED_SLUGS:
+        errors["slug"] = [f"'{slug}' is used by the site itself: choose another slug"]
+    elif Partnership.objects.filter(slug=slug).exists():
+        errors["slug"] = ["A partnership already uses this slug"]
+    if Partnership.objects.filter(name__iexact=(name or "").strip()).exists():
+        errors["name"] = ["A partnership with this name already exists"]
+    partnership = Partnership(name=(name or "").strip(), slug=slug, area=(area or "").strip(), population=population)
+    try:
+        partnership.full_clean(validate_unique=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+    return partnership
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    actor: Person,
+    name: str,
+    slug: str,
+    area: str,
+    population: int,
+    first_user_email: str,
+    first_user_first_name: str,
+    first_user_last_name: str,
+    first_user_username: str = "",
+    first_user_job_title: str = "Business unit manager",
+    with_default_groups: bool = True,
+) -> tuple[Partnership, Membership]:
+    """Create a partnership and its first business-unit person (who is emailed an invitation)."""
+    if not actor.is_superuser:
+        raise PermissionDenied("Only an administrator creates partnerships.")
+    partnership = partnership_check(name=name, slug=slug, area=area, population=population)
+    partnership.save()
+    ctx = TenantContext.for_administrator(partnership=partnership, user=actor)
+    activity.record(
+        ctx,
+        event="partnership.created",
+        obj=partnership,
+        changes=activity.created(partnership, ["name", "slug", "area", "population"]),
+    )
+    if with_default_groups:
+        groups: dict[str, GovernanceGroup] = {}
+        for position, (group_name, kind, purpose, parent) in enumerate(DEFAULT_GROUPS):
+            groups[group_name] = group_create(
+                ctx=ctx, name=group_name, kind=kind, purpose=purpose, reports_to=groups.get(parent), position=position
+            )
+    try:
+        membership = person_add(
+            ctx=ctx,
+            email=first_user_email,
+            first_name=first_user_first_name,
+            last_name=first_user_last_name,
+            role=Role.BUSINESS_UNIT,
+            job_title=first_user_job_title,
+            username=first_user_username,
+        )
+    except ValidationError as error:
+        raise ValidationError({f"first_user_{k}": v for k, v in error.message_dict.items()}) from None
+    return partnership, membership
+
+
+# ----------------------------------------------------------------------------------------------
+# Member organisations
+
+
+def _check_statutory_seat(organisation: Organisation, kind: str, statutory_role: str) -> None:
+    if kind == MemberKind.STATUTORY_PARTNER:
+        if statutory_role not in StatutoryRole.values:
+            raise _field_error("statutory_role", "Choose which safeguarding partner this organisation is")
+        expected = STATUTORY_SECTOR[StatutoryRole(statutory_role)]
+        if organisation.sector != expected:
+            raise _field_error(
+                "statutory_role",
+                f"{organisation} is a {organisation.get_sector_display().lower()} organisation, so it cannot be the "
+                f"{StatutoryRole(statutory_role).label.lower()} statutory partner",
+            )
+    elif statutory_role:
+        raise _field_error("statutory_role", "Only a statutory partner has a statutory role")
+
+
+@transaction.atomic
+def organisation_create(*, ctx: TenantContext, name: str, sector: str) -> Organisation:
+    """A new organisation in the shared directory (any partnership may then add it)."""
+    MemberPolicy.require(ctx, "manage")
+    name = " ".join(name.split())
+    if not name:
+        raise _field_error("new_organisation_name", "Enter the organisation's name")
+    if sector not in Sector.values:
+        raise _field_error("new_organisation_sector", "Choose the organisation's sector")
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        raise _field_error(
+            "new_organisation_name", f"{existing} is already in the directory: choose it from the list instead"
+        )
+    organisation = Organisation.objects.create(name=name, sector=sector)
+    activity.record(
+        ctx, event="organisation.created", obj=organisation, changes=activity.created(organisation, ["name", "sector"])
+    )
+    return organisation
+
+
+@transaction.atomic
+def member_add(
+    *, ctx: TenantContext, organisation: Organisation, kind: str, statutory_role: str = "", joined_on=None
+) -> Member:
+    """Make an organisation a member of the partnership, as a statutory partner or relevant agency."""
+    MemberPolicy.require(ctx, "manage")
+    statutory_role = statutory_role or ""
+    if kind not in MemberKind.values:
+        raise _field_error("kind", "Choose whether the organisation is a statutory partner or a relevant agency")
+    members = Member.objects.for_partnership(ctx.partnership)
+    if members.filter(organisation=organisation).exists():
+        raise _field_error("organisation", f"{organisation} is already a member of {ctx.partnership}")
+    _check_statutory_seat(organisation, kind, statutory_role)
+    if statutory_role and members.filter(statutory_role=statutory_role).exists():
+        holder = members.get(statutory_role=statutory_role)
+        raise _field_error(
+            "statutory_role",
+            f"{holder} is already the {StatutoryRole(statutory_role).label.lower()} statutory partner",
+        )
+    member = Member(
+        partnership=ctx.partnership,
+        organisation=organisation,
+        kind=kind,
+        statutory_role=statutory_role,
+        joined_on=joined_on,
+    )
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:  # a concurrent add of the same organisation or seat
+        raise _field_error("organisation", f"{organisation} is already a member of {ctx.partnership}") from None
+    activity.record(
+        ctx,
+        event="member.added",
+        obj=member,
+        changes=activity.created(member, ["organisation", "kind", "statutory_role"]),
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(*, ctx: TenantContext, member: Member, kind: str, statutory_role: str = "") -> Member:
+    MemberPolicy.require(ctx, "manage", member)
+    statutory_role = statutory_role or ""
+    before = activity.snapshot(member, ["kind", "statutory_role"])
+    _check_statutory_seat(member.organisation, kind, statutory_role)
+    members = Member.objects.for_partnership(ctx.partnership).exclude(pk=member.pk)
+    if statutory_role and members.filter(statutory_role=statutory_role).exists():
+        raise _field_error("statutory_role", "Another member already holds this statutory partner seat")
+    if kind != MemberKind.STATUTORY_PARTNER and member.people.filter(role=Role.EXECUTIVE_LEAD, is_active=True).exists():
+        raise _field_error(
+            "kind",
+            "People are executive leads for this organisation: change their role before it stops being a statutory partner",
+        )
+    member.kind, member.statutory_role = kind, statutory_role
+    changes = activity.changes_between(before, activity.snapshot(member, ["kind", "statutory_role"]))
+    if not changes:
+        return member
+    member.save(update_fields=["kind", "statutory_role"])
+    activity.record(ctx, event="member.changed", obj=member, changes=changes)
+    return member
+
+
+# ----------------------------------------------------------------------------------------------
+# People and their roles
+
+
+def _check_role(ctx: TenantContext, role: str, member: Member | None) -> None:
+    if role not in {Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.EXECUTIVE_LEAD, Role.SCRUTINEER}:
+        raise _field_error("role", "Choose a role")
+    if member is not None and member.partnership_id != ctx.partnership.pk:
+        raise _field_error("member", "Choose an organisation that is a member of this partnership")
+    if role == Role.AGENCY_LEAD and member is None:
+        raise _field_error("member", "Choose the member organisation this agency lead acts for")
+    if role == Role.EXECUTIVE_LEAD:
+        if member is None:
+            raise _field_error("member", "Choose the statutory partner this executive lead acts for")
+        if not member.is_statutory:
+            raise _field_error(
+                "member",
+                f"{member} is a relevant agency: an executive lead acts for a statutory partner "
+                "(the local authority, the police or health)",
+            )
+
+
+def _invite_link(person: Person) -> str:
+    uid = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    return settings.LSCP_BASE_URL.rstrip("/") + reverse("set-password", args=[uid, token])
+
+
+def _invite(ctx: TenantContext, membership: Membership) -> None:
+    person = membership.person
+    lines = [
+        f"Dear {person.get_full_name() or person.username},",
+        "",
+        f"{ctx.user.get_full_name() or ctx.user} has given you the role of {membership.get_role_display().lower()}"
+        + (f" for {membership.member}" if membership.member else "")
+        + f" in {ctx.partnership.name} on the {settings.SERVICE_NAME}.",
+        "",
+    ]
+    if not person.has_usable_password():
+        lines += ["Set your password here (the link works once, for 3 days):", _invite_link(person), ""]
+    lines += [f"Then sign in at {settings.LSCP_BASE_URL.rstrip('/')}/ with your username: {person.username}", ""]
+    outbox.enqueue(
+        partnership=ctx.partnership,
+        key=f"invite:membership:{membership.pk}",
+        to=[person.email],
+        subject=f"Your role in {ctx.partnership.name}",
+        body="\n".join(lines),
+        about=membership,
+    )
+
+
+@transaction.atomic
+def person_add(
+    *,
+    ctx: TenantContext,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    member: Member | None = None,
+    job_title: str = "",
+    username: str = "",
+    password: str | None = None,
+    invite: bool = True,
+) -> Membership:
+    """Give a person a role in this partnership; someone new gets an account and an invitation.
+
+    A person who already has an account (from another partnership) keeps it: they get a second
+    membership here, and nothing about their other partnerships is shown or changed.
+    """
+    PeoplePolicy.require(ctx, "manage")
+    email = email.strip().lower()
+    errors = {}
+    if not email:
+        errors["email"] = ["Enter an email address"]
+    if not first_name.strip():
+        errors["first_name"] = ["Enter a first name"]
+    if not last_name.strip():
+        errors["last_name"] = ["Enter a last name"]
+    if errors:
+        raise ValidationError(errors)
+    _check_role(ctx, role, member)
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is not None:
+        existing = Membership.objects.for_partnership(ctx.partnership).filter(person=person).first()
+        if existing is not None:
+            state = "a role" if existing.is_active else "a deactivated role"
+            raise _field_error("email", f"{person} already has {state} in this partnership: change that one instead")
+    else:
+        username = (username or email).strip().lower()
+        if Person.objects.filter(username__iexact=username).exists():
+            raise _field_error("username", "This username is taken")
+        person = Person(username=username, email=email, first_name=first_name.strip(), last_name=last_name.strip())
+        if password:
+            person.set_password(password)
+        else:
+            person.set_unusable_password()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            raise _field_error("email", "Someone already uses this email address") from None
+    membership = Membership(
+        partnership=ctx.partnership, person=person, role=role, member=member, job_title=job_title.strip()
+    )
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError:  # the same person added twice at once (a double-click)
+        raise _field_error("email", f"{person} already has a role in this partnership") from None
+    sync_member_groups(membership)
+    activity.record(
+        ctx,
+        event="person.added",
+        obj=membership,
+        changes=activity.created(membership, ["person", "role", "member", "job_title"]),
+    )
+    if invite and person.email:
+        _invite(ctx, membership)
+    return membership
+
+
+@transaction.atomic
+def person_update(
+    *, ctx: TenantContext, membership: Membership, role: str, member: Member | None, job_title: str = ""
+) -> Membership:
+    PeoplePolicy.require(ctx, "manage", membership)
+    _check_role(ctx, role, member)
+    if membership.person_id == ctx.user.pk and role != Role.BUSINESS_UNIT and ctx.membership is not None:
+        raise _field_error("role", "You cannot take the business-unit role away from yourself")
+    before = activity.snapshot(membership, PERSON_FIELDS)
+    membership.role, membership.member, membership.job_title = role, member, job_title.strip()
+    changes = activity.changes_between(before, activity.snapshot(membership, PERSON_FIELDS))
+    if not changes:
+        return membership
+    membership.save(update_fields=["role", "member", "job_title"])
+    sync_member_groups(membership)
+    activity.record(ctx, event="person.changed", obj=membership, changes=changes)
+    return membership
+
+
+@transaction.atomic
+def person_deactivate(*, ctx: TenantContext, membership: Membership) -> Membership:
+    """Remove a person's access to this partnership (their record and history stay)."""
+    PeoplePolicy.require(ctx, "manage", membership)
+    if membership.person_id == ctx.user.pk:
+        raise ValidationError("You cannot deactivate yourself")
+    if not membership.is_active:
+        return membership
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    sync_member_groups(membership)
+    activity.record(ctx, event="person.deactivated", obj=membership, changes={"is_active": {"old": True, "new": False}})
+    return membership
+
+
+@transaction.atomic
+def person_reactivate(*, ctx: TenantContext, membership: Membership) -> Membership:
+    PeoplePolicy.require(ctx, "manage", membership)
+    if membership.is_active:
+        return membership
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at"])
+    sync_member_groups(membership)
+    activity.record(ctx, event="person.reactivated", obj=membership, changes={"is_active": {"old": False, "new": True}})
+    return membership
+
+
+# ----------------------------------------------------------------------------------------------
+# Governance
+
+
+@transaction.atomic
+def group_create(
+    *,
+    ctx: TenantContext,
+    name: str,
+    kind: str,
+    purpose: str = "",
+    reports_to: GovernanceGroup | None = None,
+    position: int = 0,
+) -> GovernanceGroup:
+    GovernancePolicy.require(ctx, "manage")
+    name = " ".join(name.split())
+    if not name:
+        raise _field_error("name", "Enter the group's name")
+    if kind not in GroupKind.values:
+        raise _field_error("kind", "Choose the kind of group")
+    if reports_to is not None and reports_to.partnership_id != ctx.partnership.pk:
+        raise _field_error("reports_to", "Choose a group of this partnership")
+    groups = GovernanceGroup.objects.for_partnership(ctx.partnership)
+    if groups.filter(name__iexact=name).exists():
+        raise _field_error("name", "The partnership already has a group with this name")
+    group = GovernanceGroup.objects.for_partnership(ctx.partnership).create(
+        partnership=ctx.partnership,
+        name=name,
+        kind=kind,
+        purpose=purpose.strip(),
+        reports_to=reports_to,
+        position=position,
+    )
+    activity.record(
+        ctx, event="group.created", obj=group, changes=activity.created(group, ["name", "kind", "reports_to"])
+    )
+    return group
+
+
+@transaction.atomic
+def group_member_add(
+    *, ctx: TenantContext, group: GovernanceGroup, membership: Membership, group_role: str = GroupRole.MEMBER
+) -> GroupMember:
+    GovernancePolicy.require(ctx, "manage", group)
+    if membership.partnership_id != ctx.partnership.pk or group.partnership_id != ctx.partnership.pk:
+        raise _field_error("membership", "Choose a person in this partnership")
+    if not membership.is_active:
+        raise _field_error("membership", f"{membership.person} has been deactivated")
+    if group_role not in GroupRole.values:
+        raise _field_error("group_role", "Choose the person's role on the group")
+    if group.seats.filter(membership=membership).exists():
+        raise _field_error("membership", f"{membership.person} is already a member of {group}")
+    if group_role == GroupRole.CHAIR and group.seats.filter(group_role=GroupRole.CHAIR).exists():
+        raise _field_error("group_role", f"{group} already has a chair")
+    try:
+        with transaction.atomic():
+            seat = GroupMember.objects.for_partnership(ctx.partnership).create(
+                partnership=ctx.partnership, group=group, membership=membership, group_role=group_role
+            )
+    except IntegrityError:
+        raise _field_error("membership", f"{membership.person} is already a member of {group}") from None
+    activity.record(
+        ctx,
+        event="group.member_added",
+        obj=group,
+        changes={
+            "member": {"old": None, "new": str(membership.person)},
+            "group_role": {"old": None, "new": group_role},
+        },
+    )
+    return seat
+
+
+@transaction.atomic
+def group_member_remove(*, ctx: TenantContext, seat: GroupMember) -> None:
+    GovernancePolicy.require(ctx, "manage", seat.group)
+    group, person = seat.group, seat.membership.person
+    seat.delete()
+    activity.record(ctx, event="group.member_removed", obj=group, changes={"member": {"old": str(person), "new": None}})

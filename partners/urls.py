@@ -1,0 +1,25 @@
+from django.urls import path
+
+from partners import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="partnership-home"),
+    path("partners/", views.MemberListView.as_view(), name="member-list"),
+    path("partners/add/", views.MemberAddView.as_view(), name="member-add"),
+    path("partners/<int:member_id>/", views.MemberDetailView.as_view(), name="member-detail"),
+    path("partners/<int:member_id>/change/", views.MemberEditView.as_view(), name="member-edit"),
+    path("people/", views.PersonListView.as_view(), name="person-list"),
+    path("people/add/", views.PersonAddView.as_view(), name="person-add"),
+    path("people/<int:membership_id>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("people/<int:membership_id>/change/", views.PersonEditView.as_view(), name="person-edit"),
+    path("people/<int:membership_id>/deactivate/", views.PersonDeactivateView.as_view(), name="person-deactivate"),
+    path("people/<int:membership_id>/reactivate/", views.PersonReactivateView.as_view(), name="person-reactivate"),
+    path("governance/", views.GroupListView.as_view(), name="group-list"),
+    path("governance/<int:group_id>/", views.GroupDetailView.as_view(), name="group-detail"),
+    path("governance/<int:group_id>/add-member/", views.GroupMemberAddView.as_view(), name="group-member-add"),
+    path(
+        "governance/seats/<int:group_member_id>/remove/",
+        views.GroupMemberRemoveView.as_view(),
+        name="group-member-remove",
+    ),
+]
