@@ -1,0 +1,789 @@
+"""API for action plans, under /api/v1/<slug>/action-plans/: plans (with their recommendations,
+actions, ratification and computed progress), recommendations, actions (filterable by owner
+organisation, status, overdue and due-date range) and progress updates. The same services,
+selectors and policies as the pages: invalid input is a 400 by field, a step in the wrong state or
+a stale `version` is a 409, another organisation's action is a 404 to an agency lead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from partners.models import Member, Membership
+from reviews.action_plans import selectors, services
+from reviews.action_plans.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    PlanStatus,
+    ProgressUpdate,
+    Recommendation,
+    SourceKind,
+    Stage,
+)
+from reviews.action_plans.permissions import ActionPlanPolicy, ActionPolicy, ProgressUpdatePolicy
+from reviews.models import Notification
+
+# ----------------------------------------------------------------------------------------------
+# Output
+
+
+class OwnerOrganisationOut(serializers.Serializer):
+    member = serializers.IntegerField(source="pk", help_text="The member organisation's id (see /members/)")
+    name = serializers.CharField(source="organisation.name")
+
+
+class OwnerPersonOut(serializers.Serializer):
+    membership = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="person.get_full_name")
+    email = serializers.EmailField(source="person.email")
+
+
+class ClockOut(serializers.Serializer):
+    starts_on = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    met_on = serializers.DateField(allow_null=True)
+    status = serializers.SerializerMethodField(help_text="pending, open, overdue, met or met_late")
+    explanation = serializers.CharField()
+
+    def get_status(self, deadline) -> str:
+        return deadline.status_on(timezone.localdate())
+
+
+class ActionOut(serializers.Serializer):
+    id = serializers.IntegerField(source="action.pk")
+    plan = serializers.IntegerField(source="action.plan_id")
+    plan_title = serializers.CharField(source="action.plan.title")
+    recommendation = serializers.IntegerField(source="action.recommendation_id")
+    number = serializers.CharField(source="action.number", help_text="Recommendation and position, like 3a.2")
+    description = serializers.CharField(source="action.description")
+    owner_organisation = OwnerOrganisationOut(
+        source="action.owner_member", allow_null=True, help_text="null: the partnership's business unit owns it"
+    )
+    owner = OwnerPersonOut(source="action.owner", allow_null=True)
+    due_date = serializers.DateField(source="action.due_date")
+    original_due_date = serializers.DateField(
+        source="action.first_due_date", allow_null=True, help_text="The due date before its first change once live"
+    )
+    measure_of_success = serializers.CharField(source="action.measure_of_success")
+    status = serializers.ChoiceField(source="action.status", choices=ActionStatus.choices)
+    rag = serializers.CharField(source="rag.key", help_text="complete, awaiting_acceptance, overdue, at_risk, on_track")
+    rag_reason = serializers.CharField(source="why")
+    overdue = serializers.BooleanField(source="action.is_overdue", help_text="The due date's clock is overdue")
+    clock = serializers.SerializerMethodField()
+    completed_on = serializers.DateField(source="action.completed_on", allow_null=True)
+    completion_evidence = serializers.CharField(source="action.completion_evidence")
+    completion_link = serializers.CharField(source="action.completion_link")
+    impact_evidence = serializers.CharField(source="action.impact_evidence")
+    accepted_on = serializers.DateField(source="action.accepted_on", allow_null=True)
+    latest_progress_on = serializers.DateField(source="action.latest_progress_on", allow_null=True)
+    latest_progress = serializers.CharField(source="action.latest_progress", allow_null=True)
+    version = serializers.IntegerField(source="action.version")
+
+    def get_clock(self, row) -> dict | None:
+        clocks = list(row.action.deadlines.all())
+        return ClockOut(clocks[0]).data if clocks else None
+
+
+class RatificationOut(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    decided_on = serializers.DateField()
+    minute_reference = serializers.CharField()
+
+
+class ProgressOut(serializers.Serializer):
+    sentence = serializers.CharField(help_text="For example '10 recommendations, 14 actions: 6 complete, 8 on track'")
+    recommendations = serializers.IntegerField()
+    actions = serializers.IntegerField()
+    by_rag = serializers.SerializerMethodField()
+    by_status = serializers.SerializerMethodField()
+
+    def get_by_rag(self, summary) -> dict[str, int]:
+        return {r.key: count for r, count in summary.rag_cells()}
+
+    def get_by_status(self, summary) -> dict[str, int]:
+        return {value: count for value, _, count in summary.status_cells()}
+
+
+class PlanOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    source_kind = serializers.ChoiceField(choices=SourceKind.choices)
+    source_reference = serializers.CharField()
+    notification = serializers.IntegerField(source="notification_id", allow_null=True)
+    source_record = serializers.SerializerMethodField(help_text="Another app's record the plan came from")
+    summary = serializers.CharField()
+    created_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=PlanStatus.choices)
+    live_on = serializers.DateField(allow_null=True)
+    closed_on = serializers.DateField(allow_null=True)
+    ratifications = RatificationOut(many=True, source="ratifications.all")
+    progress = serializers.SerializerMethodField()
+    version = serializers.IntegerField()
+
+    def get_source_record(self, plan) -> dict | None:
+        if plan.source_type_id is None:
+            return None
+        from django.contrib.contenttypes.models import ContentType
+
+        content_type = ContentType.objects.get_for_id(plan.source_type_id)
+        return {"type": f"{content_type.app_label}.{content_type.model}", "id": plan.source_id}
+
+    def get_progress(self, plan) -> dict:
+        return ProgressOut(self.context["summaries"][plan.pk]).data
+
+
+class RecommendationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(source="plan_id")
+    number = serializers.CharField(source="label", help_text="1, 2 ... or 3a for a sub-part")
+    text = serializers.CharField()
+
+
+class RecommendationWithActionsOut(RecommendationOut):
+    actions = serializers.SerializerMethodField()
+
+    def get_actions(self, recommendation) -> list[dict]:
+        return ActionOut(self.context["by_recommendation"].get(recommendation.pk, []), many=True).data
+
+
+class PlanDetailOut(PlanOut):
+    recommendations = serializers.SerializerMethodField()
+
+    def get_recommendations(self, plan) -> list[dict]:
+        return RecommendationWithActionsOut(self.context["recommendations"], many=True, context=self.context).data
+
+
+class ProgressUpdateOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.IntegerField(source="action_id")
+    kind = serializers.CharField(help_text="progress, completed, accepted or returned")
+    on = serializers.DateField()
+    text = serializers.CharField()
+    status = serializers.CharField(help_text="The action's status after it")
+    by = serializers.CharField(source="by.get_full_name")
+    at = serializers.DateTimeField()
+
+
+# ----------------------------------------------------------------------------------------------
+# Input
+
+
+def _owner_fields():
+    return {
+        "owner_organisation": serializers.PrimaryKeyRelatedField(
+            queryset=Member.objects.none(),
+            allow_null=True,
+            help_text="The member organisation's id; null for the partnership's business unit",
+        ),
+        "owner": serializers.PrimaryKeyRelatedField(
+            queryset=Membership.objects.none(),
+            allow_null=True,
+            required=False,
+            default=None,
+            help_text="The owner person's membership id (see /people/)",
+        ),
+    }
+
+
+class ActionIn(serializers.Serializer):
+    description = serializers.CharField()
+    due_date = serializers.DateField()
+    measure_of_success = serializers.CharField(required=False, allow_blank=True, default="")
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False, default=ActionStatus.NOT_STARTED)
+    completed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    completion_evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    completion_link = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    impact_evidence = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get_fields(self):
+        return {**super().get_fields(), **_owner_fields()}
+
+
+class RecommendationIn(serializers.Serializer):
+    number = serializers.CharField(max_length=4, help_text="1, 2 ... or 3a for a sub-part")
+    text = serializers.CharField()
+    actions = ActionIn(many=True, required=False, default=list)
+
+    def validate_number(self, value):
+        try:
+            return services.parse_number(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+
+class PlanFieldsIn(TenantSerializer):
+    title = serializers.CharField(max_length=200)
+    source_kind = serializers.ChoiceField(choices=SourceKind.choices)
+    source_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notification = serializers.PrimaryKeyRelatedField(
+        queryset=Notification.objects.none(), required=False, allow_null=True, default=None
+    )
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    created_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ctx = self.context.get("ctx")
+        if ctx is not None:
+            self.fields["notification"].queryset = Notification.objects.for_partnership(ctx.partnership)
+
+
+class PlanIn(PlanFieldsIn):
+    recommendations = RecommendationIn(many=True, required=False, default=list)
+    submission_key = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Send it again: the first plan is returned",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ctx = self.context.get("ctx")
+        if ctx is not None:
+            action_fields = self.fields["recommendations"].child.fields["actions"].child.fields
+            action_fields["owner_organisation"].queryset = Member.objects.for_partnership(ctx.partnership)
+            action_fields["owner"].queryset = Membership.objects.for_partnership(ctx.partnership)
+
+
+class PlanUpdateIn(PlanFieldsIn):
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
+
+
+class RatificationIn(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    decided_on = serializers.DateField()
+    minute_reference = serializers.CharField(max_length=100)
+    version = serializers.IntegerField(required=False)
+
+
+class VersionIn(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
+
+
+class RecommendationCreateIn(TenantSerializer):
+    plan = serializers.PrimaryKeyRelatedField(queryset=ActionPlan.objects.none())
+    number = serializers.CharField(max_length=4)
+    text = serializers.CharField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ctx = self.context.get("ctx")
+        if ctx is not None:
+            self.fields["plan"].queryset = ActionPlan.objects.for_partnership(ctx.partnership)
+
+    def validate_number(self, value):
+        return RecommendationIn.validate_number(self, value)
+
+
+class RecommendationUpdateIn(serializers.Serializer):
+    number = serializers.CharField(max_length=4, required=False)
+    text = serializers.CharField(required=False)
+
+    def validate_number(self, value):
+        return RecommendationIn.validate_number(self, value)
+
+
+class ActionCreateIn(TenantSerializer):
+    recommendation = serializers.PrimaryKeyRelatedField(queryset=Recommendation.objects.none())
+    description = serializers.CharField()
+    due_date = serializers.DateField()
+    measure_of_success = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def get_fields(self):
+        return {**super().get_fields(), **_owner_fields()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ctx = self.context.get("ctx")
+        if ctx is not None:
+            self.fields["recommendation"].queryset = Recommendation.objects.for_partnership(ctx.partnership)
+            self.fields["owner_organisation"].queryset = Member.objects.for_partnership(ctx.partnership)
+            self.fields["owner"].queryset = Membership.objects.for_partnership(ctx.partnership)
+
+
+class ActionUpdateIn(TenantSerializer):
+    description = serializers.CharField(required=False)
+    due_date = serializers.DateField(required=False)
+    measure_of_success = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Needed for a new due date once the plan is live"
+    )
+    version = serializers.IntegerField(required=False)
+
+    def get_fields(self):
+        fields = {**super().get_fields(), **_owner_fields()}
+        fields["owner_organisation"].required = False
+        fields["owner"].default = serializers.empty
+        return fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ctx = self.context.get("ctx")
+        if ctx is not None:
+            self.fields["owner_organisation"].queryset = Member.objects.for_partnership(ctx.partnership)
+            self.fields["owner"].queryset = Membership.objects.for_partnership(ctx.partnership)
+
+
+class CompleteIn(VersionIn):
+    completed_on = serializers.DateField()
+    completion_evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    completion_link = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    impact_evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    document = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class EvidenceIn(VersionIn):
+    completion_evidence = serializers.CharField(required=False, allow_blank=True, default=None, allow_null=True)
+    completion_link = serializers.CharField(
+        required=False, allow_blank=True, default=None, allow_null=True, max_length=500
+    )
+    impact_evidence = serializers.CharField(required=False, allow_blank=True, default=None, allow_null=True)
+    document = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class AcceptIn(VersionIn):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="The date accepted; today if not given"
+    )
+
+
+class ReturnIn(VersionIn):
+    reason = serializers.CharField(allow_blank=True)
+    status = serializers.ChoiceField(choices=ActionStatus.choices, help_text="on_track or at_risk")
+
+
+class ProgressIn(TenantSerializer):
+    action = serializers.PrimaryKeyRelatedField(queryset=Action.objects.none())
+    on = serializers.DateField()
+    text = serializers.CharField(allow_blank=True)  # the service says what is missing, with the status
+    status = serializers.ChoiceField(
+        choices=ActionStatus.choices,
+        help_text="not_started, on_track or at_risk (complete it with its evidence instead)",
+    )
+    version = serializers.IntegerField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ctx = self.context.get("ctx")
+        if ctx is not None:
+            # Only the actions this person may see: another organisation's is "does not exist".
+            self.fields["action"].queryset = ActionPolicy.filter(ctx, Action.objects.for_partnership(ctx.partnership))
+
+
+def _action_in(data: dict) -> services.ActionIn:
+    return services.ActionIn(
+        description=data["description"],
+        owner_member=data["owner_organisation"],
+        owner=data.get("owner"),
+        due_date=data["due_date"],
+        measure_of_success=data.get("measure_of_success", ""),
+        status=data.get("status", ActionStatus.NOT_STARTED),
+        completed_on=data.get("completed_on"),
+        completion_evidence=data.get("completion_evidence", ""),
+        completion_link=data.get("completion_link", ""),
+        impact_evidence=data.get("impact_evidence", ""),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Views
+
+
+def _plan_context(ctx, plans) -> dict:
+    return {"summaries": selectors.plan_summaries(ctx, plans, selectors.windows_for(ctx))}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            SLUG_PARAMETER,
+            OpenApiParameter("status", str, enum=PlanStatus.values),
+            OpenApiParameter("source_kind", str, enum=SourceKind.values),
+        ],
+        responses=PlanOut(many=True),
+    ),
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=PlanDetailOut),
+    create=extend_schema(parameters=[SLUG_PARAMETER], request=PlanIn, responses={201: PlanDetailOut}),
+    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=PlanUpdateIn, responses=PlanDetailOut),
+    ratifications=extend_schema(
+        parameters=[SLUG_PARAMETER], request=RatificationIn, responses={201: PlanDetailOut, 409: None}
+    ),
+    close=extend_schema(parameters=[SLUG_PARAMETER], request=VersionIn, responses={200: PlanDetailOut, 409: None}),
+)
+class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Action plans, each with its computed progress. Create one with its recommendations and
+    actions in one request (all or nothing); record ratification decisions in order."""
+
+    model = ActionPlan
+    policy = ActionPlanPolicy
+    policy_actions = {
+        "list": "view",
+        "retrieve": "view",
+        "create": "manage",
+        "partial_update": "manage",
+        "ratifications": "manage",
+        "close": "manage",
+    }
+    lookup_value_regex = "[0-9]+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def tenant_queryset(self):
+        params = self.request.query_params if self.action == "list" else {}
+        return (
+            selectors.plans_for(
+                self.ctx,
+                status=params.get("status", "") if params.get("status") in PlanStatus.values else "",
+                source_kind=params.get("source_kind", "") if params.get("source_kind") in SourceKind.values else "",
+            )
+            .prefetch_related("ratifications")
+            .order_by("-created_on", "-pk")
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        plans = list(page)
+        data = PlanOut(plans, many=True, context=_plan_context(self.ctx, plans)).data
+        return self.get_paginated_response(data)
+
+    def _detail(self, plan, code=status.HTTP_200_OK, *, fetched: bool = False):
+        if not fetched:  # after a change: read it again as the list reads it
+            plan = self.tenant_queryset().get(pk=plan.pk)
+        page = selectors.plan_page(self.ctx, plan)
+        rows = page.rows
+        from django.db.models import prefetch_related_objects
+
+        prefetch_related_objects([r.action for r in rows], "deadlines")
+        context = {
+            "summaries": {plan.pk: page.summary},
+            "recommendations": page.recommendations,
+            "by_recommendation": page.by_recommendation(),
+        }
+        return Response(PlanDetailOut(plan, context=context).data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object(), fetched=True)
+
+    def create(self, request, *args, **kwargs):
+        data = PlanIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        recommendations = [
+            services.RecommendationIn(
+                number=rec["number"][0],
+                part=rec["number"][1],
+                text=rec["text"],
+                actions=[_action_in(a) for a in rec.get("actions", [])],
+            )
+            for rec in values.pop("recommendations")
+        ]
+        key = values.pop("submission_key") or request.headers.get("Idempotency-Key", "")
+        plan = services.plan_create(self.ctx, recommendations=recommendations, submission_key=key[:64], **values)
+        return self._detail(plan, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        plan = self.get_object()
+        data = PlanUpdateIn(data=request.data, partial=True, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = {
+            "title": plan.title,
+            "source_kind": plan.source_kind,
+            "source_reference": plan.source_reference,
+            "notification": plan.notification,
+            "summary": plan.summary,
+            "created_on": plan.created_on,
+            **data.validated_data,
+        }
+        version = values.pop("version", None)
+        plan = services.plan_update(self.ctx, plan, expected_version=version, **values)
+        return self._detail(plan)
+
+    @action(detail=True, methods=["post"])
+    def ratifications(self, request, *args, **kwargs):
+        plan = self.get_object()
+        data = RatificationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        services.ratify(self.ctx, plan, expected_version=values.pop("version", None), **values)
+        return self._detail(plan, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, *args, **kwargs):
+        plan = self.get_object()
+        data = VersionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.plan_close(self.ctx, plan, expected_version=data.validated_data.get("version"))
+        return self._detail(plan)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[SLUG_PARAMETER, OpenApiParameter("plan", int)], responses=RecommendationOut(many=True)
+    ),
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=RecommendationOut),
+    create=extend_schema(
+        parameters=[SLUG_PARAMETER], request=RecommendationCreateIn, responses={201: RecommendationOut}
+    ),
+    partial_update=extend_schema(
+        parameters=[SLUG_PARAMETER], request=RecommendationUpdateIn, responses=RecommendationOut
+    ),
+)
+class RecommendationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    model = Recommendation
+    policy = ActionPlanPolicy
+    policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
+    serializer_class = RecommendationOut
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def tenant_queryset(self):
+        queryset = Recommendation.objects.for_partnership(self.ctx.partnership).select_related("plan")
+        plan = self.request.query_params.get("plan") if self.action == "list" else None
+        if plan:
+            if not plan.isdigit():
+                raise ValidationError({"plan": ["Give a plan's id"]})
+            queryset = queryset.filter(plan_id=int(plan))
+        return queryset.order_by("plan_id", "number", "part", "pk")
+
+    def create(self, request, *args, **kwargs):
+        data = RecommendationCreateIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        number, part = data.validated_data["number"]
+        recommendation = services.recommendation_add(
+            self.ctx, data.validated_data["plan"], number=number, part=part, text=data.validated_data["text"]
+        )
+        return Response(RecommendationOut(recommendation).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        recommendation = self.get_object()
+        data = RecommendationUpdateIn(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        number, part = data.validated_data.get("number", (recommendation.number, recommendation.part))
+        recommendation = services.recommendation_update(
+            self.ctx,
+            recommendation,
+            number=number,
+            part=part,
+            text=data.validated_data.get("text", recommendation.text),
+        )
+        return Response(RecommendationOut(recommendation).data)
+
+
+def _bool(value) -> bool:
+    return str(value or "").strip().lower() in ("1", "true", "yes")
+
+
+def _date_param(params, name: str, errors: dict) -> dt.date | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors[name] = [f"'{value}' is not a date: use YYYY-MM-DD"]
+        return None
+
+
+ACTION_FILTERS = [
+    SLUG_PARAMETER,
+    OpenApiParameter(
+        "owner_organisation",
+        str,
+        description="A member organisation's id, or 'business_unit' for the partnership's own",
+    ),
+    OpenApiParameter("status", str, enum=ActionStatus.values),
+    OpenApiParameter("overdue", bool, description="Only actions whose due date's clock is overdue"),
+    OpenApiParameter("open", bool, description="Only actions not yet complete, in plans not closed"),
+    OpenApiParameter("due_from", dt.date, description="Due on or after this date (YYYY-MM-DD)"),
+    OpenApiParameter("due_to", dt.date, description="Due on or before this date (YYYY-MM-DD)"),
+    OpenApiParameter("plan", int),
+]
+
+
+def _action_schema(serializer, code=200):
+    return extend_schema(parameters=[SLUG_PARAMETER], request=serializer, responses={code: ActionOut, 409: None})
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=ACTION_FILTERS, responses=ActionOut(many=True)),
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=ActionOut),
+    create=_action_schema(ActionCreateIn, 201),
+    partial_update=_action_schema(ActionUpdateIn),
+    complete=_action_schema(CompleteIn),
+    evidence=_action_schema(EvidenceIn),
+    accept=_action_schema(AcceptIn),
+    return_=_action_schema(ReturnIn),
+)
+class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Actions across plans. An agency lead sees and updates only their organisation's."""
+
+    model = Action
+    policy = ActionPolicy
+    policy_actions = {
+        "list": "view",
+        "retrieve": "view",
+        "create": "manage",
+        "partial_update": "manage",
+        "complete": "update",
+        "evidence": "update",
+        "accept": "manage",
+        "return_": "manage",
+    }
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _filters(self) -> dict:
+        if self.action != "list":
+            return {}
+        params = self.request.query_params
+        errors: dict[str, list[str]] = {}
+        values: dict = {}
+        owner = params.get("owner_organisation")
+        if owner:
+            if owner == "business_unit":
+                values["owner_member"] = 0
+            elif owner.isdigit():
+                values["owner_member"] = int(owner)
+            else:
+                errors["owner_organisation"] = ["Give a member organisation's id, or business_unit"]
+        state = params.get("status", "")
+        if state and state not in ActionStatus.values:
+            errors["status"] = [f"Choose one of: {', '.join(ActionStatus.values)}"]
+        values["status"] = state if state in ActionStatus.values else ""
+        values["overdue"] = _bool(params.get("overdue"))
+        values["open_only"] = _bool(params.get("open"))
+        values["due_from"] = _date_param(params, "due_from", errors)
+        values["due_to"] = _date_param(params, "due_to", errors)
+        plan = params.get("plan")
+        if plan:
+            if plan.isdigit():
+                values["plan"] = int(plan)
+            else:
+                errors["plan"] = ["Give a plan's id"]
+        if values["due_from"] and values["due_to"] and values["due_from"] > values["due_to"]:
+            errors["due_to"] = ["due_to must be the same as or after due_from"]
+        if errors:
+            raise ValidationError(errors)
+        return values
+
+    def tenant_queryset(self):
+        return (
+            selectors.actions_for(self.ctx, **self._filters())
+            .prefetch_related("deadlines")
+            .order_by("due_date", "plan_id", "recommendation__number", "recommendation__part", "position", "pk")
+        )
+
+    def _rows(self, actions):
+        return selectors.rows_for(actions, selectors.windows_for(self.ctx))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ActionOut(self._rows(page), many=True).data)
+
+    def _output(self, action, code=status.HTTP_200_OK):
+        action = self.tenant_queryset().get(pk=action.pk)
+        [row] = self._rows([action])
+        return Response(ActionOut(row).data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._output(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        data = ActionCreateIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        action_ = services.action_add(
+            self.ctx,
+            values.pop("recommendation"),
+            owner_member=values.pop("owner_organisation"),
+            **values,
+        )
+        return self._output(action_, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        action_ = self.get_object()
+        data = ActionUpdateIn(data=request.data, partial=True, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        given = dict(data.validated_data)
+        values = {
+            "description": given.get("description", action_.description),
+            "owner_member": given.get("owner_organisation", action_.owner_member),
+            "owner": given.get("owner", action_.owner),
+            "due_date": given.get("due_date", action_.due_date),
+            "measure_of_success": given.get("measure_of_success", action_.measure_of_success),
+            "reason": given.get("reason", ""),
+        }
+        action_ = services.action_update(self.ctx, action_, expected_version=given.get("version"), **values)
+        return self._output(action_)
+
+    def _step(self, request, serializer, service, **extra):
+        action_ = self.get_object()
+        data = serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version", None)
+        action_ = service(self.ctx, action_, expected_version=version, **values, **extra)
+        return self._output(action_)
+
+    @action(detail=True, methods=["post"])
+    def complete(self, request, *args, **kwargs):
+        return self._step(request, CompleteIn, services.action_complete)
+
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, *args, **kwargs):
+        return self._step(request, EvidenceIn, services.evidence_update)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, *args, **kwargs):
+        return self._step(request, AcceptIn, services.action_accept)
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, *args, **kwargs):
+        return self._step(request, ReturnIn, services.action_return)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[SLUG_PARAMETER, OpenApiParameter("action", int)], responses=ProgressUpdateOut(many=True)
+    ),
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=ProgressUpdateOut),
+    create=extend_schema(
+        parameters=[SLUG_PARAMETER], request=ProgressIn, responses={201: ProgressUpdateOut, 409: None}
+    ),
+)
+class ProgressUpdateViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Dated progress updates (and the completion workflow's entries) on the actions you may see.
+    POST one to update an action's progress and status."""
+
+    model = ProgressUpdate
+    policy = ProgressUpdatePolicy
+    policy_actions = {"list": "view", "retrieve": "view", "create": "update"}
+    serializer_class = ProgressUpdateOut
+    http_method_names = ["get", "post", "head", "options"]
+
+    def tenant_queryset(self):
+        action_id = self.request.query_params.get("action") if self.action == "list" else None
+        if action_id and not action_id.isdigit():
+            raise ValidationError({"action": ["Give an action's id"]})
+        return selectors.progress_updates_for(self.ctx, action=int(action_id) if action_id else None)
+
+    def create(self, request, *args, **kwargs):
+        data = ProgressIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        update = services.progress_add(
+            self.ctx, values.pop("action"), expected_version=values.pop("version", None), **values
+        )
+        return Response(ProgressUpdateOut(update).data, status=status.HTTP_201_CREATED)
+
+
+__all__ = ["ActionPlanViewSet", "ActionViewSet", "ProgressUpdateViewSet", "RecommendationViewSet"]

@@ -1,0 +1,318 @@
+"""Forms for action plans. Business rules live in services.py; forms only parse, and narrow every
+choice of a member organisation, person or notification to this partnership."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from lscp.documents import DocumentField
+from lscp.forms import GovukDateField, GovukForm, TenantForm
+from lscp.permissions import Role
+from partners.models import Member, Membership
+from reviews.action_plans.models import ActionStatus, SourceKind
+from reviews.action_plans.services import parse_number
+from reviews.models import Notification
+
+BUSINESS_UNIT_CHOICE = "business_unit"
+
+
+def _example() -> str:
+    return f"For example, {timezone.localdate():%-d %-m %Y}"
+
+
+class VersionedForm(TenantForm):
+    """Carries the version the person saw, so that a concurrent change is refused, not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanForm(TenantForm):
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="For example, Shae and Ashley Local Health Review action plan",
+    )
+    source_kind = forms.ChoiceField(
+        label="Where does the plan come from?", choices=SourceKind.choices, widget=forms.RadioSelect
+    )
+    source_reference = forms.CharField(
+        label="Source, in words (optional)",
+        max_length=200,
+        required=False,
+        help_text="The review, audit or report, for example 'Independent review of Thurrock LSCP, August 2020'",
+    )
+    notification = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="The notification it follows (optional)",
+        empty_label="None",
+        help_text="For a rapid review or LCSPR",
+    )
+    created_on = GovukDateField(
+        label="Date the plan was drawn up",
+        allow_future=False,
+        help_text=f"No action can be due before it. {_example()}",
+    )
+    summary = forms.CharField(label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notification"].queryset = Notification.objects.for_partnership(self.ctx.partnership).order_by(
+            "-received_on", "-pk"
+        )
+        self.fields["notification"].label_from_instance = lambda n: f"{n.reference}, received {n.received_on:%-d %b %Y}"
+
+
+class PlanEditForm(PlanForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanCreateForm(PlanForm):
+    """A new plan: a double-clicked or resent form makes one plan (the key is sent again)."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class PlanImportForm(PlanCreateForm):
+    file = forms.FileField(
+        label="Spreadsheet (.xlsx)",
+        help_text=(
+            "One row per action. Columns: Recommendation number, Recommendation, Action, Owner organisation, Due date; "
+            "and if you have them Owner email, Measure of success, Status, Completed on, Evidence of completion, "
+            "Evidence link, Evidence of impact. Up to 5,000 rows."
+        ),
+        error_messages={"required": "Choose a spreadsheet to upload"},
+    )
+
+    field_order = ["file", "title", "source_kind", "source_reference", "notification", "created_on", "summary"]
+
+
+class RatifyForm(VersionedForm):
+    decided_on = GovukDateField(label="Date of the decision", allow_future=False, help_text=_example())
+    minute_reference = forms.CharField(
+        label="Minute reference",
+        max_length=100,
+        help_text="Where the decision is minuted, for example 'MEB 14 Oct 2022, item 6'",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
+
+
+class ConfirmForm(VersionedForm):
+    """A button and the version seen: the POST is the decision."""
+
+
+class PlainConfirmForm(TenantForm):
+    """A button and nothing else."""
+
+
+class RecommendationForm(TenantForm):
+    label = forms.CharField(
+        label="Number",
+        max_length=4,
+        help_text="1, 2 ... or 3a for a sub-part of recommendation 3",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-4"}),
+    )
+    text = forms.CharField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 4}))
+
+    service_error_fields = {"number": "label", "part": "label"}
+
+    def clean_label(self):
+        try:
+            return parse_number(self.cleaned_data["label"])
+        except ValueError:
+            raise forms.ValidationError("Enter a number from 1 to 999, or a number and a letter like 3a") from None
+
+
+class OwnerFields(TenantForm):
+    """The owner organisation (a member, or the partnership's business unit) and owner person."""
+
+    owner_member = forms.ChoiceField(label="Owner organisation")
+    owner = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Owner person (optional)",
+        empty_label="Nobody named: the organisation's agency leads",
+        help_text="A member of the owner organisation, or of the business unit. Reminders go to them.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Member.objects.for_partnership(self.ctx.partnership).select_related("organisation")
+        self.members = {str(m.pk): m for m in members}
+        self.fields["owner_member"].error_messages.update(
+            required="Choose the owner organisation",
+            invalid_choice=f"Choose an organisation that is a member of {self.ctx.partnership.name}",
+        )
+        self.fields["owner_member"].choices = [
+            ("", "Choose an organisation"),
+            (BUSINESS_UNIT_CHOICE, f"{self.ctx.partnership.name} (the business unit)"),
+            *[(str(m.pk), str(m.organisation)) for m in sorted(members, key=lambda m: str(m.organisation).lower())],
+        ]
+        self.fields["owner"].queryset = (
+            Membership.objects.for_partnership(self.ctx.partnership)
+            .filter(
+                is_active=True,
+                person__is_active=True,
+                role__in=[Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.EXECUTIVE_LEAD],
+            )
+            .select_related("person", "member__organisation")
+            .order_by("person__first_name", "person__last_name")
+        )
+        self.fields["owner"].label_from_instance = lambda m: (
+            f"{m.person.get_full_name()} ({m.member.organisation if m.member_id else 'business unit'})"
+        )
+
+    def clean_owner_member(self):
+        value = self.cleaned_data["owner_member"]
+        if value == BUSINESS_UNIT_CHOICE:
+            return None
+        member = self.members.get(value)
+        if member is None:
+            raise forms.ValidationError(f"Choose an organisation that is a member of {self.ctx.partnership.name}")
+        return member
+
+
+class ActionForm(OwnerFields):
+    description = forms.CharField(label="What is to be done", widget=forms.Textarea(attrs={"rows": 4}))
+    due_date = GovukDateField(label="Due date", help_text=_example())
+    measure_of_success = forms.CharField(
+        label="Measure of success (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How the partnership will know it made a difference",
+    )
+
+    field_order = ["description", "owner_member", "owner", "due_date", "measure_of_success"]
+
+
+class ActionEditForm(ActionForm):
+    reason = forms.CharField(
+        label="Reason for a new due date",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed once the plan is live: the original date, the new one and the reason are recorded",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ProgressForm(VersionedForm):
+    on = GovukDateField(label="Date of the update", allow_future=False, help_text=_example())
+    text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 5}))
+    status = forms.ChoiceField(
+        label="The action is now",
+        choices=[(s.value, s.label) for s in (ActionStatus.NOT_STARTED, ActionStatus.ON_TRACK, ActionStatus.AT_RISK)],
+        widget=forms.RadioSelect,
+    )
+
+
+class CompleteForm(VersionedForm):
+    # The date and the evidence are checked together by the service, so both problems show at once.
+    completed_on = GovukDateField(label="Date it was completed", help_text=_example())
+    completion_evidence = forms.CharField(
+        label="Evidence of completion",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What was done and where it can be seen. Give a description, a link or a document.",
+    )
+    completion_link = forms.URLField(
+        label="Link to the evidence (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"spellcheck": "false"}),
+    )
+    document = DocumentField(label="Document (optional)", required=False)
+    impact_evidence = forms.CharField(
+        label="Evidence of impact so far (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What has changed for children and families, or in practice. It can be added later.",
+    )
+
+
+class EvidenceForm(VersionedForm):
+    completion_evidence = forms.CharField(
+        label="Evidence of completion", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    completion_link = forms.URLField(
+        label="Link to the evidence (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"spellcheck": "false"}),
+    )
+    document = DocumentField(label="Add a document (optional)", required=False)
+    impact_evidence = forms.CharField(
+        label="Evidence of impact",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What has changed for children and families, or in practice, because of this action",
+    )
+
+    def __init__(self, *args, completion_locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if completion_locked:  # accepted: the evidence of completion is the record now
+            del self.fields["completion_evidence"]
+            del self.fields["completion_link"]
+
+
+class AcceptForm(VersionedForm):
+    on = GovukDateField(
+        label="Date accepted", allow_future=False, help_text="Today, or the date of the meeting that accepted it"
+    )
+    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReturnForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why is it being returned?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The owner sees this: say what evidence is missing or what is still to do",
+    )
+    status = forms.ChoiceField(
+        label="The action is now",
+        choices=[(ActionStatus.ON_TRACK.value, "On track"), (ActionStatus.AT_RISK.value, "At risk")],
+        widget=forms.RadioSelect,
+    )
+
+
+class ReportForm(TenantForm):
+    plans = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Plans to report on",
+        widget=forms.CheckboxSelectMultiple(attrs={"data-small": True}),
+        error_messages={"required": "Choose at least one plan"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from reviews.action_plans import selectors
+
+        super().__init__(*args, **kwargs)
+        self.fields["plans"].queryset = selectors.plans_for(self.ctx).order_by("title", "pk")
+        self.fields["plans"].label_from_instance = lambda p: f"{p.title} ({p.get_status_display().lower()})"
+
+
+class ActionFilterForm(GovukForm):
+    """The open-actions list's filters (GET)."""
+
+    owner = forms.ChoiceField(label="Owner organisation", required=False)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any open status"), *ActionStatus.choices])
+    overdue = forms.BooleanField(label="Only overdue", required=False)
+    due_from = GovukDateField(label="Due from", required=False)
+    due_to = GovukDateField(label="Due by", required=False)
+
+    def __init__(self, *args, ctx, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Member.objects.for_partnership(ctx.partnership).select_related("organisation")
+        self.fields["owner"].choices = [
+            ("", "Any organisation"),
+            (BUSINESS_UNIT_CHOICE, f"{ctx.partnership.name} (the business unit)"),
+            *[(str(m.pk), str(m.organisation)) for m in sorted(members, key=lambda m: str(m.organisation).lower())],
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("due_from") and data.get("due_to") and data["due_from"] > data["due_to"]:
+            self.add_error("due_to", "The end date must be the same as or after the start date")
+        return data

@@ -1,0 +1,333 @@
+"""Reads of action plans and actions, each narrowed by its policy, with RAG and summaries computed
+on the read (never stored). A list reads its actions in one query whatever their number: the
+clock state ("overdue") and the latest progress come as subqueries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from lscp.models import Deadline
+from lscp.tenancy import TenantContext
+from lscp.workdays import calendar_for
+from reviews.action_plans import rag as ragging
+from reviews.action_plans.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    DueDateChange,
+    PlanStatus,
+    ProgressUpdate,
+    Ratification,
+    Recommendation,
+    Stage,
+    UpdateKind,
+)
+from reviews.action_plans.permissions import ActionPlanPolicy, ActionPolicy, ProgressUpdatePolicy
+
+PROGRESS_KINDS = [UpdateKind.PROGRESS, UpdateKind.COMPLETED]
+
+
+def _clock(ctx: TenantContext):
+    return Deadline.objects.for_partnership(ctx.partnership).filter(
+        subject_type__app_label="reviews", subject_type__model="action", subject_id=OuterRef("pk"), kind="action_due"
+    )
+
+
+def overdue_clock(ctx: TenantContext, today: dt.date):
+    """The action's (OuterRef "pk") due-date clock if it is overdue on `today`: for Exists()."""
+    return _clock(ctx).filter(starts_on__isnull=False, due_date__isnull=False, met_on__isnull=True, due_date__lt=today)
+
+
+def annotated(ctx: TenantContext, queryset, *, today: dt.date | None = None):
+    """Actions with `is_overdue` (the clock's state, as Deadline.status_on gives it),
+    `latest_progress_on` and `latest_progress`, and what their pages and lists show."""
+    today = today or timezone.localdate()
+    latest = (
+        ProgressUpdate.objects.for_partnership(ctx.partnership)
+        .filter(action=OuterRef("pk"), kind__in=PROGRESS_KINDS)
+        .order_by("-on", "-at", "-id")
+    )
+    return queryset.select_related("plan", "recommendation", "owner_member__organisation", "owner__person").annotate(
+        is_overdue=Exists(overdue_clock(ctx, today)),
+        latest_progress_on=Subquery(latest.values("on")[:1]),
+        latest_progress=Subquery(latest.values("text")[:1]),
+        first_due_date=Subquery(
+            DueDateChange.objects.for_partnership(ctx.partnership)
+            .filter(action=OuterRef("pk"))
+            .order_by("changed_at", "id")
+            .values("old_date")[:1]
+        ),
+    )
+
+
+@dataclass
+class Row:
+    """An action as lists show it: the action (annotated) and its RAG, worked out now."""
+
+    action: Action
+    rag: ragging.Rag
+    why: str
+
+    @property
+    def original_due(self):
+        return self.action.first_due_date
+
+
+def rows_for(actions, w: ragging.Windows) -> list[Row]:
+    rows = []
+    for action in actions:
+        facts = dict(
+            status=action.status,
+            due_date=action.due_date,
+            overdue=action.is_overdue,
+            last_progress_on=action.latest_progress_on,
+            w=w,
+        )
+        rows.append(Row(action, ragging.rag(**facts), ragging.reason(**facts)))
+    return rows
+
+
+def windows_for(ctx: TenantContext, today: dt.date | None = None) -> ragging.Windows:
+    return ragging.windows(calendar_for(ctx.partnership), today or timezone.localdate())
+
+
+# ----------------------------------------------------------------------------------------------
+# Summaries
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@dataclass
+class OrganisationRow:
+    name: str
+    counts: Counter
+    total: int = 0
+
+    @property
+    def overdue(self) -> int:
+        return self.counts[ragging.OVERDUE.key]
+
+    def cells(self) -> list[int]:
+        return [self.counts[r.key] for r in ragging.ALL]
+
+
+@dataclass
+class Summary:
+    recommendations: int
+    actions: int
+    by_rag: Counter = field(default_factory=Counter)
+    by_status: Counter = field(default_factory=Counter)
+    by_organisation: list[OrganisationRow] = field(default_factory=list)
+
+    @property
+    def sentence(self) -> str:
+        """'10 recommendations, 14 actions: 6 complete, 8 on track'."""
+        head = f"{_plural(self.recommendations, 'recommendation')}, "
+        if not self.actions:
+            return head + "no actions yet"
+        parts = [f"{self.by_rag[r.key]} {r.label.lower()}" for r in ragging.ALL if self.by_rag[r.key]]
+        return head + f"{_plural(self.actions, 'action')}: " + ", ".join(parts)
+
+    def rag_cells(self) -> list[tuple[ragging.Rag, int]]:
+        return [(r, self.by_rag[r.key]) for r in ragging.ALL]
+
+    def status_cells(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.by_status[value]) for value, label in ActionStatus.choices]
+
+    @property
+    def complete(self) -> int:
+        return self.by_rag[ragging.COMPLETE.key]
+
+    @property
+    def overdue(self) -> int:
+        return self.by_rag[ragging.OVERDUE.key]
+
+
+def summarise(rows: list[Row], *, recommendations: int, partnership_name: str) -> Summary:
+    summary = Summary(recommendations=recommendations, actions=len(rows))
+    by_org: dict[str, OrganisationRow] = {}
+    for row in rows:
+        summary.by_rag[row.rag.key] += 1
+        summary.by_status[row.action.status] += 1
+        name = (
+            str(row.action.owner_member.organisation)
+            if row.action.owner_member_id
+            else f"{partnership_name} business unit"
+        )
+        org = by_org.setdefault(name, OrganisationRow(name=name, counts=Counter()))
+        org.counts[row.rag.key] += 1
+        org.total += 1
+    # Organisations with overdue actions first, then by name.
+    summary.by_organisation = sorted(by_org.values(), key=lambda o: (-o.overdue, o.name.lower()))
+    return summary
+
+
+def overdue_first(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: (r.rag.order, r.action.due_date, r.action.pk))
+
+
+# ----------------------------------------------------------------------------------------------
+# Plans
+
+
+def plans_for(ctx: TenantContext, *, status: str = "", source_kind: str = "", q: str = ""):
+    queryset = ActionPlan.objects.for_partnership(ctx.partnership).select_related("notification")
+    if status:
+        queryset = queryset.filter(status=status)
+    if source_kind:
+        queryset = queryset.filter(source_kind=source_kind)
+    if q:
+        queryset = queryset.filter(Q(title__icontains=q.strip()) | Q(source_reference__icontains=q.strip()))
+    return ActionPlanPolicy.filter(ctx, queryset)
+
+
+def plan_summaries(ctx: TenantContext, plans: list[ActionPlan], w: ragging.Windows) -> dict[int, Summary]:
+    """The summary of each plan on a page of plans: two queries whatever the number of plans."""
+    ids = [p.pk for p in plans]
+    numbers: dict[int, set] = defaultdict(set)
+    for plan_id, number in (
+        Recommendation.objects.for_partnership(ctx.partnership).filter(plan_id__in=ids).values_list("plan_id", "number")
+    ):
+        numbers[plan_id].add(number)
+    actions = annotated(ctx, Action.objects.for_partnership(ctx.partnership).filter(plan_id__in=ids), today=w.today)
+    by_plan: dict[int, list[Row]] = defaultdict(list)
+    for row in rows_for(actions, w):
+        by_plan[row.action.plan_id].append(row)
+    return {
+        plan.pk: summarise(
+            by_plan[plan.pk], recommendations=len(numbers[plan.pk]), partnership_name=ctx.partnership.name
+        )
+        for plan in plans
+    }
+
+
+@dataclass
+class PlanPage:
+    plan: ActionPlan
+    summary: Summary
+    rows: list[Row]
+    ratifications: list[Ratification]
+    recommendations: list[Recommendation]
+
+    def by_recommendation(self) -> dict[int, list[Row]]:
+        grouped: dict[int, list[Row]] = defaultdict(list)
+        for row in self.rows:
+            grouped[row.action.recommendation_id].append(row)
+        return grouped
+
+    def ratification(self, stage: str) -> Ratification | None:
+        return next((r for r in self.ratifications if r.stage == stage), None)
+
+    def stages(self) -> list[tuple[str, str, Ratification | None]]:
+        return [(value, label, self.ratification(value)) for value, label in Stage.choices]
+
+
+def plan_page(ctx: TenantContext, plan: ActionPlan, *, w: ragging.Windows | None = None) -> PlanPage:
+    """Everything a plan's page, its exports and its report show: a fixed number of queries."""
+    w = w or windows_for(ctx)
+    recommendations = list(Recommendation.objects.for_partnership(ctx.partnership).filter(plan=plan))
+    actions = annotated(ctx, Action.objects.for_partnership(ctx.partnership).filter(plan=plan), today=w.today)
+    rows = rows_for(actions, w)
+    for row in rows:
+        row.action.plan = plan
+    ratifications = list(
+        Ratification.objects.for_partnership(ctx.partnership).filter(plan=plan).select_related("recorded_by")
+    )
+    summary = summarise(
+        rows, recommendations=len({r.number for r in recommendations}), partnership_name=ctx.partnership.name
+    )
+    return PlanPage(plan, summary, rows, ratifications, recommendations)
+
+
+def ratification_text(page: PlanPage) -> str:
+    """'Ratified by the Learning & Practice Review Group on 5 Sep 2022 (LPRG 22/09), ...' or where it is."""
+    done = list(page.ratifications)
+    if not done:
+        return "Not yet ratified: it goes to the Learning & Practice Review Group, the Management Executive Board and the statutory partners."
+    parts = [f"the {_group(r.stage)} on {r.decided_on:%-d %B %Y} ({r.minute_reference})" for r in done]
+    if page.plan.status in (PlanStatus.LIVE, PlanStatus.CLOSED):
+        return "Ratified by " + ", ".join(parts[:-1]) + " and " + parts[-1] + "."
+    waiting = [value for value, _ in Stage.choices if value not in {r.stage for r in done}]
+    return f"Going through ratification: ratified by {', '.join(parts)}; next, the {_group(waiting[0])}."
+
+
+def _group(stage: str) -> str:
+    """A group's name in a sentence: 'the Management Executive Board', 'the statutory partners'."""
+    return "statutory partners" if stage == Stage.PARTNERS else Stage(stage).label
+
+
+# ----------------------------------------------------------------------------------------------
+# Actions across plans
+
+
+def actions_for(
+    ctx: TenantContext,
+    *,
+    owner_member: int | None = None,
+    status: str = "",
+    overdue: bool = False,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
+    plan: int | None = None,
+    open_only: bool = False,
+    today: dt.date | None = None,
+):
+    queryset = annotated(ctx, Action.objects.for_partnership(ctx.partnership), today=today)
+    if owner_member is not None:
+        queryset = (
+            queryset.filter(owner_member_id=owner_member)
+            if owner_member
+            else queryset.filter(owner_member__isnull=True)
+        )
+    if status:
+        queryset = queryset.filter(status=status)
+    if open_only:
+        queryset = queryset.exclude(status=ActionStatus.COMPLETE).exclude(plan__status=PlanStatus.CLOSED)
+    if overdue:
+        queryset = queryset.filter(is_overdue=True)
+    if due_from:
+        queryset = queryset.filter(due_date__gte=due_from)
+    if due_to:
+        queryset = queryset.filter(due_date__lte=due_to)
+    if plan:
+        queryset = queryset.filter(plan_id=plan)
+    return ActionPolicy.filter(ctx, queryset)
+
+
+def action_detail_queryset(ctx: TenantContext):
+    return annotated(ctx, Action.objects.for_partnership(ctx.partnership))
+
+
+def updates_for(ctx: TenantContext, action: Action):
+    return (
+        ProgressUpdate.objects.for_partnership(ctx.partnership)
+        .filter(action=action)
+        .select_related("by")
+        .order_by("-on", "-at", "-id")
+    )
+
+
+def due_date_changes_for(ctx: TenantContext, action: Action):
+    return (
+        DueDateChange.objects.for_partnership(ctx.partnership)
+        .filter(action=action)
+        .select_related("changed_by")
+        .order_by("changed_at", "id")
+    )
+
+
+def progress_updates_for(ctx: TenantContext, *, action: int | None = None):
+    """Progress updates of the actions this person may see (the API's list)."""
+    queryset = ProgressUpdate.objects.for_partnership(ctx.partnership).select_related(
+        "by", "action__recommendation", "action__plan"
+    )
+    if action:
+        queryset = queryset.filter(action_id=action)
+    return ProgressUpdatePolicy.filter(ctx, queryset).order_by("-on", "-at", "-id")

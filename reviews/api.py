@@ -1,0 +1,353 @@
+"""API for notifications: the same services and rules as the pages.
+
+POST /api/v1/<slug>/notifications/ submits one; each statutory step is a POST to
+/api/v1/<slug>/notifications/<id>/<step>/. A step from the wrong state is 409 with the reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from lscp import deadlines
+from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.permissions import Role
+from partners.models import Member
+from reviews import selectors, services
+from reviews.models import (
+    ETHNICITY_CHOICES,
+    AbuseOrNeglect,
+    CriteriaResult,
+    Location,
+    Notification,
+    Outcome,
+    Pathway,
+    Sex,
+    Status,
+)
+from reviews.permissions import NotificationPolicy
+from reviews.rapid_review_api import RapidReviewActions
+
+
+class DeadlineOut(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.SerializerMethodField()
+    starts_on = serializers.DateField(allow_null=True)
+    due_date = serializers.DateField(allow_null=True)
+    met_on = serializers.DateField(allow_null=True)
+    status = serializers.SerializerMethodField()
+    explanation = serializers.CharField()
+
+    def get_label(self, deadline) -> str:
+        return deadlines.label_for(deadline)
+
+    def get_status(self, deadline) -> str:
+        return deadline.status_on(timezone.localdate())
+
+
+class ChildOut(serializers.Serializer):
+    reference = serializers.CharField()
+    age_years = serializers.IntegerField()
+    age_months = serializers.IntegerField(allow_null=True)
+    sex = serializers.CharField()
+    ethnicity = serializers.CharField()
+    looked_after = serializers.BooleanField()
+    home_area = serializers.CharField()
+    known_to = serializers.SerializerMethodField()
+
+    def get_known_to(self, child) -> list[int]:
+        return [member.pk for member in child.known_to.all()]
+
+
+class CriteriaOut(serializers.Serializer):
+    result = serializers.CharField()
+    reason = serializers.CharField()
+    evaluated = serializers.CharField()
+    decision = serializers.CharField(allow_blank=True)
+    rationale = serializers.CharField(allow_blank=True)
+
+
+class NotificationSummaryOut(serializers.Serializer):
+    """What a scrutineer sees: status and timeliness, no child details."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    pathway = serializers.CharField()
+    notifying_organisation = serializers.CharField(source="notifying_member.organisation.name")
+    received_on = serializers.DateField()
+    panel_notified_on = serializers.DateField(allow_null=True)
+    rapid_review_started_on = serializers.DateField(allow_null=True)
+    rapid_review_completed_on = serializers.DateField(allow_null=True)
+    outcome_sent_on = serializers.DateField(allow_null=True)
+    panel_response_received_on = serializers.DateField(allow_null=True)
+    deadlines = serializers.SerializerMethodField()
+
+    def get_deadlines(self, notification) -> list[dict]:
+        order = {key: index for index, key in enumerate(deadlines.REGISTRY)}
+        clocks = sorted(notification.deadlines.all(), key=lambda d: order.get(d.kind, 99))
+        return DeadlineOut(clocks, many=True).data
+
+
+class NotificationOut(NotificationSummaryOut):
+    notifying_member = serializers.IntegerField(source="notifying_member_id")
+    notifier_name = serializers.CharField()
+    notifier_role = serializers.CharField(allow_blank=True)
+    notifier_email = serializers.EmailField()
+    notifier_phone = serializers.CharField(allow_blank=True)
+    incident_date = serializers.DateField()
+    incident_time = serializers.TimeField(allow_null=True)
+    aware_date = serializers.DateField()
+    location = serializers.CharField()
+    outcome = serializers.CharField()
+    abuse_or_neglect = serializers.CharField()
+    summary = serializers.CharField()
+    children = ChildOut(many=True)
+    criteria = serializers.SerializerMethodField()
+    panel_reference = serializers.CharField(allow_blank=True)
+    sos_notified_on = serializers.DateField(allow_null=True)
+    ofsted_notified_on = serializers.DateField(allow_null=True)
+    panel_response = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField()
+
+    def get_criteria(self, notification) -> dict:
+        evaluation = notification.evaluation
+        return CriteriaOut(
+            {
+                "result": notification.criteria_result,
+                "reason": evaluation.reason
+                if not notification.criteria_decision or notification.criteria_decision == evaluation.result
+                else notification.criteria_rationale,
+                "evaluated": evaluation.result,
+                "decision": notification.criteria_decision,
+                "rationale": notification.criteria_rationale,
+            }
+        ).data
+
+
+class ChildIn(TenantSerializer):
+    reference = serializers.CharField(max_length=40)
+    age_years = serializers.IntegerField(min_value=0, max_value=17)
+    age_months = serializers.IntegerField(min_value=0, max_value=11, required=False, allow_null=True, default=None)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    ethnicity = serializers.ChoiceField(choices=ETHNICITY_CHOICES)
+    looked_after = serializers.BooleanField()
+    home_area = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    known_to = serializers.PrimaryKeyRelatedField(
+        queryset=Member.dangerously_unscoped.all(), many=True, required=False, default=list
+    )
+
+
+class NotificationIn(TenantSerializer):
+    pathway = serializers.ChoiceField(choices=Pathway.choices)
+    notifying_member = serializers.PrimaryKeyRelatedField(
+        queryset=Member.dangerously_unscoped.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The notifying member organisation; an agency lead's own by default",
+    )
+    notifier_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notifier_role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    notifier_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    notifier_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    incident_date = serializers.DateField()
+    incident_time = serializers.TimeField(required=False, allow_null=True, default=None)
+    aware_date = serializers.DateField()
+    location = serializers.ChoiceField(choices=Location.choices)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    abuse_or_neglect = serializers.ChoiceField(choices=AbuseOrNeglect.choices)
+    children = ChildIn(many=True, allow_empty=True)
+    summary = serializers.CharField()
+    submission_key = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Send the same key again (or an Idempotency-Key header) and the first notification is returned",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ctx = self.context.get("ctx")
+        if ctx is not None:
+            self.fields["children"].child.fields["known_to"].child_relation.queryset = Member.objects.for_partnership(
+                ctx.partnership
+            )
+
+
+class StepIn(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
+
+
+class PanelNotifiedIn(StepIn):
+    sent_on = serializers.DateField()
+    panel_reference = serializers.CharField(max_length=50)
+    sos_notified_on = serializers.DateField(required=False, allow_null=True, default=None)
+    ofsted_notified_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class StartedIn(StepIn):
+    started_on = serializers.DateField()
+
+
+class CompletedIn(StepIn):
+    completed_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Defaults to the day the last of the three partners signed",
+    )
+
+
+class SentIn(StepIn):
+    sent_on = serializers.DateField()
+
+
+class RespondedIn(StepIn):
+    received_on = serializers.DateField()
+    response = serializers.CharField()
+
+
+class CriteriaIn(StepIn):
+    result = serializers.ChoiceField(choices=CriteriaResult.choices)
+    rationale = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+STEP_INPUTS = {
+    "panel_notified": PanelNotifiedIn,
+    "rapid_review_started": StartedIn,
+    "rapid_review_completed": CompletedIn,
+    "outcome_sent": SentIn,
+    "panel_responded": RespondedIn,
+}
+
+LIST_FILTERS = [
+    SLUG_PARAMETER,
+    OpenApiParameter("status", str, enum=Status.values),
+    OpenApiParameter("pathway", str, enum=Pathway.values),
+    OpenApiParameter("overdue", bool, description="Only notifications with an overdue clock"),
+    OpenApiParameter("q", str, description="Part of the reference or the Panel reference"),
+]
+
+
+def _step_schema(serializer):
+    return extend_schema(parameters=[SLUG_PARAMETER], request=serializer, responses={200: NotificationOut, 409: None})
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=LIST_FILTERS, responses=NotificationOut(many=True)),
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=NotificationOut),
+    create=extend_schema(parameters=[SLUG_PARAMETER], request=NotificationIn, responses={201: NotificationOut}),
+    panel_notified=_step_schema(PanelNotifiedIn),
+    rapid_review_started=_step_schema(StartedIn),
+    rapid_review_completed=_step_schema(CompletedIn),
+    outcome_sent=_step_schema(SentIn),
+    panel_responded=_step_schema(RespondedIn),
+    criteria=_step_schema(CriteriaIn),
+)
+class NotificationViewSet(
+    RapidReviewActions, TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Serious-incident notifications. Scrutineers get status and timeliness only."""
+
+    model = Notification
+    policy = NotificationPolicy
+    policy_actions = {
+        "list": "view",
+        "retrieve": "view",
+        "create": "submit",
+        "criteria": "manage",
+        **dict.fromkeys(STEP_INPUTS, "manage"),
+    }
+
+    def get_serializer_class(self):
+        if NotificationPolicy.can(self.ctx, "view_details"):
+            return NotificationOut
+        return NotificationSummaryOut
+
+    def tenant_queryset(self):
+        params = self.request.query_params if self.action == "list" else {}
+        return (
+            selectors.notifications_for(
+                self.ctx,
+                status=params.get("status", "") if params.get("status") in Status.values else "",
+                pathway=params.get("pathway", "") if params.get("pathway") in Pathway.values else "",
+                overdue=str(params.get("overdue", "")).lower() in ("1", "true"),
+                q=params.get("q", ""),
+            )
+            .prefetch_related("children__known_to")
+            .order_by("-received_on", "-pk")
+        )
+
+    def _output(self, notification, code=status.HTTP_200_OK):
+        notification = self.tenant_queryset().get(pk=notification.pk)
+        return Response(self.get_serializer_class()(notification).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        data = NotificationIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        member = values.pop("notifying_member") or (self.ctx.member if self.ctx.role == Role.AGENCY_LEAD else None)
+        children = [
+            services.ChildAnswer(**{**child, "home_area": child["home_area"] or self.ctx.partnership.area})
+            for child in values.pop("children")
+        ]
+        key = values.pop("submission_key") or request.headers.get("Idempotency-Key", "") or uuid.uuid4().hex
+        values["notifier_name"] = values["notifier_name"] or self.ctx.user.get_full_name()
+        values["notifier_email"] = values["notifier_email"] or self.ctx.user.email
+        notification = services.notification_submit(
+            self.ctx, submission_key=key[:64], notifying_member=member, children=children, **values
+        )
+        return self._output(notification, status.HTTP_201_CREATED)
+
+    def _step(self, request, step: str):
+        notification = self.get_object()
+        data = STEP_INPUTS[step](data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version", None)
+        spec = services.STEPS[step]
+        on = values.pop(spec.date_input)
+        notification = services.record_step(self.ctx, notification, step, on=on, expected_version=version, **values)
+        return self._output(notification)
+
+    @action(detail=True, methods=["post"], url_path="panel-notified")
+    def panel_notified(self, request, *args, **kwargs):
+        return self._step(request, "panel_notified")
+
+    @action(detail=True, methods=["post"], url_path="rapid-review-started")
+    def rapid_review_started(self, request, *args, **kwargs):
+        return self._step(request, "rapid_review_started")
+
+    @action(detail=True, methods=["post"], url_path="rapid-review-completed")
+    def rapid_review_completed(self, request, *args, **kwargs):
+        return self._step(request, "rapid_review_completed")
+
+    @action(detail=True, methods=["post"], url_path="outcome-sent")
+    def outcome_sent(self, request, *args, **kwargs):
+        return self._step(request, "outcome_sent")
+
+    @action(detail=True, methods=["post"], url_path="panel-responded")
+    def panel_responded(self, request, *args, **kwargs):
+        return self._step(request, "panel_responded")
+
+    @action(detail=True, methods=["post"])
+    def criteria(self, request, *args, **kwargs):
+        notification = self.get_object()
+        data = CriteriaIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        notification = services.decide_criteria(
+            self.ctx,
+            notification,
+            result=values["result"],
+            rationale=values["rationale"],
+            expected_version=values.get("version"),
+        )
+        return self._output(notification)

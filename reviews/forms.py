@@ -1,0 +1,252 @@
+"""Forms for notifications: the question pages of a submission, and the business unit's steps.
+
+The business rules live in reviews/services.py; forms call the same checks so that a page can show
+a problem by its field before the final submit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from lscp.forms import GovukDateField, GovukForm, TenantForm
+from lscp.permissions import Role
+from partners.models import Member, Membership
+from reviews import services
+from reviews.models import ETHNICITY_CHOICES, AbuseOrNeglect, CriteriaResult, Location, Outcome, Pathway, Sex
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class MemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.organisation)
+
+
+class PathwayForm(TenantForm):
+    pathway = forms.ChoiceField(
+        label="Which pathway is this notification?", choices=Pathway.choices, widget=forms.RadioSelect
+    )
+
+
+class NotifierForm(TenantForm):
+    notifying_member = MemberField(
+        queryset=None,
+        label="Notifying organisation",
+        empty_label="Choose an organisation",
+    )
+    notifier_name = forms.CharField(label="Name of the person notifying", max_length=200)
+    notifier_role = forms.CharField(label="Their role", max_length=200, required=False)
+    notifier_email = forms.EmailField(
+        label="Their email address", widget=forms.EmailInput(attrs={"spellcheck": "false"})
+    )
+    notifier_phone = forms.CharField(
+        label="Their telephone number",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "type": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = (
+            Member.objects.for_partnership(self.ctx.partnership)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+        if self.ctx.role == Role.AGENCY_LEAD:
+            members = members.filter(pk=self.ctx.member.pk if self.ctx.member else None)
+            self.fields["notifying_member"].help_text = "Agency leads notify on behalf of their own organisation"
+        self.fields["notifying_member"].queryset = members
+
+
+class IncidentForm(TenantForm):
+    incident_date = GovukDateField(label="Date of the incident", help_text="For example, 27 3 2026")
+    incident_time = forms.TimeField(
+        label="Time of the incident, if known",
+        required=False,
+        help_text="For example, 14:30",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"invalid": "Enter the time like 14:30"},
+    )
+    aware_date = GovukDateField(
+        label="Date the local authority became aware",
+        help_text="The National Panel must be notified within 5 working days of this date",
+    )
+    location = forms.ChoiceField(label="Where did it happen?", choices=Location.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label="What happened to the child?", choices=Outcome.choices, widget=forms.RadioSelect)
+    abuse_or_neglect = forms.ChoiceField(
+        label="Is abuse or neglect known or suspected?", choices=AbuseOrNeglect.choices, widget=forms.RadioSelect
+    )
+
+    def clean(self):
+        data = super().clean()
+        for field, messages in services.check_incident_dates(
+            incident_date=data.get("incident_date"), aware_date=data.get("aware_date")
+        ).items():
+            if field not in self.errors:
+                self.add_error(field, messages)
+        return data
+
+
+class ChildForm(TenantForm):
+    reference = forms.CharField(
+        label="Case reference",
+        max_length=40,
+        help_text="For example Child Q. Do not enter the child's name.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off"}),
+    )
+    age_years = forms.IntegerField(
+        label="Age in years",
+        min_value=0,
+        max_value=17,
+        help_text="0 for a baby under one",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the child's age in years (0 for a baby under one)",
+            "min_value": "A child's age must be between 0 and 17",
+            "max_value": "A child's age must be between 0 and 17",
+            "invalid": "Enter the age as a whole number of years",
+        },
+    )
+    age_months = forms.IntegerField(
+        label="Age in months, for a baby under one",
+        required=False,
+        min_value=0,
+        max_value=11,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
+    )
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect(attrs={"data-inline": True}))
+    ethnicity = forms.ChoiceField(label="Ethnicity", choices=[("", "Choose ethnicity"), *ETHNICITY_CHOICES])
+    looked_after = forms.ChoiceField(
+        label="Is the child looked after (in care)?",
+        choices=YES_NO,
+        widget=forms.RadioSelect(attrs={"data-inline": True}),
+    )
+    home_area = forms.CharField(
+        label="Home area", max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input--width-20"})
+    )
+    known_to = forms.ModelMultipleChoiceField(
+        label="Which organisations knew the child?",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"data-small": True}),
+        help_text="Their agency leads will be able to see this notification",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["known_to"].queryset = (
+            Member.objects.for_partnership(self.ctx.partnership)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        )
+        self.fields["known_to"].label_from_instance = lambda member: str(member.organisation)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("age_months") is not None and data.get("age_years") not in (None, 0):
+            self.add_error("age_months", "Give months only for a baby under one")
+        return data
+
+
+class AnotherChildForm(GovukForm):
+    add_another = forms.ChoiceField(
+        label="Does the notification cover another child?",
+        choices=YES_NO,
+        widget=forms.RadioSelect(attrs={"data-inline": True}),
+        help_text="One notification can cover up to 4 children",
+    )
+
+
+class SummaryForm(TenantForm):
+    summary = forms.CharField(
+        label="Summary of what happened",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What happened, and what is known about the agencies' involvement. Do not name the child.",
+    )
+
+
+class SubmitForm(TenantForm):
+    submission_key = forms.CharField(widget=forms.HiddenInput)
+
+
+# ----------------------------------------------------------------------------------------------
+# The business unit's forms on a notification
+
+
+class VersionedForm(TenantForm):
+    """Carries the version the person saw, so that a concurrent change is refused, not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CriteriaForm(VersionedForm):
+    result = forms.ChoiceField(label="Your decision", choices=CriteriaResult.choices, widget=forms.RadioSelect)
+    rationale = forms.CharField(
+        label="Rationale",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required if your decision differs from the product's evaluation",
+    )
+
+
+class CaseOfficerForm(VersionedForm):
+    case_officer = forms.ModelChoiceField(
+        queryset=None, required=False, label="Case officer", empty_label="Nobody (the whole business unit)"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_officer"].queryset = (
+            Membership.objects.for_partnership(self.ctx.partnership)
+            .filter(role=Role.BUSINESS_UNIT, is_active=True)
+            .select_related("person")
+        )
+        self.fields["case_officer"].label_from_instance = lambda m: m.person.get_full_name()
+
+
+def _today_help() -> str:
+    return f"For example, {timezone.localdate():%-d %-m %Y}"
+
+
+class StepForm(VersionedForm):
+    """One statutory step: its date, plus the step's own fields."""
+
+    def __init__(self, *args, spec, notification, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        labels = {
+            "panel_notified": "Date sent to the National Panel",
+            "rapid_review_started": "Date the rapid review started",
+            "rapid_review_completed": "Date the rapid review was completed",
+            "outcome_sent": "Date the outcome was sent to the Panel",
+            "panel_responded": "Date the Panel's response was received",
+        }
+        self.fields[spec.date_input] = GovukDateField(label=labels[spec.key], help_text=_today_help())
+        if spec.key == "panel_notified":
+            self.fields["panel_reference"] = forms.CharField(
+                label="The Panel's reference",
+                max_length=50,
+                widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+            )
+            if notification.is_lac_death:
+                self.fields["sos_notified_on"] = GovukDateField(label="Date the Secretary of State was notified")
+                self.fields["ofsted_notified_on"] = GovukDateField(label="Date Ofsted was notified")
+        if spec.key == "panel_responded":
+            self.fields["response"] = forms.CharField(
+                label="What the Panel said", widget=forms.Textarea(attrs={"rows": 6})
+            )
+        self.order_fields(["version", spec.date_input])
+
+    def step_values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        on = data.pop(self.spec.date_input)
+        return {"on": on, **data}
+
+
+def initial_date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else value

@@ -1,0 +1,151 @@
+"""Reads of notifications, each narrowed by NotificationPolicy."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from lscp.models import Deadline
+from lscp.tenancy import TenantContext
+from reviews.models import Child, Notification
+from reviews.permissions import NotificationPolicy
+
+
+def notifications_for(ctx: TenantContext, *, status: str = "", pathway: str = "", overdue: bool = False, q: str = ""):
+    today = timezone.localdate()
+    open_clocks = Deadline.objects.for_partnership(ctx.partnership).order_by("due_date", "id")
+    queryset = (
+        Notification.objects.for_partnership(ctx.partnership)
+        .select_related("partnership", "notifying_member__organisation")
+        .prefetch_related(Prefetch("deadlines", queryset=open_clocks))
+        .annotate(
+            is_overdue=Exists(
+                Deadline.objects.for_partnership(ctx.partnership).filter(
+                    subject_type__model="notification",
+                    subject_type__app_label="reviews",
+                    subject_id=OuterRef("pk"),
+                    met_on__isnull=True,
+                    due_date__lt=today,
+                )
+            )
+        )
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if pathway:
+        queryset = queryset.filter(pathway=pathway)
+    if overdue:
+        queryset = queryset.filter(is_overdue=True)
+    if q:
+        queryset = queryset.filter(Q(reference__icontains=q.strip()) | Q(panel_reference__icontains=q.strip()))
+    return NotificationPolicy.filter(ctx, queryset)
+
+
+def notification_detail_queryset(ctx: TenantContext):
+    return (
+        Notification.objects.for_partnership(ctx.partnership)
+        .select_related("notifying_member__organisation", "submitted_by", "criteria_decided_by", "case_officer__person")
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=Child.objects.for_partnership(ctx.partnership).prefetch_related("known_to__organisation"),
+            )
+        )
+    )
+
+
+def current_clock(notification, today=None):
+    """The clock that matters now on a list: the first open one, else the last one met."""
+    today = today or timezone.localdate()
+    clocks = list(notification.deadlines.all())
+    open_ones = [d for d in clocks if d.due_date and d.met_on is None]
+    if open_ones:
+        return min(open_ones, key=lambda d: d.due_date)
+    met = [d for d in clocks if d.met_on]
+    return max(met, key=lambda d: d.met_on) if met else None
+
+
+def rapid_review_summary(ctx: TenantContext, notification) -> dict:
+    """What the National Panel needs from a rapid review, and nothing more: no names (none are
+    recorded), no contact details, no home address or area, no agency's full submission."""
+    from reviews.models import LcsprCriterion
+    from reviews.rapid_review_services import PARTNER_WORDS, active_signatures
+
+    review = notification.rapid_review
+    signatures = active_signatures(review)
+    return {
+        "partnership": ctx.partnership,
+        "notification": notification,
+        "review": review,
+        "children": list(notification.children.all()),
+        "agencies": sorted(
+            {
+                str(r.member.organisation)
+                for r in notification.information_requests.select_related("member__organisation")
+            }
+        ),
+        "attendees": list(review.attendees.select_related("member__organisation")),
+        "criteria": [(c, (review.criteria or {}).get(c.value, {})) for c in LcsprCriterion],
+        "signatures": [(PARTNER_WORDS[role], signatures.get(role)) for role in PARTNER_WORDS],
+    }
+
+
+def timeline(ctx: TenantContext, notification) -> list[dict]:
+    """Every step, request, submission, signature, email and document of a case, in order, with
+    who and when: the activity log's changes to the case's records, and the emails sent about it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from lscp.models import ActivityEvent, OutboxEmail
+    from reviews.models import InformationRequest, Lcspr, RapidReview
+
+    records = [(ContentType.objects.get_for_model(Notification), notification.pk)]
+    records += [
+        (ContentType.objects.get_for_model(InformationRequest), pk)
+        for pk in InformationRequest.objects.for_partnership(ctx.partnership)
+        .filter(notification=notification)
+        .values_list("pk", flat=True)
+    ]
+    records += [
+        (ContentType.objects.get_for_model(RapidReview), pk)
+        for pk in RapidReview.objects.for_partnership(ctx.partnership)
+        .filter(notification=notification)
+        .values_list("pk", flat=True)
+    ]
+    records += [
+        (ContentType.objects.get_for_model(Lcspr), pk)
+        for pk in Lcspr.objects.for_partnership(ctx.partnership)
+        .filter(notification=notification)
+        .values_list("pk", flat=True)
+    ]
+    about = Q()
+    for content_type, pk in records:
+        about |= Q(object_type=content_type, object_id=str(pk))
+    entries = [
+        {
+            "at": event.at,
+            "who": str(event.actor) if event.actor else "System",
+            "kind": "change",
+            "event": event.event,
+            "record": event.object_repr,
+            "changes": event.changes,
+        }
+        for event in ActivityEvent.objects.for_partnership(ctx.partnership)
+        .filter(about, kind="write")
+        .select_related("actor")
+    ]
+    emails = Q()
+    for content_type, pk in records:
+        emails |= Q(about_type=content_type, about_id=str(pk))
+    for email in OutboxEmail.objects.for_partnership(ctx.partnership).filter(emails):
+        entries.append(
+            {
+                "at": email.sent_at or email.created_at,
+                "who": "Email",
+                "kind": "email",
+                "event": email.subject,
+                "record": ", ".join(email.to),
+                "changes": {},
+                "pending": email.status != "sent",
+            }
+        )
+    return sorted(entries, key=lambda entry: entry["at"])

@@ -1,0 +1,699 @@
+"""Pages for notifications: the list, the question pages of a submission (answers kept in the
+session until submitted), the case page with its clocks, and the business unit's steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import FormView, TemplateView
+
+from lscp import deadlines, outbox
+from lscp.lists import paginate, sort
+from lscp.models import ActivityEvent
+from lscp.states import StateError
+from lscp.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
+from partners.models import Member
+from reviews import selectors, services
+from reviews.forms import (
+    AnotherChildForm,
+    CaseOfficerForm,
+    ChildForm,
+    CriteriaForm,
+    IncidentForm,
+    NotifierForm,
+    PathwayForm,
+    StepForm,
+    SubmitForm,
+    SummaryForm,
+)
+from reviews.models import (
+    ETHNICITY_CHOICES,
+    AbuseOrNeglect,
+    Location,
+    Notification,
+    Outcome,
+    Pathway,
+    Sex,
+    Status,
+)
+from reviews.permissions import NotificationPolicy, RapidReviewPolicy
+
+# ----------------------------------------------------------------------------------------------
+# The list
+
+
+class NotificationListView(PartnershipPage):
+    template_name = "reviews/notification_list.html"
+    policy = NotificationPolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        status = params.get("status", "") if params.get("status", "") in Status.values else ""
+        pathway = params.get("pathway", "") if params.get("pathway", "") in Pathway.values else ""
+        notifications, sorting = sort(
+            self.request,
+            selectors.notifications_for(
+                self.ctx, status=status, pathway=pathway, overdue=params.get("overdue") == "1", q=params.get("q", "")
+            ),
+            columns={
+                "reference": "reference",
+                "received": "received_on",
+                "status": "status",
+                "organisation": "notifying_member__organisation__name",
+            },
+            default="-received",
+        )
+        page = paginate(self.request, notifications)
+        today = timezone.localdate()
+        rows = [(n, selectors.current_clock(n, today)) for n in page]
+        context.update(
+            page=page,
+            rows=rows,
+            sorting=sorting,
+            today=today,
+            statuses=Status.choices,
+            pathways=Pathway.choices,
+            filters={
+                "status": status,
+                "pathway": pathway,
+                "overdue": params.get("overdue") == "1",
+                "q": params.get("q", ""),
+            },
+            can_submit=NotificationPolicy.can(self.ctx, "submit"),
+            can_see_details=NotificationPolicy.can(self.ctx, "view_details"),
+        )
+        return context
+
+
+# ----------------------------------------------------------------------------------------------
+# Submission: question pages, check your answers, confirmation
+
+QUESTIONS = ["pathway", "notifier", "incident", "child", "another-child", "summary"]
+
+
+class Draft:
+    """The answers so far, in the session under this partnership (JSON-safe values only)."""
+
+    def __init__(self, request, slug: str):
+        self.request = request
+        self.session_key = f"notification-draft:{slug}"
+        self.data = request.session.get(self.session_key)
+
+    @property
+    def exists(self) -> bool:
+        return self.data is not None
+
+    def start(self) -> None:
+        self.data = {"key": uuid.uuid4().hex, "children": []}
+        self.save()
+
+    def save(self) -> None:
+        self.request.session[self.session_key] = self.data
+        self.request.session.modified = True
+
+    def clear(self) -> None:
+        self.request.session.pop(self.session_key, None)
+        self.data = None
+
+    def update(self, values: dict) -> None:
+        self.data.update({k: _to_json(v) for k, v in values.items()})
+        self.save()
+
+    def get(self, name, default=None):
+        return (self.data or {}).get(name, default)
+
+    @property
+    def children(self) -> list[dict]:
+        return self.data.setdefault("children", [])
+
+    def first_missing(self) -> str | None:
+        if not self.get("pathway"):
+            return "pathway"
+        if not self.get("notifying_member"):
+            return "notifier"
+        if not self.get("aware_date"):
+            return "incident"
+        if not self.children:
+            return "child"
+        if not self.get("summary"):
+            return "summary"
+        return None
+
+
+def _to_json(value):
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, Member):
+        return value.pk
+    if hasattr(value, "__iter__") and not isinstance(value, (str, dict)):
+        return [_to_json(v) for v in value]
+    return value
+
+
+def _date(value):
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _time(value):
+    return dt.time.fromisoformat(value) if value else None
+
+
+class QuestionView(PartnershipMixin, FormView):
+    """One question page of a submission. `question` comes from the URL pattern."""
+
+    policy = NotificationPolicy
+    action = "submit"
+    question = ""
+    forms = {
+        "pathway": PathwayForm,
+        "notifier": NotifierForm,
+        "incident": IncidentForm,
+        "child": ChildForm,
+        "another-child": AnotherChildForm,
+        "summary": SummaryForm,
+    }
+    titles = {
+        "pathway": "How is the incident being notified?",
+        "notifier": "Who is notifying?",
+        "incident": "About the incident",
+        "child": "About the child",
+        "another-child": "Children",
+        "summary": "Summary",
+    }
+
+    def dispatch(self, request, *args, **kwargs):
+        self.question = kwargs.pop("question")
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup_draft(self):
+        self.draft = Draft(self.request, self.ctx.partnership.slug)
+        if not self.draft.exists:
+            self.draft.start()
+
+    def get(self, request, *args, **kwargs):
+        self.setup_draft()
+        if self.too_many_children():
+            return self.refuse_another_child()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.setup_draft()
+        if self.too_many_children():
+            return self.refuse_another_child()
+        return super().post(request, *args, **kwargs)
+
+    def get_template_names(self):
+        return ["reviews/question.html"]
+
+    def get_form_class(self):
+        return self.forms[self.question]
+
+    def child_index(self) -> int:
+        """Which child this page is about: an existing one to change, or the next new one."""
+        try:
+            index = int(self.request.GET.get("child", len(self.draft.children) + 1))
+        except ValueError:
+            index = len(self.draft.children) + 1
+        return max(1, min(index, len(self.draft.children) + 1))
+
+    def too_many_children(self) -> bool:
+        return self.question == "child" and self.child_index() > services.MAX_CHILDREN
+
+    def refuse_another_child(self):
+        messages.error(
+            self.request,
+            f"A notification can cover up to {services.MAX_CHILDREN} children: notify any others in a separate notification.",
+        )
+        return redirect(self.check_url() if self.draft.get("summary") else self.next_url("summary"))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.question != "another-child":
+            kwargs["ctx"] = self.ctx
+        return kwargs
+
+    def get_initial(self):
+        draft = self.draft
+        if self.question == "pathway":
+            return {"pathway": draft.get("pathway")}
+        if self.question == "notifier":
+            user = self.ctx.user
+            return {
+                "notifying_member": draft.get("notifying_member") or (self.ctx.member.pk if self.ctx.member else None),
+                "notifier_name": draft.get("notifier_name") or user.get_full_name(),
+                "notifier_role": draft.get("notifier_role")
+                or (self.ctx.membership.job_title if self.ctx.membership else ""),
+                "notifier_email": draft.get("notifier_email") or user.email,
+                "notifier_phone": draft.get("notifier_phone", ""),
+            }
+        if self.question == "incident":
+            return {
+                "incident_date": _date(draft.get("incident_date")),
+                "incident_time": _time(draft.get("incident_time")),
+                "aware_date": _date(draft.get("aware_date")),
+                "location": draft.get("location"),
+                "outcome": draft.get("outcome"),
+                "abuse_or_neglect": draft.get("abuse_or_neglect"),
+            }
+        if self.question == "child":
+            index = self.child_index()
+            if index <= len(draft.children):
+                child = draft.children[index - 1]
+                return {**child, "looked_after": "yes" if child.get("looked_after") else "no"}
+            return {"home_area": self.ctx.partnership.area}
+        if self.question == "summary":
+            return {"summary": draft.get("summary", "")}
+        return {}
+
+    def next_url(self, question: str, **params) -> str:
+        url = reverse(f"notification-new-{question}", args=[self.ctx.partnership.slug])
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        return f"{url}?{query}" if query else url
+
+    def check_url(self) -> str:
+        return reverse("notification-new-check", args=[self.ctx.partnership.slug])
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        changing = self.request.GET.get("change") == "1"
+        draft = self.draft
+        if self.question == "child":
+            index = self.child_index()
+            data["looked_after"] = data["looked_after"] == "yes"
+            data["known_to"] = [m.pk for m in data["known_to"]]
+            if index <= len(draft.children):
+                draft.children[index - 1] = data
+            else:
+                draft.children.append(data)
+            draft.save()
+            if changing:
+                return redirect(self.check_url())
+            if len(draft.children) >= services.MAX_CHILDREN:
+                return redirect(self.next_url("summary"))
+            return redirect(self.next_url("another-child"))
+        if self.question == "another-child":
+            if data["add_another"] == "yes" and len(draft.children) < services.MAX_CHILDREN:
+                return redirect(self.next_url("child", child=len(draft.children) + 1))
+            return redirect(self.check_url() if draft.get("summary") else self.next_url("summary"))
+        draft.update(data)
+        if changing:
+            return redirect(self.check_url())
+        following = {"pathway": "notifier", "notifier": "incident", "incident": "child", "summary": None}[self.question]
+        return redirect(self.next_url(following) if following else self.check_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        title = self.titles[self.question]
+        if self.question == "child":
+            title = f"About child {self.child_index()}"
+        context.update(title=title, question=self.question, children=self.draft.children, back=self.back_url())
+        return context
+
+    def back_url(self) -> str:
+        if self.request.GET.get("change") == "1":
+            return self.check_url()
+        order = {
+            "notifier": "pathway",
+            "incident": "notifier",
+            "child": "incident",
+            "another-child": "child",
+            "summary": "another-child",
+        }
+        previous = order.get(self.question)
+        if previous is None:
+            return reverse("notification-list", args=[self.ctx.partnership.slug])
+        return self.next_url(previous)
+
+
+class NewNotificationView(PartnershipMixin, TemplateView):
+    """Start (or carry on with) a notification."""
+
+    policy = NotificationPolicy
+    action = "submit"
+    template_name = "reviews/new.html"
+
+    def get(self, request, *args, **kwargs):
+        draft = Draft(request, self.ctx.partnership.slug)
+        if request.GET.get("restart") == "1" or not draft.exists:
+            draft.start()
+            return redirect(reverse("notification-new-pathway", args=[self.ctx.partnership.slug]))
+        missing = draft.first_missing()
+        if missing:
+            return redirect(reverse(f"notification-new-{missing}", args=[self.ctx.partnership.slug]))
+        return redirect(reverse("notification-new-check", args=[self.ctx.partnership.slug]))
+
+
+def draft_answers(ctx, draft: Draft) -> dict:
+    """The draft as the service takes it (members looked up in this partnership only)."""
+    members = {m.pk: m for m in Member.objects.for_partnership(ctx.partnership).select_related("organisation")}
+    children = [
+        services.ChildAnswer(
+            reference=child.get("reference", ""),
+            age_years=child.get("age_years"),
+            age_months=child.get("age_months"),
+            sex=child.get("sex", ""),
+            ethnicity=child.get("ethnicity", ""),
+            looked_after=bool(child.get("looked_after")),
+            home_area=child.get("home_area", ""),
+            known_to=[members[pk] for pk in child.get("known_to", []) if pk in members],
+        )
+        for child in draft.children
+    ]
+    return {
+        "submission_key": draft.get("key"),
+        "pathway": draft.get("pathway", ""),
+        "notifying_member": members.get(draft.get("notifying_member")),
+        "notifier_name": draft.get("notifier_name", ""),
+        "notifier_role": draft.get("notifier_role", ""),
+        "notifier_email": draft.get("notifier_email", ""),
+        "notifier_phone": draft.get("notifier_phone", ""),
+        "incident_date": _date(draft.get("incident_date")),
+        "incident_time": _time(draft.get("incident_time")),
+        "aware_date": _date(draft.get("aware_date")),
+        "location": draft.get("location", ""),
+        "outcome": draft.get("outcome", ""),
+        "abuse_or_neglect": draft.get("abuse_or_neglect", ""),
+        "children": children,
+        "summary": draft.get("summary", ""),
+    }
+
+
+class CheckAnswersView(PartnershipMixin, FormView):
+    policy = NotificationPolicy
+    action = "submit"
+    template_name = "reviews/check_answers.html"
+    form_class = SubmitForm
+
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["ctx"] = self.ctx
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        self.draft = Draft(request, self.ctx.partnership.slug)
+        if not self.draft.exists:
+            return redirect(reverse("notification-new", args=[self.ctx.partnership.slug]))
+        missing = self.draft.first_missing()
+        if missing:
+            return redirect(reverse(f"notification-new-{missing}", args=[self.ctx.partnership.slug]))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.draft = Draft(request, self.ctx.partnership.slug)
+        key = request.POST.get("submission_key", "")
+        if not self.draft.exists or self.draft.get("key") != key:
+            # A second click after the first submit finished: show what the first one made.
+            done = (
+                Notification.objects.for_partnership(self.ctx.partnership).filter(submission_key=key).first()
+                if key
+                else None
+            )
+            if done is not None and NotificationPolicy.can_see(self.ctx, done):
+                return redirect(reverse("notification-submitted", args=[self.ctx.partnership.slug, done.pk]))
+            return redirect(reverse("notification-new", args=[self.ctx.partnership.slug]))
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"submission_key": self.draft.get("key")}
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                notification = services.notification_submit(self.ctx, **draft_answers(self.ctx, self.draft))
+        except ValidationError as error:
+            form.add_service_errors(error)
+            return self.form_invalid(form)
+        self.draft.clear()
+        return redirect(reverse("notification-submitted", args=[self.ctx.partnership.slug, notification.pk]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        answers = draft_answers(self.ctx, self.draft)
+        context.update(answers=answers, sections=answer_sections(self.ctx, answers), children=answers["children"])
+        return context
+
+
+def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The check-your-answers summary lists: (heading, [(question, answer, change link)])."""
+    slug = ctx.partnership.slug
+
+    def change(question, **params):
+        query = "&".join(["change=1", *[f"{k}={v}" for k, v in params.items()]])
+        return reverse(f"notification-new-{question}", args=[slug]) + "?" + query
+
+    def day(value):
+        return value.strftime("%-d %B %Y") if value else "Not given"
+
+    sections = [
+        (
+            "Notification",
+            [
+                ("Pathway", dict(Pathway.choices).get(answers["pathway"], ""), change("pathway")),
+                (
+                    "Notifying organisation",
+                    str(answers["notifying_member"].organisation) if answers["notifying_member"] else "",
+                    change("notifier"),
+                ),
+                (
+                    "Person notifying",
+                    ", ".join(filter(None, [answers["notifier_name"], answers["notifier_role"]])),
+                    change("notifier"),
+                ),
+                (
+                    "Contact",
+                    ", ".join(filter(None, [answers["notifier_email"], answers["notifier_phone"]])),
+                    change("notifier"),
+                ),
+            ],
+        ),
+        (
+            "The incident",
+            [
+                (
+                    "Date of the incident",
+                    day(answers["incident_date"])
+                    + (f" at {answers['incident_time']:%H:%M}" if answers["incident_time"] else ""),
+                    change("incident"),
+                ),
+                ("Local authority became aware", day(answers["aware_date"]), change("incident")),
+                ("Where", dict(Location.choices).get(answers["location"], ""), change("incident")),
+                ("What happened", dict(Outcome.choices).get(answers["outcome"], ""), change("incident")),
+                (
+                    "Abuse or neglect",
+                    dict(AbuseOrNeglect.choices).get(answers["abuse_or_neglect"], ""),
+                    change("incident"),
+                ),
+            ],
+        ),
+    ]
+    for index, child in enumerate(answers["children"], start=1):
+        age = f"{child.age_years} years" if child.age_months is None else f"{child.age_months} months"
+        sections.append(
+            (
+                f"Child {index}: {child.reference}",
+                [
+                    ("Age", age, change("child", child=index)),
+                    ("Sex", dict(Sex.choices).get(child.sex, ""), change("child", child=index)),
+                    ("Ethnicity", dict(ETHNICITY_CHOICES).get(child.ethnicity, ""), change("child", child=index)),
+                    ("Looked after", "Yes" if child.looked_after else "No", change("child", child=index)),
+                    ("Home area", child.home_area, change("child", child=index)),
+                    (
+                        "Known to",
+                        ", ".join(str(m.organisation) for m in child.known_to) or "None recorded",
+                        change("child", child=index),
+                    ),
+                ],
+            )
+        )
+    sections.append(("Summary", [("Summary", answers["summary"], change("summary"))]))
+    return sections
+
+
+class RemoveChildView(PartnershipMixin, TemplateView):
+    policy = NotificationPolicy
+    action = "submit"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        draft = Draft(request, self.ctx.partnership.slug)
+        try:
+            index = int(request.POST.get("child", "0"))
+        except ValueError:
+            index = 0
+        if draft.exists and 1 <= index <= len(draft.children):
+            draft.children.pop(index - 1)
+            draft.save()
+        return redirect(reverse("notification-new-check", args=[self.ctx.partnership.slug]))
+
+
+class SubmittedView(RecordMixin, TemplateView):
+    template_name = "reviews/submitted.html"
+    model = Notification
+    policy = NotificationPolicy
+    log_views = False
+
+
+# ----------------------------------------------------------------------------------------------
+# The case page
+
+
+class NotificationDetailView(RecordMixin, TemplateView):
+    template_name = "reviews/notification_detail.html"
+    model = Notification
+    policy = NotificationPolicy
+
+    def get_queryset(self):
+        return selectors.notification_detail_queryset(self.ctx)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        notification = self.object
+        today = timezone.localdate()
+        clocks = [(d, deadlines.label_for(d), d.status_on(today)) for d in deadlines.clocks_for(notification)]
+        manage = NotificationPolicy.can(self.ctx, "manage", notification)
+        upcoming = services.next_step(notification) if manage else None
+        context.update(
+            evaluation=notification.evaluation,
+            clocks=clocks,
+            can_see_details=NotificationPolicy.can(self.ctx, "view_details", notification),
+            can_see_rapid_review=RapidReviewPolicy.can(self.ctx, "view"),
+            can_manage=manage,
+            next_step=upcoming,
+            next_step_url=reverse(
+                f"notification-{upcoming.key.replace('_', '-')}", args=[self.ctx.partnership.slug, notification.pk]
+            )
+            if upcoming
+            else "",
+            steps=services.STEPS,
+            escalations=deadlines.escalations_for(notification) if manage else [],
+            emails=outbox.emails_about(self.ctx.partnership, notification).order_by("created_at") if manage else [],
+            timeline=ActivityEvent.objects.for_partnership(self.ctx.partnership)
+            .filter(
+                object_type__app_label="reviews",
+                object_type__model="notification",
+                object_id=str(notification.pk),
+                kind="write",
+            )
+            .select_related("actor")
+            .order_by("at", "id")
+            if manage
+            else [],
+        )
+        return context
+
+
+class NotificationFormView(RecordFormView):
+    model = Notification
+    policy = NotificationPolicy
+    action = "manage"
+    template_name = "reviews/notification_form.html"
+    heading = ""
+
+    def get_initial(self):
+        return {"version": self.object.version}
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except StateError as error:
+            messages.error(self.request, str(error))
+            return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("notification-detail", args=[self.ctx.partnership.slug, self.object.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.heading
+        return context
+
+
+class CriteriaView(NotificationFormView):
+    form_class = CriteriaForm
+    heading = "Decide on the criteria"
+
+    def get_initial(self):
+        return {
+            **super().get_initial(),
+            "result": self.object.criteria_result,
+            "rationale": self.object.criteria_rationale,
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.decide_criteria(
+            self.ctx, self.object, result=data["result"], rationale=data["rationale"], expected_version=data["version"]
+        )
+
+    def get_success_message(self):
+        return "The criteria decision has been recorded"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["evaluation"] = self.object.evaluation
+        return context
+
+
+class CaseOfficerView(NotificationFormView):
+    form_class = CaseOfficerForm
+    heading = "Case officer"
+
+    def get_initial(self):
+        return {**super().get_initial(), "case_officer": self.object.case_officer_id}
+
+    def perform(self, form):
+        return services.set_case_officer(self.ctx, self.object, case_officer=form.cleaned_data["case_officer"])
+
+    def get_success_message(self):
+        return "The case officer has been changed"
+
+
+class StepView(NotificationFormView):
+    form_class = StepForm
+    step = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.step = kwargs.pop("step")
+        self.spec = services.STEPS[self.step]
+        self.heading = self.spec.label
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        refusal = services.step_refusal(self.object, self.spec)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(spec=self.spec, notification=self.object)
+        return kwargs
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.step == "rapid_review_completed":
+            from reviews.rapid_review_services import last_signature_date, rapid_review_for
+
+            # The rapid review is complete on the day the third partner signed.
+            initial[self.spec.date_input] = last_signature_date(rapid_review_for(self.object))
+        return initial
+
+    def perform(self, form):
+        return services.record_step(
+            self.ctx, self.object, self.step, expected_version=form.cleaned_data["version"], **form.step_values()
+        )
+
+    def get_success_message(self):
+        return f"{self.spec.label}: recorded"
