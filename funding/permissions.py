@@ -1,0 +1,13 @@
+"""Who may see and change the partnership's funding.
+
+Working Together 2018 asks that funding be transparent (seed 003 §14), so everyone in the
+partnership reads it: the business unit, statutory partners' executive leads, scrutineers, and
+agency leads (whose organisations contribute). Only the business unit changes it.
+"""
+
+from lscp.permissions import BUSINESS_UNIT, EVERYONE, Policy
+
+
+class FundingPolicy(Policy):
+    resource = "funding record"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}

@@ -1,0 +1,634 @@
+"""Writes to the partnership's funding. Every function checks the policy first, validates its
+business rules (ValidationError keyed by field, nothing changed), and logs to the activity log in
+the same transaction. Pages, the API, admin and the demo loader all call these.
+
+Amounts are Decimal pounds and pence; a float is refused outright.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from funding import years
+from funding.models import (
+    AuthorityType,
+    Benchmark,
+    Contribution,
+    FinancialYear,
+    Income,
+    IncomeKind,
+    SpendingKind,
+    SpendingLine,
+)
+from funding.permissions import FundingPolicy
+from lscp import activity
+from lscp.money import format_money
+from lscp.tenancy import TenantContext
+from partners.models import Member, Organisation
+
+LARGEST = Decimal("9999999999.99")
+NOTES_MAX = 2000
+
+CONTRIBUTION_FIELDS = ["agreed", "invoiced_on", "invoiced", "received_on", "received", "notes"]
+INCOME_FIELDS = ["kind", "description", "amount", "received_on", "notes"]
+SPENDING_FIELDS = ["kind", "description", "budget", "actual", "notes"]
+BENCHMARK_FIELDS = [
+    "name",
+    "year",
+    "authority_type",
+    "council",
+    "health",
+    "police",
+    "other",
+    "training_income",
+    "other_income",
+    "population",
+    "budget",
+    "is_this_partnership",
+    "notes",
+]
+
+
+class Errors:
+    """Collects messages by field, so one submission hears about every problem at once."""
+
+    def __init__(self):
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.by_field.setdefault(field, []).append(message)
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.by_field
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+
+def _amount(errors: Errors, field: str, value: Any, *, name: str, required: bool = True) -> Decimal | None:
+    """A validated amount of money: Decimal, £0 or more, whole pence. `name` is how the message
+    names it ("The agreed amount")."""
+    if value is None or value == "":
+        if required:
+            errors.add(field, f"Enter {name[0].lower() + name[1:]}")
+        return None
+    if isinstance(value, float):
+        raise TypeError(f"{field}: money is never a float, pass a Decimal")
+    try:
+        amount = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        errors.add(field, f"{name} must be an amount in pounds and pence, like 1234.56")
+        return None
+    if not amount.is_finite():
+        errors.add(field, f"{name} must be an amount in pounds and pence, like 1234.56")
+        return None
+    if amount < 0:
+        errors.add(field, f"{name} must be £0 or more, not {format_money(amount)}")
+        return None
+    if amount != amount.quantize(Decimal("0.01")):
+        errors.add(field, f"{name} must be in pounds and whole pence, like 1234.56")
+        return None
+    if amount > LARGEST:
+        errors.add(field, f"{name} must be less than {format_money(LARGEST + Decimal('0.01'), pence=False)}")
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _text(errors: Errors, field: str, value: str | None, *, max_length: int, name: str) -> str:
+    text = (value or "").strip()
+    if len(text) > max_length:
+        errors.add(field, f"{name} must be {max_length:,} characters or fewer")
+    return text
+
+
+def _own(ctx: TenantContext, obj) -> None:
+    """A defensive check under the policy: the record belongs to the acting partnership."""
+    if obj.partnership_id != ctx.partnership.pk:
+        raise ValidationError("This record belongs to another partnership")
+
+
+def _removed(ctx: TenantContext, obj, event: str) -> None:
+    activity.record(ctx, event=event, obj=obj, changes={"record": {"old": str(obj), "new": None}})
+
+
+# ----------------------------------------------------------------------------------------------
+# Financial years
+
+
+@transaction.atomic
+def year_add(*, ctx: TenantContext, label: str, copy_previous: bool = False) -> FinancialYear:
+    """Add a financial year ("2020-21" or "2020/21"). With `copy_previous`, the previous year's
+    agreed contributions and spending budgets are copied in as the new year's starting point."""
+    FundingPolicy.require(ctx, "manage")
+    try:
+        label = years.parse(label)
+    except ValueError as error:
+        raise ValidationError({"label": [str(error)]}) from None
+    existing = FinancialYear.objects.for_partnership(ctx.partnership)
+    if existing.filter(label=label).exists():
+        raise ValidationError({"label": [f"{label} has already been added"]})
+    previous = existing.filter(label=years.previous(label)).first() if copy_previous else None
+    if copy_previous and previous is None:
+        raise ValidationError(
+            {"copy_previous": [f"There is no {years.previous(label)} to copy from: add this year without copying"]}
+        )
+    try:
+        with transaction.atomic():
+            year = FinancialYear.objects.for_partnership(ctx.partnership).create(
+                partnership=ctx.partnership, label=label
+            )
+    except IntegrityError:  # the same year added twice at once
+        raise ValidationError({"label": [f"{label} has already been added"]}) from None
+    activity.record(ctx, event="financial_year.added", obj=year, changes=activity.created(year, ["label"]))
+    if previous is not None:
+        for old in previous.contributions.select_related("member__organisation"):
+            contribution_add(ctx=ctx, year=year, organisation=old.member.organisation, agreed=old.agreed)
+        for line in previous.spending.all():
+            spending_add(ctx=ctx, year=year, kind=line.kind, description=line.description, budget=line.budget)
+    return year
+
+
+# ----------------------------------------------------------------------------------------------
+# Contributions
+
+
+def _check_payments(errors: Errors, values: dict[str, Any]) -> None:
+    """Invoiced and received each need both a date and an amount, and receiving more than was
+    invoiced needs a note saying why."""
+    for amount_field, date_field, what in (
+        ("invoiced", "invoiced_on", "invoice"),
+        ("received", "received_on", "payment"),
+    ):
+        amount, date = values.get(amount_field), values.get(date_field)
+        if amount is not None and date is None and amount_field not in errors:
+            errors.add(date_field, f"Enter the date of the {what}")
+        if date is not None and amount is None and amount_field not in errors:
+            errors.add(amount_field, f"Enter the amount {amount_field}")
+        if date is not None and not isinstance(date, dt.date):
+            errors.add(date_field, f"Enter the date of the {what} as a real date")
+    _not_future(errors, "received_on", values.get("received_on"), name="The date received")
+    received, invoiced = values.get("received"), values.get("invoiced")
+    if received is not None and "received" not in errors and "invoiced" not in errors and not values.get("notes"):
+        if invoiced is None and received > 0:
+            errors.add(
+                "received",
+                f"{format_money(received)} was received but nothing has been invoiced: "
+                "enter the invoice, or add a note to say why",
+            )
+        elif invoiced is not None and received > invoiced:
+            errors.add(
+                "received",
+                f"The amount received ({format_money(received)}) is more than the amount invoiced "
+                f"({format_money(invoiced)}): check it, or add a note to say why",
+            )
+
+
+def _not_future(errors: Errors, field: str, date, *, name: str) -> None:
+    if isinstance(date, dt.date) and date > timezone.localdate():
+        errors.add(field, f"{name} must be today or in the past")
+
+
+def _contribution_values(
+    errors: Errors, *, agreed, invoiced_on, invoiced, received_on, received, notes
+) -> dict[str, Any]:
+    values = {
+        "agreed": _amount(errors, "agreed", agreed, name="The agreed amount"),
+        "invoiced_on": invoiced_on,
+        "invoiced": _amount(errors, "invoiced", invoiced, name="The amount invoiced", required=False),
+        "received_on": received_on,
+        "received": _amount(errors, "received", received, name="The amount received", required=False),
+        "notes": _text(errors, "notes", notes, max_length=NOTES_MAX, name="Notes"),
+    }
+    _check_payments(errors, values)
+    return values
+
+
+@transaction.atomic
+def contribution_add(
+    *,
+    ctx: TenantContext,
+    year: FinancialYear,
+    organisation: Organisation | None,
+    agreed: Decimal | None,
+    invoiced_on: dt.date | None = None,
+    invoiced: Decimal | None = None,
+    received_on: dt.date | None = None,
+    received: Decimal | None = None,
+    notes: str = "",
+) -> Contribution:
+    """Record a member organisation's contribution for the year."""
+    FundingPolicy.require(ctx, "manage", year)
+    _own(ctx, year)
+    errors = Errors()
+    member = None
+    if organisation is None:
+        errors.add("organisation", "Choose the organisation that contributes")
+    else:
+        member = Member.objects.for_partnership(ctx.partnership).filter(organisation=organisation).first()
+        if member is None:
+            errors.add(
+                "organisation",
+                f"{organisation} is not a member of {ctx.partnership}: add it as a partner before recording its contribution",
+            )
+        elif year.contributions.filter(member=member).exists():
+            errors.add(
+                "organisation", f"{organisation} already has a contribution for {year.label}: change that one instead"
+            )
+    values = _contribution_values(
+        errors,
+        agreed=agreed,
+        invoiced_on=invoiced_on,
+        invoiced=invoiced,
+        received_on=received_on,
+        received=received,
+        notes=notes,
+    )
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            contribution = Contribution.objects.for_partnership(ctx.partnership).create(
+                partnership=ctx.partnership, year=year, member=member, **values
+            )
+    except IntegrityError:  # the same organisation added twice at once
+        raise ValidationError(
+            {"organisation": [f"{organisation} already has a contribution for {year.label}: change that one instead"]}
+        ) from None
+    activity.record(
+        ctx,
+        event="contribution.added",
+        obj=contribution,
+        changes=activity.created(contribution, ["year", "member", *CONTRIBUTION_FIELDS]),
+    )
+    return contribution
+
+
+@transaction.atomic
+def contribution_update(
+    *,
+    ctx: TenantContext,
+    contribution: Contribution,
+    agreed: Decimal | None,
+    invoiced_on: dt.date | None = None,
+    invoiced: Decimal | None = None,
+    received_on: dt.date | None = None,
+    received: Decimal | None = None,
+    notes: str = "",
+) -> Contribution:
+    """Change the amounts, dates or notes of a contribution (a wrong organisation is removed and
+    added again, so each organisation's history stays its own)."""
+    FundingPolicy.require(ctx, "manage", contribution)
+    _own(ctx, contribution)
+    errors = Errors()
+    values = _contribution_values(
+        errors,
+        agreed=agreed,
+        invoiced_on=invoiced_on,
+        invoiced=invoiced,
+        received_on=received_on,
+        received=received,
+        notes=notes,
+    )
+    errors.raise_if_any()
+    changes = activity.assign(contribution, values, CONTRIBUTION_FIELDS)
+    if not changes:
+        return contribution
+    contribution.save(update_fields=[*CONTRIBUTION_FIELDS, "updated_at"])
+    activity.record(ctx, event="contribution.changed", obj=contribution, changes=changes)
+    return contribution
+
+
+@transaction.atomic
+def contribution_remove(*, ctx: TenantContext, contribution: Contribution) -> None:
+    FundingPolicy.require(ctx, "manage", contribution)
+    _own(ctx, contribution)
+    _removed(ctx, contribution, "contribution.removed")
+    contribution.delete()
+
+
+# ----------------------------------------------------------------------------------------------
+# Other income
+
+
+def _income_values(errors: Errors, *, kind, description, amount, received_on, notes) -> dict[str, Any]:
+    if kind not in IncomeKind.values:
+        errors.add("kind", "Choose the kind of income")
+    description = _text(errors, "description", description, max_length=200, name="The description")
+    if kind == IncomeKind.OTHER and not description:
+        errors.add("description", "Describe where the other income comes from")
+    _not_future(errors, "received_on", received_on, name="The date received")
+    return {
+        "kind": kind,
+        "description": description,
+        "amount": _amount(errors, "amount", amount, name="The amount"),
+        "received_on": received_on,
+        "notes": _text(errors, "notes", notes, max_length=NOTES_MAX, name="Notes"),
+    }
+
+
+@transaction.atomic
+def income_add(
+    *,
+    ctx: TenantContext,
+    year: FinancialYear,
+    kind: str,
+    amount: Decimal | None,
+    description: str = "",
+    received_on: dt.date | None = None,
+    notes: str = "",
+) -> Income:
+    """Record income other than contributions: training or event charges, a grant."""
+    FundingPolicy.require(ctx, "manage", year)
+    _own(ctx, year)
+    errors = Errors()
+    values = _income_values(
+        errors, kind=kind, description=description, amount=amount, received_on=received_on, notes=notes
+    )
+    errors.raise_if_any()
+    income = Income.objects.for_partnership(ctx.partnership).create(partnership=ctx.partnership, year=year, **values)
+    activity.record(ctx, event="income.added", obj=income, changes=activity.created(income, ["year", *INCOME_FIELDS]))
+    return income
+
+
+@transaction.atomic
+def income_update(
+    *,
+    ctx: TenantContext,
+    income: Income,
+    kind: str,
+    amount: Decimal | None,
+    description: str = "",
+    received_on: dt.date | None = None,
+    notes: str = "",
+) -> Income:
+    FundingPolicy.require(ctx, "manage", income)
+    _own(ctx, income)
+    errors = Errors()
+    values = _income_values(
+        errors, kind=kind, description=description, amount=amount, received_on=received_on, notes=notes
+    )
+    errors.raise_if_any()
+    changes = activity.assign(income, values, INCOME_FIELDS)
+    if not changes:
+        return income
+    income.save(update_fields=INCOME_FIELDS)
+    activity.record(ctx, event="income.changed", obj=income, changes=changes)
+    return income
+
+
+@transaction.atomic
+def income_remove(*, ctx: TenantContext, income: Income) -> None:
+    FundingPolicy.require(ctx, "manage", income)
+    _own(ctx, income)
+    _removed(ctx, income, "income.removed")
+    income.delete()
+
+
+# ----------------------------------------------------------------------------------------------
+# Spending
+
+
+def _spending_values(
+    errors: Errors, *, year: FinancialYear, kind, description, budget, actual, notes, line: SpendingLine | None
+) -> dict[str, Any]:
+    if kind not in SpendingKind.values:
+        errors.add("kind", "Choose the spending line")
+    description = _text(errors, "description", description, max_length=200, name="The description")
+    if kind == SpendingKind.OTHER and not description:
+        errors.add("description", "Describe what the other spending is for")
+    if kind in SpendingKind.values and "description" not in errors:
+        same = year.spending.filter(kind=kind, description__iexact=description)
+        if line is not None:
+            same = same.exclude(pk=line.pk)
+        if same.exists():
+            name = f"a {SpendingKind(kind).label.lower()} line" + (f" called '{description}'" if description else "")
+            errors.add(
+                "description", f"{year.label} already has {name}: change that one, or describe this one differently"
+            )
+    return {
+        "kind": kind,
+        "description": description,
+        "budget": _amount(errors, "budget", budget, name="The budget"),
+        "actual": _amount(errors, "actual", Decimal(0) if actual in (None, "") else actual, name="Actual spending"),
+        "notes": _text(errors, "notes", notes, max_length=NOTES_MAX, name="Notes"),
+    }
+
+
+@transaction.atomic
+def spending_add(
+    *,
+    ctx: TenantContext,
+    year: FinancialYear,
+    kind: str,
+    budget: Decimal | None,
+    actual: Decimal | None = None,
+    description: str = "",
+    notes: str = "",
+) -> SpendingLine:
+    """Add a line to the year's budget, with what has been spent on it so far."""
+    FundingPolicy.require(ctx, "manage", year)
+    _own(ctx, year)
+    errors = Errors()
+    values = _spending_values(
+        errors, year=year, kind=kind, description=description, budget=budget, actual=actual, notes=notes, line=None
+    )
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            line = SpendingLine.objects.for_partnership(ctx.partnership).create(
+                partnership=ctx.partnership, year=year, **values
+            )
+    except IntegrityError:
+        raise ValidationError({"description": [f"{year.label} already has this spending line"]}) from None
+    activity.record(ctx, event="spending.added", obj=line, changes=activity.created(line, ["year", *SPENDING_FIELDS]))
+    return line
+
+
+@transaction.atomic
+def spending_update(
+    *,
+    ctx: TenantContext,
+    line: SpendingLine,
+    kind: str,
+    budget: Decimal | None,
+    actual: Decimal | None = None,
+    description: str = "",
+    notes: str = "",
+) -> SpendingLine:
+    FundingPolicy.require(ctx, "manage", line)
+    _own(ctx, line)
+    errors = Errors()
+    values = _spending_values(
+        errors, year=line.year, kind=kind, description=description, budget=budget, actual=actual, notes=notes, line=line
+    )
+    errors.raise_if_any()
+    changes = activity.assign(line, values, SPENDING_FIELDS)
+    if not changes:
+        return line
+    try:
+        with transaction.atomic():
+            line.save(update_fields=SPENDING_FIELDS)
+    except IntegrityError:
+        raise ValidationError({"description": [f"{line.year.label} already has this spending line"]}) from None
+    activity.record(ctx, event="spending.changed", obj=line, changes=changes)
+    return line
+
+
+@transaction.atomic
+def spending_remove(*, ctx: TenantContext, line: SpendingLine) -> None:
+    FundingPolicy.require(ctx, "manage", line)
+    _own(ctx, line)
+    _removed(ctx, line, "spending.removed")
+    line.delete()
+
+
+# ----------------------------------------------------------------------------------------------
+# Benchmarks: other partnerships' figures
+
+
+def _benchmark_values(errors: Errors, data: dict[str, Any]) -> dict[str, Any]:
+    name = " ".join((data.get("name") or "").split())
+    if not name:
+        errors.add("name", "Enter the partnership's name")
+    elif len(name) > 200:
+        errors.add("name", "The partnership's name must be 200 characters or fewer")
+    year = ""
+    try:
+        year = years.parse(data.get("year") or "")
+    except ValueError as error:
+        errors.add("year", str(error))
+    authority_type = data.get("authority_type") or ""
+    if authority_type not in ("", *AuthorityType.values):
+        errors.add("authority_type", "Choose unitary authority, county council area, or leave it blank")
+    population = data.get("population")
+    if population in ("", None):
+        population = None
+    elif isinstance(population, bool) or not isinstance(population, int) or population < 1:
+        errors.add("population", "The population must be a whole number of people, 1 or more")
+        population = None
+    return {
+        "name": name,
+        "year": year,
+        "authority_type": authority_type,
+        "council": _amount(errors, "council", data.get("council"), name="The local authority contribution"),
+        "health": _amount(errors, "health", data.get("health"), name="The health contribution"),
+        "police": _amount(errors, "police", data.get("police"), name="The police contribution"),
+        "other": _amount(errors, "other", data.get("other"), name="Other agencies' contributions"),
+        "training_income": _amount(
+            errors, "training_income", data.get("training_income"), name="Training income", required=False
+        ),
+        "other_income": _amount(errors, "other_income", data.get("other_income"), name="Other income", required=False),
+        "population": population,
+        "budget": _amount(errors, "budget", data.get("budget"), name="The budget", required=False),
+        "is_this_partnership": bool(data.get("is_this_partnership")),
+        "notes": _text(errors, "notes", data.get("notes"), max_length=NOTES_MAX, name="Notes"),
+    }
+
+
+def _check_benchmark_unique(
+    ctx: TenantContext, errors: Errors, values: dict[str, Any], *, exclude: Benchmark | None
+) -> None:
+    if "name" in errors or "year" in errors:
+        return
+    rows = Benchmark.objects.for_partnership(ctx.partnership).filter(year=values["year"])
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    if rows.filter(name__iexact=values["name"]).exists():
+        errors.add("name", f"The table already has {values['name']} for {values['year']}: change that row instead")
+    if values["is_this_partnership"]:
+        own = rows.filter(is_this_partnership=True).exclude(name__iexact=values["name"]).first()
+        if own is not None:
+            errors.add(
+                "is_this_partnership",
+                f"{own.name} is already marked as this partnership for {values['year']}: only one row can be",
+            )
+
+
+@transaction.atomic
+def benchmark_add(*, ctx: TenantContext, **data) -> Benchmark:
+    """Add one partnership's figures for one year to the comparison table."""
+    FundingPolicy.require(ctx, "manage")
+    errors = Errors()
+    values = _benchmark_values(errors, data)
+    _check_benchmark_unique(ctx, errors, values, exclude=None)
+    errors.raise_if_any()
+    try:
+        with transaction.atomic():
+            benchmark = Benchmark.objects.for_partnership(ctx.partnership).create(partnership=ctx.partnership, **values)
+    except IntegrityError:
+        raise ValidationError({"name": [f"The table already has {values['name']} for {values['year']}"]}) from None
+    activity.record(ctx, event="benchmark.added", obj=benchmark, changes=activity.created(benchmark, BENCHMARK_FIELDS))
+    return benchmark
+
+
+@transaction.atomic
+def benchmark_update(*, ctx: TenantContext, benchmark: Benchmark, **data) -> Benchmark:
+    FundingPolicy.require(ctx, "manage", benchmark)
+    _own(ctx, benchmark)
+    errors = Errors()
+    values = _benchmark_values(errors, data)
+    _check_benchmark_unique(ctx, errors, values, exclude=benchmark)
+    errors.raise_if_any()
+    changes = activity.assign(benchmark, values, BENCHMARK_FIELDS)
+    if not changes:
+        return benchmark
+    benchmark.save(update_fields=BENCHMARK_FIELDS)
+    activity.record(ctx, event="benchmark.changed", obj=benchmark, changes=changes)
+    return benchmark
+
+
+@transaction.atomic
+def benchmark_remove(*, ctx: TenantContext, benchmark: Benchmark) -> None:
+    FundingPolicy.require(ctx, "manage", benchmark)
+    _own(ctx, benchmark)
+    _removed(ctx, benchmark, "benchmark.removed")
+    benchmark.delete()
+
+
+@transaction.atomic
+def benchmarks_load(*, ctx: TenantContext, rows: list[dict[str, Any]]) -> tuple[int, int]:
+    """Load rows read from a spreadsheet: a partnership and year already in the table is updated,
+    any other is added. All rows or none: any problem in any row refuses the whole file, with
+    every problem listed by its spreadsheet row (`file` field). Returns (added, updated)."""
+    FundingPolicy.require(ctx, "manage")
+    problems: list[str] = []
+    prepared: list[tuple[Benchmark | None, dict[str, Any]]] = []
+    seen: dict[tuple[str, str], int] = {}
+    existing = {(b.name.lower(), b.year): b for b in Benchmark.objects.for_partnership(ctx.partnership).order_by("pk")}
+    own_by_year = {b.year: b for b in existing.values() if b.is_this_partnership}
+    for row in rows:
+        number = row.get("_row", "?")
+        errors = Errors()
+        values = _benchmark_values(errors, row)
+        key = (values["name"].lower(), values["year"])
+        if values["name"] and values["year"]:
+            if key in seen:
+                errors.add("name", f"{values['name']} {values['year']} is also in row {seen[key]}")
+            seen[key] = number
+        current = existing.get(key)
+        if values["is_this_partnership"] and values["year"]:
+            own = own_by_year.get(values["year"])
+            if own is not None and own is not current and own.name.lower() != key[0]:
+                errors.add("is_this_partnership", f"{own.name} is already this partnership for {values['year']}")
+            own_by_year[values["year"]] = current or Benchmark(name=values["name"])
+        for messages in errors.by_field.values():
+            problems.extend(f"Row {number}: {message}" for message in messages)
+        prepared.append((current, values))
+    if problems:
+        raise ValidationError({"file": problems})
+    added = updated = 0
+    for current, values in prepared:
+        if current is None:
+            benchmark_add(ctx=ctx, **values)
+            added += 1
+        else:
+            before = activity.snapshot(current, BENCHMARK_FIELDS)
+            benchmark_update(ctx=ctx, benchmark=current, **values)
+            updated += int(activity.snapshot(current, BENCHMARK_FIELDS) != before)
+    return added, updated
