@@ -1,0 +1,134 @@
+"""Pages of the challenge log: the challenges raised at meetings or by the scrutineer, to whom,
+the response and the outcome, recorded by the business unit as evidence of challenge."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from audits import services
+from audits.challenge_log import challenges_for, status_counts
+from audits.models import Challenge, ChallengeStatus
+from audits.permissions import ChallengePolicy
+from audits.scrutiny_forms import ChallengeForm, ResponseForm
+from audits.views import BackLink
+from lscp.lists import paginate, sort
+from lscp.states import StateError
+from lscp.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
+
+
+def challenge_url(ctx, challenge) -> str:
+    return reverse("challenge-detail", args=[ctx.partnership.slug, challenge.pk])
+
+
+CHALLENGE_SORTS = {
+    "raised": ["raised_on"],
+    "subject": ["subject"],
+    "organisation": ["to_member__organisation__name", "-raised_on"],
+    "status": ["status", "-raised_on"],
+    "responded": ["responded_on", "raised_on"],
+}
+
+
+class ChallengeListView(PartnershipPage):
+    template_name = "audits/challenge_list.html"
+    policy = ChallengePolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "")
+        status = status if status in ChallengeStatus.values else ""
+        challenges, sorting = sort(
+            self.request, challenges_for(self.ctx, status=status), columns=CHALLENGE_SORTS, default="-raised"
+        )
+        counts = status_counts(self.ctx)
+        context.update(
+            page=paginate(self.request, challenges),
+            sorting=sorting,
+            status=status,
+            statuses=[(value, label, counts[value]) for value, label in ChallengeStatus.choices],
+            total=sum(counts.values()),
+            can_manage=ChallengePolicy.can(self.ctx, "manage"),
+        )
+        return context
+
+
+class ChallengeAddView(BackLink, PartnershipFormView):
+    back_to = "challenge-list"
+    template_name = "audits/form.html"
+    form_class = ChallengeForm
+    policy = ChallengePolicy
+    action = "manage"
+    extra_context = {"heading": "Log a challenge"}
+
+    def perform(self, form):
+        return services.challenge_log(self.ctx, **form.cleaned_data)
+
+    def get_success_message(self):
+        return f"The challenge to {self.result.to_member.organisation} has been logged"
+
+    def get_success_url(self):
+        return challenge_url(self.ctx, self.result)
+
+
+class ChallengeDetailView(RecordMixin, TemplateView):
+    template_name = "audits/challenge.html"
+    model = Challenge
+    policy = ChallengePolicy
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("to_member__organisation", "raised_at")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_respond"] = (
+            ChallengePolicy.can(self.ctx, "manage", self.object) and self.object.status != ChallengeStatus.CLOSED
+        )
+        return context
+
+
+class ChallengeRespondView(RecordFormView):
+    """Record the response and the outcome, or close the challenge. A closed challenge is kept as
+    it was closed."""
+
+    template_name = "audits/challenge_respond.html"
+    model = Challenge
+    form_class = ResponseForm
+    policy = ChallengePolicy
+    action = "manage"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("to_member__organisation", "raised_at")
+
+    def get(self, request, *args, **kwargs):
+        if self.object.status == ChallengeStatus.CLOSED:
+            messages.error(request, "This challenge is closed: its response and outcome are kept as they were.")
+            return redirect(challenge_url(self.ctx, self.object))
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {
+            "response": self.object.response,
+            "responded_on": self.object.responded_on,
+            "outcome": self.object.outcome,
+        }
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except StateError as error:
+            messages.error(self.request, str(error))
+            return redirect(challenge_url(self.ctx, self.object))
+
+    def perform(self, form):
+        return services.challenge_respond(self.ctx, self.object, **form.cleaned_data)
+
+    def get_success_message(self):
+        if self.result.status == ChallengeStatus.CLOSED:
+            return f"The challenge '{self.result.subject}' has been closed"
+        return f"The response from {self.result.to_member.organisation} has been recorded"
+
+    def get_success_url(self):
+        return challenge_url(self.ctx, self.object)

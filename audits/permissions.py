@@ -1,0 +1,55 @@
+"""Who may see and do what with audits, self-assessments, the dataset, the challenge log, the
+dashboard and the annual report. Scrutineers read all of it and change none of it."""
+
+from lscp.permissions import BUSINESS_UNIT, EVERYONE, Policy, Role
+
+
+class AuditPolicy(Policy):
+    resource = "audit"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
+
+
+class SelfAssessmentPolicy(Policy):
+    """Each organisation grades itself; the business unit moderates. Agency leads see their own
+    organisation's returns only; everyone else in the partnership sees them all (the heatmap)."""
+
+    resource = "self-assessment"
+    rules = {
+        "view": EVERYONE,
+        "answer": frozenset({Role.AGENCY_LEAD}),
+        "moderate": BUSINESS_UNIT,
+        "manage": BUSINESS_UNIT,  # standards and cycles
+    }
+
+    @classmethod
+    def filter(cls, ctx, queryset):
+        # Records of one organisation (returns) are its own; the rest (cycles) everyone's, as in can_see.
+        if ctx.role == Role.AGENCY_LEAD and hasattr(queryset.model, "member_id"):
+            return queryset.filter(member=ctx.member) if ctx.member else queryset.none()
+        return queryset
+
+    @classmethod
+    def can_see(cls, ctx, obj) -> bool:
+        if ctx.role == Role.AGENCY_LEAD and hasattr(obj, "member_id"):
+            return ctx.member is not None and obj.member_id == ctx.member.pk
+        return True
+
+
+class DatasetPolicy(Policy):
+    resource = "indicator"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
+
+
+class ChallengePolicy(Policy):
+    resource = "challenge"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
+
+
+class DashboardPolicy(Policy):
+    resource = "dashboard"
+    rules = {"view": EVERYONE}
+
+
+class AnnualReportPolicy(Policy):
+    resource = "annual report"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}

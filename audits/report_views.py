@@ -1,0 +1,138 @@
+"""Pages of the annual report: the reports, starting one for a 12-month period, writing its
+narrative (an edit made while someone else saved is refused, with the text kept), and the PDF
+assembled from the records for the period."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from audits import report, services
+from audits.models import AnnualReport
+from audits.permissions import AnnualReportPolicy
+from audits.scrutiny_forms import NARRATIVE, AnnualReportForm, AnnualReportStartForm
+from audits.views import BackLink
+from lscp import pdf
+from lscp.lists import paginate, sort
+from lscp.states import StateError
+from lscp.views import PartnershipFormView, PartnershipPage, RecordMixin
+
+
+def report_url(ctx, annual_report) -> str:
+    return reverse("annual-report-detail", args=[ctx.partnership.slug, annual_report.pk])
+
+
+class AnnualReportListView(PartnershipPage):
+    template_name = "audits/annual_report_list.html"
+    policy = AnnualReportPolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reports, sorting = sort(
+            self.request,
+            AnnualReportPolicy.filter(self.ctx, AnnualReport.objects.for_partnership(self.ctx.partnership)),
+            columns={"period": ["period_start"], "title": ["title"]},
+            default="-period",
+        )
+        context.update(
+            page=paginate(self.request, reports),
+            sorting=sorting,
+            can_manage=AnnualReportPolicy.can(self.ctx, "manage"),
+        )
+        return context
+
+
+class AnnualReportStartView(BackLink, PartnershipFormView):
+    back_to = "annual-report-list"
+    template_name = "audits/annual_report_start.html"
+    form_class = AnnualReportStartForm
+    policy = AnnualReportPolicy
+    action = "manage"
+
+    def perform(self, form):
+        return services.annual_report_save(self.ctx, **form.cleaned_data)
+
+    def get_success_message(self):
+        return f"{self.result.title} has been started: write its narrative below"
+
+    def get_success_url(self):
+        return reverse("annual-report-edit", args=[self.ctx.partnership.slug, self.result.pk])
+
+
+class AnnualReportDetailView(RecordMixin, TemplateView):
+    template_name = "audits/annual_report.html"
+    model = AnnualReport
+    policy = AnnualReportPolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            narrative=[(label, getattr(self.object, name)) for name, label, _ in NARRATIVE],
+            period=report.Period(self.object.period_start, self.object.period_end),
+            can_manage=AnnualReportPolicy.can(self.ctx, "manage", self.object),
+        )
+        return context
+
+
+class AnnualReportEditView(RecordMixin, TemplateView):
+    """The title, period and narrative. When someone else saved the report since this form was
+    opened, the save is refused, the text typed is kept, and the form is ready to save again
+    over theirs (after reading it on the report's page)."""
+
+    template_name = "audits/annual_report_form.html"
+    model = AnnualReport
+    policy = AnnualReportPolicy
+    action = "manage"
+    log_views = False
+
+    def initial(self) -> dict:
+        fields = {name: getattr(self.object, name) for name in services.NARRATIVE_FIELDS}
+        return {**fields, "version": self.object.version}
+
+    def get(self, request, *args, **kwargs):
+        form = AnnualReportForm(ctx=self.ctx, initial=self.initial())
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        form = AnnualReportForm(request.POST, ctx=self.ctx)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = services.annual_report_save(
+                        self.ctx, self.object, expected_version=form.cleaned_data["version"], **form.values()
+                    )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except StateError as error:
+                self.object.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = str(self.object.version)
+                form = AnnualReportForm(data, ctx=self.ctx)
+                form.is_valid()
+                form.add_error(None, str(error))
+                return self.render_to_response(self.get_context_data(form=form, conflict=True))
+            else:
+                messages.success(request, f"{saved.title} has been saved")
+                return redirect(report_url(self.ctx, self.object))
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["back_url"] = report_url(self.ctx, self.object)
+        return context
+
+
+class AnnualReportPdfView(RecordMixin, TemplateView):
+    """The report assembled from the records for its period; each download is logged."""
+
+    model = AnnualReport
+    policy = AnnualReportPolicy
+    log_views = False
+
+    def get(self, request, *args, **kwargs):
+        data = report.annual_report_pdf(self.ctx, self.object)
+        return pdf.pdf_response(data, report.pdf_filename(self.ctx, self.object))
