@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tests.world import World, make_world
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
+# test body are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world_a(db) -> World:
+    return make_world("thurrock", area="Thurrock", population=167025)
+
+
+@pytest.fixture
+def world_b(db) -> World:
+    return make_world("southend", area="Southend", population=179799)
+
+
+def signed_in(membership) -> Client:
+    client = Client()
+    client.force_login(membership.person)
+    return client
+
+
+def api_as(membership) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(membership.person)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return signed_in
+
+
+@pytest.fixture
+def api():
+    return api_as
+
+
+class SmtpSink:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives; it can be stopped
+    and started again on the same port, to play a mail server that is down."""
+
+    def __init__(self):
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                import email
+                import email.policy
+
+                message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                sink.messages.append((envelope.rcpt_tos, message))
+                return "250 OK"
+
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self._controller_class = Controller
+        self._handler = Handler()
+        self.controller = None
+
+    def start(self):
+        self.controller = self._controller_class(self._handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def subjects(self) -> list[str]:
+        return [message["Subject"] for _, message in self.messages]
+
+
+@pytest.fixture
+def smtp(settings):
+    """Email goes over SMTP to a real server on loopback for this test."""
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_TIMEOUT = 5
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_worlds(django_db_setup, django_db_blocker):
+    """Two partnerships built once for a whole module (the route-enumerating suites), inside an
+    outer transaction rolled back at the end. Each test still runs in its own savepoint (ask for
+    `db` as well), so what one test writes is gone before the next."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield (
+                make_world("thurrock", area="Thurrock", population=167025),
+                make_world("southend", area="Southend", population=179799),
+            )
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_a(shared_worlds, db):
+    return shared_worlds[0]
+
+
+@pytest.fixture
+def shared_b(shared_worlds, db):
+    return shared_worlds[1]

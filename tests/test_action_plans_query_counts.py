@@ -1,0 +1,139 @@
+"""The action-plan pages and API lists run a fixed number of queries however many actions there
+are: the plan page with 10 actions and with 1,000, the lists as plans and actions grow."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from reviews.action_plans import services
+from reviews.action_plans.models import Action, SourceKind, Stage
+from tests.conftest import signed_in
+from tests.world import make_world
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_of(world, n_actions: int, *, title: str):
+    """A live plan of `n_actions` actions in recommendations of ten (sub-parts among them), owned
+    in turn by the agency, the police and the business unit; some with progress, one complete,
+    one awaiting acceptance, one with a moved due date."""
+    today = timezone.localdate()
+    owners = [world.members["agency"], world.members["police"], None]
+    recommendations = []
+    for r in range((n_actions + 9) // 10):
+        actions = [
+            services.ActionIn(
+                f"Action {r}-{i}",
+                owners[(r + i) % 3],
+                today + dt.timedelta(days=5 + (r * 10 + i) % 200),
+                owner=world.people["agency"] if owners[(r + i) % 3] == world.members["agency"] else None,
+            )
+            for i in range(min(10, n_actions - r * 10))
+        ]
+        recommendations.append(
+            services.RecommendationIn(
+                r // 2 + 1, "ab"[r % 2] if r > 1 else ("", "a")[r], f"Recommendation {r}", actions
+            )
+        )
+    plan = services.plan_create(
+        world.ctx(),
+        title=title,
+        source_kind=SourceKind.LOCAL_REVIEW,
+        created_on=today - dt.timedelta(days=60),
+        recommendations=recommendations,
+    )
+    for stage, days in ((Stage.LPRG, 50), (Stage.MEB, 40), (Stage.PARTNERS, 30)):
+        services.ratify(
+            world.ctx(), plan, stage=stage, decided_on=today - dt.timedelta(days=days), minute_reference="x"
+        )
+    actions = list(
+        Action.objects.for_partnership(world.partnership).filter(plan=plan).select_related("plan", "recommendation")[:4]
+    )
+    services.progress_add(world.ctx(), actions[0], on=today, text="Progress", status="at_risk")
+    services.action_complete(world.ctx(), actions[1], completed_on=today, completion_evidence="Done")
+    services.action_complete(world.ctx(), actions[2], completed_on=today, completion_evidence="Done")
+    services.action_accept(
+        world.ctx(),
+        Action.objects.for_partnership(world.partnership)
+        .select_related("plan", "recommendation")
+        .get(pk=actions[2].pk),
+    )
+    services.action_update(
+        world.ctx(),
+        actions[3],
+        description=actions[3].description,
+        owner_member=actions[3].owner_member,
+        owner=actions[3].owner,
+        due_date=actions[3].due_date + dt.timedelta(days=7),
+        reason="Moved",
+    )
+    return plan
+
+
+def count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def api(membership) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(membership.person)
+    return client
+
+
+def test_the_plan_page_and_its_api_detail_are_constant_from_10_to_1000_actions():
+    world = make_world("counts", with_objects=False)
+    small = plan_of(world, 10, title="Ten actions")
+    large = plan_of(world, 1000, title="A thousand actions")
+    assert Action.objects.for_partnership(world.partnership).filter(plan=large).count() == 1000
+    business = signed_in(world.people["business"])
+    slug = world.slug
+    for url, ceiling in (
+        ("/{slug}/action-plans/{plan}/", 10),
+        ("/{slug}/action-plans/{plan}/?page=2", 10),
+        ("/api/v1/{slug}/action-plans/{plan}/", 9),
+    ):
+        client = api(world.people["business"]) if url.startswith("/api/") else business
+        count(client, url.format(slug=slug, plan=small.pk))  # warm the per-process caches
+        few = count(client, url.format(slug=slug, plan=small.pk))
+        many = count(client, url.format(slug=slug, plan=large.pk))
+        assert few == many, f"{url}: {few} queries with 10 actions, {many} with 1,000"
+        assert many <= ceiling, f"{url}: {many} queries, pinned at {ceiling}"
+
+
+LISTS = [
+    # (what, url, who, ceiling)
+    ("plans", "/{slug}/action-plans/", "business", 9),
+    ("plans, filtered and sorted", "/{slug}/action-plans/?status=live&sort=-title", "business", 9),
+    ("open actions", "/{slug}/actions/", "business", 8),
+    ("open actions, overdue", "/{slug}/actions/?overdue=on&sort=owner", "business", 7),
+    ("our actions", "/{slug}/actions/", "agency", 10),
+    ("home, agency lead", "/{slug}/", "agency", 11),
+    ("api plans", "/api/v1/{slug}/action-plans/", "business", 7),
+    ("api actions", "/api/v1/{slug}/action-plans/actions/", "business", 5),
+    ("api actions, agency lead", "/api/v1/{slug}/action-plans/actions/?overdue=false", "agency", 7),
+    ("api recommendations", "/api/v1/{slug}/action-plans/recommendations/", "business", 3),
+    ("api progress updates", "/api/v1/{slug}/action-plans/progress-updates/", "business", 3),
+]
+
+
+@pytest.mark.parametrize(("what", "url", "who", "ceiling"), LISTS, ids=[row[0] for row in LISTS])
+def test_action_plan_lists_are_constant(what, url, who, ceiling):
+    world = make_world("lists", with_objects=False)
+    client = api(world.people[who]) if url.startswith("/api/") else signed_in(world.people[who])
+    url = url.format(slug=world.slug)
+    for n in range(2):
+        plan_of(world, 10, title=f"Plan {n}")
+    count(client, url)  # warm the per-process caches (content types) once
+    few = count(client, url)
+    for n in range(2, 30):
+        plan_of(world, 10, title=f"Plan {n}")
+    many = count(client, url)
+    assert few == many, f"{what}: {few} queries with 2 plans of 10 actions, {many} with 30"
+    assert many <= ceiling, f"{what}: {many} queries, pinned at {ceiling}"

@@ -1,0 +1,233 @@
+"""Escalations, with frozen time and a real SMTP server on loopback: the ladder in order, nothing
+sent twice with two concurrent sweeps, nothing lost with the mail server down then up."""
+
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.db import close_old_connections, connection
+
+from lscp import deadline_services, deadlines, outbox
+from lscp.models import Escalation
+from reviews import services
+from tests.makers_reviews import submit
+from tests.world import make_world
+
+
+def at(day: dt.date, hour: int = 9):
+    return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, 0), tick=False)
+
+
+def sweep_and_send() -> int:
+    """What beat and the worker do: sweep, decide, deliver."""
+    deadlines.sweep(dispatch=lambda ids: deadlines.escalate(ids))
+    return outbox.flush()
+
+
+def addresses(world, *who):
+    return sorted(world.person(w).email for w in who)
+
+
+@pytest.mark.django_db
+def test_the_ladder_in_order_over_christmas(smtp):
+    with at(dt.date(2026, 12, 21)):
+        world = make_world("ladder", with_objects=False)
+        deadline_services.set_escalation(
+            world.ctx(), reminder_days_before=2, repeat_every_days=5, business_unit_manager=world.people["business"]
+        )
+        notification = submit(world, aware_date=dt.date(2026, 12, 21))
+        outbox.flush()
+    smtp.messages.clear()  # the invitation and the "new notification" email to the business unit
+    panel = deadlines.clocks_for(notification)[0]
+    assert panel.due_date == dt.date(2026, 12, 30)
+    # A second business-unit person, to tell "whoever must act" from "the manager".
+    from lscp.permissions import Role
+    from tests.world import add_person
+
+    officer = add_person(world, "officer", role=Role.BUSINESS_UNIT)
+    services.set_case_officer(world.ctx(), notification, case_officer=officer)
+
+    sent = {}
+    for day in [dt.date(2026, 12, d) for d in range(22, 32)] + [dt.date(2027, 1, d) for d in range(1, 16)]:
+        with at(day):
+            before = len(smtp.messages)
+            sweep_and_send()
+            sent[day] = smtp.messages[before:]
+            if day == dt.date(2027, 1, 8):
+                services.record_step(world.ctx(), notification, "panel_notified", on=day, panel_reference="CSPRP-9")
+    days_with_mail = {
+        day: [(m["Subject"], sorted(to)) for to, m in messages] for day, messages in sent.items() if messages
+    }
+    officer_email = [officer.person.email]
+    manager = addresses(world, "business")
+    leads = addresses(world, "council", "police", "health")
+    assert days_with_mail == {
+        # 2 working days before Wed 30 Dec: Tue 29, [Mon 28, Fri 25 bank holidays], Thu 24.
+        dt.date(2026, 12, 24): [
+            (
+                f"[Ladder LSCP] Reminder: notify the National Panel for {notification.reference} by Wed 30 Dec 2026",
+                officer_email,
+            )
+        ],
+        dt.date(2026, 12, 30): [
+            (
+                f"[Ladder LSCP] Due today: notify the National Panel for {notification.reference}",
+                sorted(officer_email + manager),
+            )
+        ],
+        # The first working day overdue, to the statutory partners' executive leads as well.
+        dt.date(2026, 12, 31): [
+            (
+                f"[Ladder LSCP] Overdue: notify the National Panel for {notification.reference} was due Wed 30 Dec 2026",
+                sorted(officer_email + manager + leads),
+            )
+        ],
+        # Repeated 5 working days later: Thu 31, [Fri 1 Jan], Mon 4, Tue 5, Wed 6, Thu 7, Fri 8 Jan.
+        dt.date(2027, 1, 8): [
+            (
+                f"[Ladder LSCP] Overdue: notify the National Panel for {notification.reference} was due Wed 30 Dec 2026 (reminder 2)",
+                sorted(officer_email + manager + leads),
+            )
+        ],
+    }
+    # Met on 8 Jan: the 15 Jan repetition never comes; every email names no child.
+    for messages in sent.values():
+        for _, message in messages:
+            body = message.get_payload()
+            assert "Child Q" not in body and "What happened" not in body
+            assert f"/ladder/notifications/{notification.pk}/" in body
+    steps = list(
+        Escalation.objects.for_partnership(world.partnership).values_list(
+            "step", "repetition", "step_date", "superseded"
+        )
+    )
+    assert steps == [
+        ("reminder", 0, dt.date(2026, 12, 24), False),
+        ("due", 0, dt.date(2026, 12, 30), False),
+        ("overdue", 0, dt.date(2026, 12, 31), False),
+        ("overdue", 1, dt.date(2027, 1, 8), False),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_clock_started_late_sends_only_the_latest_step_and_records_the_rest(smtp):
+    with at(dt.date(2026, 11, 2)):
+        world = make_world("late", with_objects=False)
+    with at(dt.date(2026, 11, 26)):
+        # The local authority became aware three weeks ago; the notification arrives today.
+        notification = submit(world, aware_date=dt.date(2026, 11, 5))
+        outbox.flush()
+        smtp.messages.clear()
+        sweep_and_send()
+        assert [m["Subject"] for _, m in smtp.messages] == [
+            f"[Late LSCP] Overdue: notify the National Panel for {notification.reference} was due Thu 12 Nov 2026 (reminder 2)"
+        ]
+        # Due Thu 12 Nov; overdue from Fri 13, repeated Fri 20 (the latest by Thu 26), then Fri 27.
+        steps = list(
+            Escalation.objects.for_partnership(world.partnership)
+            .order_by("step_date")
+            .values_list("step", "repetition", "superseded")
+        )
+        assert steps == [("reminder", 0, True), ("due", 0, True), ("overdue", 0, True), ("overdue", 1, False)]
+        assert sweep_and_send() == 0  # nothing more today
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_send_nothing_twice(smtp):
+    with at(dt.date(2026, 11, 26)):
+        world = make_world("concurrent", with_objects=False)
+        created = [submit(world, aware_date=dt.date(2026, 11, 16)) for _ in range(30)]
+        outbox.flush()
+        smtp.messages.clear()
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def run():
+            try:
+                barrier.wait()
+                ids = []
+                deadlines.sweep(dispatch=ids.extend)
+                # Both sweeps saw the same due clocks; both try to escalate all of them at once.
+                deadlines.escalate(ids)
+                deadlines.escalate(ids)  # ...and a retried task, for good measure
+            except Exception as error:  # pragma: no cover - reported below
+                errors.append(error)
+            finally:
+                close_old_connections()
+                connection.close()
+
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        outbox.flush()
+        outbox.flush()
+    subjects = [m["Subject"] for _, m in smtp.messages]
+    assert len(subjects) == len(created) == len(set(subjects))
+    assert all("Overdue: notify the National Panel" in s for s in subjects)
+    assert Escalation.objects.for_partnership(world.partnership).filter(superseded=False).count() == len(created)
+
+
+@pytest.mark.django_db
+def test_mail_server_down_for_a_day_then_everything_is_sent_once(smtp):
+    with at(dt.date(2026, 11, 26)):
+        world = make_world("downtime", with_objects=False)
+        outbox.flush()  # the first business-unit person's invitation goes out
+        smtp.messages.clear()
+        notification = submit(world, aware_date=dt.date(2026, 11, 19))  # due today
+        smtp.stop()
+        sweep_and_send()
+        pending = outbox.emails_about(world.partnership, notification).filter(status="pending")
+        assert pending.count() == 2  # the new-notification email and today's "due" email
+        assert all("Connection refused" in e.last_error for e in pending)
+    with at(dt.date(2026, 11, 27)):
+        sweep_and_send()  # still down: the overdue step is decided, nothing is sent
+        assert outbox.emails_about(world.partnership, notification).filter(status="pending").count() == 3
+        smtp.start()
+    with at(dt.date(2026, 11, 27), hour=10):  # the next retry, after the back-off
+        assert outbox.flush() == 3
+        assert outbox.flush() == 0
+    subjects = sorted(m["Subject"] for _, m in smtp.messages)
+    assert subjects == sorted(
+        [
+            f"[Downtime LSCP] New serious-incident notification {notification.reference} from Downtime Council",
+            f"[Downtime LSCP] Due today: notify the National Panel for {notification.reference}",
+            f"[Downtime LSCP] Overdue: notify the National Panel for {notification.reference} was due Thu 26 Nov 2026",
+        ]
+    )
+
+
+@pytest.mark.django_db
+def test_the_escalation_log_is_on_the_case_page(smtp, as_user):
+    with at(dt.date(2026, 11, 26)):
+        world = make_world("log", with_objects=False)
+        notification = submit(world, aware_date=dt.date(2026, 11, 12))
+        sweep_and_send()
+        page = as_user(world.people["business"]).get(f"/log/notifications/{notification.pk}/").content.decode()
+    assert "Emails sent about this case" in page
+    assert f"Overdue: notify the National Panel for {notification.reference}" in page
+    assert world.person("council").email in page  # to whom
+    assert "26 Nov 2026" in page  # and when
+
+
+@pytest.mark.django_db
+def test_the_sweep_reads_only_clocks_whose_next_step_is_due():
+    """The sweep's query is the partial index's: met clocks and clocks not yet due are never read."""
+    from django.test.utils import CaptureQueriesContext
+
+    with at(dt.date(2026, 11, 26)):
+        world = make_world("index", with_objects=False)
+        submit(world, aware_date=dt.date(2026, 11, 26))  # next step days away
+        with CaptureQueriesContext(connection) as queries:
+            assert deadlines.sweep(dispatch=lambda ids: None) == 0
+        sql = queries.captured_queries[-1]["sql"]
+        assert '"met_on" IS NULL' in sql and '"next_escalation_on" <=' in sql
+        with connection.cursor() as cursor:
+            cursor.execute("SET enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            cursor.execute("SET enable_seqscan = on")
+        assert "deadline_escalation_due" in plan

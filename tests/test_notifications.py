@@ -1,0 +1,763 @@
+"""Serious-incident notifications: criteria, submission, visibility, the statutory steps and their
+clocks, bad input, pages and API."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from lscp import deadline_services, deadlines
+from lscp.permissions import Role
+from lscp.states import StateError
+from partners import services as partner_services
+from partners.models import Sector
+from reviews import services
+from reviews.criteria import evaluate
+from reviews.models import Child, Notification
+from tests.makers_reviews import child, meeting, signed_off, submit
+from tests.test_partners import error_by_field
+from tests.world import add_person, organisation
+
+pytestmark = pytest.mark.django_db
+
+MON_21_DEC_2026 = dt.date(2026, 12, 21)
+
+
+@pytest.fixture
+def december(db):
+    """Monday 21 December 2026, 10:00 in London: the issue's own example."""
+    with time_machine.travel(dt.datetime(2026, 12, 21, 10, 0), tick=False):
+        yield
+
+
+def clocks(notification):
+    return {d.kind: d for d in deadlines.clocks_for(notification)}
+
+
+def notifications(world):
+    return Notification.objects.for_partnership(world.partnership)
+
+
+# ----------------------------------------------------------------------------------------------
+# The criteria
+
+
+@pytest.mark.parametrize(
+    ("location", "outcome", "abuse", "looked_after", "expected", "words"),
+    [
+        ("in_area", "died", "known", False, "meets", "child died in Thurrock"),
+        ("in_area", "serious_harm", "suspected", False, "meets", "was seriously harmed in Thurrock"),
+        (
+            "outside_england",
+            "serious_harm",
+            "known",
+            False,
+            "meets",
+            "normally resident in Thurrock was seriously harmed outside England",
+        ),
+        ("elsewhere_in_england", "died", "known", False, "does_not_meet", "local authority for that area notifies"),
+        ("in_area", "serious_harm", "not_suspected", False, "does_not_meet", "not known or suspected"),
+        ("outside_england", "died", "not_suspected", True, "lac_death", "Secretary of State and Ofsted"),
+        ("in_area", "serious_harm", "not_suspected", True, "does_not_meet", "not known or suspected"),
+    ],
+)
+def test_the_criteria_and_their_reason(world_a, location, outcome, abuse, looked_after, expected, words):
+    notification = submit(
+        world_a, location=location, outcome=outcome, abuse_or_neglect=abuse, children=[child(looked_after=looked_after)]
+    )
+    result = evaluate(notification)
+    assert result.result == expected
+    assert words in result.reason
+
+
+def test_overriding_the_evaluation_needs_a_rationale(world_a):
+    notification = submit(world_a, abuse_or_neglect="not_suspected")
+    with pytest.raises(ValidationError) as error:
+        services.decide_criteria(world_a.ctx(), notification, result="meets")
+    assert error.value.message_dict == {"rationale": ["Give the reason for overriding the product's evaluation"]}
+    with pytest.raises(StateError, match="does not meet the criteria"):
+        services.record_step(
+            world_a.ctx(), notification, "panel_notified", on=notification.aware_date, panel_reference="X"
+        )
+    services.decide_criteria(
+        world_a.ctx(), notification, result="meets", rationale="Neglect emerged at the strategy meeting"
+    )
+    notification.refresh_from_db()
+    assert notification.criteria_result == "meets" and notification.notifiable
+    assert clocks(notification)["panel_notification"].due_date is not None
+
+
+def test_does_not_meet_means_no_statutory_clocks(world_a):
+    notification = submit(world_a, abuse_or_neglect="not_suspected")
+    services.decide_criteria(world_a.ctx(), notification, result="does_not_meet")
+    for clock in clocks(notification).values():
+        assert clock.due_date is None and clock.status_on(dt.date.today()) == "pending"
+        assert clock.explanation.startswith("Not needed")
+
+
+# ----------------------------------------------------------------------------------------------
+# Submission and clocks
+
+
+def test_submission_reference_and_the_first_clock(world_a, december):
+    taken = notifications(world_a).filter(reference__startswith="THU-2026-").count()
+    notification = submit(world_a, aware_date=MON_21_DEC_2026)
+    assert notification.reference == f"THU-2026-{taken + 1:03d}"
+    assert submit(world_a, aware_date=MON_21_DEC_2026).reference == f"THU-2026-{taken + 2:03d}"
+    panel = clocks(notification)["panel_notification"]
+    assert (panel.starts_on, panel.due_date) == (MON_21_DEC_2026, dt.date(2026, 12, 30))
+    assert panel.explanation == (
+        "due Wed 30 Dec 2026: 5 working days after Mon 21 Dec (local authority became aware); 25 and 28 Dec are bank holidays"
+    )
+    rapid = clocks(notification)["rapid_review"]
+    assert rapid.due_date is None and rapid.explanation == "starts when the date the Panel was notified is recorded"
+
+
+def test_the_whole_statutory_path_met_and_met_late(world_a):
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9), tick=False):
+        notification = submit(world_a, aware_date=dt.date(2026, 3, 2))
+    with time_machine.travel(dt.datetime(2026, 4, 30, 9), tick=False):
+        ctx = world_a.ctx()
+        n = services.record_step(ctx, notification, "panel_notified", on=dt.date(2026, 3, 6), panel_reference="CSPRP-1")
+        n = services.record_step(ctx, n, "rapid_review_started", on=dt.date(2026, 3, 9))
+        meeting(world_a, n, meeting_date=dt.date(2026, 3, 20))
+        signed_off(world_a, n)
+        # 15 working days from Fri 6 Mar is Fri 27 Mar; completing on Tue 31 Mar is late.
+        n = services.record_step(ctx, n, "rapid_review_completed", on=dt.date(2026, 3, 31))
+        # 5 working days from Tue 31 Mar: Wed 1, Thu 2, [Good Friday], [Easter Monday], Tue 7, Wed 8, Thu 9 Apr.
+        n = services.record_step(ctx, n, "outcome_sent", on=dt.date(2026, 4, 9))
+        n = services.record_step(
+            ctx, n, "panel_responded", on=dt.date(2026, 4, 29), response="Agreed: no national review"
+        )
+        today = dt.date(2026, 4, 30)
+        found = {kind: (c.due_date, c.met_on, c.status_on(today)) for kind, c in clocks(n).items()}
+    assert found == {
+        "panel_notification": (dt.date(2026, 3, 9), dt.date(2026, 3, 6), "met"),
+        "rapid_review": (dt.date(2026, 3, 27), dt.date(2026, 3, 31), "met_late"),
+        "outcome_to_panel": (dt.date(2026, 4, 9), dt.date(2026, 4, 9), "met"),
+        "panel_response": (dt.date(2026, 4, 30), dt.date(2026, 4, 29), "met"),
+    }
+    assert n.status == "panel_responded"
+
+
+def test_each_step_only_from_the_state_before_it(world_a):
+    notification = submit(world_a)
+    ctx = world_a.ctx()
+    with pytest.raises(StateError) as error:
+        services.record_step(ctx, notification, "rapid_review_completed", on=notification.aware_date)
+    assert str(error.value) == (
+        f"'Rapid review completed' can be recorded only after 'rapid review started'. {notification.reference} is at "
+        "'submitted': record 'notification sent to the national panel' first."
+    )
+    n = services.record_step(ctx, notification, "panel_notified", on=notification.aware_date, panel_reference="P1")
+    with pytest.raises(StateError, match="already recorded"):
+        services.record_step(ctx, n, "panel_notified", on=n.aware_date, panel_reference="P2")
+    n.refresh_from_db()
+    assert n.panel_reference == "P1"
+
+
+def test_a_step_dated_before_the_one_it_follows_or_in_the_future(world_a):
+    today = dt.date.today()
+    notification = submit(
+        world_a, aware_date=today - dt.timedelta(days=10), incident_date=today - dt.timedelta(days=12)
+    )
+    ctx = world_a.ctx()
+    with pytest.raises(ValidationError) as error:
+        services.record_step(ctx, notification, "panel_notified", on=today - dt.timedelta(days=11), panel_reference="P")
+    assert "the same as or after the date the local authority became aware" in error.value.message_dict["sent_on"][0]
+    with pytest.raises(ValidationError) as error:
+        services.record_step(ctx, notification, "panel_notified", on=today + dt.timedelta(days=1), panel_reference="P")
+    assert error.value.message_dict["sent_on"] == ["The date must be today or in the past"]
+    notification.refresh_from_db()
+    assert notification.status == "submitted" and notification.panel_notified_on is None
+
+
+def test_a_looked_after_childs_death_needs_the_secretary_of_state_and_ofsted(world_a):
+    notification = submit(
+        world_a, outcome="died", abuse_or_neglect="not_suspected", children=[child(looked_after=True)]
+    )
+    assert notification.criteria_result == "lac_death"
+    with pytest.raises(ValidationError) as error:
+        services.record_step(
+            world_a.ctx(), notification, "panel_notified", on=notification.aware_date, panel_reference="P"
+        )
+    assert set(error.value.message_dict) == {"sos_notified_on", "ofsted_notified_on"}
+    n = services.record_step(
+        world_a.ctx(),
+        notification,
+        "panel_notified",
+        on=notification.aware_date,
+        panel_reference="P",
+        sos_notified_on=notification.aware_date,
+        ofsted_notified_on=notification.aware_date,
+    )
+    assert n.sos_notified_on == n.ofsted_notified_on == notification.aware_date
+
+
+def test_stale_versions_are_refused_not_overwritten(world_a):
+    notification = submit(world_a)
+    seen = notification.version
+    services.decide_criteria(world_a.ctx(), notification, result="meets", expected_version=seen)
+    with pytest.raises(StateError, match="changed by someone else"):
+        services.record_step(
+            world_a.ctx(),
+            notification,
+            "panel_notified",
+            on=notification.aware_date,
+            panel_reference="P",
+            expected_version=seen,
+        )
+
+
+# ----------------------------------------------------------------------------------------------
+# Bad input (the service, shared by pages and the API)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"incident_date": dt.date(2026, 1, 10), "aware_date": dt.date(2026, 1, 9)},
+            "incident_date",
+            "The incident date must be the same as or before the date the local authority became aware",
+        ),
+        (
+            {"aware_date": dt.date(2099, 1, 1), "incident_date": dt.date(2026, 1, 1)},
+            "aware_date",
+            "must be today or in the past",
+        ),
+        ({"children": []}, "children", "Add at least one child"),
+        ({"children": [child(f"Child {i}") for i in range(5)]}, "children", "up to 4 children"),
+        ({"children": [child(age_years=None)]}, "children", "Child 1, age years: Enter the child's age"),
+        ({"children": [child("Child Q"), child("child q")]}, "children", "Each child needs a different case reference"),
+        (
+            {"pathway": "mandatory", "notifying_member": "AGENCY"},
+            "pathway",
+            "The mandatory notification is the local authority's",
+        ),
+        ({"notifying_member": "OTHER"}, "notifying_member", "Choose an organisation that is a member of Thurrock LSCP"),
+    ],
+)
+def test_bad_submissions_change_nothing(world_a, world_b, overrides, field, message):
+    overrides = dict(overrides)
+    if overrides.get("notifying_member") == "AGENCY":
+        overrides["notifying_member"] = world_a.members["agency"]
+    if overrides.get("notifying_member") == "OTHER":
+        overrides["notifying_member"] = world_b.members["council"]
+    before = notifications(world_a).count()
+    with pytest.raises(ValidationError) as error:
+        submit(world_a, **overrides)
+    assert any(message in text for text in error.value.message_dict[field]), error.value.message_dict
+    assert notifications(world_a).count() == before
+
+
+def test_the_same_submission_twice_is_one_notification(world_a):
+    first = submit(world_a, submission_key="double-click")
+    second = submit(world_a, submission_key="double-click")
+    assert first.pk == second.pk
+    assert notifications(world_a).filter(submission_key="double-click").count() == 1
+
+
+def test_an_agency_lead_notifies_only_for_their_own_organisation(world_a):
+    with pytest.raises(ValidationError) as error:
+        submit(world_a, "agency", notifying_member=world_a.members["council"])
+    assert error.value.message_dict["notifying_member"] == ["You can notify only on behalf of NELFT"]
+
+
+# ----------------------------------------------------------------------------------------------
+# Who sees what
+
+
+@pytest.fixture
+def other_agency(world_a):
+    member = partner_services.member_add(
+        ctx=world_a.ctx(), organisation=organisation("CAFCASS", Sector.COURTS), kind="relevant_agency"
+    )
+    return add_person(world_a, "cafcass", role=Role.AGENCY_LEAD, member=member)
+
+
+def test_agency_leads_see_only_what_their_organisation_is_involved_in(world_a, other_agency, as_user):
+    theirs = submit(world_a, "agency")  # NELFT notifies
+    known = submit(world_a, children=[child(known_to=[other_agency.member])])  # CAFCASS knew the child
+    neither = submit(world_a, children=[child(known_to=[])])
+    nelft, cafcass = as_user(world_a.people["agency"]), as_user(other_agency)
+    listing = nelft.get(reverse("notification-list", args=[world_a.slug])).content.decode()
+    assert theirs.reference in listing and known.reference not in listing and neither.reference not in listing
+    assert nelft.get(reverse("notification-detail", args=[world_a.slug, known.pk])).status_code == 404
+    assert cafcass.get(reverse("notification-detail", args=[world_a.slug, known.pk])).status_code == 200
+    assert cafcass.get(reverse("notification-detail", args=[world_a.slug, theirs.pk])).status_code == 404
+    api = APIClient()
+    api.force_authenticate(other_agency.person)
+    assert [n["reference"] for n in api.get(f"/api/v1/{world_a.slug}/notifications/").json()["results"]] == [
+        known.reference
+    ]
+    # The grant is the organisation's: a new agency lead of CAFCASS sees it too; deactivated, not any more.
+    newcomer = add_person(world_a, "cafcass2", role=Role.AGENCY_LEAD, member=other_agency.member)
+    assert as_user(newcomer).get(reverse("notification-detail", args=[world_a.slug, known.pk])).status_code == 200
+    partner_services.person_update(ctx=world_a.ctx(), membership=newcomer, role=Role.SCRUTINEER, member=None)
+    assert (
+        "Child Q"
+        not in as_user(newcomer).get(reverse("notification-detail", args=[world_a.slug, known.pk])).content.decode()
+    )
+
+
+def test_business_unit_and_executive_leads_see_everything(world_a, other_agency, as_user):
+    known = submit(world_a, children=[child(known_to=[other_agency.member])])
+    for who in ("business", "council", "police", "health"):
+        page = (
+            as_user(world_a.people[who])
+            .get(reverse("notification-detail", args=[world_a.slug, known.pk]))
+            .content.decode()
+        )
+        assert "Child Q" in page and "What happened." in page
+
+
+def test_scrutineers_see_status_and_timeliness_but_no_child_details(world_a, as_user):
+    notification = submit(world_a, summary="Sensitive summary", children=[child("Child Z", age_years=4)])
+    client = as_user(world_a.people["scrutineer"])
+    page = client.get(reverse("notification-detail", args=[world_a.slug, notification.pk])).content.decode()
+    assert notification.reference in page and "Notify the National Panel" in page
+    assert "Child Z" not in page and "Sensitive summary" not in page and "4 years" not in page
+    api = APIClient()
+    api.force_authenticate(world_a.person("scrutineer"))
+    data = api.get(f"/api/v1/{world_a.slug}/notifications/{notification.pk}/").json()
+    assert "children" not in data and "summary" not in data and "criteria" not in data
+    assert data["deadlines"][0]["kind"] == "panel_notification"
+    assert "Child Z" not in str(data)
+
+
+# ----------------------------------------------------------------------------------------------
+# The question pages
+
+
+def post(client, url, data):
+    return client.post(url, data)
+
+
+def test_the_question_pages_check_your_answers_and_one_notification_per_double_click(world_a, as_user):
+    client = as_user(world_a.people["agency"])
+    slug = world_a.slug
+    today = dt.date.today()
+    assert client.get(reverse("notification-new", args=[slug])).status_code == 302
+    assert post(client, reverse("notification-new-pathway", args=[slug]), {"pathway": "agency"})["Location"].endswith(
+        "/new/notifier/"
+    )
+    response = client.get(reverse("notification-new-notifier", args=[slug]))
+    assert 'value="Agency OfThurrock"' in response.content.decode()  # the notifier's details are filled in
+    post(
+        client,
+        reverse("notification-new-notifier", args=[slug]),
+        {
+            "notifying_member": world_a.members["agency"].pk,
+            "notifier_name": "Agency Lead",
+            "notifier_email": "lead@nelft.example.org",
+        },
+    )
+    # Incident after the aware date: refused by the field, answers kept.
+    bad = post(
+        client,
+        reverse("notification-new-incident", args=[slug]),
+        {
+            "incident_date-day": today.day,
+            "incident_date-month": today.month,
+            "incident_date-year": today.year,
+            "aware_date-day": "1",
+            "aware_date-month": "1",
+            "aware_date-year": "2020",
+            "location": "in_area",
+            "outcome": "died",
+            "abuse_or_neglect": "suspected",
+        },
+    )
+    html = bad.content.decode()
+    assert error_by_field(html, "id_incident_date").startswith("The incident date must be the same as or before")
+    assert 'value="2020"' in html and 'value="died" checked' in html
+    post(
+        client,
+        reverse("notification-new-incident", args=[slug]),
+        {
+            "incident_date-day": today.day,
+            "incident_date-month": today.month,
+            "incident_date-year": today.year,
+            "aware_date-day": today.day,
+            "aware_date-month": today.month,
+            "aware_date-year": today.year,
+            "incident_time": "14:30",
+            "location": "in_area",
+            "outcome": "died",
+            "abuse_or_neglect": "suspected",
+        },
+    )
+    missing_age = post(
+        client,
+        reverse("notification-new-child", args=[slug]),
+        {
+            "reference": "Child Q",
+            "sex": "female",
+            "ethnicity": "white_british",
+            "looked_after": "no",
+            "home_area": "Thurrock",
+        },
+    )
+    assert (
+        error_by_field(missing_age.content.decode(), "id_age_years")
+        == "Enter the child's age in years (0 for a baby under one)"
+    )
+    response = post(
+        client,
+        reverse("notification-new-child", args=[slug]),
+        {
+            "reference": "Child Q",
+            "age_years": "15",
+            "sex": "female",
+            "ethnicity": "white_british",
+            "looked_after": "no",
+            "home_area": "Thurrock",
+            "known_to": [world_a.members["police"].pk],
+        },
+    )
+    assert response["Location"].endswith("/new/another-child/")
+    response = post(client, reverse("notification-new-another-child", args=[slug]), {"add_another": "no"})
+    assert response["Location"].endswith("/new/summary/")
+    response = post(client, reverse("notification-new-summary", args=[slug]), {"summary": "What happened, briefly."})
+    assert response["Location"].endswith("/new/check/")
+    check = client.get(reverse("notification-new-check", args=[slug])).content.decode()
+    for text in ("Child Q", "15 years", "Essex Police", "at 14:30", "What happened, briefly."):
+        assert text in check
+    key = re.search(r'name="submission_key" value="([^"]+)"', check).group(1)
+    first = post(client, reverse("notification-new-check", args=[slug]), {"submission_key": key})
+    second = post(client, reverse("notification-new-check", args=[slug]), {"submission_key": key})  # the double click
+    assert first["Location"] == second["Location"]
+    notification = notifications(world_a).get(submission_key=key)
+    assert first["Location"] == reverse("notification-submitted", args=[slug, notification.pk])
+    confirmation = client.get(first["Location"]).content.decode()
+    assert "Notification submitted" in confirmation and notification.reference in confirmation
+    assert notification.pathway == "agency" and notification.notifying_member == world_a.members["agency"]
+    assert notification.incident_time == dt.time(14, 30)
+    assert list(
+        Child.objects.for_partnership(world_a.partnership)
+        .filter(notification=notification)
+        .values_list("reference", flat=True)
+    ) == ["Child Q"]
+
+
+def test_five_children_cannot_be_added(world_a, as_user):
+    client = as_user(world_a.people["business"])
+    slug = world_a.slug
+    client.get(reverse("notification-new", args=[slug]))
+    for index in range(1, 5):
+        response = post(
+            client,
+            reverse("notification-new-child", args=[slug]) + f"?child={index}",
+            {
+                "reference": f"Child {index}",
+                "age_years": "5",
+                "sex": "male",
+                "ethnicity": "not_known",
+                "looked_after": "no",
+                "home_area": "Thurrock",
+            },
+        )
+    assert response["Location"].endswith("/new/summary/")  # after the fourth there is no "another child?"
+    fifth = post(
+        client,
+        reverse("notification-new-child", args=[slug]) + "?child=5",
+        {
+            "reference": "Child 5",
+            "age_years": "5",
+            "sex": "male",
+            "ethnicity": "not_known",
+            "looked_after": "no",
+            "home_area": "Thurrock",
+        },
+    )
+    assert fifth["Location"].endswith("/new/summary/")
+    assert "up to 4 children" in client.get(fifth["Location"]).content.decode()
+    session = client.session[f"notification-draft:{slug}"]
+    assert [c["reference"] for c in session["children"]] == ["Child 1", "Child 2", "Child 3", "Child 4"]
+
+
+def test_the_business_unit_records_steps_on_pages_and_a_wrong_step_says_why(world_a, as_user):
+    notification = submit(world_a)
+    client = as_user(world_a.people["business"])
+    page = client.get(reverse("notification-detail", args=[world_a.slug, notification.pk])).content.decode()
+    assert "Record: notification sent to the national panel" in page
+    wrong = client.get(
+        reverse("notification-outcome-sent", args=[world_a.slug, notification.pk]), follow=True
+    ).content.decode()
+    assert "can be recorded only after" in wrong
+    today = dt.date.today()
+    url = reverse("notification-panel-notified", args=[world_a.slug, notification.pk])
+    bad = client.post(
+        url,
+        {
+            "version": notification.version,
+            "sent_on-day": "",
+            "sent_on-month": today.month,
+            "sent_on-year": today.year,
+            "panel_reference": "CSPRP-77",
+        },
+    )
+    assert error_by_field(bad.content.decode(), "id_sent_on") == "Date sent to the National Panel must include a day"
+    assert 'value="CSPRP-77"' in bad.content.decode()
+    good = client.post(
+        url,
+        {
+            "version": notification.version,
+            "sent_on-day": today.day,
+            "sent_on-month": today.month,
+            "sent_on-year": today.year,
+            "panel_reference": "CSPRP-77",
+        },
+    )
+    assert good.status_code == 302
+    notification.refresh_from_db()
+    assert notification.status == "panel_notified" and notification.panel_reference == "CSPRP-77"
+    # Someone else's stale form is refused, not applied.
+    stale = client.post(
+        reverse("notification-rapid-review-started", args=[world_a.slug, notification.pk]),
+        {
+            "version": notification.version - 1,
+            "started_on-day": today.day,
+            "started_on-month": today.month,
+            "started_on-year": today.year,
+        },
+        follow=True,
+    )
+    assert "changed by someone else" in stale.content.decode()
+    notification.refresh_from_db()
+    assert notification.status == "panel_notified"
+
+
+# ----------------------------------------------------------------------------------------------
+# The API
+
+
+def test_api_submission_clocks_and_steps(world_a):
+    api = APIClient()
+    api.force_authenticate(world_a.person("business"))
+    today = dt.date.today()
+    payload = {
+        "pathway": "mandatory",
+        "notifying_member": world_a.members["council"].pk,
+        "incident_date": str(today),
+        "aware_date": str(today),
+        "location": "in_area",
+        "outcome": "serious_harm",
+        "abuse_or_neglect": "known",
+        "children": [
+            {
+                "reference": "Child Q",
+                "age_years": 15,
+                "sex": "female",
+                "ethnicity": "black_african",
+                "looked_after": False,
+            }
+        ],
+        "summary": "What happened.",
+    }
+    created = api.post(f"/api/v1/{world_a.slug}/notifications/", payload, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["reference"].startswith("THU-") and body["status"] == "submitted"
+    assert (
+        body["criteria"]["result"] == "meets" and "child was seriously harmed in Thurrock" in body["criteria"]["reason"]
+    )
+    assert [d["kind"] for d in body["deadlines"]] == [
+        "panel_notification",
+        "rapid_review",
+        "outcome_to_panel",
+        "panel_response",
+    ]
+    assert body["deadlines"][0]["status"] == "open" and body["deadlines"][1]["status"] == "pending"
+    again = api.post(f"/api/v1/{world_a.slug}/notifications/", payload, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
+    assert again.json()["id"] == body["id"]
+    url = f"/api/v1/{world_a.slug}/notifications/{body['id']}"
+    conflict = api.post(f"{url}/outcome-sent/", {"sent_on": str(today)}, format="json")
+    assert conflict.status_code == 409 and "can be recorded only after" in conflict.json()["detail"]
+    bad = api.post(
+        f"{url}/panel-notified/", {"sent_on": str(today + dt.timedelta(days=3)), "panel_reference": "P"}, format="json"
+    )
+    assert bad.status_code == 400 and bad.json() == {"sent_on": ["The date must be today or in the past"]}
+    ok = api.post(f"{url}/panel-notified/", {"sent_on": str(today), "panel_reference": "P"}, format="json")
+    assert ok.status_code == 200 and ok.json()["status"] == "panel_notified"
+    assert ok.json()["deadlines"][0]["status"] == "met" and ok.json()["deadlines"][1]["status"] == "open"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"children": []}, "children"),
+        (
+            {"children": [{"reference": "Q", "sex": "female", "ethnicity": "not_known", "looked_after": False}]},
+            "children",
+        ),
+        (
+            {
+                "children": [
+                    {
+                        "reference": f"C{i}",
+                        "age_years": 3,
+                        "sex": "male",
+                        "ethnicity": "not_known",
+                        "looked_after": False,
+                    }
+                    for i in range(5)
+                ]
+            },
+            "children",
+        ),
+        ({"incident_date": "2026-12-01", "aware_date": "2026-11-01"}, "incident_date"),
+        ({"aware_date": "2099-01-01"}, "aware_date"),
+        ({"location": "moon"}, "location"),
+        ({"notifying_member": "OTHER"}, "notifying_member"),
+        ({"incident_date": "yesterday"}, "incident_date"),
+    ],
+)
+def test_api_bad_input_is_400_by_field_never_500(world_a, world_b, change, field):
+    api = APIClient()
+    api.force_authenticate(world_a.person("business"))
+    payload = {
+        "pathway": "mandatory",
+        "notifying_member": world_a.members["council"].pk,
+        "incident_date": "2026-11-01",
+        "aware_date": "2026-11-02",
+        "location": "in_area",
+        "outcome": "serious_harm",
+        "abuse_or_neglect": "known",
+        "children": [
+            {
+                "reference": "Child Q",
+                "age_years": 15,
+                "sex": "female",
+                "ethnicity": "black_african",
+                "looked_after": False,
+            }
+        ],
+        "summary": "What happened.",
+        **change,
+    }
+    if payload["notifying_member"] == "OTHER":
+        payload["notifying_member"] = world_b.members["council"].pk
+    before = notifications(world_a).count()
+    with time_machine.travel(dt.datetime(2026, 12, 10, 12), tick=False):
+        response = api.post(f"/api/v1/{world_a.slug}/notifications/", payload, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    assert notifications(world_a).count() == before
+
+
+def test_a_partnership_the_agency_lead_is_not_in_is_404(world_a, world_b):
+    api = APIClient()
+    api.force_authenticate(world_a.person("agency"))
+    assert api.post(f"/api/v1/{world_b.slug}/notifications/", {}, format="json").status_code == 404
+
+
+# ----------------------------------------------------------------------------------------------
+# Local policy and calendar
+
+
+def test_a_local_policy_recomputes_open_clocks(world_a, december):
+    notification = submit(world_a, aware_date=MON_21_DEC_2026, received_on=dt.date(2026, 12, 21))
+    assert clocks(notification)["rapid_review"].due_date is None
+    deadline_services.set_policies(
+        world_a.ctx(), {"rapid_review": {"length": 10, "unit": "calendar", "start": "received"}}
+    )
+    rapid = clocks(notification)["rapid_review"]
+    assert rapid.due_date == dt.date(2026, 12, 31)
+    assert (
+        rapid.explanation
+        == "due Thu 31 Dec 2026: 10 calendar days after Mon 21 Dec (partnership received the notification)"
+    )
+    with pytest.raises(ValidationError):
+        deadline_services.set_policies(world_a.ctx(), {"rapid_review": {"length": 0, "unit": "weeks", "start": "x"}})
+
+
+def test_a_calendar_override_moves_due_dates(world_a, december):
+    notification = submit(world_a, aware_date=MON_21_DEC_2026)
+    deadline_services.add_calendar_override(
+        world_a.ctx(), date=dt.date(2026, 12, 24), is_working_day=False, reason="Office closed on Christmas Eve"
+    )
+    assert clocks(notification)["panel_notification"].due_date == dt.date(2026, 12, 31)
+    with pytest.raises(ValidationError) as error:
+        deadline_services.add_calendar_override(
+            world_a.ctx(), date=dt.date(2026, 12, 22), is_working_day=True, reason="x"
+        )
+    assert "already a working day" in error.value.message_dict["is_working_day"][0]
+
+
+def test_policy_pages_are_the_business_units(world_a, as_user):
+    assert (
+        as_user(world_a.people["scrutineer"]).get(reverse("deadline-policy-edit", args=[world_a.slug])).status_code
+        == 403
+    )
+    client = as_user(world_a.people["business"])
+    response = client.post(
+        reverse("deadline-policy-edit", args=[world_a.slug]),
+        {
+            "panel_notification_length": "5",
+            "panel_notification_unit": "working",
+            "rapid_review_length": "0",
+            "rapid_review_unit": "working",
+            "rapid_review_start": "panel_notified",
+            "outcome_to_panel_length": "5",
+            "outcome_to_panel_unit": "working",
+            "panel_response_length": "15",
+            "panel_response_unit": "working",
+        },
+    )
+    assert "Ensure this value is greater than or equal to 1" in error_by_field(
+        response.content.decode(), "id_rapid_review_length"
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Query counts
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/{slug}/notifications/",
+        "/{slug}/notifications/?overdue=1&sort=-status",
+        "/api/v1/{slug}/notifications/",
+        "/{slug}/",
+        "/{slug}/deadlines/",
+    ],
+)
+def test_notification_lists_run_a_fixed_number_of_queries(world_a, url, as_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(world_a.people["business"])
+    if url.startswith("/api/"):
+        client = APIClient()
+        client.force_authenticate(world_a.person("business"))
+    url = url.format(slug=world_a.slug)
+    old = dt.date.today() - dt.timedelta(days=30)
+
+    def grow(n):
+        for _ in range(n):
+            submit(
+                world_a,
+                aware_date=old,
+                incident_date=old,
+                children=[child(known_to=[world_a.members["agency"]]), child("Child R")],
+            )
+
+    def measure():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    grow(2)
+    small = measure()
+    grow(15)
+    large = measure()
+    assert small == large
+    # The home page runs one query per "what needs me now" section (clocks, requests, returns, actions).
+    assert large <= (15 if url == f"/{world_a.slug}/" else 12)

@@ -1,0 +1,107 @@
+"""The email outbox and the Celery plumbing, against a real SMTP server and the real Redis."""
+
+import time
+
+import pytest
+from django.db import transaction
+
+from lscp import outbox
+from lscp.models import OutboxEmail
+from tests.world import make_world
+
+
+def enqueue(world, key, subject="Reminder"):
+    return outbox.enqueue(
+        partnership=world.partnership, key=key, to=[world.person("business").email], subject=subject, body="Body"
+    )
+
+
+@pytest.mark.django_db
+def test_the_same_key_is_one_email(world_a):
+    first, created = enqueue(world_a, "deadline:1:due:0")
+    second, created_again = enqueue(world_a, "deadline:1:due:0")
+    assert created and not created_again and first.pk == second.pk
+    assert OutboxEmail.objects.for_partnership(world_a.partnership).filter(key="deadline:1:due:0").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_email_decided_in_a_rolled_back_transaction_is_not_sent(world_a, smtp):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue(world_a, "rolled-back", subject="Never decided")
+        raise RuntimeError("the business change failed")
+    assert not OutboxEmail.objects.for_partnership(world_a.partnership).filter(key="rolled-back").exists()
+    outbox.flush()
+    assert smtp.messages, "the other pending emails were sent"
+    assert "Never decided" not in smtp.subjects()
+
+
+@pytest.mark.django_db
+def test_mail_server_down_then_up_loses_nothing_and_sends_once(world_a, smtp):
+    smtp.stop()
+    email, _ = enqueue(world_a, "down-then-up", subject="Due today")
+    assert outbox.flush() == 0
+    email.refresh_from_db()
+    assert email.status == "pending" and email.attempts == 1 and "Connection refused" in email.last_error
+    assert email.next_attempt_at > email.created_at
+    OutboxEmail.dangerously_unscoped.filter(pk=email.pk).update(next_attempt_at=email.created_at)
+    smtp.start()
+    assert outbox.flush() >= 1
+    assert outbox.flush() == 0
+    assert outbox.deliver(email.pk) is False
+    assert smtp.subjects().count("Due today") == 1
+    received = next(message for _, message in smtp.messages if message["Subject"] == "Due today")
+    email.refresh_from_db()
+    assert received["Message-ID"] == email.message_id and email.status == "sent" and email.sent_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_delivers_over_the_real_broker(smtp):
+    """Commit -> on_commit queues the task on Redis -> a real worker sends it over SMTP."""
+    from celery.contrib.testing.worker import start_worker
+
+    from lscp.celery import app
+
+    world = make_world("worker-test", with_objects=False)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with transaction.atomic():
+            email, _ = enqueue(world, "via-worker", subject="Sent by the worker")
+        deadline = time.time() + 20
+        while time.time() < deadline and "Sent by the worker" not in smtp.subjects():
+            time.sleep(0.1)
+    assert smtp.subjects().count("Sent by the worker") == 1
+    email.refresh_from_db()
+    assert email.status == "sent"
+
+
+@pytest.mark.django_db
+def test_schedules_are_declared_once_in_the_database():
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("setup_schedules")
+    call_command("setup_schedules")
+    tasks = dict(PeriodicTask.objects.values_list("name", "task"))
+    assert tasks["Deliver pending emails"] == "lscp.flush_outbox"
+    assert PeriodicTask.objects.filter(name="Deliver pending emails").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_sweep_escalates_through_the_real_broker(smtp):
+    """sweep_deadlines (what beat runs) -> escalate_deadlines -> deliver_email, all over Redis."""
+    import datetime as dt
+
+    from celery.contrib.testing.worker import start_worker
+
+    from lscp.celery import app
+    from lscp.tasks import sweep_deadlines
+    from tests.makers_reviews import submit
+
+    world = make_world("beat-test", with_objects=False)
+    notification = submit(world, aware_date=dt.date.today() - dt.timedelta(days=30))
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        sweep_deadlines.delay()
+        deadline = time.time() + 30
+        wanted = f"Overdue: notify the National Panel for {notification.reference}"
+        while time.time() < deadline and not any(wanted in s for s in smtp.subjects()):
+            time.sleep(0.1)
+    assert sum(wanted in s for s in smtp.subjects()) == 1

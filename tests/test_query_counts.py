@@ -1,0 +1,147 @@
+"""Every list page and API list runs a fixed number of queries however many rows it shows.
+
+Each list is measured, the data grows several-fold, and it is measured again: the counts must
+be equal, and under the pinned ceiling.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from lscp import activity
+from lscp.permissions import Role
+from partners import services
+from partners.models import GovernanceGroup, Sector
+from tests.world import add_person, organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(world, n: int) -> None:
+    """n more organisations, people, seats and log rows."""
+    start = GovernanceGroup.objects.for_partnership(world.partnership).count()
+    for i in range(n):
+        member = services.member_add(
+            ctx=world.ctx(), organisation=organisation(f"Agency {start}-{i}", Sector.OTHER), kind="relevant_agency"
+        )
+        membership = add_person(world, f"lead{start}x{i}", role=Role.AGENCY_LEAD, member=member)
+        group = services.group_create(ctx=world.ctx(), name=f"Task and finish {start}-{i}", kind="task_and_finish")
+        services.group_member_add(ctx=world.ctx(), group=group, membership=membership)
+        activity.record_view(world.ctx(), member)
+
+
+# (what, url template, ceiling)
+PAGES = [
+    # The home page's sections: clocks, and one query each for an action plan's owner and the
+    # business unit's completions to accept (reviews/action_plans/views.py).
+    ("home", "/{slug}/", 15),
+    ("members", "/{slug}/partners/", 7),
+    ("people", "/{slug}/people/", 6),
+    ("people, filtered", "/{slug}/people/?role=agency_lead&q=lead&sort=-organisation", 6),
+    ("governance", "/{slug}/governance/", 7),
+    ("activity log", "/{slug}/activity/", 7),
+    ("your partnerships", "/", 4),
+    ("api members", "/api/v1/{slug}/members/", 3),
+    ("api people", "/api/v1/{slug}/people/", 3),
+    ("api governance", "/api/v1/{slug}/governance-groups/", 4),
+    ("api activity", "/api/v1/{slug}/activity/", 3),
+]
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize(("what", "url", "ceiling"), PAGES, ids=[p[0] for p in PAGES])
+def test_list_query_count_is_constant(what, url, ceiling, world_a, as_user):
+    if url.startswith("/api/"):
+        client = APIClient()
+        client.force_authenticate(world_a.person("business"))
+    else:
+        client = as_user(world_a.people["business"])
+    url = url.format(slug=world_a.slug)
+    grow(world_a, 3)
+    small = count_queries(client, url)
+    grow(world_a, 20)
+    large = count_queries(client, url)
+    assert small == large, f"{what}: {small} queries with few rows, {large} with many"
+    assert large <= ceiling, f"{what}: {large} queries, pinned at {ceiling}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Funding: the year's page, benchmarks, the comparison and their API lists
+
+
+def grow_funding(world, n: int) -> None:
+    """n more member organisations contributing in 2020-21, income and spending lines, years,
+    and benchmark rows."""
+    from decimal import Decimal
+
+    from funding import services as funding
+    from funding.models import Benchmark, FinancialYear
+
+    ctx = world.ctx()
+    years = FinancialYear.objects.for_partnership(world.partnership)
+    year = years.filter(label="2020-21").first() or funding.year_add(ctx=ctx, label="2020-21")
+    if not years.filter(label="2019-20").exists():
+        funding.year_add(ctx=ctx, label="2019-20")
+    start = Benchmark.objects.for_partnership(world.partnership).count()
+    for i in range(n):
+        member = services.member_add(
+            ctx=ctx, organisation=organisation(f"Funder {start}-{i}", Sector.OTHER), kind="relevant_agency"
+        )
+        funding.contribution_add(
+            ctx=ctx,
+            year=year,
+            organisation=member.organisation,
+            agreed=Decimal("1000.10"),
+            invoiced_on=year.first_day,
+            invoiced=Decimal("1000.10"),
+        )
+        funding.income_add(ctx=ctx, year=year, kind="event", description=f"Event {start}-{i}", amount=Decimal("1"))
+        funding.spending_add(ctx=ctx, year=year, kind="other", description=f"Line {start}-{i}", budget=Decimal("2"))
+        funding.benchmark_add(
+            ctx=ctx,
+            name=f"Partnership {start}-{i}",
+            year="2016-17",
+            council=Decimal(100 + i),
+            health=Decimal(50),
+            police=Decimal(25),
+            other=Decimal(5),
+            population=100000 + i,
+            budget=Decimal(90000),
+        )
+        funding.year_add(ctx=ctx, label=f"{2030 + start + i}-{(2031 + start + i) % 100:02d}")
+
+
+FUNDING_PAGES = [
+    ("funding years", "/{slug}/funding/", 10),
+    ("funding year", "/{slug}/funding/years/2020-21/", 10),
+    ("funding planning", "/{slug}/funding/years/2020-21/planning/?council=50&health=30&police=15&other=5&years=2", 11),
+    ("benchmarks", "/{slug}/funding/benchmarks/?sort=-council", 6),
+    ("comparison", "/{slug}/funding/comparison/?recorded=2020-21", 11),
+    ("api funding years", "/api/v1/{slug}/funding/years/", 6),
+    ("api funding year", "/api/v1/{slug}/funding/years/2020-21/", 7),
+    ("api benchmarks", "/api/v1/{slug}/funding/benchmarks/", 3),
+    ("api comparison", "/api/v1/{slug}/funding/benchmarks/comparison/?recorded=2020-21", 8),
+]
+
+
+@pytest.mark.parametrize(("what", "url", "ceiling"), FUNDING_PAGES, ids=[p[0] for p in FUNDING_PAGES])
+def test_funding_query_count_is_constant(what, url, ceiling, world_a, as_user):
+    if url.startswith("/api/"):
+        client = APIClient()
+        client.force_authenticate(world_a.person("business"))
+    else:
+        client = as_user(world_a.people["business"])
+    url = url.format(slug=world_a.slug)
+    grow_funding(world_a, 3)
+    small = count_queries(client, url)
+    grow_funding(world_a, 20)
+    large = count_queries(client, url)
+    assert small == large, f"{what}: {small} queries with few rows, {large} with many"
+    assert large <= ceiling, f"{what}: {large} queries, pinned at {ceiling}"

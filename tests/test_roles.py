@@ -1,0 +1,142 @@
+"""Roles: every write route refuses a scrutineer, and agency leads cannot manage people.
+
+Write routes are enumerated from the URL resolver (with the methods each one really answers),
+so a route added later is covered here without editing this file.
+"""
+
+import pytest
+from django.urls import reverse
+
+from lscp.models import ActivityEvent, OutboxEmail
+from lscp.permissions import Role
+from partners.permissions import PeoplePolicy
+from tests.conftest import api_as, signed_in
+from tests.routes import tenant_routes
+
+pytestmark = pytest.mark.django_db
+
+
+# This module's partnerships are built once and shared by its tests (each test still rolls back).
+@pytest.fixture
+def world_a(shared_a):
+    return shared_a
+
+
+@pytest.fixture
+def world_b(shared_b):
+    return shared_b
+
+
+WRITES = [(route, method) for route in tenant_routes() for method in sorted(route.write_methods)]
+
+
+def _request(client, method, url, data=None):
+    if method == "delete":
+        return client.delete(url)
+    return (
+        getattr(client, method)(
+            url, data=data or {"name": "x", "role": "business_unit"}, content_type="application/json"
+        )
+        if url.startswith("/api/")
+        else getattr(client, method)(url, data=data or {"role": "business_unit", "seat": "relevant_agency"})
+    )
+
+
+def _writes(world):
+    return (
+        ActivityEvent.objects.for_partnership(world.partnership).filter(kind="write").count(),
+        OutboxEmail.objects.for_partnership(world.partnership).count(),
+    )
+
+
+def test_write_routes_are_found():
+    names = {route.name for route, _ in WRITES}
+    assert {"person-add", "person-deactivate", "member-add", "api-person-list", "api-person-deactivate"} <= names
+    assert len(WRITES) >= 15
+
+
+@pytest.mark.parametrize(("route", "method"), WRITES, ids=lambda value: getattr(value, "name", value))
+def test_scrutineer_can_write_nothing(route, method, shared_a):
+    world_a = shared_a
+    scrutineer = world_a.people["scrutineer"]
+    client = api_as(scrutineer) if route.is_api else signed_in(scrutineer)
+    before = _writes(world_a)
+    response = _request(client, method, route.url(world_a.slug, world_a.objects))
+    assert response.status_code in (403, 404), f"{method.upper()} {route.name} gave {response.status_code}"
+    assert _writes(world_a) == before
+
+
+MANAGE_PEOPLE = [
+    (route, method) for route, method in WRITES if route.policy_and_action(method) == (PeoplePolicy, "manage")
+]
+
+
+def test_people_management_routes_are_found():
+    assert {route.name for route, _ in MANAGE_PEOPLE} >= {
+        "person-add",
+        "person-edit",
+        "person-deactivate",
+        "person-reactivate",
+        "api-person-list",
+        "api-person-detail",
+        "api-person-deactivate",
+        "api-person-reactivate",
+    }
+
+
+@pytest.mark.parametrize(("route", "method"), MANAGE_PEOPLE, ids=lambda value: getattr(value, "name", value))
+@pytest.mark.parametrize("who", ["agency", "council", "scrutineer"])
+def test_only_the_business_unit_manages_people(route, method, who, shared_a):
+    world_a = shared_a
+    membership = world_a.people[who]
+    client = api_as(membership) if route.is_api else signed_in(membership)
+    before = _writes(world_a)
+    response = _request(client, method, route.url(world_a.slug, world_a.objects))
+    assert response.status_code == 403, f"{who}: {method.upper()} {route.name} gave {response.status_code}"
+    assert _writes(world_a) == before
+
+
+def test_agency_lead_sees_no_manage_controls(world_a, as_user):
+    client = as_user(world_a.people["agency"])
+    page = client.get(reverse("person-list", args=[world_a.slug])).content.decode()
+    assert "Add a person" not in page
+    detail = client.get(reverse("person-detail", args=[world_a.slug, world_a.people["council"].pk])).content.decode()
+    assert "Deactivate" not in detail and "Change<span" not in detail
+    # ...and the business unit does see them (so the assertions above can fail).
+    page = as_user(world_a.people["business"]).get(reverse("person-list", args=[world_a.slug])).content.decode()
+    assert "Add a person" in page
+
+
+@pytest.mark.parametrize("who", ["agency", "council", "scrutineer"])
+def test_only_the_business_unit_reads_the_activity_log(who, world_a, as_user, api):
+    assert as_user(world_a.people[who]).get(reverse("activity-list", args=[world_a.slug])).status_code == 403
+    assert api(world_a.people[who]).get(f"/api/v1/{world_a.slug}/activity/").status_code == 403
+    assert as_user(world_a.people["business"]).get(reverse("activity-list", args=[world_a.slug])).status_code == 200
+
+
+def test_navigation_shows_what_the_role_may_use(world_a, as_user):
+    business = (
+        as_user(world_a.people["business"]).get(reverse("partnership-home", args=[world_a.slug])).content.decode()
+    )
+    scrutineer = (
+        as_user(world_a.people["scrutineer"]).get(reverse("partnership-home", args=[world_a.slug])).content.decode()
+    )
+    assert "Activity log" in business
+    assert "Activity log" not in scrutineer
+
+
+def test_roles_are_per_partnership(world_a, world_b, as_user):
+    """The same person: business unit in A, scrutineer in B."""
+    from partners import services
+
+    person = world_a.person("business")
+    services.person_add(
+        ctx=world_b.ctx(),
+        email=person.email,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        role=Role.SCRUTINEER,
+    )
+    client = as_user(world_a.people["business"])
+    assert client.get(reverse("person-add", args=[world_a.slug])).status_code == 200
+    assert client.get(reverse("person-add", args=[world_b.slug])).status_code == 403
