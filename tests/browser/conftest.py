@@ -49,18 +49,36 @@ class Pages:
 
     def check(self):
         page = self.page
-        if not page.evaluate("typeof window.axe !== 'undefined'"):
-            page.evaluate(AXE.read_text() + "\n;undefined")
-        result = page.evaluate(
-            "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}}); "
-            "return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }",
-            WCAG_TAGS,
-        )
+        result = self._axe()
         path = page.url.replace(self.base_url, "")
         assert result == [], f"axe-core found WCAG violations on {path}: {result}"
         csp = [e for e in self.console_errors if "Content Security Policy" in e]
         assert csp == [], f"{path} broke the Content-Security-Policy: {csp}"
         self.checked.append(path)
+
+    def _axe(self, attempts: int = 3):
+        """Run axe-core on the page once it has loaded. A click that submits a form returns
+        when the navigation commits, before the new document exists; axe run then would see
+        no document (or have its page replaced under it), so wait for the load and, if the
+        page still navigated away mid-run, run again on the page it landed on."""
+        from playwright.sync_api import Error
+
+        page = self.page
+        for attempt in range(attempts):
+            page.wait_for_load_state("load")
+            try:
+                if not page.evaluate("typeof window.axe !== 'undefined'"):
+                    page.evaluate(AXE.read_text() + "\n;undefined")
+                return page.evaluate(
+                    "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}}); "
+                    "return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }",
+                    WCAG_TAGS,
+                )
+            except Error as error:
+                navigated = "documentElement" in error.message or "context was destroyed" in error.message
+                if not navigated or attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def sign_in(self, username: str, password: str):
         self.goto("/accounts/sign-in/")
