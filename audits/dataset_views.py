@@ -67,7 +67,7 @@ class IndicatorAddView(BackLink, PartnershipFormView):
     extra_context = {"heading": "Add an indicator"}
 
     def perform(self, form):
-        return services.indicator_save(self.ctx, **form.cleaned_data)
+        return services.indicator_save(self.ctx, **form.values())
 
     def get_success_message(self):
         return f"{self.result.name} has been added to the dataset"
@@ -111,10 +111,14 @@ class IndicatorEditView(RecordFormView):
         return {**super().get_form_kwargs(), "editing": True}
 
     def get_initial(self):
-        return {name: getattr(self.object, name) for name in services.INDICATOR_FIELDS}
+        return {name: getattr(self.object, name) for name in services.INDICATOR_FIELDS} | {
+            "version": self.object.version
+        }
 
     def perform(self, form):
-        return services.indicator_save(self.ctx, self.object, **form.cleaned_data)
+        return services.indicator_save(
+            self.ctx, self.object, expected_version=form.cleaned_data["version"], **form.values()
+        )
 
     def get_success_message(self):
         return "The indicator has been saved"

@@ -273,6 +273,7 @@ class Indicator(TenantOwned):
     description = models.TextField(blank=True)
     direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.NEITHER)
     is_active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]

@@ -84,6 +84,7 @@ class IndicatorOut(serializers.Serializer):
     reporting_member = serializers.IntegerField(source="reporting_member_id")
     reporting_organisation = serializers.CharField(source="reporting_member.organisation.name")
     is_active = serializers.BooleanField()
+    version = serializers.IntegerField(help_text="Send it back with a change: a stale version is refused (409)")
     latest = serializers.SerializerMethodField()
     values = serializers.SerializerMethodField()
 
@@ -122,6 +123,9 @@ class IndicatorPatchIn(TenantSerializer):
     )
     reporting_member = serializers.PrimaryKeyRelatedField(queryset=Member.dangerously_unscoped.all(), required=False)
     is_active = serializers.BooleanField(required=False)
+    version = serializers.IntegerField(
+        required=False, help_text="The version read: if someone has saved the indicator since, 409 and nothing changes"
+    )
 
 
 class ValueIn(serializers.Serializer):
@@ -182,7 +186,8 @@ class IndicatorViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
         indicator = self.get_object()
         data = IndicatorPatchIn(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        indicator = services.indicator_save(self.ctx, indicator, **data.validated_data)
+        values = dict(data.validated_data)
+        indicator = services.indicator_save(self.ctx, indicator, expected_version=values.pop("version", None), **values)
         return self._output(indicator)
 
     @action(detail=True, methods=["post"])

@@ -19,6 +19,7 @@ UNIT_SUFFIX = {Unit.PERCENT: "%", Unit.RATE: "per 10,000", Unit.DAYS: "days"}
 
 
 class IndicatorForm(TenantForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
         label="Name",
         max_length=200,
@@ -63,6 +64,10 @@ class IndicatorForm(TenantForm):
             self.fields["is_active"] = forms.BooleanField(
                 label="In use: values are still reported", required=False, initial=True
             )
+
+    def values(self) -> dict:
+        """What the service takes: every field but the version read with the page."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class ValueForm(TenantForm):

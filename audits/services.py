@@ -494,10 +494,18 @@ VALUE_LIMIT = Decimal("9999999999.99")
 
 
 @transaction.atomic
-def indicator_save(ctx: TenantContext, indicator: Indicator | None = None, **values) -> Indicator:
-    """Add an indicator to the dataset, or change one (only the values given change)."""
+def indicator_save(
+    ctx: TenantContext, indicator: Indicator | None = None, *, expected_version: int | None = None, **values
+) -> Indicator:
+    """Add an indicator to the dataset, or change one (only the values given change). A stale
+    `expected_version` is refused (someone else saved the indicator since it was read)."""
     DatasetPolicy.require(ctx, "manage", indicator)
     if indicator is not None:
+        indicator = Indicator.objects.for_partnership(ctx.partnership).select_for_update().get(pk=indicator.pk)
+        if expected_version is not None and indicator.version != expected_version:
+            raise StateError(
+                "This indicator was changed by someone else while you were editing it: check it and try again."
+            )
         values = {**{name: getattr(indicator, name) for name in INDICATOR_FIELDS}, **values}
     errors = _errors()
     name = " ".join((values.get("name") or "").split())
@@ -526,7 +534,7 @@ def indicator_save(ctx: TenantContext, indicator: Indicator | None = None, **val
     if errors:
         raise ValidationError(errors)
     before = activity.snapshot(indicator, INDICATOR_FIELDS) if indicator else {}
-    indicator = indicator or Indicator(partnership=ctx.partnership)
+    indicator = indicator or Indicator(partnership=ctx.partnership, version=0)
     values["name"] = name
     values["description"] = (values.get("description") or "").strip()
     values["is_active"] = bool(values.get("is_active", True))
@@ -536,6 +544,7 @@ def indicator_save(ctx: TenantContext, indicator: Indicator | None = None, **val
     changes = activity.changes_between(before, activity.snapshot(indicator, INDICATOR_FIELDS))
     if indicator.pk and not changes:
         return indicator
+    indicator.version += 1
     indicator.save()
     activity.record(ctx, event="indicator.added" if not before else "indicator.changed", obj=indicator, changes=changes)
     return indicator

@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView
 from lscp import activity, tenancy
 from lscp.forms import GovukForm
 from lscp.permissions import Policy
+from lscp.states import StateError
 
 
 class PartnershipMixin:
@@ -84,7 +85,8 @@ class PartnershipPage(PartnershipMixin, TemplateView):
 
 class ServiceFormMixin:
     """A form whose valid data goes to one service call. A service ValidationError lands by its
-    fields with the input kept; a success redirects with a confirmation message."""
+    fields with the input kept, a StateError (a step not allowed now, or a stale version) above
+    them; a success redirects with a confirmation message."""
 
     success_message = ""
 
@@ -102,6 +104,9 @@ class ServiceFormMixin:
                 self.result = self.perform(form)
         except ValidationError as error:
             form.add_service_errors(error)
+            return self.form_invalid(form)
+        except StateError as error:
+            form.add_error(None, str(error))
             return self.form_invalid(form)
         message = self.get_success_message()
         if message:

@@ -164,7 +164,7 @@ def test_indicator_rules(thurrock):
         "lower",
     )
     before = writes(thurrock)
-    services.indicator_save(ctx, thurrock.police, direction="lower")
+    thurrock.police = services.indicator_save(ctx, thurrock.police, direction="lower")
     assert writes(thurrock) == before
 
 
@@ -195,7 +195,7 @@ def test_the_trend_says_which_way_and_whether_that_is_better(thurrock):
     assert police.text == "up 6 percentage points from Q3 2025-26" and police.assessment == "better"
     # Compared with the value reported before (Q2: Q3 has none); neither direction is better.
     assert plans.text == "down 2.8 per 10,000 from Q2 2025-26" and plans.assessment == ""
-    services.indicator_save(ctx, thurrock.police, direction="lower")
+    thurrock.police = services.indicator_save(ctx, thurrock.police, direction="lower")
     assert dataset.trends(ctx, [thurrock.police])[0].assessment == "worse"
 
 
@@ -376,6 +376,54 @@ def test_add_and_change_an_indicator_by_page(thurrock, as_user):
     )
     indicator.refresh_from_db()
     assert indicator.is_active is False  # the box was left unticked: no longer reported
+
+
+def test_an_indicator_changed_by_someone_else_meanwhile_is_not_overwritten_by_page(thurrock, as_user):
+    client = as_user(thurrock.people["business"])
+    edit = reverse("indicator-edit", args=[thurrock.slug, thurrock.police.pk])
+    form = client.get(edit).content.decode()
+    read_version = int(re.search(r'name="version" value="(\d+)"', form).group(1))
+    assert read_version == thurrock.police.version == 1
+    # A colleague renames it while the page is open.
+    services.indicator_save(thurrock.ctx(), thurrock.police, name="Strategy meetings attended by the police")
+    before = writes(thurrock)
+    mine = {
+        "version": read_version,
+        "name": "Strategy meetings with police present",
+        "unit": "percent",
+        "direction": "higher",
+        "reporting_member": thurrock.members["police"].pk,
+        "is_active": "on",
+    }
+    response = client.post(edit, mine)
+    html = html_lib.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "This indicator was changed by someone else while you were editing it" in html
+    assert 'value="Strategy meetings with police present"' in html  # what I typed is kept
+    assert writes(thurrock) == before
+    thurrock.police.refresh_from_db()
+    assert (thurrock.police.name, thurrock.police.version) == ("Strategy meetings attended by the police", 2)
+    # Read again, the change goes through.
+    response = client.post(edit, {**mine, "version": 2})
+    assert response.status_code == 302
+    thurrock.police.refresh_from_db()
+    assert (thurrock.police.name, thurrock.police.version) == ("Strategy meetings with police present", 3)
+
+
+def test_api_a_stale_indicator_version_is_409_and_changes_nothing(thurrock, api):
+    client = api(thurrock.people["business"])
+    url = f"/api/v1/{thurrock.slug}/indicators/{thurrock.plans.pk}/"
+    read = client.get(url).json()
+    assert read["version"] == 1
+    assert client.patch(url, {"description": "Per 10,000 children", "version": 1}).json()["version"] == 2
+    before = writes(thurrock)
+    stale = client.patch(url, {"description": "Rate per 10,000 under-18s", "version": 1})
+    assert stale.status_code == 409
+    assert "changed by someone else" in stale.json()["detail"]
+    assert writes(thurrock) == before
+    assert client.get(url).json()["description"] == "Per 10,000 children"
+    # Without a version a partial change still applies to the fields it names.
+    assert client.patch(url, {"is_active": False}).json()["version"] == 3
 
 
 # ----------------------------------------------------------------------------------------------
