@@ -6,7 +6,7 @@ Public entry points:
   over `MAX_BYTES`, and sheets over `max_rows`.
 - `xlsx_bytes(sheets)` and `csv_text(headers, rows)`: exports. Text that a spreadsheet would run
   as a formula (starting = + - @) is neutralised, so an export never carries a formula injection.
-- Parsers for cells: `parse_text`, `parse_date`, `parse_money`, `parse_int`, `parse_choice`.
+- Parsers for cells: `parse_text` (which undoes the export's formula guard), `parse_date`, `parse_money`, `parse_int`, `parse_choice`.
   Money is Decimal from the cell's text, never a float.
 """
 
@@ -61,9 +61,17 @@ def parse_text(value, *, required: bool = True, max_length: int = 1000) -> str:
         if required:
             raise ValueError("is empty")
         return ""
-    text = str(value).strip()
+    text = unguarded(str(value).strip())
     if len(text) > max_length:
         raise ValueError(f"is longer than {max_length} characters")
+    return text
+
+
+def unguarded(text: str) -> str:
+    """Undo the exports' formula guard ('=x' is written as "'=x"), so that exported text reads
+    back as it was: every import's text goes through here."""
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
     return text
 
 

@@ -119,3 +119,12 @@ def test_exports_round_trip_and_neutralise_formulas():
     assert Decimal(str(sheet["B2"].value)) == Decimal("17777.00")
     text = spreadsheets.csv_text(["Organisation", "Amount"], [["@SUM(A1)", Decimal("1.50")], ["Essex Police", None]])
     assert text.splitlines() == ["Organisation,Amount", "'@SUM(A1),1.50", "Essex Police,"]
+
+
+def test_text_an_export_guarded_reads_back_as_it_was_written():
+    written = ['=HYPERLINK("x")', "-5 on last year", "@mention", "'Quoted' on purpose", "'", "Plain"]
+    data = spreadsheets.xlsx_bytes([Sheet("Notes", ["Note"], [[text] for text in written])])
+    assert load_workbook(io.BytesIO(data)).active["A3"].value == "'-5 on last year"  # guarded in the file
+    rows, problems = spreadsheets.read_xlsx(data, [spreadsheets.Column("Note", "note")])
+    assert problems == []
+    assert [row["note"] for row in rows] == written

@@ -54,15 +54,8 @@ def _number(value):
         raise ValueError(str(error)) from None
 
 
-def _unguarded(text: str) -> str:
-    """Undo an export's formula guard ('=x' is written as "'=x"), so that text round-trips."""
-    if text.startswith("'") and text[1:2] and text[1:].startswith(spreadsheets.FORMULA_PREFIXES):
-        return text[1:]
-    return text
-
-
 def _text(required: bool, limit: int = 4000):
-    return lambda value: _unguarded(spreadsheets.parse_text(value, required=required, max_length=limit))
+    return lambda value: spreadsheets.parse_text(value, required=required, max_length=limit)
 
 
 def columns(ctx: TenantContext) -> list[Column]:
