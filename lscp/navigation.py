@@ -17,35 +17,88 @@ class NavItem:
     action: str = "view"
 
 
-ITEMS = [
-    NavItem("Home", "partnership-home", "partners.permissions.PartnershipPolicy"),
-    NavItem("Notifications", "notification-list", "reviews.permissions.NotificationPolicy"),
-    NavItem("Requests for information", "information-request-list", "reviews.permissions.InformationRequestPolicy"),
-    NavItem("Action plans", "action-plan-list", "reviews.action_plans.permissions.ActionPlanPolicy"),
-    NavItem("Our actions", "action-list", "reviews.action_plans.permissions.ActionPolicy", "view_own"),
-    NavItem("Partners", "member-list", "partners.permissions.MemberPolicy"),
-    NavItem("People", "person-list", "partners.permissions.PeoplePolicy"),
-    NavItem("Governance", "group-list", "partners.permissions.GovernancePolicy"),
-    NavItem("Dashboard", "dashboard", "audits.permissions.DashboardPolicy"),
-    NavItem("Audits", "audit-programme", "audits.permissions.AuditPolicy"),
-    NavItem("Self-assessments", "self-assessments", "audits.permissions.SelfAssessmentPolicy"),
-    NavItem("Dataset", "dataset", "audits.permissions.DatasetPolicy"),
-    NavItem("Challenge log", "challenge-list", "audits.permissions.ChallengePolicy"),
-    NavItem("Annual reports", "annual-report-list", "audits.permissions.AnnualReportPolicy"),
-    NavItem("Deadlines", "deadline-policy", "lscp.deadline_services.DeadlinePolicyPolicy", "manage"),
-    NavItem("Funding", "funding-home", "funding.permissions.FundingPolicy"),
-    NavItem("Activity log", "activity-list", "lscp.activity_views.ActivityPolicy"),
+@dataclass(frozen=True)
+class NavSection:
+    """A heading in the menu. It links to the first of its pages the person may use; on any of
+    its pages, its pages are listed under the header. A section with one page for this person
+    is shown under that page's own name."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+
+SECTIONS = [
+    NavSection("Home", (NavItem("Home", "partnership-home", "partners.permissions.PartnershipPolicy"),)),
+    NavSection(
+        "Cases",
+        (
+            NavItem("Notifications", "notification-list", "reviews.permissions.NotificationPolicy"),
+            NavItem(
+                "Requests for information", "information-request-list", "reviews.permissions.InformationRequestPolicy"
+            ),
+        ),
+    ),
+    NavSection(
+        "Learning",
+        (
+            NavItem("Action plans", "action-plan-list", "reviews.action_plans.permissions.ActionPlanPolicy"),
+            NavItem("Our actions", "action-list", "reviews.action_plans.permissions.ActionPolicy", "view_own"),
+        ),
+    ),
+    NavSection(
+        "Scrutiny",
+        (
+            NavItem("Dashboard", "dashboard", "audits.permissions.DashboardPolicy"),
+            NavItem("Audits", "audit-programme", "audits.permissions.AuditPolicy"),
+            NavItem("Self-assessments", "self-assessments", "audits.permissions.SelfAssessmentPolicy"),
+            NavItem("Dataset", "dataset", "audits.permissions.DatasetPolicy"),
+            NavItem("Challenge log", "challenge-list", "audits.permissions.ChallengePolicy"),
+            NavItem("Annual reports", "annual-report-list", "audits.permissions.AnnualReportPolicy"),
+        ),
+    ),
+    NavSection("Funding", (NavItem("Funding", "funding-home", "funding.permissions.FundingPolicy"),)),
+    NavSection(
+        "Partnership",
+        (
+            NavItem("Partners", "member-list", "partners.permissions.MemberPolicy"),
+            NavItem("People", "person-list", "partners.permissions.PeoplePolicy"),
+            NavItem("Governance", "group-list", "partners.permissions.GovernancePolicy"),
+            NavItem("Deadlines", "deadline-policy", "lscp.deadline_services.DeadlinePolicyPolicy", "manage"),
+            NavItem("Activity log", "activity-list", "lscp.activity_views.ActivityPolicy"),
+        ),
+    ),
 ]
 
 
 def navigation_for(request, tenant) -> list[dict]:
+    """The sections this person may use, each with its pages; the one holding the current page
+    is active, and so is the page (the longest matching address wins)."""
     path = request.path
-    items = []
-    for item in ITEMS:
-        if not import_string(item.policy).can(tenant, item.action):
-            continue
-        url = reverse(item.url_name, args=[tenant.partnership.slug])
-        home = item.url_name == "partnership-home"
-        active = path == url if home else path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
-    return items
+    sections = []
+    for section in SECTIONS:
+        items = []
+        for item in section.items:
+            if not import_string(item.policy).can(tenant, item.action):
+                continue
+            url = reverse(item.url_name, args=[tenant.partnership.slug])
+            home = item.url_name == "partnership-home"
+            matches = path == url if home else path.startswith(url)
+            items.append({"label": item.label, "url": url, "matches": matches, "active": False, "page": path == url})
+        if items:
+            label = section.label if len(items) > 1 else items[0]["label"]
+            sections.append(
+                {
+                    "label": label,
+                    "url": items[0]["url"],
+                    "items": items,
+                    "active": False,
+                    "page": path == items[0]["url"],
+                }
+            )
+    matched = [
+        (len(item["url"]), section, item) for section in sections for item in section["items"] if item["matches"]
+    ]
+    if matched:
+        _, section, item = max(matched, key=lambda match: match[0])
+        section["active"] = item["active"] = True
+    return sections

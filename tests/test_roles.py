@@ -4,6 +4,8 @@ Write routes are enumerated from the URL resolver (with the methods each one rea
 so a route added later is covered here without editing this file.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -115,14 +117,52 @@ def test_only_the_business_unit_reads_the_activity_log(who, world_a, as_user, ap
 
 
 def test_navigation_shows_what_the_role_may_use(world_a, as_user):
-    business = (
-        as_user(world_a.people["business"]).get(reverse("partnership-home", args=[world_a.slug])).content.decode()
-    )
-    scrutineer = (
-        as_user(world_a.people["scrutineer"]).get(reverse("partnership-home", args=[world_a.slug])).content.decode()
-    )
-    assert "Activity log" in business
-    assert "Activity log" not in scrutineer
+    members = reverse("member-list", args=[world_a.slug])
+    business = as_user(world_a.people["business"]).get(members).content.decode()
+    scrutineer = as_user(world_a.people["scrutineer"]).get(members).content.decode()
+    assert "Activity log" in sub_menu(business)
+    assert "Activity log" not in sub_menu(scrutineer) and "Activity log" not in scrutineer
+
+
+def menu(html: str) -> list[str]:
+    nav = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', html, re.S).group(0)
+    return [re.sub(r"<[^>]+>", "", label).strip() for label in re.findall(r"<a [^>]*>(.*?)</a>", nav, re.S)]
+
+
+def sub_menu(html: str) -> list[str]:
+    nav = re.search(r'<div class="lscp-sub-navigation">.*?</nav>', html, re.S)
+    if nav is None:
+        return []
+    links = re.findall(r"<a ([^>]*)>(.*?)</a>", nav.group(0), re.S)
+    return [label.strip() + (" (here)" if 'aria-current="page"' in attrs else "") for attrs, label in links]
+
+
+@pytest.mark.parametrize(
+    ("who", "sections"),
+    [
+        # A section with one page for this person is shown by that page's name.
+        ("business", ["Home", "Cases", "Action plans", "Scrutiny", "Funding", "Partnership"]),
+        ("agency", ["Home", "Cases", "Our actions", "Scrutiny", "Funding", "Partnership"]),
+        ("scrutineer", ["Home", "Notifications", "Action plans", "Scrutiny", "Funding", "Partnership"]),
+    ],
+)
+def test_the_menu_groups_pages_into_sections_the_role_may_use(who, sections, world_a, as_user):
+    html = as_user(world_a.people[who]).get(reverse("partnership-home", args=[world_a.slug])).content.decode()
+    assert menu(html) == sections
+    assert sub_menu(html) == []  # home is a section of one page
+
+
+def test_a_sections_pages_are_listed_under_the_header_with_the_current_one_marked(world_a, as_user):
+    client = as_user(world_a.people["business"])
+    html = client.get(reverse("person-list", args=[world_a.slug])).content.decode()
+    assert sub_menu(html) == ["Partners", "People (here)", "Governance", "Deadlines", "Activity log"]
+    assert 'aria-current="true"><strong class="govuk-service-navigation__active-fallback">Partnership' in html
+    # A page below a section's page keeps the section open, with nothing marked as this page.
+    html = client.get(reverse("person-add", args=[world_a.slug])).content.decode()
+    assert sub_menu(html)[:2] == ["Partners", "People"]
+    assert 'class="lscp-sub-navigation__item lscp-sub-navigation__item--active"' in html
+    scrutineer = as_user(world_a.people["scrutineer"]).get(reverse("dashboard", args=[world_a.slug])).content.decode()
+    assert "Dashboard (here)" in sub_menu(scrutineer) and "Activity log" not in sub_menu(scrutineer)
 
 
 def test_roles_are_per_partnership(world_a, world_b, as_user):

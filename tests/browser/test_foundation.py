@@ -48,8 +48,11 @@ def test_sign_in_switch_partnership_and_add_a_person(pages, worlds):
     # Back in Thurrock, where they are the business unit: add a person.
     page.click("text=Change partnership")
     page.click("text=Thurrock LSCP")
-    page.click(".govuk-service-navigation__list >> text=People")
+    page.click(".govuk-service-navigation__list >> text=Partnership")
     pages.check()
+    page.click(".lscp-sub-navigation >> text=People")
+    pages.check()
+    assert page.locator(".lscp-sub-navigation [aria-current=page]").inner_text() == "People"
     page.click("text=Add a person")
     pages.check()
     page.fill("#id_first_name", "Priya")
