@@ -15,7 +15,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from lscp import activity, tenancy
+from lscp import activity, sign_in_limits, tenancy
 
 
 class StateConflict(exceptions.APIException):
@@ -184,8 +184,13 @@ class TokenView(APIView):
 
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        # The same rules as the sign-in page: wrong password, deactivated, no active membership.
-        form = SignInForm(request=None, data=data.validated_data)
+        # The same rules as the sign-in page: wrong password, deactivated, no active membership,
+        # and the same count of failed attempts (too many: 429).
+        if sign_in_limits.refused(data.validated_data["username"], sign_in_limits.address_of(request)):
+            raise exceptions.Throttled(
+                wait=sign_in_limits.limits().window_seconds, detail=sign_in_limits.refusal_message()
+            )
+        form = SignInForm(request=request, data=data.validated_data)
         if not form.is_valid():
             raise exceptions.ValidationError({"non_field_errors": [str(m) for m in form.non_field_errors()]})
         token, _ = Token.objects.get_or_create(user=form.get_user())

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.generic import FormView, TemplateView
 
-from lscp import activity, tenancy
+from lscp import activity, sign_in_limits, tenancy
 from lscp.forms import GovukForm
 from lscp.permissions import Policy
 from lscp.states import StateError
@@ -153,6 +153,22 @@ class SignInForm(GovukForm, AuthenticationForm):
 
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
+        address = sign_in_limits.address_of(self.request)
+        if username and sign_in_limits.refused(username, address):
+            raise ValidationError(sign_in_limits.refusal_message(), code="too_many_attempts")
+        try:
+            cleaned = self._check(username, password)
+        except ValidationError as error:
+            if username and error.code == "invalid_login":
+                sign_in_limits.failed(username, address)
+            raise
+        if username:
+            sign_in_limits.succeeded(username)
+        return cleaned
+
+    def _check(self, username, password):
+        from partners.models import Person
+
         if username and password:
             # A deactivated account with the right password is told so, not "wrong password".
             try:

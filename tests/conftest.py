@@ -13,6 +13,15 @@ from tests.world import World, make_world
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache (sign-in counts, API throttles): this worker's own
+    Redis database under `make test` (lscp/settings/test.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world_a(db) -> World:
     return make_world("thurrock", area="Thurrock", population=167025)

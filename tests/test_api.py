@@ -50,6 +50,26 @@ def test_token_refuses_wrong_passwords_and_deactivated_people(world_a):
     assert missing.status_code == 400 and set(missing.json()) == {"username", "password"}
 
 
+def test_token_and_page_share_the_count_of_wrong_passwords(world_a, settings):
+    from django.test import Client
+    from django.urls import reverse
+
+    settings.LSCP_SIGN_IN_LIMITS = {"per_username": 3, "per_address": 50, "window_seconds": 600}
+    username = world_a.person("police").username
+    client = APIClient()
+    for _ in range(2):
+        wrong = client.post("/api/v1/auth/token/", {"username": username, "password": "guess"}, format="json")
+        assert wrong.status_code == 400
+    Client().post(reverse("sign-in"), {"username": username, "password": "guess"})
+    refused = client.post("/api/v1/auth/token/", {"username": username, "password": PASSWORD}, format="json")
+    assert refused.status_code == 429 and refused["Retry-After"] == "600"
+    assert "too many attempts to sign in. Wait 10 minutes" in refused.json()["detail"]
+    assert (
+        "too many attempts"
+        in Client().post(reverse("sign-in"), {"username": username, "password": PASSWORD}).content.decode()
+    )
+
+
 def test_no_credentials_is_401_and_a_bad_token_too(world_a):
     assert APIClient().get("/api/v1/me/").status_code in (401, 403)
     client = APIClient()

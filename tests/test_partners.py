@@ -441,6 +441,59 @@ def test_a_deactivated_person_signing_in_is_told_why(world_a):
     assert "Enter a correct username and password" in wrong and "access has been removed" not in wrong
 
 
+def test_too_many_wrong_passwords_refuse_sign_in_for_a_while_then_it_works_again(world_a, settings):
+    settings.LSCP_SIGN_IN_LIMITS = {"per_username": 3, "per_address": 50, "window_seconds": 900}
+    username, other = world_a.person("agency").username, world_a.person("council").username
+    for _ in range(3):
+        wrong = Client().post(reverse("sign-in"), {"username": username, "password": "guess"}).content.decode()
+        assert "Enter a correct username and password" in wrong
+    # The right password now is refused too, without saying whether it was right; input kept.
+    response = Client().post(reverse("sign-in"), {"username": username, "password": PASSWORD})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There have been too many attempts to sign in. Wait 15 minutes" in html
+    assert f'value="{username}"' in html and "Enter a correct username" not in html
+    # The same username typed differently counts the same; a made-up one is refused alike.
+    assert (
+        "too many attempts"
+        in Client()
+        .post(reverse("sign-in"), {"username": f" {username.upper()} ", "password": PASSWORD})
+        .content.decode()
+    )
+    for _ in range(3):
+        Client().post(reverse("sign-in"), {"username": "nobody-here", "password": "guess"})
+    assert (
+        "too many attempts"
+        in Client().post(reverse("sign-in"), {"username": "nobody-here", "password": "guess"}).content.decode()
+    )
+    # Other people sign in as usual.
+    assert Client().post(reverse("sign-in"), {"username": other, "password": PASSWORD}).status_code == 302
+    # When the window has passed, the right password works again.
+    from django.core.cache import cache
+
+    cache.clear()
+    assert Client().post(reverse("sign-in"), {"username": username, "password": PASSWORD}).status_code == 302
+
+
+def test_a_success_clears_the_count_and_one_address_has_its_own_limit(world_a, settings):
+    settings.LSCP_SIGN_IN_LIMITS = {"per_username": 3, "per_address": 4, "window_seconds": 900}
+    username = world_a.person("agency").username
+    for _ in range(2):
+        Client().post(reverse("sign-in"), {"username": username, "password": "guess"})
+    assert Client().post(reverse("sign-in"), {"username": username, "password": PASSWORD}).status_code == 302
+    for _ in range(2):
+        Client().post(reverse("sign-in"), {"username": username, "password": "guess"})
+    assert Client().post(reverse("sign-in"), {"username": username, "password": PASSWORD}).status_code == 302
+    # Four wrong passwords from one address across usernames: that address waits, others do not.
+    for name in ("a-1", "a-2", "a-3", "a-4"):
+        Client(REMOTE_ADDR="192.0.2.7").post(reverse("sign-in"), {"username": name, "password": "guess"})
+    council = world_a.person("council").username
+    here = Client(REMOTE_ADDR="192.0.2.7").post(reverse("sign-in"), {"username": council, "password": PASSWORD})
+    assert "too many attempts" in here.content.decode()
+    elsewhere = Client(REMOTE_ADDR="198.51.100.9").post(reverse("sign-in"), {"username": council, "password": PASSWORD})
+    assert elsewhere.status_code == 302
+
+
 def test_sign_in_by_email_and_the_list_of_partnerships(world_a, world_b):
     person = world_a.person("council")
     services.person_add(ctx=world_b.ctx(), email=person.email, first_name="x", last_name="y", role=Role.SCRUTINEER)

@@ -137,6 +137,23 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: Redis when LSCP_REDIS_URL is set (shared by every web process, as the sign-in limits
+# and the API throttle need), else memory in the one process of the demo.
+LSCP_REDIS_URL = env("LSCP_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": LSCP_REDIS_URL}
+        if LSCP_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Failed sign-ins allowed per username and per address in the window, page and API together.
+LSCP_SIGN_IN_LIMITS = {
+    "per_username": int(env("LSCP_SIGN_IN_PER_USERNAME", "5")),
+    "per_address": int(env("LSCP_SIGN_IN_PER_ADDRESS", "50")),
+    "window_seconds": int(env("LSCP_SIGN_IN_WINDOW_SECONDS", "900")),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a missing or bad credential is a 401 with WWW-Authenticate.

@@ -38,3 +38,13 @@ _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _xdist_worker.startswith("gw"):
     _base = int(re.search(r"/(\d+)$", CELERY_BROKER_URL).group(1)) if re.search(r"/(\d+)$", CELERY_BROKER_URL) else 0
     CELERY_BROKER_URL = re.sub(r"(/\d+)?$", f"/{_base + 1 + int(_xdist_worker[2:])}", CELERY_BROKER_URL, count=1)
+# The cache too (sign-in counters, API throttles), clear of the brokers' databases: each test
+# starts with it empty (tests/conftest.py), which must not touch another worker's.
+if LSCP_REDIS_URL:  # noqa: F405
+    _worker = int(_xdist_worker[2:]) if _xdist_worker.startswith("gw") else 0
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": re.sub(r"(/\d+)?$", f"/{8 + _worker}", LSCP_REDIS_URL, count=1),  # noqa: F405
+        }
+    }
