@@ -149,7 +149,6 @@ class SignInForm(GovukForm, AuthenticationForm):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
     def clean(self):
-        from partners.models import Person
 
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
