@@ -149,7 +149,8 @@ class SignInForm(GovukForm, AuthenticationForm):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
     def clean(self):
-
+        """Refused outright while the username or address has too many failed attempts; a wrong
+        password adds to both counts, a success clears the username's."""
         username = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         address = sign_in_limits.address_of(self.request)
