@@ -43,7 +43,7 @@ from audits.models import (
 from audits.permissions import AnnualReportPolicy, AuditPolicy, ChallengePolicy, DatasetPolicy, SelfAssessmentPolicy
 from lscp import activity, deadlines, outbox, spreadsheets
 from lscp.permissions import Role
-from lscp.states import StateError
+from lscp.states import StaleVersion, StateError
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership
 
@@ -503,8 +503,10 @@ def indicator_save(
     if indicator is not None:
         indicator = Indicator.objects.for_partnership(ctx.partnership).select_for_update().get(pk=indicator.pk)
         if expected_version is not None and indicator.version != expected_version:
-            raise StateError(
-                "This indicator was changed by someone else while you were editing it: check it and try again."
+            raise StaleVersion(
+                "This indicator was changed by someone else while you were editing it, so your changes have not "
+                "been saved. Check the indicator as it is now, then save again.",
+                version=indicator.version,
             )
         values = {**{name: getattr(indicator, name) for name in INDICATOR_FIELDS}, **values}
     errors = _errors()

@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 from lscp import activity, sign_in_limits, tenancy
 from lscp.forms import GovukForm
 from lscp.permissions import Policy
-from lscp.states import StateError
+from lscp.states import StaleVersion
 
 
 class PartnershipMixin:
@@ -85,8 +85,9 @@ class PartnershipPage(PartnershipMixin, TemplateView):
 
 class ServiceFormMixin:
     """A form whose valid data goes to one service call. A service ValidationError lands by its
-    fields with the input kept, a StateError (a step not allowed now, or a stale version) above
-    them; a success redirects with a confirmation message."""
+    fields with the input kept, and so does a stale version (above them, with the version there
+    is now); a success redirects with a confirmation message. Other state errors are the view's
+    to show."""
 
     success_message = ""
 
@@ -105,7 +106,11 @@ class ServiceFormMixin:
         except ValidationError as error:
             form.add_service_errors(error)
             return self.form_invalid(form)
-        except StateError as error:
+        except StaleVersion as error:
+            # Keep what they typed, with the version there is now: saving again is a choice.
+            if error.version is not None and "version" in form.fields:
+                form.data = form.data.copy()
+                form.data[form.add_prefix("version")] = str(error.version)
             form.add_error(None, str(error))
             return self.form_invalid(form)
         message = self.get_success_message()

@@ -400,6 +400,7 @@ def test_an_indicator_changed_by_someone_else_meanwhile_is_not_overwritten_by_pa
     assert response.status_code == 200
     assert "This indicator was changed by someone else while you were editing it" in html
     assert 'value="Strategy meetings with police present"' in html  # what I typed is kept
+    assert 'name="version" value="2"' in html  # with the version there is now, to save again knowingly
     assert writes(thurrock) == before
     thurrock.police.refresh_from_db()
     assert (thurrock.police.name, thurrock.police.version) == ("Strategy meetings attended by the police", 2)

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from lscp import activity, deadlines, documents
 from lscp.permissions import Role, grant, revoke
-from lscp.states import StateError
+from lscp.states import StaleVersion, StateError
 from lscp.tenancy import TenantContext, TenantOwned
 from lscp.workdays import calendar_for
 from partners.models import Member, Membership
@@ -54,10 +54,6 @@ TEXT_MAX = 4000
 TITLE_MAX = 200
 MAX_RECOMMENDATION = 999
 LONGEST_PLAN = dt.timedelta(days=10 * 366)  # no action is due more than ten years after the plan
-
-
-class StaleVersion(StateError):
-    """Someone else changed the record after the person loaded it: refused, never overwritten."""
 
 
 @dataclass
@@ -284,7 +280,8 @@ def _locked(model, ctx: TenantContext, obj, expected_version: int | None, what: 
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
             f"{what} was changed by someone else while you were looking at it, so your changes have not been saved. "
-            "The latest details are shown: check them, then try again."
+            "The latest details are shown: check them, then try again.",
+            version=locked.version,
         )
     return locked
 

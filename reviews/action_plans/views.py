@@ -61,20 +61,12 @@ def action_url(ctx, action) -> str:
 
 
 class StateMessages:
-    """A step from the wrong state is a message on the record's page, nothing changed; a stale
-    version (someone else saved first) keeps the person's input on the form, with the latest
-    version, so that they can check the current details and save again."""
+    """A step from the wrong state is a message on the record's page, nothing changed. (A stale
+    version keeps the person's input on the form: lscp.views.ServiceFormMixin.)"""
 
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except services.StaleVersion as error:
-            data = self.request.POST.copy()
-            self.object.refresh_from_db()
-            data["version"] = str(self.object.version)
-            form.data = data
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
         except StateError as error:
             messages.error(self.request, str(error))
             return redirect(self.record_url())
