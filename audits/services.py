@@ -169,8 +169,10 @@ def audit_save(
     if audit is not None:
         audit = Audit.objects.for_partnership(ctx.partnership).select_for_update().get(pk=audit.pk)
         if expected_version is not None and audit.version != expected_version:
-            raise StateError(
-                "This audit was changed by someone else while you were editing it: check it and try again."
+            raise StaleVersion(
+                "This audit was changed by someone else while you were editing it, so your changes have not been "
+                "saved. Your input is below: check the audit as it is now, then save again.",
+                version=audit.version,
             )
         values = {**{name: getattr(audit, name) for name in AUDIT_FIELDS}, **values}
     errors = _check_audit(ctx, values, audit)
@@ -373,7 +375,11 @@ def return_save(
             f"{assessment.member}'s return was submitted on {assessment.submitted_on:%-d %B %Y}: it cannot be submitted or changed again."
         )
     if expected_version is not None and assessment.version != expected_version:
-        raise StateError("This return was changed by someone else while you were editing it: check it and try again.")
+        raise StaleVersion(
+            "This return was changed by someone else while you were editing it, so your changes have not been "
+            "saved. Your input is below: check the return as it is now, then save again.",
+            version=assessment.version,
+        )
     rows = {g.pk: g for g in assessment.grades.select_related("standard")}
     errors = _errors()
     for grade_id, values in grades.items():

@@ -16,9 +16,9 @@ from audits.models import Audit, Cycle, Framework, ReturnStatus, SelfAssessment,
 from audits.permissions import AuditPolicy, SelfAssessmentPolicy
 from lscp import deadlines
 from lscp.lists import paginate
-from lscp.states import StateError
+from lscp.states import StaleVersion, StateError
 from lscp.tenancy import get_scoped_or_404
-from lscp.views import PartnershipFormView, PartnershipPage, RecordMixin
+from lscp.views import PartnershipFormView, PartnershipPage, RecordMixin, show_stale
 from lscp.workdays import calendar_for
 from reviews.action_plans import services as plan_services
 from reviews.action_plans.models import SourceKind
@@ -38,12 +38,16 @@ class BackLink:
 
 
 def _run(view, form, action, *, success_url, message):
-    """A service call for a form: its errors land by the fields, a state error as a message."""
+    """A service call for a form: its errors land by the fields, and so does a stale version
+    (the input kept, with the version there is now); another state error is a message."""
     try:
         with transaction.atomic():
             view.result = action()
     except ValidationError as error:
         form.add_service_errors(error)
+        return None
+    except StaleVersion as error:
+        show_stale(form, error)
         return None
     except StateError as error:
         messages.error(view.request, str(error))

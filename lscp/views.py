@@ -83,6 +83,15 @@ class PartnershipPage(PartnershipMixin, TemplateView):
     pass
 
 
+def show_stale(form, error: StaleVersion) -> None:
+    """Someone else saved first: keep what this person typed, with the version there is now, so
+    that saving again is their informed choice; say why above the form."""
+    if error.version is not None and "version" in form.fields:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = str(error.version)
+    form.add_error(None, str(error))
+
+
 class ServiceFormMixin:
     """A form whose valid data goes to one service call. A service ValidationError lands by its
     fields with the input kept, and so does a stale version (above them, with the version there
@@ -107,11 +116,7 @@ class ServiceFormMixin:
             form.add_service_errors(error)
             return self.form_invalid(form)
         except StaleVersion as error:
-            # Keep what they typed, with the version there is now: saving again is a choice.
-            if error.version is not None and "version" in form.fields:
-                form.data = form.data.copy()
-                form.data[form.add_prefix("version")] = str(error.version)
-            form.add_error(None, str(error))
+            show_stale(form, error)
             return self.form_invalid(form)
         message = self.get_success_message()
         if message:

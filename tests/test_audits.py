@@ -218,6 +218,56 @@ def test_grades_are_red_amber_or_green_and_a_return_is_submitted_once(world_a, c
     assert response.status_code == 409
 
 
+def test_a_return_saved_elsewhere_meanwhile_keeps_what_was_typed_and_changes_nothing(world_a, cycle, as_user):
+    assessment = agency_return(world_a, cycle)
+    first = assessment.grades.order_by("standard__number").first()
+    client = as_user(world_a.people["agency"])
+    url = reverse("self-assessment-detail", args=[world_a.slug, assessment.pk])
+    read = int(re.search(r'name="version" value="(\d+)"', client.get(url).content.decode()).group(1))
+    # The same lead, in another tab, saves a draft first.
+    services.return_save(world_a.ctx("agency"), assessment, grades={first.pk: {"grade": "amber", "evidence": "Tab 2"}})
+    posted = {
+        "version": read,
+        f"grade_{first.pk}": "green",
+        f"evidence_{first.pk}": "Board minutes of 3 March show the commitment",
+        "action": "save",
+    }
+    response = client.post(url, posted)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "This return was changed by someone else while you were editing it" in html
+    assert "Board minutes of 3 March show the commitment" in html
+    assert f'name="version" value="{read + 1}"' in html
+    first.refresh_from_db()
+    assert (first.grade, first.evidence) == ("amber", "Tab 2")
+    # Saving again, knowingly, goes through.
+    assert client.post(url, {**posted, "version": read + 1}).status_code == 302
+    first.refresh_from_db()
+    assert (first.grade, first.evidence) == ("green", "Board minutes of 3 March show the commitment")
+
+
+def test_an_audit_changed_meanwhile_keeps_the_edit_on_the_page(world_a, as_user):
+    audit = services.audit_save(
+        world_a.ctx(), title="Neglect deep dive", kind="deep_dive", year_start=2026, quarter=3, status="planned"
+    )
+    client = as_user(world_a.people["business"])
+    url = reverse("audit-edit", args=[world_a.slug, audit.pk])
+    read = int(re.search(r'name="version" value="(\d+)"', client.get(url).content.decode()).group(1))
+    services.audit_save(world_a.ctx(), audit, status="in_progress")
+    mine = {
+        "version": read,
+        "title": "Neglect deep dive (Q3)",
+        "kind": "deep_dive",
+        "when": "2026-3",
+        "status": "planned",
+    }
+    html = client.post(url, mine).content.decode()
+    assert "This audit was changed by someone else while you were editing it" in html
+    assert 'value="Neglect deep dive (Q3)"' in html and f'name="version" value="{read + 1}"' in html
+    audit.refresh_from_db()
+    assert (audit.title, audit.status) == ("Neglect deep dive", "in_progress")
+
+
 def test_moderation_is_the_business_units_and_challenges_need_a_reason_and_a_grade(world_a, cycle, as_user):
     assessment = green_return(world_a, agency_return(world_a, cycle))
     rows = list(assessment.grades.order_by("standard__number"))
