@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +15,8 @@ from audits.models import Audit, Cycle, Framework, ReturnStatus, SelfAssessment,
 from audits.permissions import AuditPolicy, SelfAssessmentPolicy
 from lscp import deadlines
 from lscp.lists import paginate
-from lscp.states import StaleVersion, StateError
 from lscp.tenancy import get_scoped_or_404
-from lscp.views import PartnershipFormView, PartnershipPage, RecordMixin, show_stale
+from lscp.views import PartnershipFormView, PartnershipPage, RecordMixin, run_for_form
 from lscp.workdays import calendar_for
 from reviews.action_plans import services as plan_services
 from reviews.action_plans.models import SourceKind
@@ -35,26 +33,6 @@ class BackLink:
         context = super().get_context_data(**kwargs)
         context["back_url"] = reverse(self.back_to, args=[self.ctx.partnership.slug])
         return context
-
-
-def _run(view, form, action, *, success_url, message):
-    """A service call for a form: its errors land by the fields, and so does a stale version
-    (the input kept, with the version there is now); another state error is a message."""
-    try:
-        with transaction.atomic():
-            view.result = action()
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return None
-    except StaleVersion as error:
-        show_stale(form, error)
-        return None
-    except StateError as error:
-        messages.error(view.request, str(error))
-        return redirect(success_url)
-    if message:
-        messages.success(view.request, message)
-    return redirect(success_url)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -205,7 +183,7 @@ class AuditEditView(BackLink, RecordMixin, TemplateView):
         form = self.form(request.POST)
         url = reverse("audit-detail", args=[self.ctx.partnership.slug, self.object.pk])
         if form.is_valid():
-            done = _run(
+            done = run_for_form(
                 self,
                 form,
                 lambda: services.audit_save(
@@ -315,7 +293,7 @@ class StandardEditView(BackLink, RecordMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST)
         if form.is_valid():
-            done = _run(
+            done = run_for_form(
                 self,
                 form,
                 lambda: services.standard_save(self.ctx, self.object, **form.cleaned_data),
@@ -436,7 +414,7 @@ class SelfAssessmentView(RecordMixin, TemplateView):
             form = ReturnForm(request.POST, ctx=self.ctx, grades=self.grades())
             submit = request.POST.get("action") == "submit"
             if form.is_valid():
-                done = _run(
+                done = run_for_form(
                     self,
                     form,
                     lambda: services.return_save(
@@ -454,7 +432,7 @@ class SelfAssessmentView(RecordMixin, TemplateView):
         elif mode == "moderate":
             form = ModerationForm(request.POST, ctx=self.ctx, grades=self.grades())
             if form.is_valid():
-                done = _run(
+                done = run_for_form(
                     self,
                     form,
                     lambda: services.moderate(self.ctx, self.object, decisions=form.decisions()),

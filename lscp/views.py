@@ -3,6 +3,9 @@ of your partnerships, errors)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -16,7 +19,7 @@ from django.views.generic import FormView, TemplateView
 from lscp import activity, sign_in_limits, tenancy
 from lscp.forms import GovukForm
 from lscp.permissions import Policy
-from lscp.states import StaleVersion
+from lscp.states import StaleVersion, StateError
 
 
 class PartnershipMixin:
@@ -90,6 +93,30 @@ def show_stale(form, error: StaleVersion) -> None:
         form.data = form.data.copy()
         form.data[form.add_prefix("version")] = str(error.version)
     form.add_error(None, str(error))
+
+
+def run_for_form(view, form, action, *, success_url: str, message: str | Callable[[Any], str] = ""):
+    """One service call for a hand-built form page: on success the confirmation (`message`, or
+    `message(result)`) and a redirect to `success_url`; None when the form is to be shown again, its service errors by their
+    fields (or a stale version's notice, the input kept); another state error is a message on
+    `success_url`, nothing changed."""
+    try:
+        with transaction.atomic():
+            view.result = action()
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return None
+    except StaleVersion as error:
+        show_stale(form, error)
+        return None
+    except StateError as error:
+        messages.error(view.request, str(error))
+        return redirect(success_url)
+    if callable(message):
+        message = message(view.result)
+    if message:
+        messages.success(view.request, message)
+    return redirect(success_url)
 
 
 class ServiceFormMixin:

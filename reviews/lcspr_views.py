@@ -12,10 +12,11 @@ from django.views.generic import TemplateView
 from lscp import deadlines, documents
 from lscp.documents import DocumentField
 from lscp.forms import GovukDateField, TenantForm
+from lscp.views import run_for_form
 from reviews import lcspr_services as services
 from reviews.models import LcsprStatus, ReviewerKind
 from reviews.permissions import LcsprPolicy
-from reviews.rapid_review_views import NotificationRecord, _handle
+from reviews.rapid_review_views import NotificationRecord
 
 
 class CommissionForm(TenantForm):
@@ -185,12 +186,12 @@ class LcsprFormView(NotificationRecord, TemplateView):
         lcspr = self.lcspr()
         form = form_class(request.POST, request.FILES, ctx=self.ctx)
         if form.is_valid():
-            done = _handle(
+            done = run_for_form(
                 self,
                 form,
                 lambda: action(self.ctx, lcspr, dict(form.cleaned_data)),
                 success_url=self.detail_url(),
-                success_message=f"{heading}: recorded",
+                message=f"{heading}: recorded",
             )
             if done is not None:
                 return done

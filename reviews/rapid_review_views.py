@@ -16,7 +16,7 @@ from lscp import activity, deadlines, documents, pdf
 from lscp.lists import paginate
 from lscp.permissions import Role
 from lscp.states import StateError
-from lscp.views import PartnershipPage, RecordMixin
+from lscp.views import PartnershipPage, RecordMixin, run_for_form
 from lscp.workdays import calendar_for
 from reviews import rapid_review_services as services
 from reviews import selectors
@@ -55,23 +55,6 @@ class NotificationRecord(RecordMixin):
             from django.http import Http404
 
             raise Http404
-
-
-def _handle(view, form, action, *, success_url, success_message=""):
-    """Run a service call for a form; service errors land on the form, state errors as a message."""
-    try:
-        with transaction.atomic():
-            result = action()
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return None
-    except StateError as error:
-        messages.error(view.request, str(error))
-        return redirect(success_url)
-    if success_message:
-        messages.success(view.request, success_message)
-    view.result = result
-    return redirect(success_url)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -149,7 +132,7 @@ class RequestInformationView(NotificationRecord, TemplateView):
         form = self.get_form()
         if form.is_valid():
             data = form.cleaned_data
-            done = _handle(
+            done = run_for_form(
                 self,
                 form,
                 lambda: services.request_information(
@@ -160,12 +143,9 @@ class RequestInformationView(NotificationRecord, TemplateView):
                     message=data["message"],
                 ),
                 success_url=reverse("rapid-review", args=[self.ctx.partnership.slug, self.object.pk]),
+                message=lambda asked: f"{len(asked)} organisation{'s' if len(asked) != 1 else ''} asked for a summary",
             )
             if done is not None:
-                messages.success(
-                    request,
-                    f"{len(self.result)} organisation{'s' if len(self.result) != 1 else ''} asked for a summary",
-                )
                 return done
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -272,12 +252,12 @@ class InformationRequestDetailView(RecordMixin, TemplateView):
                 return saved
 
             message = "Your summary has been submitted to the business unit" if submit else "Your draft has been saved"
-            done = _handle(
+            done = run_for_form(
                 self,
                 form,
                 save,
                 success_url=reverse("information-request-detail", args=[self.ctx.partnership.slug, self.object.pk]),
-                success_message=message,
+                message=message,
             )
             if done is not None:
                 return done
@@ -298,12 +278,12 @@ class ReopenSummaryView(RecordMixin, TemplateView):
         form = ReasonForm(request.POST, ctx=self.ctx)
         url = reverse("information-request-detail", args=[self.ctx.partnership.slug, self.object.pk])
         if form.is_valid():
-            done = _handle(
+            done = run_for_form(
                 self,
                 form,
                 lambda: services.reopen_agency_summary(self.ctx, self.object, reason=form.cleaned_data["reason"]),
                 success_url=url,
-                success_message=f"{self.object.member}'s summary has been reopened",
+                message=f"{self.object.member}'s summary has been reopened",
             )
             if done is not None:
                 return done
@@ -419,14 +399,14 @@ class SendForSignOffView(NotificationRecord, TemplateView):
         form = ConfirmVersionForm(request.POST, ctx=self.ctx)
         url = reverse("rapid-review", args=[self.ctx.partnership.slug, self.object.pk])
         if form.is_valid():
-            done = _handle(
+            done = run_for_form(
                 self,
                 form,
                 lambda: services.send_for_sign_off(
                     self.ctx, self.object, expected_version=form.cleaned_data["version"]
                 ),
                 success_url=url,
-                success_message="The outcome has been sent to the three executive leads for sign-off",
+                message="The outcome has been sent to the three executive leads for sign-off",
             )
             if done is not None:
                 return done
@@ -456,12 +436,12 @@ class SignOffView(NotificationRecord, TemplateView):
                 if data["decision"] == SignOffDecision.SIGNED
                 else "You have returned the outcome with your comments"
             )
-            done = _handle(
+            done = run_for_form(
                 self,
                 form,
                 lambda: services.sign_off(self.ctx, self.object, decision=data["decision"], comments=data["comments"]),
                 success_url=reverse("rapid-review-sign-off", args=[self.ctx.partnership.slug, self.object.pk]),
-                success_message=message,
+                message=message,
             )
             if done is not None:
                 return done

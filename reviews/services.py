@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from lscp import activity, deadlines, outbox
 from lscp.permissions import Role, grant
-from lscp.states import StateError
+from lscp.states import StaleVersion, StateError
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership, Partnership, StatutoryRole
 from reviews.criteria import evaluate
@@ -286,9 +286,10 @@ def _tell_business_unit(ctx: TenantContext, notification: Notification) -> None:
 def _locked(ctx: TenantContext, notification: Notification, expected_version: int | None = None) -> Notification:
     locked = Notification.objects.for_partnership(ctx.partnership).select_for_update().get(pk=notification.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise StateError(
-            f"{locked.reference} was changed by someone else while you were looking at it. "
-            "Check the latest details below, then try again."
+        raise StaleVersion(
+            f"{locked.reference} was changed by someone else while you were looking at it, so your changes have "
+            "not been saved. Check the latest details, then try again.",
+            version=locked.version,
         )
     return locked
 

@@ -531,6 +531,10 @@ def test_the_business_unit_records_steps_on_pages_and_a_wrong_step_says_why(worl
     assert "changed by someone else" in stale.content.decode()
     notification.refresh_from_db()
     assert notification.status == "panel_notified"
+    # The form is shown again with what was typed and the version there is now.
+    assert stale.redirect_chain == []
+    assert f'name="version" value="{notification.version}"' in stale.content.decode()
+    assert f'name="started_on-day" type="text" inputmode="numeric" value="{today.day}"' in stale.content.decode()
 
 
 # ----------------------------------------------------------------------------------------------
