@@ -210,6 +210,9 @@ class SelfAssessmentOut(serializers.Serializer):
     organisation = serializers.CharField(source="member.organisation.name")
     status = serializers.CharField()
     submitted_on = serializers.DateField(allow_null=True)
+    recorded_for_organisation = serializers.BooleanField(
+        help_text="Recorded by the business unit from the return the organisation sent in"
+    )
     moderated_on = serializers.DateField(allow_null=True)
     version = serializers.IntegerField()
     grades = GradeOut(many=True)
@@ -231,6 +234,13 @@ class ReturnIn(serializers.Serializer):
     grades = GradeIn(many=True)
     submit = serializers.BooleanField(default=False)
     version = serializers.IntegerField(required=False)
+    received_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Business unit only, recording a return the organisation sent in: the date it was received "
+        "(default today), which counts as its submission date",
+    )
 
 
 class DecisionIn(serializers.Serializer):
@@ -254,7 +264,8 @@ class ModerationIn(serializers.Serializer):
 )
 class SelfAssessmentViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Returns: an agency lead's own organisation's (PATCH grades; `submit: true` submits and locks);
-    the business unit moderates."""
+    the business unit moderates, and may record a return an organisation sent in (with
+    `received_on`)."""
 
     model = SelfAssessment
     policy = SelfAssessmentPolicy
@@ -282,6 +293,7 @@ class SelfAssessmentViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
             grades=grades,
             submit=data.validated_data["submit"],
             expected_version=data.validated_data.get("version"),
+            received_on=data.validated_data["received_on"],
         )
         return Response(SelfAssessmentOut(self.tenant_queryset().get(pk=assessment.pk)).data)
 

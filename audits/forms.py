@@ -128,8 +128,16 @@ class ReturnForm(TenantForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, grades, **kwargs):
+    def __init__(self, *args, grades, for_organisation: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if for_organisation:
+            self.fields["received_on"] = GovukDateField(
+                label="Date the return was received",
+                required=False,
+                initial=timezone.localdate(),
+                help_text="Used as the date it was submitted, for whether it was on time. For example, 3 11 2026",
+                error_messages={"required": "Enter the date the return was received"},
+            )
         self.grade_rows = list(grades)
         for row in self.grade_rows:
             self.fields[f"grade_{row.pk}"] = forms.ChoiceField(

@@ -200,6 +200,9 @@ class SelfAssessment(TenantOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     submitted_on = models.DateField(null=True, blank=True)
+    # Recorded by the business unit from a return the organisation sent in (a school's, by email),
+    # `submitted_on` being the date it was received.
+    recorded_for_organisation = models.BooleanField(default=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

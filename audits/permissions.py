@@ -11,15 +11,33 @@ class AuditPolicy(Policy):
 
 class SelfAssessmentPolicy(Policy):
     """Each organisation grades itself; the business unit moderates. Agency leads see their own
-    organisation's returns only; everyone else in the partnership sees them all (the heatmap)."""
+    organisation's returns only; everyone else in the partnership sees them all (the heatmap).
+    An agency lead answers their own organisation's return; the business unit may record any
+    organisation's return as received from it (a school's, or one sent by email)."""
 
     resource = "self-assessment"
     rules = {
         "view": EVERYONE,
-        "answer": frozenset({Role.AGENCY_LEAD}),
+        "answer": frozenset({Role.AGENCY_LEAD, Role.BUSINESS_UNIT}),
         "moderate": BUSINESS_UNIT,
         "manage": BUSINESS_UNIT,  # standards and cycles
     }
+
+    OWN = "own"
+    FOR_ORGANISATION = "for_organisation"
+
+    @classmethod
+    def answering_as(cls, ctx, assessment=None) -> str | None:
+        """How this person answers returns (this one, if given): OWN, their own organisation's
+        as its agency lead; FOR_ORGANISATION, recording one received from the organisation; or
+        None."""
+        if not cls.can(ctx, "answer", assessment):
+            return None
+        if ctx.role == Role.AGENCY_LEAD:
+            if ctx.member is None or (assessment is not None and assessment.member_id != ctx.member.pk):
+                return None
+            return cls.OWN
+        return cls.FOR_ORGANISATION
 
     @classmethod
     def filter(cls, ctx, queryset):

@@ -363,11 +363,17 @@ def return_save(
     grades: dict[int, dict],
     submit: bool = False,
     expected_version: int | None = None,
+    received_on: dt.date | None = None,
 ) -> SelfAssessment:
     """An organisation's grades, evidence and improvement actions; saved as a draft or submitted.
-    `grades` maps each StandardGrade id to {"grade", "evidence", "improvement_actions"}."""
+    `grades` maps each StandardGrade id to {"grade", "evidence", "improvement_actions"}.
+
+    The organisation's agency lead submits it (dated today); or the business unit records a
+    return the organisation sent in, submitted as of `received_on` (today if not given), which
+    its clock is then measured against."""
     SelfAssessmentPolicy.require(ctx, "answer", assessment)
-    if ctx.member is None or assessment.member_id != ctx.member.pk:
+    answering = SelfAssessmentPolicy.answering_as(ctx, assessment)
+    if answering is None:
         raise PermissionDenied(f"This return is {assessment.member}'s.")
     assessment = SelfAssessment.objects.for_partnership(ctx.partnership).select_for_update().get(pk=assessment.pk)
     if assessment.status in (ReturnStatus.SUBMITTED, ReturnStatus.MODERATED):
@@ -401,6 +407,20 @@ def return_save(
         for grade_id, row in rows.items():
             if grade_id not in grades and not row.grade:
                 errors[f"grade_{grade_id}"] = [f"Standard {row.standard.number}: choose red, amber or green"]
+    today = timezone.localdate()
+    if answering == SelfAssessmentPolicy.OWN:
+        if received_on is not None:
+            errors["received_on"] = ["Only the business unit records the date a return was received"]
+        received_on = today
+    else:
+        received_on = received_on or today
+        opened = assessment.cycle.opens_on
+        if received_on > today:
+            errors["received_on"] = ["The date received must be today or in the past"]
+        elif received_on < opened:
+            errors["received_on"] = [
+                f"The date received cannot be before the cycle opened ({opened.day} {opened:%B %Y})"
+            ]
     if errors:
         raise ValidationError(errors)
     changed = 0
@@ -420,8 +440,9 @@ def return_save(
         assessment.status, assessment.submitted_by, assessment.submitted_on = (
             ReturnStatus.SUBMITTED,
             ctx.user,
-            timezone.localdate(),
+            received_on,
         )
+        assessment.recorded_for_organisation = answering == SelfAssessmentPolicy.FOR_ORGANISATION
     elif assessment.status == ReturnStatus.NOT_STARTED:
         assessment.status = ReturnStatus.DRAFT
     assessment.version += 1
@@ -433,6 +454,11 @@ def return_save(
         changes={
             "status": {"old": before, "new": assessment.status},
             "standards changed": {"old": None, "new": changed},
+            **(
+                {"received from the organisation on": {"old": None, "new": received_on}}
+                if submit and assessment.recorded_for_organisation
+                else {}
+            ),
         },
     )
     deadlines.refresh(assessment)

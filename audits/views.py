@@ -373,14 +373,29 @@ class SelfAssessmentView(RecordMixin, TemplateView):
     def grades(self):
         return self.object.grades.select_related("standard").order_by("standard__number")
 
+    def answering_as(self) -> str | None:
+        return SelfAssessmentPolicy.answering_as(self.ctx, self.object)
+
+    def return_form(self, data=None):
+        return ReturnForm(
+            data,
+            ctx=self.ctx,
+            grades=self.grades(),
+            for_organisation=self.answering_as() == SelfAssessmentPolicy.FOR_ORGANISATION,
+            initial={"version": self.object.version},
+        )
+
+    @staticmethod
+    def saved_message(saved, submit: bool, for_organisation: bool) -> str:
+        if submit and for_organisation:
+            return f"{saved.member}'s return has been recorded as received on {saved.submitted_on:%-d %B %Y}"
+        if submit:
+            return "Your return has been submitted"
+        return "The draft has been saved" if for_organisation else "Your draft has been saved"
+
     def mode(self) -> str:
         assessment = self.object
-        if (
-            self.ctx.member is not None
-            and self.ctx.member.pk == assessment.member_id
-            and SelfAssessmentPolicy.can(self.ctx, "answer", assessment)
-            and assessment.status in (ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT)
-        ):
+        if self.answering_as() is not None and assessment.status in (ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT):
             return "answer"
         if SelfAssessmentPolicy.can(self.ctx, "moderate", assessment) and assessment.status in (
             ReturnStatus.SUBMITTED,
@@ -394,13 +409,12 @@ class SelfAssessmentView(RecordMixin, TemplateView):
         mode = self.mode()
         if "form" not in kwargs:
             if mode == "answer":
-                context["form"] = ReturnForm(
-                    ctx=self.ctx, grades=self.grades(), initial={"version": self.object.version}
-                )
+                context["form"] = self.return_form()
             elif mode == "moderate":
                 context["form"] = ModerationForm(ctx=self.ctx, grades=self.grades())
         context.update(
             mode=mode,
+            for_organisation=mode == "answer" and self.answering_as() == SelfAssessmentPolicy.FOR_ORGANISATION,
             grade_rows=self.grades(),
             clock=next(iter(deadlines.clocks_for(self.object)), None),
             today=timezone.localdate(),
@@ -411,8 +425,9 @@ class SelfAssessmentView(RecordMixin, TemplateView):
         mode = self.mode()
         url = reverse("self-assessment-detail", args=[self.ctx.partnership.slug, self.object.pk])
         if mode == "answer":
-            form = ReturnForm(request.POST, ctx=self.ctx, grades=self.grades())
+            form = self.return_form(request.POST)
             submit = request.POST.get("action") == "submit"
+            for_organisation = self.answering_as() == SelfAssessmentPolicy.FOR_ORGANISATION
             if form.is_valid():
                 done = run_for_form(
                     self,
@@ -423,9 +438,10 @@ class SelfAssessmentView(RecordMixin, TemplateView):
                         grades=form.grades(),
                         submit=submit,
                         expected_version=form.cleaned_data["version"],
+                        received_on=form.cleaned_data.get("received_on") if for_organisation else None,
                     ),
                     success_url=url,
-                    message="Your return has been submitted" if submit else "Your draft has been saved",
+                    message=lambda saved: self.saved_message(saved, submit, for_organisation),
                 )
                 if done is not None:
                     return done
@@ -470,7 +486,8 @@ def home_returns(ctx) -> dict | None:
     today = timezone.localdate()
     returns = SelfAssessmentPolicy.filter(ctx, SelfAssessment.objects.for_partnership(ctx.partnership))
     returns = returns.select_related("cycle", "member__organisation")
-    answering = SelfAssessmentPolicy.can(ctx, "answer")
+    # The business unit can record any organisation's return, but its task here is moderation.
+    answering = SelfAssessmentPolicy.answering_as(ctx) == SelfAssessmentPolicy.OWN
     if answering:
         pending = returns.filter(status__in=[ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT])
         title = "Self-assessments to return"

@@ -1,6 +1,7 @@
 """The audit programme, Section 11 self-assessments with moderation, and the dashboard's figures."""
 
 import datetime as dt
+import html as html_lib
 import itertools
 import re
 
@@ -15,7 +16,7 @@ from rest_framework.test import APIClient
 from audits import dashboard, services
 from audits.models import Audit, Cycle, SelfAssessment, Standard
 from lscp import deadlines, outbox
-from lscp.models import OutboxEmail
+from lscp.models import ActivityEvent, OutboxEmail
 from lscp.permissions import Role
 from lscp.states import StateError
 from reviews import services as review_services
@@ -266,6 +267,90 @@ def test_an_audit_changed_meanwhile_keeps_the_edit_on_the_page(world_a, as_user)
     assert 'value="Neglect deep dive (Q3)"' in html and f'name="version" value="{read + 1}"' in html
     audit.refresh_from_db()
     assert (audit.title, audit.status) == ("Neglect deep dive", "in_progress")
+
+
+def police_return(world, cycle):
+    return SelfAssessment.objects.for_partnership(world.partnership).get(cycle=cycle, member=world.members["police"])
+
+
+def test_the_business_unit_records_a_return_an_organisation_sent_in(world_a, cycle, as_user):
+    """Essex Police has no agency lead here: its return came by email, and the business unit
+    records it, dated when it was received, which is what its clock measures."""
+    assessment = police_return(world_a, cycle)
+    rows = list(assessment.grades.order_by("standard__number"))
+    client = as_user(world_a.people["business"])
+    url = reverse("self-assessment-detail", args=[world_a.slug, assessment.pk])
+    page = client.get(url).content.decode()
+    assert "Record the return Essex Police sent in" in page and "Record as submitted" in page
+    today = dt.date.today()
+    posted = {"version": assessment.version, "action": "submit"}
+    for row in rows:
+        posted |= {f"grade_{row.pk}": "green", f"evidence_{row.pk}": f"Standard {row.standard.number} evidence"}
+    posted[f"grade_{rows[5].pk}"] = "amber"
+    posted[f"improvement_actions_{rows[5].pk}"] = "Recheck DBS every three years"
+
+    def received(day):
+        return {"received_on-day": day.day, "received_on-month": day.month, "received_on-year": day.year}
+
+    for day, message in [
+        (today + dt.timedelta(days=1), "The date received must be today or in the past"),
+        (
+            cycle.opens_on - dt.timedelta(days=1),
+            f"The date received cannot be before the cycle opened ({cycle.opens_on.day} {cycle.opens_on:%B %Y})",
+        ),
+    ]:
+        html = client.post(url, posted | received(day)).content.decode()
+        assert error_by_field(html, "id_received_on") == message
+        assert "Recheck DBS every three years" in html  # kept
+        assessment.refresh_from_db()
+        assert assessment.status == "not_started" and assessment.submitted_on is None
+    on = cycle.opens_on + dt.timedelta(days=1)
+    response = client.post(url, posted | received(on))
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.status, assessment.submitted_on, assessment.recorded_for_organisation) == ("submitted", on, True)
+    assert assessment.submitted_by == world_a.person("business")
+    assert deadlines.clocks_for(assessment)[0].met_on == on
+    page = html_lib.unescape(client.get(url).content.decode())
+    assert f"Essex Police's return has been recorded as received on {on:%-d %B %Y}" in page
+    assert "received from the organisation" in page and "(business unit)" in page
+    assert "Save the moderation" in page  # now the business unit's to moderate
+    event = ActivityEvent.objects.for_partnership(world_a.partnership).get(
+        event="self_assessment.submitted", object_id=str(assessment.pk)
+    )
+    assert event.changes["received from the organisation on"]["new"] == on.isoformat()
+
+
+def test_only_the_business_unit_records_for_an_organisation_and_only_it_dates_a_return(world_a, cycle, as_user):
+    police = police_return(world_a, cycle)
+    nelft = agency_return(world_a, cycle)
+    url = reverse("self-assessment-detail", args=[world_a.slug, police.pk])
+    assert as_user(world_a.people["agency"]).post(url, {"version": 1, "action": "draft"}).status_code == 404
+    for who in ("council", "scrutineer"):
+        assert as_user(world_a.people[who]).post(url, {"version": 1, "action": "draft"}).status_code == 403
+    own = reverse("self-assessment-detail", args=[world_a.slug, nelft.pk])
+    assert "Date the return was received" not in as_user(world_a.people["agency"]).get(own).content.decode()
+    first = nelft.grades.order_by("standard__number").first()
+    dated = api(world_a.person("agency")).patch(
+        f"/api/v1/{world_a.slug}/self-assessments/{nelft.pk}/",
+        {"grades": [{"id": first.pk, "grade": "green"}], "received_on": dt.date.today().isoformat()},
+        format="json",
+    )
+    assert dated.status_code == 400
+    assert dated.json() == {"received_on": ["Only the business unit records the date a return was received"]}
+    grades = [{"id": g.pk, "grade": "green", "evidence": "Emailed return"} for g in police.grades.all()]
+    recorded = api(world_a.person("business")).patch(
+        f"/api/v1/{world_a.slug}/self-assessments/{police.pk}/",
+        {"grades": grades, "submit": True, "received_on": cycle.opens_on.isoformat()},
+        format="json",
+    )
+    assert recorded.status_code == 200
+    body = recorded.json()
+    assert (body["status"], body["submitted_on"], body["recorded_for_organisation"]) == (
+        "submitted",
+        cycle.opens_on.isoformat(),
+        True,
+    )
 
 
 def test_moderation_is_the_business_units_and_challenges_need_a_reason_and_a_grade(world_a, cycle, as_user):

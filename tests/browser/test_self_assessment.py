@@ -133,6 +133,12 @@ def test_a_section_11_return_moderated_and_seen_on_the_dashboard(pages, browser,
     business.check()
     assert "Moderated" in business.page.content()
 
+    # The police return has not come in: the business unit could record one sent by email.
+    police_return = SelfAssessment.objects.for_partnership(world.partnership).get(member=world.members["police"])
+    business.goto(f"/{slug}/self-assessments/returns/{police_return.pk}/")
+    assert business.page.get_by_role("group", name="Date the return was received").is_visible()
+    assert business.page.locator("button:has-text('Record as submitted')").is_visible()
+
     # 6. The scrutineer's heatmap has changed, and no page the scrutineer reaches can write.
     scrutineer.goto(f"/{slug}/dashboard/")
     after = heatmap(scrutineer, agency_name)
