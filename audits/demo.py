@@ -714,8 +714,9 @@ def _grades(assessment: SelfAssessment, choose) -> dict[int, dict]:
 
 def load_section_11(ctx: TenantContext) -> str:
     """The default standards, and a cycle opened six weeks ago, due in a week: NELFT's return
-    moderated (one grade challenged), BTUH's submitted and waiting for moderation, Essex Police's a
-    draft, the Youth Offending Service's and the CCG's not started."""
+    moderated (one grade challenged), BTUH's submitted and waiting for moderation, the CCG's
+    emailed in and recorded by the business unit (waiting for moderation too), Essex Police's a
+    draft, the Youth Offending Service's not started."""
     cycle = Cycle.objects.for_partnership(ctx.partnership).filter(name__startswith=S11_CYCLE).first()
     if cycle is not None:
         return cycle.name
@@ -747,6 +748,15 @@ def load_section_11(ctx: TenantContext) -> str:
             services.return_save(
                 lead, returns[organisation], grades=_grades(returns[organisation], choose), submit=submit
             )
+    # The CCG has no agency lead here: its designated nurse emailed the return, and the business
+    # unit recorded it as received ten days ago.
+    services.return_save(
+        ctx,
+        returns[CCG],
+        grades=_grades(returns[CCG], lambda n: "amber" if n == 6 else "green"),
+        submit=True,
+        received_on=today - dt.timedelta(days=10),
+    )
     nelft = SelfAssessment.objects.for_partnership(ctx.partnership).get(pk=returns[NELFT].pk)
     if nelft.status == ReturnStatus.SUBMITTED:
         decisions = {}

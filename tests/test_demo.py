@@ -79,8 +79,10 @@ def test_the_demo_audit_programme_and_section_11_cycle():
         "Basildon and Thurrock University Hospitals NHS Foundation Trust (BTUH)": "submitted",
         "Essex Police": "draft",
         "Thurrock Youth Offending Service": "not_started",
-        "Thurrock Clinical Commissioning Group (CCG)": "not_started",
+        "Thurrock Clinical Commissioning Group (CCG)": "submitted",  # emailed in, recorded by the business unit
     }
+    ccg = SelfAssessment.objects.for_partnership(thurrock).get(member__organisation__name__endswith="(CCG)")
+    assert ccg.recorded_for_organisation and ccg.submitted_by.username == "thurrock-business"
     audits = Audit.objects.for_partnership(thurrock)
     assert audits.count() == 9
     re_audit = audits.get(re_audit_of__isnull=False)
