@@ -515,6 +515,7 @@ def escalate(ids: list[int], *, today: dt.date | None = None) -> int:
                             deadline=deadline,
                             step=earlier.step,
                             repetition=base + earlier.repetition,
+                            ladder_base=base,
                             step_date=earlier.date,
                             superseded=True,
                         )
@@ -538,6 +539,7 @@ def escalate(ids: list[int], *, today: dt.date | None = None) -> int:
                         deadline=deadline,
                         step=latest.step,
                         repetition=base + latest.repetition,
+                        ladder_base=base,
                         step_date=latest.date,
                         decided_at=timezone.now(),
                     )

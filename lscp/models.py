@@ -256,6 +256,11 @@ class Escalation(TenantOwned):
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="escalations")
     step = models.CharField(max_length=10, choices=Step.choices)
     repetition = models.PositiveSmallIntegerField(default=0)
+    ladder_base = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="The clock's ladder_base when this step was decided: the step's number within the ladder of "
+        "its due date is repetition minus this",
+    )
     step_date = models.DateField(help_text="The day this step fell due")
     decided_at = models.DateTimeField(default=timezone.now)
     email = models.ForeignKey(OutboxEmail, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -269,6 +274,12 @@ class Escalation(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} #{self.repetition} for {self.deadline}"
+
+    @property
+    def repeat(self) -> int:
+        """0 for a step's first time under its due date, 1 for its first repeat, and so on (the
+        count starts again when the due date moves)."""
+        return self.repetition - self.ladder_base
 
 
 def _document_path(instance, filename):  # kept for migrations; names are set by lscp.documents.attach

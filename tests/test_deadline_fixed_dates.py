@@ -3,16 +3,19 @@ sets (`due_on`), and a ladder that starts again when a clock's due date moves af
 steps were decided. (The action-plan clock itself is exercised in test_action_plan_clocks.py.)"""
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from lscp import deadlines
 from lscp.deadlines import ClockKind, Policy, StartOption, compute
 from lscp.models import Escalation
 from lscp.workdays import WorkingCalendar
 from reviews import services
+from tests.conftest import signed_in
 from tests.makers_reviews import submit
 from tests.world import make_world
 
@@ -107,6 +110,9 @@ def test_a_due_date_that_moves_after_steps_were_decided_starts_a_new_ladder():
         ("due", 1, dt.date(2026, 12, 3)),
         ("overdue", 1, dt.date(2026, 12, 4)),
     ]
+    # Each step is numbered within its own due date's ladder: none of them is a repeat.
+    escalations = Escalation.objects.for_partnership(world.partnership).filter(deadline=clock)
+    assert [e.repeat for e in escalations] == [0, 0, 0, 0, 0]
     from lscp.outbox import emails_about
 
     subjects = [e.subject for e in emails_about(world.partnership, notification).order_by("created_at", "id")]
@@ -119,6 +125,13 @@ def test_a_due_date_that_moves_after_steps_were_decided_starts_a_new_ladder():
         # The first overdue email of the new ladder, not "reminder 2".
         f"[Ladders LSCP] Overdue: notify the National Panel for {reference} was due Thu 3 Dec 2026",
     ]
+    with at(dt.date(2026, 12, 11)):  # a week later, the first repeat of the new ladder
+        deadlines.sweep(dispatch=lambda ids: deadlines.escalate(ids))
+        page = signed_in(world.people["business"]).get(
+            reverse("notification-detail", args=[world.slug, notification.pk])
+        )
+    listed = re.findall(r"<li>[^<]*?: (overdue[^,]*), due", page.content.decode())
+    assert listed == ["overdue", "overdue (repeat 1)"]
     # Met: nothing further is decided.
     with at(dt.date(2026, 12, 4)):
         services.record_step(
