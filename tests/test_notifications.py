@@ -20,7 +20,7 @@ from reviews.criteria import evaluate
 from reviews.models import Child, Notification
 from tests.makers_reviews import child, meeting, signed_off, submit
 from tests.test_partners import error_by_field
-from tests.world import add_person, organisation
+from tests.world import add_person, make_world, organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -590,6 +590,85 @@ def test_api_submission_clocks_and_steps(world_a):
     ok = api.post(f"{url}/panel-notified/", {"sent_on": str(today), "panel_reference": "P"}, format="json")
     assert ok.status_code == 200 and ok.json()["status"] == "panel_notified"
     assert ok.json()["deadlines"][0]["status"] == "met" and ok.json()["deadlines"][1]["status"] == "open"
+
+
+def test_api_the_whole_statutory_path_with_each_clocks_explanation(db):
+    """The same case as test_the_whole_statutory_path_met_and_met_late, step by step through the
+    API: each step's date checked against the step before it (400 by field, nothing changed)."""
+    world_a = make_world("thurrock", area="Thurrock", with_objects=False)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9), tick=False):
+        notification = submit(world_a, aware_date=dt.date(2026, 3, 2))
+        submit(world_a, "agency", aware_date=dt.date(2026, 3, 2))  # a second case, for the filters
+    api = APIClient()
+    api.force_authenticate(world_a.person("business"))
+    url = f"/api/v1/{world_a.slug}/notifications/{notification.pk}"
+
+    def step(name, payload):
+        response = api.post(f"{url}/{name}/", payload, format="json")
+        return response.status_code, response.json()
+
+    def unchanged():
+        row = Notification.objects.for_partnership(world_a.partnership).get(pk=notification.pk)
+        return row.status, row.version
+
+    with time_machine.travel(dt.datetime(2026, 4, 30, 9), tick=False):
+        code, body = step("panel-notified", {"sent_on": "2026-03-06", "panel_reference": "CSPRP-1"})
+        assert code == 200 and body["status"] == "panel_notified"
+        before = unchanged()
+        code, body = step("rapid-review-started", {"started_on": "2026-03-05"})
+        assert (code, body) == (
+            400,
+            {"started_on": ["The date must be the same as or after the date the Panel was notified (6 Mar 2026)"]},
+        )
+        assert unchanged() == before
+        code, body = step("rapid-review-started", {"started_on": "2026-03-09"})
+        assert code == 200 and body["status"] == "rapid_review_started"
+        meeting(world_a, notification, meeting_date=dt.date(2026, 3, 20))
+        signed_off(world_a, notification)
+        code, body = step("rapid-review-completed", {"completed_on": "2026-03-31"})
+        assert code == 200 and body["status"] == "rapid_review_completed"
+        before = unchanged()
+        code, body = step("outcome-sent", {"sent_on": "2026-03-30"})
+        assert (code, body) == (
+            400,
+            {
+                "sent_on": [
+                    "The date must be the same as or after the date the rapid review was completed (31 Mar 2026)"
+                ]
+            },
+        )
+        assert unchanged() == before
+        code, body = step("outcome-sent", {"sent_on": "2026-04-09"})
+        assert code == 200 and body["status"] == "outcome_sent"
+        code, body = step("panel-responded", {"received_on": "2026-04-29"})
+        assert (code, body) == (400, {"response": ["This field is required."]})
+        code, body = step("panel-responded", {"received_on": "2026-04-29", "response": "Agreed: no national review"})
+        assert code == 200 and body["status"] == "panel_responded"
+        clocks_shown = {d["kind"]: d for d in body["deadlines"]}
+        assert {"kind", "starts_on", "due_date", "met_on", "status", "explanation"} <= set(clocks_shown["rapid_review"])
+        assert {k: (d["starts_on"], d["due_date"], d["met_on"], d["status"]) for k, d in clocks_shown.items()} == {
+            "panel_notification": ("2026-03-02", "2026-03-09", "2026-03-06", "met"),
+            "rapid_review": ("2026-03-06", "2026-03-27", "2026-03-31", "met_late"),
+            "outcome_to_panel": ("2026-03-31", "2026-04-09", "2026-04-09", "met"),
+            "panel_response": ("2026-04-09", "2026-04-30", "2026-04-29", "met"),
+        }
+        # The explanation names the bank holidays it stepped over.
+        assert "; 3 and 6 Apr are bank holidays" in clocks_shown["outcome_to_panel"]["explanation"]
+
+        # The list and its filters.
+        listed = f"/api/v1/{world_a.slug}/notifications/"
+
+        def references(query=""):
+            return sorted(row["reference"] for row in api.get(listed + query).json()["results"])
+
+        everyone = references()
+        assert len(everyone) == 2
+        assert references("?status=panel_responded") == [notification.reference]
+        assert references("?pathway=agency") == [r for r in everyone if r != notification.reference]
+        assert references("?overdue=1") == [r for r in everyone if r != notification.reference]  # never notified
+        assert references(f"?q={notification.reference[-3:]}") == [notification.reference]
+        assert references("?q=CSPRP-1") == [notification.reference]
+        assert references("?status=not-a-status") == everyone  # an unknown filter value filters nothing
 
 
 @pytest.mark.parametrize(
