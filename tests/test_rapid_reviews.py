@@ -410,6 +410,9 @@ def test_the_summary_pdf_has_the_learning_and_decision_and_no_other_child_identi
         "Missed health appointments were not followed up.",
     ):
         assert wanted in flat, wanted
+    # The child is the case reference and what the Panel's rapid review template asks about the
+    # child (age, sex, ethnicity, looked after): nothing that locates or names them.
+    assert "Child Q 15 years Female" in flat
     for unwanted in (
         "Chadwell St Mary",
         "Summary the Panel does not need",
@@ -676,6 +679,101 @@ def test_api_requests_answers_meeting_sign_offs_and_lcspr(world_a):
         format="json",
     )
     assert early_pub.status_code == 400 and "planned_publication_date" in early_pub.json()
+
+
+def views(world, event: str, actor) -> int:
+    return (
+        ActivityEvent.objects.for_partnership(world.partnership).filter(kind="view", event=event, actor=actor).count()
+    )
+
+
+def test_api_every_read_of_a_rapid_review_summary_and_lcspr_is_in_the_activity_log(world_a, police_lead):
+    notification = started(world_a)
+    nelft, police = ask(world_a, notification, "agency", "police")
+    answer(world_a, nelft)
+    meeting(world_a, notification)
+    base = f"/api/v1/{world_a.slug}/notifications/{notification.pk}"
+    council, business = world_a.person("council"), world_a.person("business")
+    for _ in range(2):
+        assert api(council).get(f"{base}/rapid-review/").status_code == 200
+    assert views(world_a, "rapid_review.viewed", council) == 2
+    assert api(business).get(f"{base}/information-requests/{nelft.pk}/").status_code == 200
+    summary_views = ActivityEvent.objects.for_partnership(world_a.partnership).filter(
+        kind="view", actor=business, object_id=str(nelft.pk)
+    )
+    assert summary_views.count() == 1
+    # An agency lead cannot answer (or read) another organisation's request, and nothing is logged.
+    other = api(police_lead.person).patch(
+        f"{base}/information-requests/{nelft.pk}/", {"involvement": "Not ours"}, format="json"
+    )
+    assert other.status_code == 404
+    nelft.refresh_from_db()
+    assert nelft.involvement == "Health visiting twice."
+    # The business unit reopens NELFT's submitted summary, with a reason.
+    reopen = f"{base}/information-requests/{nelft.pk}/reopen/"
+    no_reason = api(business).post(reopen, {"reason": "  "}, format="json")
+    assert no_reason.status_code == 400 and list(no_reason.json()) == ["reason"]
+    reopened = api(business).post(reopen, {"reason": "The chronology misses March"}, format="json")
+    assert reopened.status_code == 200 and reopened.json()["status"] == "reopened"
+    again = api(business).post(reopen, {"reason": "Again"}, format="json")
+    assert again.status_code == 409 and "Only a submitted summary can be reopened" in again.json()["detail"]
+
+
+def test_api_lcspr_steps_in_order(world_a):
+    from tests.makers_reviews import commissioned
+
+    lcspr = commissioned(world_a)
+    business = api(world_a.person("business"))
+    base = f"/api/v1/{world_a.slug}/notifications/{lcspr.notification_id}"
+    today = TODAY()
+    assert business.get(f"{base}/lcspr/").status_code == 200
+    assert views(world_a, "lcspr.viewed", world_a.person("business")) == 1
+    early = business.post(f"{base}/lcspr/meetings/", {"date": str(lcspr.decision_date - dt.timedelta(days=1))})
+    assert early.status_code == 400 and list(early.json()) == ["date"]
+    met = business.post(f"{base}/lcspr/meetings/", {"date": str(today), "notes": "Scoping the review"})
+    assert met.status_code == 200 and len(met.json()["meetings"]) == 1
+    too_soon = business.post(f"{base}/lcspr/sent-to-panel/", {"sent_on": str(today)})
+    assert too_soon.status_code == 409 and "once it has been received" in too_soon.json()["detail"]
+    final = business.post(
+        f"{base}/lcspr/reports/",
+        {"which": "final", "received_on": str(today), "document": SimpleUploadedFile("final.pdf", PDF_BYTES)},
+        format="multipart",
+    )
+    assert final.status_code == 200 and final.json()["status"] == "final_report"
+    future = business.post(f"{base}/lcspr/sent-to-panel/", {"sent_on": str(today + dt.timedelta(days=1))})
+    assert future.status_code == 400 and list(future.json()) == ["sent_on"]
+    sent = business.post(f"{base}/lcspr/sent-to-panel/", {"sent_on": str(today)})
+    assert sent.status_code == 200 and sent.json()["status"] == "sent_to_panel"
+    no_address = business.post(f"{base}/lcspr/published/", {"published_on": str(today), "published_url": ""})
+    assert no_address.status_code == 400 and list(no_address.json()) == ["published_url"]
+    published = business.post(
+        f"{base}/lcspr/published/",
+        {"published_on": str(today), "published_url": "https://www.thurrocklscp.org.uk/reviews/child-q"},
+    )
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    decided = business.post(
+        f"{base}/lcspr/not-publishing/", {"rationale": "Identifiable", "improvements_summary": "Briefing"}
+    )
+    assert decided.status_code == 409 and "already been made" in decided.json()["detail"]
+    assert api(world_a.person("scrutineer")).post(f"{base}/lcspr/meetings/", {"date": str(today)}).status_code == 403
+
+
+def test_api_a_review_that_will_not_be_published_says_why(world_a):
+    from tests.makers_reviews import commissioned
+
+    lcspr = commissioned(world_a)
+    business = api(world_a.person("business"))
+    url = f"/api/v1/{world_a.slug}/notifications/{lcspr.notification_id}/lcspr/not-publishing/"
+    missing = business.post(url, {"rationale": "", "improvements_summary": ""})
+    assert missing.status_code == 400 and set(missing.json()) == {"rationale", "improvements_summary"}
+    decided = business.post(
+        url,
+        {
+            "rationale": "The family could be identified from the report.",
+            "improvements_summary": "A seven-minute briefing on the learning, published in its place.",
+        },
+    )
+    assert decided.status_code == 200 and decided.json()["status"] == "not_published"
 
 
 def test_a_relevant_agency_lead_asked_for_information_may_see_the_notification(world_a, as_user):
