@@ -689,7 +689,7 @@ def views(world, event: str, actor) -> int:
 
 def test_api_every_read_of_a_rapid_review_summary_and_lcspr_is_in_the_activity_log(world_a, police_lead):
     notification = started(world_a)
-    nelft, police = ask(world_a, notification, "agency", "police")
+    nelft, _police = ask(world_a, notification, "agency", "police")
     answer(world_a, nelft)
     meeting(world_a, notification)
     base = f"/api/v1/{world_a.slug}/notifications/{notification.pk}"
