@@ -45,8 +45,9 @@ def _keys(username: str, address: str | None) -> list[tuple[str, int]]:
 
 def refused(username: str, address: str | None) -> bool:
     """Has this username, or this address, used up its attempts for now?"""
-    counts = cache.get_many([key for key, _ in _keys(username, address)])
-    return any(counts.get(key, 0) >= limit for key, limit in _keys(username, address))
+    keys = _keys(username, address)
+    counts = cache.get_many([key for key, _ in keys])
+    return any(counts.get(key, 0) >= limit for key, limit in keys)
 
 
 def failed(username: str, address: str | None) -> None:

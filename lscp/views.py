@@ -97,9 +97,9 @@ def show_stale(form, error: StaleVersion) -> None:
 
 def run_for_form(view, form, action, *, success_url: str, message: str | Callable[[Any], str] = ""):
     """One service call for a hand-built form page: on success the confirmation (`message`, or
-    `message(result)`) and a redirect to `success_url`; None when the form is to be shown again, its service errors by their
-    fields (or a stale version's notice, the input kept); another state error is a message on
-    `success_url`, nothing changed."""
+    `message(result)`) and a redirect to `success_url`; None when the form is to be shown again,
+    its service errors by their fields (or a stale version's notice, the input kept); another
+    state error is a message on `success_url`, nothing changed."""
     try:
         with transaction.atomic():
             view.result = action()
