@@ -91,6 +91,7 @@ class AuditViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     model = Audit
     policy = AuditPolicy
     policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
+    input_serializers = {"create": AuditIn, "partial_update": AuditPatchIn}
     serializer_class = AuditOut
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -162,6 +163,7 @@ class CycleViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
     model = Cycle
     policy = SelfAssessmentPolicy
     policy_actions = {"list": "view", "retrieve": "view", "create": "manage"}
+    input_serializers = {"create": CycleIn}
     serializer_class = CycleOut
     http_method_names = ["get", "post", "head", "options"]
 
@@ -270,6 +272,7 @@ class SelfAssessmentViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
     model = SelfAssessment
     policy = SelfAssessmentPolicy
     policy_actions = {"list": "view", "retrieve": "view", "partial_update": "answer", "moderate": "moderate"}
+    input_serializers = {"partial_update": ReturnIn, "moderate": ModerationIn}
     serializer_class = SelfAssessmentOut
     http_method_names = ["get", "post", "patch", "head", "options"]
 

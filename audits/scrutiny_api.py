@@ -162,6 +162,7 @@ class IndicatorViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
         "partial_update": "manage",
         "values": "manage",
     }
+    input_serializers = {"create": IndicatorIn, "partial_update": IndicatorPatchIn, "values": ValueIn}
     serializer_class = IndicatorOut
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -256,6 +257,7 @@ class ChallengeViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
     model = Challenge
     policy = ChallengePolicy
     policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "respond": "manage"}
+    input_serializers = {"create": ChallengeIn, "respond": RespondIn}
     serializer_class = ChallengeOut
     http_method_names = ["get", "post", "head", "options"]
 
@@ -352,6 +354,7 @@ class AnnualReportViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrieve
         "partial_update": "manage",
         "pdf": "view",
     }
+    input_serializers = {"create": AnnualReportIn, "partial_update": AnnualReportIn}
     serializer_class = AnnualReportOut
     http_method_names = ["get", "post", "patch", "head", "options"]
 

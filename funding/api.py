@@ -256,6 +256,12 @@ class FinancialYearViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retriev
         "add_income": "manage",
         "add_spending": "manage",
     }
+    input_serializers = {
+        "create": YearIn,
+        "add_contribution": ContributionIn,
+        "add_income": IncomeIn,
+        "add_spending": SpendingIn,
+    }
     lookup_value_regex = "[0-9]{4}-[0-9]{2}"
     serializer_class = YearListOut
     http_method_names = ["get", "post", "head", "options"]
@@ -304,7 +310,6 @@ class LineViewSet(TenantAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericVie
     lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "patch", "delete", "head", "options"]
     fields: list[str] = []
-    input_class = None
     update_service = None
     remove_service = None
     keyword = ""
@@ -314,7 +319,8 @@ class LineViewSet(TenantAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericVie
 
     def partial_update(self, request, *args, **kwargs):
         instance = self.get_object()
-        data = self.input_class(data=_merged(instance, self.fields, request), context=self.get_serializer_context())
+        input_class = self.input_serializers["partial_update"]
+        data = input_class(data=_merged(instance, self.fields, request), context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         changed = type(self).update_service(ctx=self.ctx, **{self.keyword: instance}, **data.validated_data)
         return Response(self.serializer_class(changed).data)
@@ -340,7 +346,7 @@ class ContributionViewSet(LineViewSet):
     model = Contribution
     serializer_class = ContributionOut
     fields = services.CONTRIBUTION_FIELDS
-    input_class = ContributionUpdateIn
+    input_serializers = {"partial_update": ContributionUpdateIn}
     update_service = staticmethod(services.contribution_update)
     remove_service = staticmethod(services.contribution_remove)
     keyword = "contribution"
@@ -356,7 +362,7 @@ class IncomeViewSet(LineViewSet):
     model = Income
     serializer_class = IncomeOut
     fields = services.INCOME_FIELDS
-    input_class = IncomeIn
+    input_serializers = {"partial_update": IncomeIn}
     update_service = staticmethod(services.income_update)
     remove_service = staticmethod(services.income_remove)
     keyword = "income"
@@ -369,7 +375,7 @@ class SpendingViewSet(LineViewSet):
     model = SpendingLine
     serializer_class = SpendingOut
     fields = services.SPENDING_FIELDS
-    input_class = SpendingIn
+    input_serializers = {"partial_update": SpendingIn}
     update_service = staticmethod(services.spending_update)
     remove_service = staticmethod(services.spending_remove)
     keyword = "line"
@@ -503,6 +509,7 @@ class BenchmarkViewSet(
         "partial_update": "manage",
         "destroy": "manage",
     }
+    input_serializers = {"create": BenchmarkIn, "partial_update": BenchmarkIn}
     lookup_value_regex = "[0-9]+"
     serializer_class = BenchmarkOut
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

@@ -9,7 +9,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -50,21 +50,27 @@ def exception_handler(exc, context):
 
 class PolicyPermission(BasePermission):
     """Asks the view's policy (or the policy of this action), with the action the view maps this
-    request to."""
+    request to, for the view's tenant context. The context is the view's, not the request's: DRF
+    checks permissions again on a copy of the request (OPTIONS, the browsable API's forms), and a
+    copy carries nothing set on the original."""
 
     def has_permission(self, request, view):
         policy, action = view.policy_and_action()
         if policy is None:
             return True
-        return policy.can(request.tenant, action)
+        return policy.can(view.ctx, action)
 
     def has_object_permission(self, request, view, obj):
         policy, action = view.object_policy_and_action()
         if policy is None:
             return True
-        if not policy.can_see(request.tenant, obj):
+        if not policy.can_see(view.ctx, obj):
             raise Http404
-        return policy.can(request.tenant, action, obj)
+        return policy.can(view.ctx, action, obj)
+
+
+class NoInput(serializers.Serializer):
+    """What a write that takes no body (or whose view does not name its input) is described as."""
 
 
 SLUG_PARAMETER = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The partnership's slug")
@@ -76,7 +82,8 @@ class TenantAPIMixin:
     retrieve as a view in the activity log.
 
     Subclasses set `model`, `policy` and `policy_actions` ({view action or HTTP method: policy
-    action}); they may narrow `tenant_queryset` further, never widen it.
+    action}); they may narrow `tenant_queryset` further, never widen it. They name the serializer
+    each write action takes in `input_serializers` (the one its extend_schema names as `request`).
     """
 
     model = None
@@ -84,6 +91,9 @@ class TenantAPIMixin:
     policy_actions: dict[str, str] = {}
     # Extra actions decided by another resource's policy: {view action: (Policy, policy action)}.
     action_policies: dict[str, tuple] = {}
+    # {view action: the input serializer it takes}. DRF describes it in OPTIONS and renders it as
+    # the browsable API's form; the views' own code reads and writes with explicit serializers.
+    input_serializers: dict[str, type[serializers.Serializer]] = {}
     permission_classes = [IsAuthenticated, PolicyPermission]
     log_retrieves = True
 
@@ -140,6 +150,27 @@ class TenantAPIMixin:
         context = super().get_serializer_context()
         context["ctx"] = getattr(self, "ctx", None)
         return context
+
+    def input_serializer_class(self) -> type[serializers.Serializer] | None:
+        """For a write, the serializer its action takes; None for a read. DRF asks for it with a
+        copy of the request whose method is the write's (OPTIONS, the browsable API's forms)."""
+        if self.request.method in SAFE_METHODS:
+            return None
+        action = getattr(self, "action_map", {}).get(self.request.method.lower()) or getattr(self, "action", None)
+        return self.input_serializers.get(action, NoInput)
+
+    def get_serializer_class(self):
+        return self.input_serializer_class() or super().get_serializer_class()
+
+    def get_serializer(self, *args, **kwargs):
+        input_class = self.input_serializer_class()
+        if input_class is None:
+            return super().get_serializer(*args, **kwargs)
+        # An input serializer is a form to fill in: it never reads a record (the browsable API
+        # offers it the one on the page for PUT and PATCH forms).
+        kwargs.pop("instance", None)
+        kwargs.setdefault("context", self.get_serializer_context())
+        return input_class(**kwargs)
 
     def get_object(self):
         instance = super().get_object()

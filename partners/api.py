@@ -85,6 +85,7 @@ class MemberViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     model = Member
     policy = MemberPolicy
     policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
+    input_serializers = {"create": MemberCreateIn, "partial_update": MemberUpdateIn}
     serializer_class = MemberOut
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -171,6 +172,7 @@ class PersonViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         "deactivate": "manage",
         "reactivate": "manage",
     }
+    input_serializers = {"create": PersonCreateIn, "partial_update": PersonUpdateIn}
     serializer_class = PersonOut
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -242,6 +244,7 @@ class GovernanceGroupViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retri
     model = GovernanceGroup
     policy = GovernancePolicy
     policy_actions = {"list": "view", "retrieve": "view", "add_member": "manage", "remove_member": "manage"}
+    input_serializers = {"add_member": SeatIn}
     serializer_class = GroupOut
 
     def tenant_queryset(self):

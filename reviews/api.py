@@ -265,11 +265,20 @@ class NotificationViewSet(
         "criteria": "manage",
         **dict.fromkeys(STEP_INPUTS, "manage"),
     }
+    input_serializers = {
+        **RapidReviewActions.input_serializers,
+        "create": NotificationIn,
+        "criteria": CriteriaIn,
+        **STEP_INPUTS,
+    }
 
-    def get_serializer_class(self):
+    def output_serializer_class(self):
         if NotificationPolicy.can(self.ctx, "view_details"):
             return NotificationOut
         return NotificationSummaryOut
+
+    def get_serializer_class(self):
+        return self.input_serializer_class() or self.output_serializer_class()
 
     def tenant_queryset(self):
         params = self.request.query_params if self.action == "list" else {}
@@ -287,7 +296,7 @@ class NotificationViewSet(
 
     def _output(self, notification, code=status.HTTP_200_OK):
         notification = self.tenant_queryset().get(pk=notification.pk)
-        return Response(self.get_serializer_class()(notification).data, status=code)
+        return Response(self.output_serializer_class()(notification).data, status=code)
 
     def create(self, request, *args, **kwargs):
         data = NotificationIn(data=request.data, context=self.get_serializer_context())

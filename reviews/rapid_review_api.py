@@ -264,6 +264,20 @@ class RapidReviewActions:
         "lcspr_published": (LcsprPolicy, "manage"),
         "lcspr_not_publishing": (LcsprPolicy, "manage"),
     }
+    input_serializers = {
+        "create_information_requests": RequestsIn,
+        "answer_information_request": SummaryIn,
+        "reopen_information_request": ReasonIn,
+        "save_rapid_review": RapidReviewIn,
+        "create_sign_off": SignOffIn,
+        "commission_lcspr": CommissionIn,
+        "lcspr_meetings": MeetingIn,
+        "lcspr_reports": ReportIn,
+        "lcspr_publication_date": PublicationDateIn,
+        "lcspr_sent_to_panel": LcsprSentIn,
+        "lcspr_published": PublishedIn,
+        "lcspr_not_publishing": NotPublishingIn,
+    }
 
     # --- requests for information
 

@@ -436,6 +436,12 @@ class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
         "ratifications": "manage",
         "close": "manage",
     }
+    input_serializers = {
+        "create": PlanIn,
+        "partial_update": PlanUpdateIn,
+        "ratifications": RatificationIn,
+        "close": VersionIn,
+    }
     lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -543,6 +549,7 @@ class RecommendationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
     model = Recommendation
     policy = ActionPlanPolicy
     policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
+    input_serializers = {"create": RecommendationCreateIn, "partial_update": RecommendationUpdateIn}
     serializer_class = RecommendationOut
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -638,6 +645,14 @@ class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         "evidence": "update",
         "accept": "manage",
         "return_": "manage",
+    }
+    input_serializers = {
+        "create": ActionCreateIn,
+        "partial_update": ActionUpdateIn,
+        "complete": CompleteIn,
+        "evidence": EvidenceIn,
+        "accept": AcceptIn,
+        "return_": ReturnIn,
     }
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -767,6 +782,7 @@ class ProgressUpdateViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
     model = ProgressUpdate
     policy = ProgressUpdatePolicy
     policy_actions = {"list": "view", "retrieve": "view", "create": "update"}
+    input_serializers = {"create": ProgressIn}
     serializer_class = ProgressUpdateOut
     http_method_names = ["get", "post", "head", "options"]
 

@@ -1,0 +1,92 @@
+"""No request answers 500: each cause the schema-driven fuzz (tests/test_api_fuzz.py) found, pinned
+by a test of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import api_as
+from tests.routes import tenant_routes
+
+pytestmark = pytest.mark.django_db
+
+API_ROUTES = [route for route in tenant_routes() if route.is_api]
+
+
+@pytest.fixture
+def world_a(shared_a):
+    return shared_a
+
+
+def test_options_and_the_browsable_api_answer_on_every_api_path(world_a):
+    """DRF answers OPTIONS and renders the browsable API's forms with a copy of the request; the
+    permission check must not depend on anything set on the original request only."""
+    client = api_as(world_a.people["business"])
+    client.raise_request_exception = False
+    failures = []
+    for route in API_ROUTES:
+        url = route.url(world_a.slug, world_a.objects)
+        options = client.options(url)
+        if options.status_code >= 500:
+            failures.append(f"OPTIONS {url}: {options.status_code}")
+        elif options.status_code == 200 and route.write_methods & {"post", "put"} and "actions" not in options.json():
+            failures.append(f"OPTIONS {url}: no actions described")
+        if "get" in route.methods:
+            page = client.get(url, HTTP_ACCEPT="text/html")
+            if page.status_code >= 500:
+                failures.append(f"GET {url} as HTML: {page.status_code}")
+            elif page.status_code == 200:
+                assert page["Content-Type"].startswith("text/html")
+    assert len(API_ROUTES) > 40
+    assert not failures, "\n".join(failures)
+
+
+def _schema_writes() -> list[tuple[str, str, set[str]]]:
+    """(path template, method, the request body's field names) of every POST and PUT the
+    OpenAPI schema documents under a partnership."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    writes = []
+    for path, operations in schema["paths"].items():
+        for method in ("post", "put"):
+            operation = operations.get(method)
+            if not operation or "{slug}" not in path:
+                continue
+            fields: set[str] = set()
+            content = (operation.get("requestBody") or {}).get("content", {})
+            if content:
+                body = next(iter(content.values()))["schema"]
+                if "$ref" in body:
+                    body = components[body["$ref"].rsplit("/", 1)[1]]
+                fields = set(body.get("properties", {}))
+            writes.append((path, method.upper(), fields))
+    return writes
+
+
+def test_options_describes_the_input_the_schema_documents(world_a):
+    """What OPTIONS describes for a POST or PUT (and the browsable API renders as its form) is the
+    input serializer the schema documents, not the output."""
+    from lscp.tenancy import url_kwarg_models
+
+    models = url_kwarg_models()
+    clients = [api_as(world_a.people[who]) for who in ("business", "council", "agency")]
+    writes = _schema_writes()
+    assert len(writes) > 40
+    mismatches = []
+    for path, method, fields in writes:
+        url = path.replace("{slug}", world_a.slug)
+        for name, model in models.items():
+            url = url.replace("{" + name + "}", str(getattr(world_a.objects[model], model.url_field)))
+        described = None
+        for client in clients:
+            actions = client.options(url).json().get("actions", {})
+            if method in actions:
+                described = set(actions[method])
+                break
+        if described is None:
+            mismatches.append(f"{method} {path}: described to nobody")
+        elif described != fields:
+            mismatches.append(f"{method} {path}: OPTIONS {sorted(described)}, schema {sorted(fields)}")
+    assert not mismatches, "\n".join(mismatches)
