@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
 
 from lscp.api import SLUG_PARAMETER, TenantAPIMixin
 from lscp.forms import GovukDateField, TenantForm
@@ -53,7 +50,14 @@ class ActivityFilterForm(TenantForm):
 
 
 def activity_for(
-    ctx, *, person: str = "", kind: str = "", event: str = "", record: str = "", date_from=None, date_to=None
+    ctx,
+    *,
+    person: int | str | None = None,
+    kind: str = "",
+    event: str = "",
+    record: str = "",
+    date_from=None,
+    date_to=None,
 ):
     ActivityPolicy.require(ctx, "view")
     queryset = ActivityEvent.objects.for_partnership(ctx.partnership).select_related("actor", "object_type")
@@ -68,7 +72,7 @@ def activity_for(
     if date_from:
         queryset = queryset.filter(at__date__gte=date_from)
     if date_to:
-        queryset = queryset.filter(at__date__lt=date_to + dt.timedelta(days=1))
+        queryset = queryset.filter(at__date__lte=date_to)
     return queryset.order_by("-at", "-id")
 
 
@@ -101,7 +105,23 @@ class ActivityOut(serializers.Serializer):
     changes = serializers.JSONField()
 
 
-@extend_schema_view(list=extend_schema(parameters=[SLUG_PARAMETER]))
+class ActivityFilterIn(serializers.Serializer):
+    """The list's query parameters: a bad one is a 400 naming it."""
+
+    person = serializers.IntegerField(required=False, help_text="A person's id")
+    kind = serializers.ChoiceField(choices=ActivityEvent.Kind.choices, required=False)
+    event = serializers.CharField(required=False, help_text="Part of the event's name, e.g. person.added")
+    record = serializers.CharField(required=False, help_text="Part of the record's name")
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+    def validate(self, data):
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise serializers.ValidationError({"date_to": ["The end date must be the same as or after the start date"]})
+        return data
+
+
+@extend_schema_view(list=extend_schema(parameters=[SLUG_PARAMETER, ActivityFilterIn]))
 class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The activity log, newest first. Filters: `person` (id), `kind`, `event`, `record`,
     `date_from`, `date_to` (YYYY-MM-DD). Read-only for everyone, always."""
@@ -112,15 +132,6 @@ class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
     serializer_class = ActivityOut
 
     def tenant_queryset(self):
-        params = self.request.query_params
-        values = {key: params.get(key, "") for key in ("person", "kind", "event", "record")}
-        for key in ("date_from", "date_to"):
-            raw = params.get(key)
-            if raw:
-                try:
-                    values[key] = dt.date.fromisoformat(raw)
-                except ValueError:
-                    raise ValidationError({key: ["Enter a date as YYYY-MM-DD"]}) from None
-        if values["person"] and not values["person"].isdigit():
-            raise ValidationError({"person": ["Enter a person's id"]})
-        return activity_for(self.ctx, **values)
+        filters = ActivityFilterIn(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return activity_for(self.ctx, **filters.validated_data)

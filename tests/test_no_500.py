@@ -90,3 +90,36 @@ def test_options_describes_the_input_the_schema_documents(world_a):
         elif described != fields:
             mismatches.append(f"{method} {path}: OPTIONS {sorted(described)}, schema {sorted(fields)}")
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_the_activity_log_to_the_last_day_there_is(world_a, as_user):
+    """`date_to` 31 December 9999 is a real date: the log up to it is the whole log (it was
+    `date_to + 1 day`, which overflows)."""
+    from django.urls import reverse
+
+    from lscp.models import ActivityEvent
+
+    everything = ActivityEvent.objects.for_partnership(world_a.partnership).count()
+    page = as_user(world_a.people["business"]).get(
+        reverse("activity-list", args=[world_a.slug]) + "?date_to-day=31&date_to-month=12&date_to-year=9999"
+    )
+    assert page.status_code == 200
+    assert "There is a problem" not in page.content.decode()
+    api = api_as(world_a.people["business"]).get(
+        f"/api/v1/{world_a.slug}/activity/", {"date_to": "9999-12-31", "page_size": 200}
+    )
+    assert api.status_code == 200 and api.json()["count"] == everything > 0
+    first_day = api_as(world_a.people["business"]).get(
+        f"/api/v1/{world_a.slug}/activity/", {"date_from": "0001-01-01", "date_to": "0001-01-01"}
+    )
+    assert first_day.status_code == 200 and first_day.json()["count"] == 0
+
+
+def test_activity_filters_refused_per_field(world_a):
+    client = api_as(world_a.people["business"])
+    url = f"/api/v1/{world_a.slug}/activity/"
+    response = client.get(url, {"person": "²", "kind": "nonsense", "date_from": "2026-05-32"})
+    assert response.status_code == 400
+    assert set(response.json()) == {"person", "kind", "date_from"}
+    backwards = client.get(url, {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+    assert backwards.status_code == 400 and set(backwards.json()) == {"date_to"}
