@@ -16,7 +16,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from audits.models import Direction, Indicator, IndicatorValue, Unit, quarter_label, quarter_of
+from audits.models import FINANCIAL_YEARS, Direction, Indicator, IndicatorValue, Unit, quarter_label, quarter_of
 from audits.permissions import DatasetPolicy
 from lscp.charts import ColumnChart, column_chart
 from lscp.tenancy import TenantContext
@@ -83,7 +83,7 @@ def parse_quarter(text: str) -> Quarter | None:
         year, number = (int(part) for part in str(text).split("-"))
     except (TypeError, ValueError):
         return None
-    if not 2000 <= year <= 2100 or number not in (1, 2, 3, 4):
+    if year not in FINANCIAL_YEARS or number not in (1, 2, 3, 4):
         return None
     return year, number
 

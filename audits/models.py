@@ -12,6 +12,9 @@ from django.db import models
 
 from lscp.tenancy import TenantOwned
 
+# The financial years (by their starting year) that audits, the dataset and annual reports hold.
+FINANCIAL_YEARS = range(2000, 2101)
+
 
 def quarter_dates(year_start: int, quarter: int) -> tuple[dt.date, dt.date]:
     """The first and last day of a quarter of the financial year starting April `year_start`."""

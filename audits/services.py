@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import (
+    FINANCIAL_YEARS,
     AnnualReport,
     Audit,
     AuditKind,
@@ -78,7 +79,7 @@ def _errors() -> dict[str, list[str]]:
 
 
 def _check_quarter(year_start, quarter, errors, *, field="quarter", allow_future=True):
-    if not isinstance(year_start, int) or not 2000 <= year_start <= 2100:
+    if not isinstance(year_start, int) or year_start not in FINANCIAL_YEARS:
         errors["year_start"] = ["Enter the financial year, like 2026 for 2026-27"]
         return
     if quarter not in (1, 2, 3, 4):
@@ -680,7 +681,7 @@ def _parse_year(raw) -> int:
             start = int(number)
     except (ValueError, InvalidOperation):
         raise ValueError(f"'{raw}' is not a financial year: write it like 2026-27") from None
-    if not 2000 <= start <= 2100:
+    if start not in FINANCIAL_YEARS:
         raise ValueError(f"'{raw}' is not a financial year the dataset holds: write it like 2026-27")
     return start
 
@@ -935,9 +936,13 @@ def annual_report_save(
         errors["title"] = ["The title must be 200 characters or fewer"]
     if start is None:
         errors["period_start"] = ["Enter the first day of the period"]
+    elif start.year not in FINANCIAL_YEARS:
+        errors["period_start"] = [
+            f"The period must start between {FINANCIAL_YEARS[0]} and {FINANCIAL_YEARS[-1]}, the years the records hold"
+        ]
     if end is None:
         errors["period_end"] = ["Enter the last day of the period"]
-    if start and end and end != twelve_months_from(start):
+    if "period_start" not in errors and start and end and end != twelve_months_from(start):
         errors["period_end"] = [
             f"The period is 12 months: starting on {start:%-d %B %Y}, it ends on {twelve_months_from(start):%-d %B %Y}"
         ]

@@ -123,3 +123,36 @@ def test_activity_filters_refused_per_field(world_a):
     assert set(response.json()) == {"person", "kind", "date_from"}
     backwards = client.get(url, {"date_from": "2026-05-02", "date_to": "2026-05-01"})
     assert backwards.status_code == 400 and set(backwards.json()) == {"date_to"}
+
+
+def date_fields(name: str, day: str, month: str, year: str) -> dict[str, str]:
+    return {f"{name}-day": day, f"{name}-month": month, f"{name}-year": year}
+
+
+def test_an_annual_report_in_year_9999_is_refused_per_field(world_a, as_user):
+    """A period in year 9999 (twelve_months_from overflowed on it): a 400 on the field, nothing
+    saved, on the API and the page alike. The records hold financial years 2000 to 2100."""
+    from django.urls import reverse
+
+    from audits.models import AnnualReport
+
+    client = api_as(world_a.people["business"])
+    url = f"/api/v1/{world_a.slug}/annual-reports/"
+    before = AnnualReport.objects.for_partnership(world_a.partnership).count()
+    for start, end in [("9999-04-01", "9999-12-31"), ("9999-01-01", "9999-12-31"), ("1999-04-01", "2000-03-31")]:
+        refused = client.post(url, {"title": "Far off", "period_start": start, "period_end": end})
+        assert refused.status_code == 400, refused.content
+        assert set(refused.json()) == {"period_start"}
+        assert "between 2000 and 2100" in refused.json()["period_start"][0]
+    page = as_user(world_a.people["business"]).post(
+        reverse("annual-report-add", args=[world_a.slug]),
+        {
+            "title": "Far off",
+            **date_fields("period_start", "1", "4", "9999"),
+            **date_fields("period_end", "31", "3", "9999"),
+        },
+    )
+    assert page.status_code == 200 and "between 2000 and 2100" in page.content.decode()
+    assert AnnualReport.objects.for_partnership(world_a.partnership).count() == before
+    last = client.post(url, {"title": "The last year", "period_start": "2100-04-01", "period_end": "2101-03-31"})
+    assert last.status_code == 201, last.content
