@@ -9,6 +9,11 @@ Public entry point: `calendar_for(partnership)` -> `WorkingCalendar`, with
 - `subtract(end, n, unit)`: the latest date that is `n` working days before `end`;
 - `working_days_between(a, b)`: how many working days after `a` that `b` is (for timeliness).
 
+Counting is constant work whatever the distance: each year the calendar touches is indexed once
+(the running count of working days at every day of the year, and its non-working weekdays), and a
+count or a step is a lookup and a binary search in that index, not a walk day by day. A clock ten
+years overdue costs what a clock one day overdue costs.
+
 Bank holidays come from the `holidays` package, always with subdiv="ENG": without it Easter
 Monday and the August bank holiday vanish.
 """
@@ -16,6 +21,8 @@ Monday and the August bank holiday vanish.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,11 +31,9 @@ import holidays
 WORKING = "working"
 CALENDAR = "calendar"
 UNITS = [(WORKING, "working days"), (CALENDAR, "calendar days")]
-# A clock never runs for more than this many days; protects against a runaway loop.
-MAX_SPAN_DAYS = 3 * 366
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _england_bank_holidays(year: int) -> dict[dt.date, str]:
     return dict(holidays.country_holidays("GB", subdiv="ENG", years=[year]).items())
 
@@ -45,10 +50,37 @@ class Counted:
     skipped_holidays: tuple[dt.date, ...] = ()
 
 
+class OutOfCalendar(ValueError):
+    """A count that would leave the dates Python can represent (before year 1 or after 9999)."""
+
+
+@dataclass(frozen=True)
+class _Year:
+    """One year of a calendar, indexed: `running[i]` is the number of working days from 1 January
+    up to and including day i of the year (0-based), so a count is a subtraction and the nth
+    working day a binary search."""
+
+    first: dt.date
+    running: array
+    closed_weekdays: tuple[dt.date, ...]
+
+    @property
+    def total(self) -> int:
+        return self.running[-1]
+
+    def through(self, day: dt.date) -> int:
+        return self.running[(day - self.first).days]
+
+    def nth(self, n: int) -> dt.date:
+        """The day on which the running count reaches n (1 <= n <= total): a working day."""
+        return self.first + dt.timedelta(days=bisect_left(self.running, n))
+
+
 @dataclass
 class WorkingCalendar:
     # date -> True (a working day, e.g. a bank holiday the partnership works) or False (closed)
     overrides: dict[dt.date, bool] = field(default_factory=dict)
+    _years: dict[int, _Year] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -58,20 +90,60 @@ class WorkingCalendar:
     def is_non_working_weekday(self, day: dt.date) -> bool:
         return day.weekday() < 5 and not self.is_working_day(day)
 
+    def _year(self, year: int) -> _Year:
+        indexed = self._years.get(year)
+        if indexed is None:
+            if not dt.MINYEAR <= year <= dt.MAXYEAR:
+                raise OutOfCalendar("The date is outside the calendar (years 1 to 9999)")
+            first = dt.date(year, 1, 1)
+            days = (dt.date(year, 12, 31) - first).days + 1
+            running, count, closed = array("H"), 0, []
+            for offset in range(days):
+                day = first + dt.timedelta(days=offset)
+                if self.is_working_day(day):
+                    count += 1
+                elif day.weekday() < 5:
+                    closed.append(day)
+                running.append(count)
+            indexed = self._years[year] = _Year(first, running, tuple(closed))
+        return indexed
+
+    def _skipped(self, low: dt.date, high: dt.date) -> tuple[dt.date, ...]:
+        """The non-working weekdays strictly between low and high."""
+        result: list[dt.date] = []
+        for year in range(low.year, high.year + 1):
+            closed = self._year(year).closed_weekdays
+            result.extend(closed[bisect_right(closed, low) : bisect_left(closed, high)])
+        return tuple(result)
+
     def add(self, start: dt.date, n: int, unit: str = WORKING) -> Counted:
         if unit == CALENDAR:
-            return Counted(start + dt.timedelta(days=n))
-        day, counted, skipped = start, 0, []
-        step = 1 if n >= 0 else -1
-        while counted < abs(n):
-            day += dt.timedelta(days=step)
-            if abs((day - start).days) > MAX_SPAN_DAYS:
-                raise ValueError("A clock cannot span more than three years")
-            if self.is_working_day(day):
-                counted += 1
-            elif self.is_non_working_weekday(day):
-                skipped.append(day)
-        return Counted(day, tuple(sorted(skipped)))
+            try:
+                return Counted(start + dt.timedelta(days=n))
+            except OverflowError as error:
+                raise OutOfCalendar("The date is outside the calendar (years 1 to 9999)") from error
+        if n == 0:
+            return Counted(start)
+        year = start.year
+        indexed = self._year(year)
+        if n > 0:
+            # The nth working day after start: running count through start, plus n.
+            wanted = indexed.through(start) + n
+            while wanted > indexed.total:
+                wanted -= indexed.total
+                year += 1
+                indexed = self._year(year)
+            day = indexed.nth(wanted)
+            return Counted(day, self._skipped(start, day))
+        # The |n|th working day before start: running count the day before start, minus |n| - 1.
+        before_start = indexed.through(start) - (1 if self.is_working_day(start) else 0)
+        wanted = before_start + n + 1
+        while wanted < 1:
+            year -= 1
+            indexed = self._year(year)
+            wanted += indexed.total
+        day = indexed.nth(wanted)
+        return Counted(day, self._skipped(day, start))
 
     def subtract(self, end: dt.date, n: int, unit: str = WORKING) -> Counted:
         return self.add(end, -n, unit)
@@ -80,27 +152,25 @@ class WorkingCalendar:
         """Working days after `start` up to and including `end` (negative if end is earlier)."""
         if end == start:
             return 0
-        sign = 1 if end > start else -1
-        low, high = (start, end) if sign > 0 else (end, start)
-        day, count = low, 0
-        while day < high:
-            day += dt.timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
-        return sign * count
+        if end < start:
+            return -self.working_days_between(end, start)
+        low = self._year(start.year)
+        if start.year == end.year:
+            return low.through(end) - low.through(start)
+        count = low.total - low.through(start)
+        for year in range(start.year + 1, end.year):
+            count += self._year(year).total
+        return count + self._year(end.year).through(end)
 
     def next_working_day(self, day: dt.date) -> dt.date:
         return self.add(day, 1).date
 
     def holidays_between(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
         """Bank holidays and partnership closures on weekdays in [start, end], with names."""
-        result = []
-        day = start
-        while day <= end:
-            if self.is_non_working_weekday(day):
-                result.append((day, bank_holiday_name(day) or "partnership closure"))
-            day += dt.timedelta(days=1)
-        return result
+        if end < start:
+            return []
+        days = self._skipped(start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+        return [(day, bank_holiday_name(day) or "partnership closure") for day in days]
 
 
 def calendar_for(partnership) -> WorkingCalendar:

@@ -107,3 +107,64 @@ def test_working_days_between_measures_timeliness():
     assert calendar.working_days_between(D(2026, 12, 21), D(2026, 12, 30)) == 5
     assert calendar.working_days_between(D(2026, 12, 30), D(2026, 12, 21)) == -5
     assert calendar.working_days_between(D(2026, 12, 21), D(2026, 12, 21)) == 0
+
+
+def _walked(own: WorkingCalendar, start: dt.date, n: int) -> tuple[dt.date, tuple[dt.date, ...]]:
+    """The definition, day by day: the nth working day after (or before) start, and the
+    non-working weekdays passed on the way."""
+    day, counted, skipped, step = start, 0, [], 1 if n >= 0 else -1
+    while counted < abs(n):
+        day += dt.timedelta(days=step)
+        if own.is_working_day(day):
+            counted += 1
+        elif own.is_non_working_weekday(day):
+            skipped.append(day)
+    return day, tuple(sorted(skipped))
+
+
+def test_the_indexed_count_agrees_with_walking_day_by_day():
+    """The index (constant work per count) gives what counting day by day gives, over year ends,
+    bank holidays, weekends and a partnership's own days, forwards and backwards."""
+    import random
+
+    own = WorkingCalendar(overrides={D(2026, 12, 24): False, D(2026, 12, 28): True, D(2027, 1, 2): True})
+    chance = random.Random(2026)  # fixed: the same dates every run
+    starts = [D(2026, 12, 19), D(2027, 1, 1), D(2024, 2, 29), D(2020, 12, 31)] + [
+        D(2019, 1, 1) + dt.timedelta(days=chance.randrange(0, 12 * 365)) for _ in range(300)
+    ]
+    for own_calendar in (calendar, own):
+        for start in starts:
+            for n in (1, 2, 5, 15, 40, 261, 700, -1, -2, -7, -30, -400):
+                counted = own_calendar.add(start, n)
+                assert (counted.date, counted.skipped_holidays) == _walked(own_calendar, start, n), (start, n)
+                if n > 0:
+                    assert own_calendar.working_days_between(start, counted.date) == n, (start, n)
+            end = start + dt.timedelta(days=chance.randrange(0, 2000))
+            walked = sum(
+                own_calendar.is_working_day(start + dt.timedelta(days=i + 1)) for i in range((end - start).days)
+            )
+            assert own_calendar.working_days_between(start, end) == walked
+            assert own_calendar.working_days_between(end, start) == -walked
+
+
+def test_counting_far_ahead_needs_no_span_limit_and_the_calendar_has_ends():
+    from lscp.workdays import OutOfCalendar
+
+    # Ten years of working days (a clock ten years overdue) is an ordinary count now.
+    assert calendar.working_days_between(D(2016, 12, 1), D(2026, 12, 1)) == 2525
+    assert calendar.add(D(2016, 12, 1), 2525).date == D(2026, 12, 1)
+    with pytest.raises(OutOfCalendar):
+        calendar.add(D(9999, 12, 30), 5)
+    with pytest.raises(OutOfCalendar):
+        calendar.add(D(9999, 12, 30), 5, "calendar")
+    with pytest.raises(OutOfCalendar):
+        calendar.subtract(D(1, 1, 3), 5)
+
+
+def test_holidays_between_lists_the_closed_weekdays_with_their_names():
+    own = WorkingCalendar(overrides={D(2026, 12, 24): False, D(2026, 12, 28): True})
+    assert own.holidays_between(D(2026, 12, 24), D(2027, 1, 1)) == [
+        (D(2026, 12, 24), "partnership closure"),
+        (D(2026, 12, 25), "Christmas Day"),
+        (D(2027, 1, 1), "New Year's Day"),
+    ]
