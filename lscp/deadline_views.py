@@ -126,6 +126,8 @@ class DeadlinePolicyView(PartnershipPage):
             holidays=calendar.holidays_between(today, today + dt.timedelta(days=365)),
             can_manage=services.DeadlinePolicyPolicy.can(self.ctx, "manage"),
         )
+        if context["can_manage"]:
+            context["problems"] = deadlines.escalation_problems(self.ctx.partnership)
         return context
 
 

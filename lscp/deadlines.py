@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -40,7 +40,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from lscp import outbox
-from lscp.models import Deadline, DeadlinePolicy, Escalation, EscalationSettings
+from lscp.models import CalendarOverride, Deadline, DeadlinePolicy, Escalation, EscalationSettings
 from lscp.workdays import CALENDAR, WORKING, WorkingCalendar, calendar_for, explain, format_day
 
 log = logging.getLogger(__name__)
@@ -228,6 +228,7 @@ def refresh(subject, *, calendar: WorkingCalendar | None = None, policies: dict 
         .select_for_update()
         .filter(subject_type=subject_type, subject_id=subject.pk)
     }
+    decided = _decided_rows([d.pk for d in existing.values()])
     result = []
     for kind in kinds_for(type(subject)):
         policy = policy_for(partnership, kind, policies)
@@ -238,19 +239,19 @@ def refresh(subject, *, calendar: WorkingCalendar | None = None, policies: dict 
             deadline = Deadline(
                 partnership=partnership, subject_type=subject_type, subject_id=subject.pk, kind=kind.key, **fields
             )
-            decided: set = set()
+            reached = None
         else:
             old_due = deadline.due_date
             for name, value in fields.items():
                 setattr(deadline, name, value)
-            taken = list(deadline.escalations.values_list("step", "repetition"))
-            decided = _current_ladder(deadline, taken)
-            if decided and old_due is not None and deadline.due_date != old_due:
+            taken = decided.get(deadline.pk, [])
+            reached = _reached(deadline, taken)
+            if reached is not None and old_due is not None and deadline.due_date != old_due:
                 # The due date moved after steps were decided: a new ladder for the new date. Its
                 # repetitions are numbered after every earlier one, so each step stays unique.
-                deadline.ladder_base = 1 + max(repetition for _, repetition in taken)
-                decided = set()
-        upcoming = _next_step(deadline, ladder, calendar, decided, after=None)
+                deadline.ladder_base = 1 + max(last for _, _, last in taken)
+                reached = None
+        upcoming = next_step(deadline, ladder, calendar, reached=reached)
         deadline.next_escalation_on = upcoming.date if upcoming else None
         deadline.save()
         result.append(deadline)
@@ -295,7 +296,7 @@ def label_for(deadline: Deadline) -> str:
 @dataclass(frozen=True)
 class Step:
     step: str
-    repetition: int
+    repetition: int  # within the clock's current ladder: 0 for the first overdue step, 1 for its repeat ...
     date: dt.date
 
 
@@ -308,49 +309,93 @@ class Ladder:
 
 def _settings(partnership) -> Ladder:
     row = EscalationSettings.objects.for_partnership(partnership).first()
+    return _ladder_of(row)
+
+
+def _ladder_of(row: EscalationSettings | None) -> Ladder:
     if row is None:
         return Ladder()
     return Ladder(row.reminder_days_before, max(1, row.repeat_every_days), row.business_unit_manager_id)
 
 
-def steps(deadline: Deadline, ladder: Ladder, calendar: WorkingCalendar, *, until: dt.date) -> Iterable[Step]:
-    """The clock's steps in order, up to the first one after `until`."""
-    if deadline.due_date is None or deadline.starts_on is None:
-        return
-    due = deadline.due_date
-    if ladder.reminder_days_before:
-        reminder = calendar.subtract(due, ladder.reminder_days_before).date
-        if reminder < deadline.starts_on:
-            reminder = deadline.starts_on if deadline.starts_on < due else None
-        if reminder is not None:
-            yield Step(Escalation.Step.REMINDER, 0, reminder)
-    yield Step(Escalation.Step.DUE, 0, due)
-    repetition = 0
-    while True:
-        day = calendar.add(due, 1 + repetition * ladder.repeat_every_days).date
-        yield Step(Escalation.Step.OVERDUE, repetition, day)
-        if day > until:
-            return
-        repetition += 1
+# A clock's ladder is a sequence of positions: 0 the reminder, 1 the due date, 2 + r the rth
+# overdue repeat. Steps are decided in order and all at once up to today, so the highest position
+# decided says everything about a ladder's progress, and any step's date is a count in the
+# working-day calendar: constant work however long a clock has been overdue.
+REMINDER, DUE, FIRST_OVERDUE = 0, 1, 2
 
 
-def _next_step(deadline, ladder, calendar, decided: set, *, after: dt.date | None) -> Step | None:
-    if deadline.met_on is not None:
+def _position(step: str, repetition: int) -> int:
+    if step == Escalation.Step.REMINDER:
+        return REMINDER
+    if step == Escalation.Step.DUE:
+        return DUE
+    return FIRST_OVERDUE + repetition
+
+
+def _reminder_date(deadline: Deadline, ladder: Ladder, calendar: WorkingCalendar) -> dt.date | None:
+    if not ladder.reminder_days_before:
         return None
-    horizon = max(after or dt.date.min, timezone.localdate(), deadline.due_date or dt.date.min)
-    for step in steps(deadline, ladder, calendar, until=horizon):
-        if (step.step, step.repetition) in decided:
-            continue
-        if after is not None and step.date <= after:
-            continue
-        return step
-    return None
+    due = deadline.due_date
+    reminder = calendar.subtract(due, ladder.reminder_days_before).date
+    if reminder < deadline.starts_on:
+        return deadline.starts_on if deadline.starts_on < due else None
+    return reminder
 
 
-def _current_ladder(deadline: Deadline, taken) -> set[tuple[str, int]]:
-    """The (step, repetition) decided in the clock's current ladder, numbered from 0 within it."""
+def step_at(position: int, deadline: Deadline, ladder: Ladder, calendar: WorkingCalendar) -> Step | None:
+    """The step at this position of the clock's current ladder (None: this clock has no reminder)."""
+    due = deadline.due_date
+    if position == REMINDER:
+        reminder = _reminder_date(deadline, ladder, calendar)
+        return Step(Escalation.Step.REMINDER, 0, reminder) if reminder else None
+    if position == DUE:
+        return Step(Escalation.Step.DUE, 0, due)
+    repetition = position - FIRST_OVERDUE
+    return Step(Escalation.Step.OVERDUE, repetition, calendar.add(due, 1 + repetition * ladder.repeat_every_days).date)
+
+
+def latest_position(deadline: Deadline, ladder: Ladder, calendar: WorkingCalendar, day: dt.date) -> int | None:
+    """The position of the latest step falling on or before `day` (None: no step yet)."""
+    due = deadline.due_date
+    if day >= due:
+        late = calendar.working_days_between(due, day)
+        return FIRST_OVERDUE + (late - 1) // ladder.repeat_every_days if late >= 1 else DUE
+    reminder = _reminder_date(deadline, ladder, calendar)
+    return REMINDER if reminder is not None and day >= reminder else None
+
+
+def next_step(
+    deadline: Deadline, ladder: Ladder, calendar: WorkingCalendar, *, reached: int | None, after: dt.date | None = None
+) -> Step | None:
+    """The first step after position `reached` (and, if given, after the day `after`)."""
+    if deadline.met_on is not None or deadline.due_date is None or deadline.starts_on is None:
+        return None
+    position = REMINDER if reached is None else reached + 1
+    if after is not None:
+        passed = latest_position(deadline, ladder, calendar, after)
+        if passed is not None:
+            position = max(position, passed + 1)
+    return step_at(position, deadline, ladder, calendar) or step_at(position + 1, deadline, ladder, calendar)
+
+
+def _decided_rows(deadline_ids: list[int]) -> dict[int, list[tuple[str, int, int]]]:
+    """Per clock, its decided steps as (step, repetition, last repetition the row stands for)."""
+    rows: dict[int, list] = defaultdict(list)
+    if deadline_ids:
+        for deadline_id, step, repetition, through in Escalation.dangerously_unscoped.filter(
+            deadline_id__in=deadline_ids
+        ).values_list("deadline_id", "step", "repetition", "through_repetition"):
+            rows[deadline_id].append((step, repetition, through if through is not None else repetition))
+    return rows
+
+
+def _reached(deadline: Deadline, taken) -> int | None:
+    """The highest position decided in the clock's current ladder (steps of earlier ladders, for
+    an earlier due date, have repetitions below its ladder_base)."""
     base = deadline.ladder_base
-    return {(step, repetition - base) for step, repetition in taken if repetition >= base}
+    positions = [_position(step, last - base) for step, repetition, last in taken if repetition >= base]
+    return max(positions, default=None)
 
 
 class Directory:
@@ -394,20 +439,22 @@ class Directory:
 
 
 def recipients(kind: ClockKind, subject, step: str, directory: Directory) -> list[str]:
+    """Who gets this step's email. When nobody who should act can be emailed (their accounts
+    ended, the only manager left), the step goes to whoever can still act: the business unit, then
+    the statutory partners' leads. An empty answer is recorded on the case, never an error."""
     people = list(kind.actors(subject, directory))
     if step in (Escalation.Step.DUE, Escalation.Step.OVERDUE) and kind.escalate_to_manager:
         people += directory.manager()
     if step == Escalation.Step.OVERDUE and kind.escalate_to_partners:
         people += directory.executive_leads()
-    if not people:  # nobody left to act: the business unit always hears
-        people = directory.business_unit()
+    if not people:
+        people = directory.business_unit() or directory.executive_leads()
     return sorted(set(people))
 
 
-def _email_text(kind: ClockKind, deadline: Deadline, subject, step: Step) -> tuple[str, str]:
+def _email_text(kind: ClockKind, deadline: Deadline, subject, step: Step, partnership_name: str) -> tuple[str, str]:
     label = kind.subject_label(subject)
     due = format_day(deadline.due_date)
-    partnership = deadline.partnership.name
     if step.step == Escalation.Step.REMINDER:
         headline = f"Reminder: {kind.action} for {label} by {due}"
     elif step.step == Escalation.Step.DUE:
@@ -425,11 +472,11 @@ def _email_text(kind: ClockKind, deadline: Deadline, subject, step: Step) -> tup
             "",
             f"Open the record: {link}",
             "",
-            f"You get this email because of your role in {partnership}. It holds no details of any child: "
+            f"You get this email because of your role in {partnership_name}. It holds no details of any child: "
             "sign in to see the record.",
         ]
     )
-    return f"[{partnership}] {headline}", body
+    return f"[{partnership_name}] {headline}", body
 
 
 def sweep(*, today: dt.date | None = None, chunk: int = SWEEP_CHUNK, dispatch: Callable | None = None) -> int:
@@ -455,10 +502,111 @@ def sweep(*, today: dt.date | None = None, chunk: int = SWEEP_CHUNK, dispatch: C
 
 
 @dataclass
+class _Partnership:
+    """What escalating a partnership's clocks needs, read once per chunk."""
+
+    partnership: models.Model
+    name: str
+    ladder: Ladder
+    calendar: WorkingCalendar
+    directory: Directory
+
+
+def _partnerships(ids: set[int]) -> dict[int, _Partnership]:
+    from partners.models import Partnership
+
+    partnerships = Partnership.objects.in_bulk(ids)
+    settings_rows = {
+        row.partnership_id: row for row in EscalationSettings.dangerously_unscoped.filter(partnership_id__in=ids)
+    }
+    overrides: dict[int, dict] = defaultdict(dict)
+    for partnership_id, day, working in CalendarOverride.dangerously_unscoped.filter(
+        partnership_id__in=ids
+    ).values_list("partnership_id", "date", "is_working_day"):
+        overrides[partnership_id][day] = working
+    result = {}
+    for partnership_id, partnership in partnerships.items():
+        ladder = _ladder_of(settings_rows.get(partnership_id))
+        result[partnership_id] = _Partnership(
+            partnership=partnership,
+            name=partnership.name,
+            ladder=ladder,
+            calendar=WorkingCalendar(overrides=overrides[partnership_id]),
+            directory=Directory(partnership, ladder.manager_id),
+        )
+    return result
+
+
+@dataclass
 class _Decision:
-    deadline: Deadline
+    """What escalating one clock decided: the escalation rows, the email (if a step fell due)
+    and the clock's next step."""
+
     escalations: list[Escalation] = field(default_factory=list)
-    email_key: str | None = None
+    email: dict | None = None
+    next_on: dt.date | None = None
+
+
+def _decide(deadline: Deadline, subject, context: _Partnership, reached: int | None, today: dt.date) -> _Decision:
+    """Decide one clock's due steps: the latest is sent, the earlier ones are recorded as passed
+    over (the overdue repeats among them as one row), and the next step is dated."""
+    kind = REGISTRY.get(deadline.kind)
+    if kind is None or subject is None or deadline.due_date is None or deadline.starts_on is None:
+        return _Decision()  # nothing left to escalate for this clock
+    ladder, calendar = context.ladder, context.calendar
+    decision = _Decision()
+    first = REMINDER if reached is None else reached + 1
+    latest = latest_position(deadline, ladder, calendar, today)
+    if latest is not None and latest >= first:
+        base = deadline.ladder_base
+        passed: list[tuple[Step, int | None]] = []
+        for position in (REMINDER, DUE):
+            step = step_at(position, deadline, ladder, calendar) if first <= position < latest else None
+            if step is not None:
+                passed.append((step, None))
+        lowest = max(first, FIRST_OVERDUE)
+        if lowest < latest:  # overdue repeats passed over: one row for them all
+            through = base + latest - 1 - FIRST_OVERDUE if latest - 1 > lowest else None
+            passed.append((step_at(lowest, deadline, ladder, calendar), through))
+        for step, through in passed:
+            decision.escalations.append(
+                Escalation(
+                    partnership_id=deadline.partnership_id,
+                    deadline=deadline,
+                    step=step.step,
+                    repetition=base + step.repetition,
+                    through_repetition=through,
+                    ladder_base=base,
+                    step_date=step.date,
+                    superseded=True,
+                )
+            )
+        step = step_at(latest, deadline, ladder, calendar)
+        key = f"deadline:{deadline.pk}:{step.step}:{base + step.repetition}"
+        subject_line, body = _email_text(kind, deadline, subject, step, context.name)
+        decision.email = {
+            "partnership": deadline.partnership,
+            "key": key,
+            "to": recipients(kind, subject, step.step, context.directory),
+            "subject": subject_line,
+            "body": body,
+            "about": subject,
+        }
+        sent = Escalation(
+            partnership_id=deadline.partnership_id,
+            deadline=deadline,
+            step=step.step,
+            repetition=base + step.repetition,
+            ladder_base=base,
+            step_date=step.date,
+            decided_at=timezone.now(),
+        )
+        sent._email_key = key
+        decision.escalations.append(sent)
+        reached = latest
+    upcoming = next_step(deadline, ladder, calendar, reached=reached, after=today)
+    decision.next_on = upcoming.date if upcoming else None
+    return decision
 
 
 def escalate(ids: list[int], *, today: dt.date | None = None) -> int:
@@ -466,95 +614,62 @@ def escalate(ids: list[int], *, today: dt.date | None = None) -> int:
 
     Safe to run twice or concurrently with itself: each clock is locked (SKIP LOCKED, so a
     concurrent run moves on), re-checked as still due, and every decision is unique in the database.
+    One clock that cannot be escalated (a bug, a record in a state nobody foresaw) is logged with its
+    id, marked on the clock for the business unit's deadlines page and tried again at the next
+    sweep; the other clocks of its chunk escalate as if it were not there.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
-        deadlines = list(
+        clocks = list(
             Deadline.dangerously_unscoped.select_for_update(skip_locked=True)
             .filter(pk__in=ids, met_on__isnull=True, next_escalation_on__lte=today)
             .order_by("pk")
         )
-        if not deadlines:
+        if not clocks:
             return 0
-        taken: dict[int, list] = defaultdict(list)
-        for deadline_id, step, repetition in Escalation.dangerously_unscoped.filter(
-            deadline_id__in=[d.pk for d in deadlines]
-        ).values_list("deadline_id", "step", "repetition"):
-            taken[deadline_id].append((step, repetition))
-        decided: dict[int, set] = {d.pk: _current_ladder(d, taken[d.pk]) for d in deadlines}
-        subjects = _subjects(deadlines)
-        context: dict[int, tuple] = {}
+        decided = _decided_rows([d.pk for d in clocks])
+        subjects = _subjects(clocks)
+        contexts = _partnerships({d.partnership_id for d in clocks})
+        for deadline in clocks:
+            deadline.partnership = contexts[deadline.partnership_id].partnership
         emails: list[dict] = []
         new_escalations: list[Escalation] = []
-        for deadline in deadlines:
-            kind = REGISTRY.get(deadline.kind)
+        done: list[Deadline] = []
+        failed: list[Deadline] = []
+        now = timezone.now()
+        for deadline in clocks:
             subject = subjects.get((deadline.subject_type_id, deadline.subject_id))
-            if kind is None or subject is None:
-                deadline.next_escalation_on = None
+            try:
+                decision = _decide(
+                    deadline,
+                    subject,
+                    contexts[deadline.partnership_id],
+                    _reached(deadline, decided[deadline.pk]),
+                    today,
+                )
+            except Exception as error:
+                log.exception("Escalating clock %s (%s) failed; its chunk goes on", deadline.pk, deadline.kind)
+                deadline.escalation_error = f"{type(error).__name__}: {error}"[:2000]
+                deadline.escalation_failed_at = now
+                failed.append(deadline)
                 continue
-            if deadline.partnership_id not in context:
-                partnership = deadline.partnership
-                ladder = _settings(partnership)
-                context[deadline.partnership_id] = (
-                    ladder,
-                    calendar_for(partnership),
-                    Directory(partnership, ladder.manager_id),
-                )
-            ladder, calendar, directory = context[deadline.partnership_id]
-            due_now = [
-                s
-                for s in steps(deadline, ladder, calendar, until=today)
-                if s.date <= today and (s.step, s.repetition) not in decided[deadline.pk]
-            ]
-            if due_now:
-                base = deadline.ladder_base
-                for earlier in due_now[:-1]:
-                    new_escalations.append(
-                        Escalation(
-                            partnership_id=deadline.partnership_id,
-                            deadline=deadline,
-                            step=earlier.step,
-                            repetition=base + earlier.repetition,
-                            ladder_base=base,
-                            step_date=earlier.date,
-                            superseded=True,
-                        )
-                    )
-                latest = due_now[-1]
-                key = f"deadline:{deadline.pk}:{latest.step}:{base + latest.repetition}"
-                subject_line, body = _email_text(kind, deadline, subject, latest)
-                emails.append(
-                    {
-                        "partnership": deadline.partnership,
-                        "key": key,
-                        "to": recipients(kind, subject, latest.step, directory),
-                        "subject": subject_line,
-                        "body": body,
-                        "about": subject,
-                    }
-                )
-                new_escalations.append(
-                    Escalation(
-                        partnership_id=deadline.partnership_id,
-                        deadline=deadline,
-                        step=latest.step,
-                        repetition=base + latest.repetition,
-                        ladder_base=base,
-                        step_date=latest.date,
-                        decided_at=timezone.now(),
-                    )
-                )
-                new_escalations[-1]._email_key = key
-                decided[deadline.pk].update((s.step, s.repetition) for s in due_now)
-            upcoming = _next_step(deadline, ladder, calendar, decided[deadline.pk], after=today)
-            deadline.next_escalation_on = upcoming.date if upcoming else None
-        by_key = {email.key: email for email in outbox.enqueue_many(emails)} if emails else {}
+            deadline.next_escalation_on = decision.next_on
+            deadline.escalation_error, deadline.escalation_failed_at = "", None
+            new_escalations += decision.escalations
+            if decision.email:
+                emails.append(decision.email)
+            done.append(deadline)
+        by_key = {email.key: email for email in outbox.enqueue_many(emails)}
         for escalation in new_escalations:
             key = getattr(escalation, "_email_key", None)
             if key:
                 escalation.email = by_key[key]
         Escalation.dangerously_unscoped.bulk_create(new_escalations, ignore_conflicts=True)
-        Deadline.dangerously_unscoped.bulk_update(deadlines, ["next_escalation_on"])
+        Deadline.dangerously_unscoped.bulk_update(
+            done, ["next_escalation_on", "escalation_error", "escalation_failed_at"], batch_size=SWEEP_CHUNK
+        )
+        # A failed clock keeps its next step (still due): the next sweep tries it again.
+        Deadline.dangerously_unscoped.bulk_update(failed, ["escalation_error", "escalation_failed_at"])
         return len(emails)
 
 
@@ -585,6 +700,47 @@ def escalations_for(subject) -> list[Escalation]:
     )
 
 
+def escalation_problems(partnership, *, limit: int = 20) -> dict:
+    """What the business unit must look at for escalation to work: clocks whose escalation failed
+    (tried again at every sweep until it works), and emails that reached nobody or not everyone.
+    The newest `limit` of each, with their counts."""
+    from lscp.models import OutboxDelivery, OutboxEmail
+
+    failed = (
+        Deadline.objects.for_partnership(partnership)
+        .filter(escalation_failed_at__isnull=False, met_on__isnull=True)
+        .order_by("-escalation_failed_at", "-id")
+    )
+    clocks = list(failed[:limit])
+    subjects = _subjects(clocks)
+    failed_clocks = []
+    for clock in clocks:
+        kind = REGISTRY.get(clock.kind)
+        subject = subjects.get((clock.subject_type_id, clock.subject_id))
+        failed_clocks.append(
+            {
+                "label": f"{kind.label}: {kind.subject_label(subject)}" if kind and subject else label_for(clock),
+                "url": kind.url(subject) if kind and subject else "",
+                "when": clock.escalation_failed_at,
+                "error": clock.escalation_error,
+            }
+        )
+    undelivered = (
+        OutboxEmail.objects.for_partnership(partnership)
+        .filter(status__in=[OutboxEmail.Status.REFUSED, OutboxEmail.Status.NO_RECIPIENTS])
+        .order_by("-created_at", "-id")
+        .prefetch_related(
+            models.Prefetch("deliveries", queryset=OutboxDelivery.dangerously_unscoped.order_by("recipient"))
+        )
+    )
+    return {
+        "failed_clocks": failed_clocks,
+        "failed_count": failed.count() if len(clocks) == limit else len(clocks),
+        "undelivered": list(undelivered[:limit]),
+        "undelivered_count": undelivered.count(),
+    }
+
+
 __all__ = [
     "CALENDAR",
     "MONTHS",
@@ -594,6 +750,7 @@ __all__ = [
     "StartOption",
     "clocks_for",
     "escalate",
+    "escalation_problems",
     "escalations_for",
     "refresh",
     "refresh_partnership",

@@ -83,7 +83,10 @@ class OutboxEmail(TenantOwned):
     """An email decided on inside a business transaction, delivered after it commits.
 
     `key` is unique: deciding the same email twice (two sweeps, a retried task) finds the row that
-    is already there instead of adding a second. Delivery retries until the mail server accepts.
+    is already there instead of adding a second. Each recipient's copy is delivered and tracked on
+    its own (`OutboxDelivery`): a mail server that refuses one recipient for a while delays that
+    recipient's copy alone, and a permanent refusal is shown on the record. The email's status,
+    attempts and last error sum up its deliveries.
     """
 
     url_kwarg = "outbox_email_id"
@@ -91,6 +94,8 @@ class OutboxEmail(TenantOwned):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
         SENT = "sent", "Sent"
+        REFUSED = "refused", "Not delivered to everyone"
+        NO_RECIPIENTS = "no_recipients", "Nobody to send it to"
 
     key = models.CharField(max_length=200, unique=True)
     to = models.JSONField(default=list)
@@ -100,17 +105,15 @@ class OutboxEmail(TenantOwned):
     about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     about_id = models.CharField(max_length=64, blank=True)
     message_id = models.CharField(max_length=200, unique=True, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0, help_text="The most attempts any one recipient's copy took")
     last_error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the last recipient's copy was accepted")
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["next_attempt_at"], condition=models.Q(status="pending"), name="outbox_pending_due"),
             models.Index(fields=["partnership", "about_type", "about_id"], name="outbox_about"),
         ]
 
@@ -123,6 +126,41 @@ class OutboxEmail(TenantOwned):
 
             self.message_id = _message_id()
         super().save(*args, **kwargs)
+
+
+class OutboxDelivery(TenantOwned):
+    """One recipient's copy of an outbox email. Each attempt is counted (and its back-off set) in
+    its own commit before the SMTP conversation starts, and its result in another: a worker killed
+    mid-send leaves a visible attempt that is retried after the back-off, and re-sends at most this
+    one copy, with the same Message-ID."""
+
+    url_kwarg = "outbox_delivery_id"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+        REFUSED = "refused", "Refused by the mail server"
+
+    email = models.ForeignKey(OutboxEmail, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.CharField(max_length=254)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email", "recipient"]
+        constraints = [models.UniqueConstraint(fields=["email", "recipient"], name="outbox_delivery_once")]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"], condition=models.Q(status="pending"), name="outbox_delivery_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email.subject} → {self.recipient} ({self.get_status_display()})"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -212,6 +250,10 @@ class Deadline(TenantOwned):
     # The first repetition number of the current escalation ladder. Raised when the due date moves
     # after steps were decided, so the new date gets its own reminder, due and overdue steps.
     ladder_base = models.PositiveSmallIntegerField(default=0)
+    # The last escalation that failed for this clock alone (its neighbours in the sweep went on);
+    # shown to the business unit on the deadlines page, cleared when an escalation succeeds.
+    escalation_error = models.TextField(blank=True)
+    escalation_failed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -228,6 +270,11 @@ class Deadline(TenantOwned):
             ),
             models.Index(fields=["partnership", "kind", "due_date"], name="deadline_partnership_kind"),
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
+            models.Index(
+                fields=["partnership", "escalation_failed_at"],
+                condition=models.Q(escalation_failed_at__isnull=False),
+                name="deadline_escalation_failed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,6 +314,9 @@ class Escalation(TenantOwned):
     superseded = models.BooleanField(
         default=False, help_text="A later step was already due when this one was decided, so this one was not sent"
     )
+    # Overdue repeats passed over at once (a clock escalated long after it fell overdue) are one
+    # row: this one's repetition up to and including through_repetition.
+    through_repetition = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["deadline", "step_date", "id"]
@@ -280,6 +330,13 @@ class Escalation(TenantOwned):
         """0 for a step's first time under its due date, 1 for its first repeat, and so on (the
         count starts again when the due date moves)."""
         return self.repetition - self.ladder_base
+
+    @property
+    def repeat_through(self) -> int | None:
+        """The last repeat this row stands for, when it stands for several passed over at once."""
+        if self.through_repetition is None or self.through_repetition == self.repetition:
+            return None
+        return self.through_repetition - self.ladder_base
 
 
 def _document_path(instance, filename):  # kept for migrations; names are set by lscp.documents.attach

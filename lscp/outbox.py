@@ -3,16 +3,24 @@
 Public entry points:
 - `enqueue(partnership=..., key=..., to=..., subject=..., body=..., about=...)`: called inside the
   business transaction. `key` names the email uniquely (e.g. "deadline:41:due:0"); enqueuing a key
-  that already exists returns the existing row, so deciding twice never sends twice. A delivery
-  task is queued on commit; if the broker or worker is down, the periodic flush picks it up.
-- `deliver(email_id)`: send one pending email, at most one worker at a time (row lock); on
-  failure it stays pending with a back-off, so a mail server that is down for a day gets every
-  email when it comes back.
-- `flush()`: deliver every pending email that is due (beat runs it every minute).
+  that already exists returns the existing row, so deciding twice never sends twice. An email with
+  nobody to send it to is recorded as such (shown on its record), never an error that undoes the
+  business change. A delivery task is queued on commit; if the broker or worker is down, the
+  periodic flush picks it up.
+- `deliver(email_id)`: send one email's pending copies now.
+- `flush()`: send every pending copy that is due, until none is left (beat runs it every minute,
+  and each sweep chunk queues one). Any number of flushes run side by side, each claiming
+  different copies, so more workers deliver faster.
 
-Delivery is at-least-once at the SMTP boundary: a worker killed after the server accepted a
-message but before the commit would send it again, with the same Message-ID, so mail systems can
-discard the copy. Every other failure mode (two sweeps, a retried task, server down) sends once.
+Each recipient's copy is delivered on its own (`OutboxDelivery`): one SMTP transaction per
+recipient, so a server that refuses one recipient for a while (4xx) delays only that copy, which is
+retried with a back-off until accepted; a permanent refusal (5xx) is recorded and shown on the
+record. A copy is claimed in its own commit before the SMTP conversation starts (its attempt
+counted and its back-off set, so a crashed attempt is visible and waits), and marked sent in
+another. Delivery is at-least-once at the SMTP boundary only: a worker killed after the server
+accepted a copy but before its sent mark committed sends that one copy again, after the back-off,
+with the same Message-ID, so mail systems can discard it. A server slower than EMAIL_TIMEOUT is
+the same case. Everything else (two sweeps, a retried task, the server down) sends each copy once.
 """
 
 from __future__ import annotations
@@ -20,6 +28,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import smtplib
+import time
+import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -27,7 +39,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.utils import timezone
 
-from lscp.models import OutboxEmail
+from lscp.models import OutboxDelivery, OutboxEmail
 
 log = logging.getLogger(__name__)
 
@@ -55,24 +67,36 @@ def enqueue_many(rows: list[dict]) -> list[OutboxEmail]:
     return [email for email, _ in _enqueue(rows)]
 
 
+def addresses(to) -> list[str]:
+    """The distinct recipients, as they will be stored: trimmed, lower case, sorted."""
+    return sorted({address.strip().lower() for address in to if address and address.strip()})
+
+
 def _enqueue(rows: list[dict]) -> list[tuple[OutboxEmail, bool]]:
+    if not rows:
+        return []
     prepared = []
+    types: dict[type, ContentType] = {}
     for row in rows:
-        recipients = sorted({address.strip().lower() for address in row["to"] if address and address.strip()})
-        if not recipients:
-            raise ValueError(f"Email {row['key']!r} has no recipients")
+        recipients = addresses(row["to"])
         email = OutboxEmail(
             partnership=row["partnership"],
             key=row["key"],
             to=recipients,
             subject=row["subject"][:250],
             body=row["body"],
+            status=OutboxEmail.Status.PENDING if recipients else OutboxEmail.Status.NO_RECIPIENTS,
+            message_id=_message_id(),
         )
         about = row.get("about")
         if about is not None:
-            email.about_type = ContentType.objects.get_for_model(about, for_concrete_model=True)
+            model = type(about)
+            if model not in types:
+                types[model] = ContentType.objects.get_for_model(about, for_concrete_model=True)
+            email.about_type = types[model]
             email.about_id = str(about.pk)
-        email.message_id = _message_id()
+        if not recipients:
+            log.warning("Outbox email %s has nobody to send it to; recorded on its record", row["key"])
         prepared.append(email)
     # The unique key decides: a row already there (decided before, or by a concurrent
     # transaction) is kept and ours is dropped.
@@ -80,15 +104,20 @@ def _enqueue(rows: list[dict]) -> list[tuple[OutboxEmail, bool]]:
     ours = {email.key: email.message_id for email in prepared}
     stored = {email.key: email for email in OutboxEmail.dangerously_unscoped.filter(key__in=list(ours))}
     result = [(stored[email.key], stored[email.key].message_id == ours[email.key]) for email in prepared]
-    created_ids = [email.pk for email, created in result if created]
+    created = [email for email, was_created in result if was_created]
+    deliveries = [
+        OutboxDelivery(partnership_id=email.partnership_id, email=email, recipient=recipient)
+        for email in created
+        for recipient in email.to
+    ]
+    OutboxDelivery.dangerously_unscoped.bulk_create(deliveries, ignore_conflicts=True)
+    created_ids = [email.pk for email in created if email.to]
     if created_ids:
         transaction.on_commit(lambda: _queue_delivery(created_ids))
     return result
 
 
 def _message_id() -> str:
-    import uuid
-
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
     return f"<{uuid.uuid4()}@{domain}>"
 
@@ -107,70 +136,193 @@ def _queue_delivery(email_ids: list[int]) -> None:
 
 
 def _backoff(attempts: int) -> dt.timedelta:
-    return min(dt.timedelta(minutes=2 ** min(attempts, 10)), MAX_BACKOFF)
+    """After the nth attempt: the first retry after LSCP_OUTBOX_RETRY_SECONDS (2 minutes), then
+    doubling, never more than an hour."""
+    first = dt.timedelta(seconds=getattr(settings, "LSCP_OUTBOX_RETRY_SECONDS", 120))
+    return min(first * 2 ** min(max(attempts - 1, 0), 10), MAX_BACKOFF)
 
 
-def deliver(email_id: int, *, connection=None) -> bool:
-    """Send one email if it is still pending. True when this call sent it.
+# ----------------------------------------------------------------------------------------------
+# Delivery
 
-    Safe to run twice or concurrently: the row is locked for the send (SKIP LOCKED, so a second
-    worker moves on) and a sent email is never sent again.
-    """
+
+class ServerUnavailable(Exception):
+    """The mail server could not be reached or stopped answering: stop this run, retry later."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    sent: bool = False
+    permanent: bool = False  # refused for good (5xx): recorded, not retried
+    error: str = ""
+
+
+def _claim(*, email_id: int | None = None) -> OutboxDelivery | None:
+    """Take the next due copy for this worker and count its attempt, in a commit of its own.
+
+    SKIP LOCKED lets concurrent flushes take different copies; the conditional update makes the
+    claim safe where row locks do nothing (SQLite in the demo)."""
+    now = timezone.now()
     with transaction.atomic():
-        email = (
-            OutboxEmail.dangerously_unscoped.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=OutboxEmail.Status.PENDING)
-            .first()
+        due = OutboxDelivery.dangerously_unscoped.select_for_update(skip_locked=True).filter(
+            status=OutboxDelivery.Status.PENDING, next_attempt_at__lte=now
         )
-        if email is None:
-            return False
-        message = EmailMessage(
-            subject=email.subject,
-            body=email.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=email.to,
-            headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
-            connection=connection,
-        )
-        try:
-            message.send(fail_silently=False)
-        except Exception as exc:  # the mail server is down or refused: try again later
-            email.attempts += 1
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            email.next_attempt_at = timezone.now() + _backoff(email.attempts)
-            email.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            log.warning("Outbox email %s not sent (attempt %s): %s", email.pk, email.attempts, exc)
-            return False
-        email.status = OutboxEmail.Status.SENT
-        email.sent_at = timezone.now()
-        email.attempts += 1
-        email.last_error = ""
-        email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-        return True
+        if email_id is not None:
+            due = due.filter(email_id=email_id)
+        delivery = due.order_by("next_attempt_at", "id").select_related("email").first()
+        if delivery is None:
+            return None
+        attempts = delivery.attempts + 1
+        claimed = OutboxDelivery.dangerously_unscoped.filter(
+            pk=delivery.pk, attempts=delivery.attempts, status=OutboxDelivery.Status.PENDING
+        ).update(attempts=attempts, last_attempt_at=now, next_attempt_at=now + _backoff(attempts))
+        if not claimed:
+            return None
+        delivery.attempts, delivery.last_attempt_at = attempts, now
+        return delivery
 
 
-def flush(*, limit: int = 500) -> int:
-    """Deliver pending emails whose next attempt is due. Returns how many were sent."""
-    due = list(
-        OutboxEmail.dangerously_unscoped.filter(status=OutboxEmail.Status.PENDING, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
+def _send(delivery: OutboxDelivery, connection) -> Outcome:
+    """One SMTP transaction for one recipient. Raises ServerUnavailable when the server, not the
+    recipient, is the problem."""
+    email = delivery.email
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.recipient],
+        headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated", "X-LSCP-Email": email.key},
+        connection=connection,
     )
-    if not due:
-        return 0
-    sent = 0
-    connection = get_connection()
     try:
-        for email_id in due:
-            sent += deliver(email_id, connection=connection)
+        # Opened here, not by send(): a connection send() opens it also closes after one message.
+        if getattr(connection, "connection", True) is None:
+            connection.open()
+        message.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as error:
+        code, text = next(iter(error.recipients.values()), (0, b""))
+        return _refusal(code, text)
+    except smtplib.SMTPSenderRefused as error:  # our own address refused: the server's setup, not this email
+        raise ServerUnavailable(f"SMTPSenderRefused: {error.smtp_code} {_text(error.smtp_error)}") from error
+    except smtplib.SMTPServerDisconnected as error:
+        raise ServerUnavailable(f"SMTPServerDisconnected: {error}") from error
+    except smtplib.SMTPResponseException as error:  # DATA refused for this message (e.g. 554)
+        return _refusal(error.smtp_code, error.smtp_error)
+    except (OSError, smtplib.SMTPException) as error:  # refused connection, timeout, TLS
+        raise ServerUnavailable(f"{type(error).__name__}: {error}") from error
+    return Outcome(sent=True)
+
+
+def _text(value) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _refusal(code: int, text) -> Outcome:
+    permanent = 500 <= code < 600
+    return Outcome(permanent=permanent, error=f"{code} {_text(text)}"[:2000])
+
+
+def _record(delivery: OutboxDelivery, outcome: Outcome) -> None:
+    """The copy's result in a commit of its own, and the email's summary with it."""
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_email(delivery.email_id)
+        if outcome.sent:
+            fields = {"status": OutboxDelivery.Status.SENT, "sent_at": now, "last_error": ""}
+        elif outcome.permanent:
+            fields = {"status": OutboxDelivery.Status.REFUSED, "last_error": outcome.error}
+        else:  # tried again after the back-off set when it was claimed
+            fields = {"last_error": outcome.error}
+        OutboxDelivery.dangerously_unscoped.filter(pk=delivery.pk).update(**fields)
+        _summarise(delivery.email_id, error=outcome.error, now=now)
+    if outcome.error:
+        log.warning(
+            "Outbox email %s to %s not delivered (attempt %s): %s",
+            delivery.email_id,
+            delivery.recipient,
+            delivery.attempts,
+            outcome.error,
+        )
+
+
+def _release(delivery: OutboxDelivery, error: str) -> None:
+    """The server failed this attempt: it stays counted, with its error, and waits its back-off."""
+    with transaction.atomic():
+        _lock_email(delivery.email_id)
+        OutboxDelivery.dangerously_unscoped.filter(pk=delivery.pk).update(last_error=error[:2000])
+        _summarise(delivery.email_id, error=error, now=timezone.now())
+    log.warning(
+        "Outbox email %s to %s: %s (attempt %s)", delivery.email_id, delivery.recipient, error, delivery.attempts
+    )
+
+
+def _lock_email(email_id: int) -> None:
+    """Copies of one email finishing at once on two workers sum up one after the other."""
+    list(OutboxEmail.dangerously_unscoped.select_for_update().filter(pk=email_id).values_list("pk"))
+
+
+def _summarise(email_id: int, *, error: str, now) -> None:
+    states = list(OutboxDelivery.dangerously_unscoped.filter(email_id=email_id).values_list("status", "attempts"))
+    update: dict = {"attempts": max((attempts for _, attempts in states), default=0)}
+    if error:
+        update["last_error"] = error[:2000]
+    statuses = {status for status, _ in states}
+    if OutboxDelivery.Status.PENDING not in statuses:
+        refused = OutboxDelivery.Status.REFUSED in statuses
+        update.update(status=OutboxEmail.Status.REFUSED if refused else OutboxEmail.Status.SENT, sent_at=now)
+        if not refused:
+            update["last_error"] = ""
+    OutboxEmail.dangerously_unscoped.filter(pk=email_id).update(**update)
+
+
+def _run(*, email_id: int | None = None, max_seconds: float | None = None) -> int:
+    """Claim and send due copies one by one until none is left, the time is up, or the server
+    fails (then the rest wait for the next run). Returns how many copies were accepted."""
+    started = time.monotonic()
+    budget = getattr(settings, "LSCP_OUTBOX_FLUSH_SECONDS", 240) if max_seconds is None else max_seconds
+    sent = 0
+    connection = None
+    try:
+        while time.monotonic() - started < budget:
+            delivery = _claim(email_id=email_id)
+            if delivery is None:
+                break
+            if connection is None:
+                connection = get_connection()
+            try:
+                outcome = _send(delivery, connection)
+            except ServerUnavailable as error:
+                _release(delivery, str(error))
+                break
+            _record(delivery, outcome)
+            sent += outcome.sent
     finally:
-        with contextlib.suppress(Exception):
-            connection.close()
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                connection.close()
     return sent
 
 
+def deliver(email_id: int) -> bool:
+    """Send one email's due copies now. True when this call sent at least one.
+
+    Safe to run twice or concurrently: each copy is claimed by one worker (SKIP LOCKED) and a
+    sent copy is never sent again."""
+    return _run(email_id=email_id) > 0
+
+
+def flush(*, max_seconds: float | None = None) -> int:
+    """Deliver every due copy until none is left (or LSCP_OUTBOX_FLUSH_SECONDS pass, or the
+    server fails). Returns how many copies were accepted. Safe to run side by side with itself."""
+    return _run(max_seconds=max_seconds)
+
+
 def emails_about(partnership, obj: models.Model):
-    """The emails decided about one record, oldest first (for its page)."""
-    return OutboxEmail.objects.for_partnership(partnership).filter(
-        about_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), about_id=str(obj.pk)
+    """The emails decided about one record, with each recipient's copy (for its page)."""
+    return (
+        OutboxEmail.objects.for_partnership(partnership)
+        .filter(about_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), about_id=str(obj.pk))
+        .prefetch_related(
+            models.Prefetch("deliveries", queryset=OutboxDelivery.dangerously_unscoped.order_by("recipient"))
+        )
     )

@@ -54,59 +54,8 @@ def api():
     return api_as
 
 
-class SmtpSink:
-    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives; it can be stopped
-    and started again on the same port, to play a mail server that is down."""
-
-    def __init__(self):
-        import socket
-
-        from aiosmtpd.controller import Controller
-
-        self.messages: list = []
-        sink = self
-
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):
-                import email
-                import email.policy
-
-                message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-                sink.messages.append((envelope.rcpt_tos, message))
-                return "250 OK"
-
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
-        self._controller_class = Controller
-        self._handler = Handler()
-        self.controller = None
-
-    def start(self):
-        self.controller = self._controller_class(self._handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def subjects(self) -> list[str]:
-        return [message["Subject"] for _, message in self.messages]
-
-
-@pytest.fixture
-def smtp(settings):
-    """Email goes over SMTP to a real server on loopback for this test."""
-    sink = SmtpSink()
-    sink.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = sink.port
-    settings.EMAIL_TIMEOUT = 5
-    yield sink
-    sink.stop()
+# A real SMTP server on loopback for tests that ask for `smtp` (tests/support/smtp.py).
+from tests.support.smtp import smtp  # noqa: E402, F401
 
 
 @pytest.fixture(scope="module")

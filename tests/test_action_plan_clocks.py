@@ -13,6 +13,7 @@ from lscp import deadline_services, deadlines, outbox
 from lscp.models import Escalation
 from reviews.action_plans import selectors, services
 from reviews.action_plans.models import Action, SourceKind, Stage
+from tests.support.smtp import grouped
 from tests.world import make_world
 
 D = dt.date
@@ -85,7 +86,7 @@ def test_reminders_and_escalations_for_action_clocks_are_sent_once(smtp):
             before = len(smtp.messages)
             sweep()
             sweep()  # a second sweep the same day decides nothing more
-            sent[day] = [(m["Subject"], sorted(to)) for to, m in smtp.messages[before:]]
+            sent[day] = grouped(smtp.messages[before:])
         with at(day, hour=11):
             if day == D(2026, 12, 10):  # the police finish a day early: only their reminder went
                 services.action_complete(
@@ -134,13 +135,12 @@ def test_reminders_and_escalations_for_action_clocks_are_sent_once(smtp):
             )
         ],
     }
-    for messages in smtp.messages:
-        body = messages[1].get_payload()
-        assert (
-            f"/clocks/actions/{agency.pk}/" in body
-            or f"/clocks/actions/{police.pk}/" in body
-            or f"/clocks/actions/{unit.pk}/" in body
-        )
+    # Each email links to the action its subject names, and to no other.
+    links = {f"action 1.{n} ": f"/clocks/actions/{action.pk}/" for n, action in ((1, agency), (2, police), (3, unit))}
+    for _, message in smtp.messages:
+        body = message.get_payload()
+        [named] = [name for name in links if name in message["Subject"] + " "]
+        assert [link for link in links.values() if link in body] == [links[named]], message["Subject"]
         assert "Agency's action" not in body  # the email says which action, not what it is
     steps = list(
         Escalation.objects.for_partnership(world.partnership)
@@ -182,7 +182,7 @@ def test_a_due_date_moved_once_live_gets_its_own_reminder(smtp):
         with at(day):
             sweep()
             sweep()
-    assert [(m["Subject"]) for _, m in smtp.messages] == [
+    assert [subject for subject, _ in grouped(smtp.messages)] == [
         "[Moved LSCP] Reminder: complete the action for action 1.1 of Youth violence plan by Fri 15 Jan 2027",
         "[Moved LSCP] Due today: complete the action for action 1.1 of Youth violence plan",
         # The new date's first overdue email, not a repeat of the old date's.

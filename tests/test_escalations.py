@@ -9,7 +9,7 @@ import time_machine
 from django.db import close_old_connections, connection
 
 from lscp import deadline_services, deadlines, outbox
-from lscp.models import Escalation
+from lscp.models import Escalation, OutboxDelivery
 from reviews import services
 from tests.makers_reviews import submit
 from tests.world import make_world
@@ -56,9 +56,14 @@ def test_the_ladder_in_order_over_christmas(smtp):
             sent[day] = smtp.messages[before:]
             if day == dt.date(2027, 1, 8):
                 services.record_step(world.ctx(), notification, "panel_notified", on=day, panel_reference="CSPRP-9")
-    days_with_mail = {
-        day: [(m["Subject"], sorted(to)) for to, m in messages] for day, messages in sent.items() if messages
-    }
+    # Each recipient gets their own copy: group the copies of a day by subject.
+    days_with_mail = {}
+    for day, messages in sent.items():
+        grouped: dict[str, list[str]] = {}
+        for to, message in messages:
+            grouped.setdefault(message["Subject"], []).extend(to)
+        if grouped:
+            days_with_mail[day] = [(subject, sorted(to)) for subject, to in grouped.items()]
     officer_email = [officer.person.email]
     manager = addresses(world, "business")
     leads = addresses(world, "council", "police", "health")
@@ -120,9 +125,10 @@ def test_a_clock_started_late_sends_only_the_latest_step_and_records_the_rest(sm
         outbox.flush()
         smtp.messages.clear()
         sweep_and_send()
-        assert [m["Subject"] for _, m in smtp.messages] == [
+        assert list(smtp.by_subject()) == [
             f"[Late LSCP] Overdue: notify the National Panel for {notification.reference} was due Thu 12 Nov 2026 (reminder 2)"
         ]
+        assert max(smtp.copies().values()) == 1
         # Due Thu 12 Nov; overdue from Fri 13, repeated Fri 20 (the latest by Thu 26), then Fri 27.
         steps = list(
             Escalation.objects.for_partnership(world.partnership)
@@ -165,9 +171,11 @@ def test_two_concurrent_sweeps_send_nothing_twice(smtp):
         assert errors == []
         outbox.flush()
         outbox.flush()
-    subjects = [m["Subject"] for _, m in smtp.messages]
-    assert len(subjects) == len(created) == len(set(subjects))
+    subjects = smtp.by_subject()
+    assert len(subjects) == len(created)
     assert all("Overdue: notify the National Panel" in s for s in subjects)
+    # Each to the business unit and the three leads, each copy once.
+    assert set(smtp.copies().values()) == {1} and len(smtp.copies()) == 4 * len(created)
     assert Escalation.objects.for_partnership(world.partnership).filter(superseded=False).count() == len(created)
 
 
@@ -182,22 +190,28 @@ def test_mail_server_down_for_a_day_then_everything_is_sent_once(smtp):
         sweep_and_send()
         pending = outbox.emails_about(world.partnership, notification).filter(status="pending")
         assert pending.count() == 2  # the new-notification email and today's "due" email
-        assert all("Connection refused" in e.last_error for e in pending)
+        # The first copy tried says why; the run stopped there rather than try each copy against
+        # a server that is down, and the rest wait untouched for the next run.
+        tried = OutboxDelivery.objects.for_partnership(world.partnership).filter(status="pending", attempts__gt=0)
+        assert [("Connection refused" in d.last_error, d.attempts) for d in tried] == [(True, 1)]
     with at(dt.date(2026, 11, 27)):
         sweep_and_send()  # still down: the overdue step is decided, nothing is sent
         assert outbox.emails_about(world.partnership, notification).filter(status="pending").count() == 3
         smtp.start()
     with at(dt.date(2026, 11, 27), hour=10):  # the next retry, after the back-off
-        assert outbox.flush() == 3
+        copies = OutboxDelivery.objects.for_partnership(world.partnership).filter(status="pending").count()
+        assert copies == 1 + 1 + 4  # the new notification and "due" to the business unit; overdue to it and 3 leads
+        assert outbox.flush() == copies
         assert outbox.flush() == 0
-    subjects = sorted(m["Subject"] for _, m in smtp.messages)
-    assert subjects == sorted(
+    assert sorted(smtp.by_subject()) == sorted(
         [
             f"[Downtime LSCP] New serious-incident notification {notification.reference} from Downtime Council",
             f"[Downtime LSCP] Due today: notify the National Panel for {notification.reference}",
             f"[Downtime LSCP] Overdue: notify the National Panel for {notification.reference} was due Thu 26 Nov 2026",
         ]
     )
+    assert set(smtp.copies().values()) == {1}  # every copy once
+    assert not outbox.emails_about(world.partnership, notification).exclude(status="sent").exists()
 
 
 @pytest.mark.django_db
