@@ -717,13 +717,14 @@ def escalation_problems(partnership, *, limit: int = 20) -> dict:
     for clock in clocks:
         kind = REGISTRY.get(clock.kind)
         subject = subjects.get((clock.subject_type_id, clock.subject_id))
+        label, url = label_for(clock), ""
+        if kind is not None and subject is not None:
+            try:  # what made the escalation fail may be this very record: the page still answers
+                label, url = f"{kind.label}: {kind.subject_label(subject)}", kind.url(subject)
+            except Exception:
+                log.exception("Clock %s: its record cannot be named", clock.pk)
         failed_clocks.append(
-            {
-                "label": f"{kind.label}: {kind.subject_label(subject)}" if kind and subject else label_for(clock),
-                "url": kind.url(subject) if kind and subject else "",
-                "when": clock.escalation_failed_at,
-                "error": clock.escalation_error,
-            }
+            {"label": label, "url": url, "when": clock.escalation_failed_at, "error": clock.escalation_error}
         )
     undelivered = (
         OutboxEmail.objects.for_partnership(partnership)

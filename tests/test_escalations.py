@@ -245,3 +245,235 @@ def test_the_sweep_reads_only_clocks_whose_next_step_is_due():
             plan = " ".join(row[0] for row in cursor.fetchall())
             cursor.execute("SET enable_seqscan = on")
         assert "deadline_escalation_due" in plan
+
+
+# ----------------------------------------------------------------------------------------------
+# A clock of any age; one clock never stops another; nobody to email; each recipient's copy
+
+
+def deactivate(world, *who):
+    from partners import services as partner_services
+
+    for name in who:
+        partner_services.person_deactivate(ctx=world.admin_ctx(), membership=world.people[name])
+
+
+@pytest.mark.django_db
+def test_a_clock_overdue_ten_years_escalates_once_with_the_repeats_passed_over_as_one_row(smtp):
+    with at(dt.date(2016, 11, 1)):
+        world = make_world("decade", with_objects=False)
+    with at(dt.date(2016, 11, 7)):
+        notification = submit(world, aware_date=dt.date(2016, 11, 7))  # due Mon 14 Nov 2016
+        clock = deadlines.clocks_for(notification)[0]
+        assert clock.due_date == dt.date(2016, 11, 14)
+        # Beat never ran (the clock was loaded from an old system, say): its first step was due in 2016.
+        deadline_services.set_escalation(
+            world.ctx(), reminder_days_before=2, repeat_every_days=5, business_unit_manager=None
+        )
+    outbox.flush()
+    smtp.messages.clear()
+    today = dt.date(2026, 11, 26)
+    with at(today):
+        from lscp.workdays import calendar_for
+
+        late = calendar_for(world.partnership).working_days_between(clock.due_date, today)
+        latest = (late - 1) // 5  # the latest overdue repeat falling on or before today
+        assert sweep_and_send() > 0
+        assert sweep_and_send() == 0  # decided once
+        rows = list(
+            Escalation.objects.for_partnership(world.partnership)
+            .order_by("step_date")
+            .values_list("step", "repetition", "through_repetition", "superseded", "email__subject")
+        )
+    subject = (
+        f"[Decade LSCP] Overdue: notify the National Panel for {notification.reference} was due Mon 14 Nov 2016 "
+        f"(reminder {latest + 1})"
+    )
+    assert rows == [
+        ("reminder", 0, None, True, None),
+        ("due", 0, None, True, None),
+        ("overdue", 0, latest - 1, True, None),  # every repeat between, in one row
+        ("overdue", latest, None, False, subject),
+    ]
+    assert list(smtp.by_subject()) == [subject]
+    clock.refresh_from_db()
+    next_repeat = calendar_for(world.partnership).add(clock.due_date, 1 + (latest + 1) * 5).date
+    assert clock.next_escalation_on == next_repeat > today
+    with as_business(world) as client:
+        page = client.get(f"/decade/notifications/{notification.pk}/").content.decode()
+    assert f"overdue (the first and repeats 1 to {latest - 1}), due Tue 15 Nov 2016" in page
+
+
+class as_business:
+    def __init__(self, world):
+        from django.test import Client
+
+        self.client = Client()
+        self.client.force_login(world.person("business"))
+
+    def __enter__(self):
+        return self.client
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.mark.django_db
+def test_a_clock_whose_escalation_fails_does_not_stop_the_others_and_is_shown_and_retried(smtp, monkeypatch):
+    import dataclasses
+
+    with at(dt.date(2026, 11, 26)):
+        world = make_world("isolated", with_objects=False)
+        cases = [submit(world, aware_date=dt.date(2026, 11, 16)) for _ in range(5)]
+        broken = cases[2]
+        kind = deadlines.REGISTRY["panel_notification"]
+
+        def label(notification):
+            if notification.pk == broken.pk:
+                raise RuntimeError("a record in a state nobody foresaw")
+            return kind.subject_label(notification)
+
+        monkeypatch.setitem(deadlines.REGISTRY, kind.key, dataclasses.replace(kind, subject_label=label))
+        outbox.flush()
+        smtp.messages.clear()
+        ids = []
+        deadlines.sweep(dispatch=ids.append)
+        assert len(ids) == 1  # all five clocks in one chunk
+        deadlines.escalate(ids[0])
+        outbox.flush()
+        sent = smtp.by_subject()
+        assert sorted(s.split(" for ")[1].split(" ")[0] for s in sent) == sorted(
+            c.reference for c in cases if c.pk != broken.pk
+        )
+        failed = deadlines.clocks_for(broken)[0]
+        assert "RuntimeError: a record in a state nobody foresaw" in failed.escalation_error
+        assert failed.next_escalation_on <= dt.date(2026, 11, 26)  # still due: the next sweep tries again
+        page = as_user_page(world, "/isolated/deadlines/")
+        assert "Clocks that could not be escalated" in page and "a record in a state nobody foresaw" in page
+        # Fixed (here: the broken label restored): the next sweep escalates it and clears the mark.
+        monkeypatch.setitem(deadlines.REGISTRY, kind.key, kind)
+        sweep_and_send()
+    failed.refresh_from_db()
+    assert failed.escalation_error == "" and failed.escalation_failed_at is None
+    assert any(broken.reference in s for s in smtp.by_subject())
+    assert "Clocks that could not be escalated" not in as_user_page(world, "/isolated/deadlines/")
+
+
+def as_user_page(world, url, who="business") -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.person(who))
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_step_with_nobody_to_email_goes_to_whoever_can_still_act_or_is_recorded(smtp):
+    with at(dt.date(2026, 11, 20)):
+        world = make_world("nobody", with_objects=False)
+        other = make_world("somebody", with_objects=False)
+        notification = submit(world, aware_date=dt.date(2026, 11, 13))  # due Fri 20 Nov
+        theirs = submit(other, aware_date=dt.date(2026, 11, 13))
+        # The business unit's only person leaves: the due step goes to the partners' leads.
+        deactivate(world, "business")
+        outbox.flush()
+        smtp.messages.clear()
+        sweep_and_send()
+        due = f"[Nobody LSCP] Due today: notify the National Panel for {notification.reference}"
+        assert smtp.by_subject()[due] == sorted(world.person(w).email for w in ("council", "health", "police"))
+    with at(dt.date(2026, 11, 23)):
+        # Now the leads have gone too: nobody can be emailed. The step is recorded, the email is
+        # marked "Nobody to send it to" on the case and the deadlines page, and the other
+        # partnership's clock in the same chunk is escalated as usual.
+        deactivate(world, "council", "police", "health")
+        smtp.messages.clear()
+        sweep_and_send()
+        assert list(smtp.by_subject()) == [
+            f"[Somebody LSCP] Overdue: notify the National Panel for {theirs.reference} was due Fri 20 Nov 2026"
+        ]
+        [email] = outbox.emails_about(world.partnership, notification).filter(subject__contains="Overdue")
+        assert (email.status, email.to, list(email.deliveries.all())) == ("no_recipients", [], [])
+        step = Escalation.objects.for_partnership(world.partnership).get(step="overdue")
+        assert step.email_id == email.pk and not step.superseded
+        assert deadlines.clocks_for(notification)[0].escalation_error == ""
+    from partners import services as partner_services
+
+    partner_services.person_reactivate(ctx=world.admin_ctx(), membership=world.people["business"])
+    case_page = as_user_page(world, f"/nobody/notifications/{notification.pk}/")
+    assert "Nobody to email" in case_page and "Nobody to send it to" in case_page
+    policy_page = as_user_page(world, "/nobody/deadlines/")
+    assert "Emails not delivered" in policy_page and email.subject in policy_page
+
+
+@pytest.mark.django_db
+def test_a_recipient_refused_for_a_while_gets_their_copy_once_and_one_refused_for_good_is_shown(smtp, settings):
+    settings.LSCP_OUTBOX_RETRY_SECONDS = 60
+    with at(dt.date(2026, 11, 26)):
+        world = make_world("refused", with_objects=False)
+        notification = submit(world, aware_date=dt.date(2026, 11, 18))  # due Wed 25 Nov: overdue today
+        outbox.flush()
+        smtp.messages.clear()
+        council, police = world.person("council").email, world.person("police").email
+        smtp.refuse(council, code=451, times=2)  # greylisted: "try later", twice
+        smtp.refuse(police, code=550, times=None)  # no such mailbox, for good
+        sweep_and_send()
+        overdue = next(s for s in smtp.by_subject() if "Overdue" in s)
+        assert council not in smtp.by_subject()[overdue]
+        [email] = outbox.emails_about(world.partnership, notification).filter(subject=overdue)
+        copies = {copy.recipient: copy for copy in email.deliveries.all()}
+        assert (copies[council].status, copies[council].attempts) == ("pending", 1)
+        assert copies[council].last_error.startswith("451")
+        assert (copies[police].status, copies[police].last_error[:3]) == ("refused", "550")
+        assert email.status == "pending"
+    for minutes in (1, 3, 7):  # the back-off: 1 minute, then 2, then 4
+        with at(dt.date(2026, 11, 26), hour=9) as traveller:
+            traveller.shift(dt.timedelta(minutes=minutes, seconds=1))
+            outbox.flush()
+    email.refresh_from_db()
+    copies = {copy.recipient: copy for copy in email.deliveries.all()}
+    assert (copies[council].status, copies[council].attempts) == ("sent", 3)
+    assert email.status == "refused"  # everyone but the police has it; the police never will
+    # Every recipient who could get it got it exactly once; the refused one got nothing.
+    counts = smtp.copies()
+    recipients = {recipient for (key, recipient) in counts if key == email.key}
+    assert recipients == set(email.to) - {police}
+    assert {n for (key, _), n in counts.items() if key == email.key} == {1}
+    assert smtp.rcpt_attempts[council] == 3
+    page = as_user_page(world, f"/refused/notifications/{notification.pk}/")
+    assert "Not delivered to everyone" in page and "550" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_attempt_is_counted_before_the_smtp_conversation_starts(smtp):
+    """What a worker killed mid-send leaves behind: the copy in flight already shows its attempt
+    and waits its back-off, so it is retried (once) later, not at once by every flush."""
+    from django.db import connections
+
+    with at(dt.date(2026, 11, 26)):
+        world = make_world("counted", with_objects=False)
+        outbox.flush()
+        email, _ = outbox.enqueue(
+            partnership=world.partnership,
+            key="counted:1",
+            to=[world.person("business").email],
+            subject="Stalled",
+            body="Body",
+        )
+    smtp.messages.clear()
+    smtp.stall()
+    worker = threading.Thread(target=lambda: (outbox.deliver(email.pk), connections.close_all()))
+    worker.start()
+    try:
+        assert smtp.wait_until_stalled()
+        copy = OutboxDelivery.dangerously_unscoped.get(email=email)  # what another process sees now
+        assert copy.attempts == 1 and copy.status == "pending" and copy.last_attempt_at is not None
+        assert copy.next_attempt_at > copy.last_attempt_at  # another flush leaves it alone meanwhile
+        assert outbox.flush() == 0
+    finally:
+        smtp.release()
+        worker.join(10)
+    copy.refresh_from_db()
+    assert copy.status == "sent" and copy.attempts == 1
+    assert smtp.subjects() == ["Stalled"]
