@@ -57,7 +57,11 @@ class Notification(TenantOwned):
     url_kwarg = "notification_id"
 
     reference = models.CharField(max_length=20)
-    submission_key = models.CharField(max_length=64, help_text="Makes a double-clicked submit one notification")
+    submission_key = models.CharField(
+        max_length=64,
+        help_text="Makes a double-clicked submit one notification: unique per person who submits, so that "
+        "nobody learns of a key someone else used",
+    )
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.SUBMITTED)
     pathway = models.CharField(max_length=10, choices=Pathway.choices)
 
@@ -113,7 +117,9 @@ class Notification(TenantOwned):
         ordering = ["-received_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "reference"], name="notification_reference_unique"),
-            models.UniqueConstraint(fields=["partnership", "submission_key"], name="notification_submitted_once"),
+            models.UniqueConstraint(
+                fields=["partnership", "submitted_by", "submission_key"], name="notification_submitted_once"
+            ),
         ]
         indexes = [models.Index(fields=["partnership", "status"], name="notification_status")]
 

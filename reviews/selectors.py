@@ -41,6 +41,20 @@ def notifications_for(ctx: TenantContext, *, status: str = "", pathway: str = ""
     return NotificationPolicy.filter(ctx, queryset)
 
 
+def notification_submitted_as(ctx: TenantContext, submission_key: str) -> Notification | None:
+    """The notification this person already submitted with this key (a double-clicked submit, a
+    retried request), if they may still see it. A key is its submitter's own: another person's
+    notification with the same key is not found, so a key tells nobody what someone else sent."""
+    if not submission_key:
+        return None
+    found = (
+        Notification.objects.for_partnership(ctx.partnership)
+        .filter(submitted_by=ctx.user, submission_key=submission_key)
+        .first()
+    )
+    return found if found is not None and NotificationPolicy.can_see(ctx, found) else None
+
+
 def notification_detail_queryset(ctx: TenantContext):
     return (
         Notification.objects.for_partnership(ctx.partnership)

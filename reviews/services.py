@@ -156,13 +156,16 @@ def notification_submit(
     incident_time: dt.time | None = None,
     received_on: dt.date | None = None,
 ) -> Notification:
-    """Record a serious-incident notification. The same submission_key twice (a double-clicked
-    submit, a retried request) returns the first notification and records nothing more."""
+    """Record a serious-incident notification. The same submission_key twice from the same person
+    (a double-clicked submit, a retried request) returns the first notification and records
+    nothing more; a key is the submitter's own (see selectors.notification_submitted_as)."""
+    from reviews.selectors import notification_submitted_as
+
     NotificationPolicy.require(ctx, "submit")
     submission_key = (submission_key or "").strip()
     if not submission_key:
         raise ValidationError({"submission_key": ["A submission key is required"]})
-    existing = Notification.objects.for_partnership(ctx.partnership).filter(submission_key=submission_key).first()
+    existing = notification_submitted_as(ctx, submission_key)
     if existing is not None:
         return existing
     errors: dict[str, list[str]] = {}
@@ -215,7 +218,10 @@ def notification_submit(
         with transaction.atomic():
             notification.save()
     except IntegrityError:  # the same submission, committed by a concurrent request
-        return Notification.objects.for_partnership(ctx.partnership).get(submission_key=submission_key)
+        existing = notification_submitted_as(ctx, submission_key)
+        if existing is None:  # theirs, but no longer theirs to see
+            raise ValidationError({"submission_key": ["You used this key before: send a new one"]}) from None
+        return existing
     involved = {notifying_member.pk: notifying_member}
     for position, answer in enumerate(children, start=1):
         child = Child.objects.for_partnership(ctx.partnership).create(

@@ -414,12 +414,8 @@ class CheckAnswersView(PartnershipMixin, FormView):
         key = request.POST.get("submission_key", "")
         if not self.draft.exists or self.draft.get("key") != key:
             # A second click after the first submit finished: show what the first one made.
-            done = (
-                Notification.objects.for_partnership(self.ctx.partnership).filter(submission_key=key).first()
-                if key
-                else None
-            )
-            if done is not None and NotificationPolicy.can_see(self.ctx, done):
+            done = selectors.notification_submitted_as(self.ctx, key)
+            if done is not None:
                 return redirect(reverse("notification-submitted", args=[self.ctx.partnership.slug, done.pk]))
             return redirect(reverse("notification-new", args=[self.ctx.partnership.slug]))
         return super().post(request, *args, **kwargs)

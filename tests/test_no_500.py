@@ -156,3 +156,53 @@ def test_an_annual_report_in_year_9999_is_refused_per_field(world_a, as_user):
     assert AnnualReport.objects.for_partnership(world_a.partnership).count() == before
     last = client.post(url, {"title": "The last year", "period_start": "2100-04-01", "period_end": "2101-03-31"})
     assert last.status_code == 201, last.content
+
+
+def _notification_payload(world, who: str) -> dict:
+    import datetime as dt
+
+    day = str(dt.date(2026, 3, 2))
+    return {
+        "pathway": "mandatory" if who == "business" else "agency",
+        "notifying_member": (world.members["council"] if who == "business" else world.members["agency"]).pk,
+        "incident_date": day,
+        "aware_date": day,
+        "location": "in_area",
+        "outcome": "serious_harm",
+        "abuse_or_neglect": "known",
+        "children": [
+            {
+                "reference": "Child Q",
+                "age_years": 15,
+                "sex": "female",
+                "ethnicity": "black_african",
+                "looked_after": False,
+            }
+        ],
+        "summary": "What happened.",
+    }
+
+
+def test_a_submission_key_is_the_submitters_own(world_a):
+    """An agency lead who sends the submission key of a notification their organisation cannot see
+    gets a notification of their own (it was a 500 that told them the key exists); their own
+    retry with the key still returns their first one."""
+    import time_machine
+
+    from reviews.models import Notification
+
+    url = f"/api/v1/{world_a.slug}/notifications/"
+    with time_machine.travel("2026-03-03 10:00 +0000", tick=False):
+        business = api_as(world_a.people["business"])
+        theirs = business.post(url, {**_notification_payload(world_a, "business"), "submission_key": "k-1"})
+        assert theirs.status_code == 201, theirs.content
+        agency = api_as(world_a.people["agency"])
+        assert agency.get(f"{url}{theirs.json()['id']}/").status_code == 404
+        mine = agency.post(url, {**_notification_payload(world_a, "agency"), "submission_key": "k-1"})
+        assert mine.status_code == 201, mine.content
+        assert mine.json()["id"] != theirs.json()["id"]
+        assert mine.json()["notifying_member"] == world_a.members["agency"].pk
+        again = agency.post(url, {**_notification_payload(world_a, "agency"), "submission_key": "k-1"})
+        assert again.json()["id"] == mine.json()["id"]
+        same_key = Notification.objects.for_partnership(world_a.partnership).filter(submission_key="k-1")
+        assert same_key.count() == 2
