@@ -21,7 +21,7 @@ class AuditOut(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     kind = serializers.CharField()
-    priority = serializers.CharField(source="priority.name", default=None)
+    priority = serializers.CharField(source="priority.name", default=None, allow_null=True)
     year_start = serializers.IntegerField()
     quarter = serializers.IntegerField()
     quarter_label = serializers.CharField()
@@ -172,7 +172,7 @@ class CycleViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
             super()
             .tenant_queryset()
             .prefetch_related("standards", "returns__member__organisation")
-            .order_by("-opens_on", "-pk")
+            .order_by("opens_on", "pk")
         )
 
     def get_serializer_context(self):

@@ -96,10 +96,10 @@ class ActivityListView(PartnershipPage):
 class ActivityOut(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     kind = serializers.CharField()
     event = serializers.CharField()
-    object_type = serializers.CharField(source="object_type.model", default=None)
+    object_type = serializers.CharField(source="object_type.model", default=None, allow_null=True)
     object_id = serializers.CharField()
     object_repr = serializers.CharField()
     changes = serializers.JSONField()

@@ -232,7 +232,7 @@ class MembershipSummary(serializers.Serializer):
     partnership = serializers.CharField(source="partnership.name")
     slug = serializers.CharField(source="partnership.slug")
     role = serializers.CharField()
-    organisation = serializers.CharField(source="member.organisation.name", default=None)
+    organisation = serializers.CharField(source="member.organisation.name", default=None, allow_null=True)
     api_url = serializers.SerializerMethodField()
 
     def get_api_url(self, obj) -> str:

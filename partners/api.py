@@ -127,7 +127,7 @@ class PersonOut(serializers.Serializer):
     email = serializers.EmailField(source="person.email")
     role = serializers.CharField()
     member = serializers.IntegerField(source="member_id", allow_null=True)
-    organisation = serializers.CharField(source="member.organisation.name", default=None)
+    organisation = serializers.CharField(source="member.organisation.name", default=None, allow_null=True)
     job_title = serializers.CharField(allow_blank=True)
     is_active = serializers.BooleanField()
 
@@ -215,7 +215,7 @@ class SeatOut(serializers.Serializer):
     id = serializers.IntegerField()
     membership = serializers.IntegerField(source="membership_id")
     name = serializers.CharField(source="membership.person.get_full_name")
-    organisation = serializers.CharField(source="membership.member.organisation.name", default=None)
+    organisation = serializers.CharField(source="membership.member.organisation.name", default=None, allow_null=True)
     group_role = serializers.CharField()
 
 

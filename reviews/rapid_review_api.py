@@ -297,7 +297,8 @@ class RapidReviewActions:
     @_schema(response=InformationRequestOut(many=True))
     @action(detail=True, methods=["get"], url_path="information-requests")
     def information_requests(self, request, *args, **kwargs):
-        return Response(InformationRequestOut(self._requests(self.get_object()), many=True).data)
+        page = self.paginate_queryset(self._requests(self.get_object()).order_by("member__organisation__name", "pk"))
+        return self.get_paginated_response(InformationRequestOut(page, many=True).data)
 
     @_schema(RequestsIn, {201: InformationRequestOut(many=True)})
     @information_requests.mapping.post
