@@ -172,7 +172,7 @@ class CycleViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
             super()
             .tenant_queryset()
             .prefetch_related("standards", "returns__member__organisation")
-            .order_by("opens_on", "pk")
+            .order_by("-opens_on", "-pk")
         )
 
     def get_serializer_context(self):
