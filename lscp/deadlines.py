@@ -39,7 +39,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from lscp import outbox
+from lscp import bulk, outbox
 from lscp.models import CalendarOverride, Deadline, DeadlinePolicy, Escalation, EscalationSettings
 from lscp.workdays import CALENDAR, WORKING, WorkingCalendar, calendar_for, explain, format_day
 
@@ -542,8 +542,8 @@ class _Decision:
     """What escalating one clock decided: the escalation rows, the email (if a step fell due)
     and the clock's next step."""
 
-    escalations: list[Escalation] = field(default_factory=list)
-    email: dict | None = None
+    escalations: list[dict] = field(default_factory=list)  # Escalation rows, by field name
+    email: dict | None = None  # for outbox.decide_many; the last escalation row is its step
     next_on: dt.date | None = None
 
 
@@ -568,18 +568,17 @@ def _decide(deadline: Deadline, subject, context: _Partnership, reached: int | N
         if lowest < latest:  # overdue repeats passed over: one row for them all
             through = base + latest - 1 - FIRST_OVERDUE if latest - 1 > lowest else None
             passed.append((step_at(lowest, deadline, ladder, calendar), through))
+        row = {"partnership_id": deadline.partnership_id, "deadline_id": deadline.pk, "ladder_base": base}
         for step, through in passed:
             decision.escalations.append(
-                Escalation(
-                    partnership_id=deadline.partnership_id,
-                    deadline=deadline,
-                    step=step.step,
-                    repetition=base + step.repetition,
-                    through_repetition=through,
-                    ladder_base=base,
-                    step_date=step.date,
-                    superseded=True,
-                )
+                row
+                | {
+                    "step": step.step,
+                    "repetition": base + step.repetition,
+                    "through_repetition": through,
+                    "step_date": step.date,
+                    "superseded": True,
+                }
             )
         step = step_at(latest, deadline, ladder, calendar)
         key = f"deadline:{deadline.pk}:{step.step}:{base + step.repetition}"
@@ -592,17 +591,9 @@ def _decide(deadline: Deadline, subject, context: _Partnership, reached: int | N
             "body": body,
             "about": subject,
         }
-        sent = Escalation(
-            partnership_id=deadline.partnership_id,
-            deadline=deadline,
-            step=step.step,
-            repetition=base + step.repetition,
-            ladder_base=base,
-            step_date=step.date,
-            decided_at=timezone.now(),
+        decision.escalations.append(
+            row | {"step": step.step, "repetition": base + step.repetition, "step_date": step.date, "email_key": key}
         )
-        sent._email_key = key
-        decision.escalations.append(sent)
         reached = latest
     upcoming = next_step(deadline, ladder, calendar, reached=reached, after=today)
     decision.next_on = upcoming.date if upcoming else None
@@ -633,7 +624,7 @@ def escalate(ids: list[int], *, today: dt.date | None = None) -> int:
         for deadline in clocks:
             deadline.partnership = contexts[deadline.partnership_id].partnership
         emails: list[dict] = []
-        new_escalations: list[Escalation] = []
+        new_escalations: list[dict] = []
         done: list[Deadline] = []
         failed: list[Deadline] = []
         now = timezone.now()
@@ -654,23 +645,37 @@ def escalate(ids: list[int], *, today: dt.date | None = None) -> int:
                 failed.append(deadline)
                 continue
             deadline.next_escalation_on = decision.next_on
-            deadline.escalation_error, deadline.escalation_failed_at = "", None
+            deadline._escalation_failed = deadline.escalation_failed_at is not None
             new_escalations += decision.escalations
             if decision.email:
                 emails.append(decision.email)
             done.append(deadline)
-        by_key = {email.key: email for email in outbox.enqueue_many(emails)}
-        for escalation in new_escalations:
-            key = getattr(escalation, "_email_key", None)
+        by_key = {key: pk for key, (pk, _) in outbox.decide_many(emails).items()}
+        for row in new_escalations:
+            key = row.pop("email_key", None)
             if key:
-                escalation.email = by_key[key]
-        Escalation.dangerously_unscoped.bulk_create(new_escalations, ignore_conflicts=True)
-        Deadline.dangerously_unscoped.bulk_update(
-            done, ["next_escalation_on", "escalation_error", "escalation_failed_at"], batch_size=SWEEP_CHUNK
-        )
+                row.update(email_id=by_key[key], decided_at=now)
+        bulk.insert(Escalation, new_escalations, ignore_conflicts=True)
+        _save_next_steps(done)
         # A failed clock keeps its next step (still due): the next sweep tries it again.
         Deadline.dangerously_unscoped.bulk_update(failed, ["escalation_error", "escalation_failed_at"])
         return len(emails)
+
+
+def _save_next_steps(done: list[Deadline]) -> None:
+    """One UPDATE per distinct next date (a chunk's next steps cluster on a few days), and the
+    failure mark cleared only where there was one: a bulk_update of a whole chunk costs more than
+    deciding it."""
+    by_date: dict[dt.date | None, list[int]] = defaultdict(list)
+    recovered = []
+    for deadline in done:
+        by_date[deadline.next_escalation_on].append(deadline.pk)
+        if deadline._escalation_failed:
+            recovered.append(deadline.pk)
+    for day, ids in by_date.items():
+        Deadline.dangerously_unscoped.filter(pk__in=ids).update(next_escalation_on=day)
+    if recovered:
+        Deadline.dangerously_unscoped.filter(pk__in=recovered).update(escalation_error="", escalation_failed_at=None)
 
 
 def _subjects(deadlines: list[Deadline]) -> dict[tuple[int, int], models.Model]:

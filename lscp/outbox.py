@@ -1,7 +1,8 @@
 """The email outbox: decide an email inside a transaction, deliver it after the commit.
 
 Public entry points:
-- `enqueue(partnership=..., key=..., to=..., subject=..., body=..., about=...)`: called inside the
+- `enqueue(partnership=..., key=..., to=..., subject=..., body=..., about=...)` (and `decide_many`
+  for many at once, the sweep's hot path): called inside the
   business transaction. `key` names the email uniquely (e.g. "deadline:41:due:0"); enqueuing a key
   that already exists returns the existing row, so deciding twice never sends twice. An email with
   nobody to send it to is recorded as such (shown on its record), never an error that undoes the
@@ -39,6 +40,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import models, transaction
 from django.utils import timezone
 
+from lscp import bulk
 from lscp.models import OutboxDelivery, OutboxEmail
 
 log = logging.getLogger(__name__)
@@ -56,15 +58,10 @@ def enqueue(
     about: models.Model | None = None,
 ) -> tuple[OutboxEmail, bool]:
     """Record an email to send once this transaction commits. Returns (email, created)."""
-    [(email, created)] = _enqueue(
+    [(pk, created)] = decide_many(
         [{"partnership": partnership, "key": key, "to": to, "subject": subject, "body": body, "about": about}]
-    )
-    return email, created
-
-
-def enqueue_many(rows: list[dict]) -> list[OutboxEmail]:
-    """`enqueue` for many emails at once (the deadline sweep): a few queries, not a few per email."""
-    return [email for email, _ in _enqueue(rows)]
+    ).values()
+    return OutboxEmail.dangerously_unscoped.get(pk=pk), created
 
 
 def addresses(to) -> list[str]:
@@ -72,54 +69,77 @@ def addresses(to) -> list[str]:
     return sorted({address.strip().lower() for address in to if address and address.strip()})
 
 
-def _enqueue(rows: list[dict]) -> list[tuple[OutboxEmail, bool]]:
+def decide_many(rows: list[dict]) -> dict[str, tuple[int, bool]]:
+    """Record many emails (the deadline sweep's hot path): {key: (email id, created)}.
+
+    The unique key decides: a row already there (decided before, or by a concurrent transaction)
+    is kept and ours is dropped. Each new email gets one delivery per recipient; one with nobody
+    to send it to is recorded as such."""
     if not rows:
-        return []
-    prepared = []
-    types: dict[type, ContentType] = {}
+        return {}
+    domain = _domain()
+    types: dict[type, int] = {}
+    records = []
     for row in rows:
         recipients = addresses(row["to"])
-        email = OutboxEmail(
-            partnership=row["partnership"],
-            key=row["key"],
-            to=recipients,
-            subject=row["subject"][:250],
-            body=row["body"],
-            status=OutboxEmail.Status.PENDING if recipients else OutboxEmail.Status.NO_RECIPIENTS,
-            message_id=_message_id(),
-        )
         about = row.get("about")
-        if about is not None:
-            model = type(about)
-            if model not in types:
-                types[model] = ContentType.objects.get_for_model(about, for_concrete_model=True)
-            email.about_type = types[model]
-            email.about_id = str(about.pk)
+        if about is not None and type(about) not in types:
+            types[type(about)] = ContentType.objects.get_for_model(about, for_concrete_model=True).pk
         if not recipients:
             log.warning("Outbox email %s has nobody to send it to; recorded on its record", row["key"])
-        prepared.append(email)
-    # The unique key decides: a row already there (decided before, or by a concurrent
-    # transaction) is kept and ours is dropped.
-    OutboxEmail.dangerously_unscoped.bulk_create(prepared, ignore_conflicts=True)
-    ours = {email.key: email.message_id for email in prepared}
-    stored = {email.key: email for email in OutboxEmail.dangerously_unscoped.filter(key__in=list(ours))}
-    result = [(stored[email.key], stored[email.key].message_id == ours[email.key]) for email in prepared]
-    created = [email for email, was_created in result if was_created]
-    deliveries = [
-        OutboxDelivery(partnership_id=email.partnership_id, email=email, recipient=recipient)
-        for email in created
-        for recipient in email.to
-    ]
-    OutboxDelivery.dangerously_unscoped.bulk_create(deliveries, ignore_conflicts=True)
-    created_ids = [email.pk for email in created if email.to]
-    if created_ids:
-        transaction.on_commit(lambda: _queue_delivery(created_ids))
+        records.append(
+            {
+                "partnership_id": row["partnership"].pk,
+                "key": row["key"],
+                "to": recipients,
+                "subject": row["subject"][:250],
+                "body": row["body"],
+                "status": OutboxEmail.Status.PENDING if recipients else OutboxEmail.Status.NO_RECIPIENTS,
+                "message_id": f"<{uuid.uuid4()}@{domain}>",
+                "about_type_id": types[type(about)] if about is not None else None,
+                "about_id": str(about.pk) if about is not None else "",
+            }
+        )
+    inserted = bulk.insert(OutboxEmail, records, ignore_conflicts=True, returning=("id", "key"))
+    if inserted is None:  # not PostgreSQL: tell ours from a row already there by its Message-ID
+        ours = {record["key"]: record["message_id"] for record in records}
+        inserted = [
+            (pk, key)
+            for pk, key, message_id in OutboxEmail.dangerously_unscoped.filter(key__in=list(ours)).values_list(
+                "pk", "key", "message_id"
+            )
+            if ours[key] == message_id
+        ]
+    created = {key: pk for pk, key in inserted}
+    result = {key: (pk, True) for key, pk in created.items()}
+    missing = [record["key"] for record in records if record["key"] not in created]
+    if missing:
+        result.update(
+            (key, (pk, False))
+            for pk, key in OutboxEmail.dangerously_unscoped.filter(key__in=missing).values_list("pk", "key")
+        )
+    new = [record for record in records if record["key"] in created]
+    bulk.insert(
+        OutboxDelivery,
+        [
+            {"partnership_id": record["partnership_id"], "email_id": created[record["key"]], "recipient": recipient}
+            for record in new
+            for recipient in record["to"]
+        ],
+        ignore_conflicts=True,
+    )
+    to_send = [created[record["key"]] for record in new if record["to"]]
+    if to_send:
+        transaction.on_commit(lambda: _queue_delivery(to_send))
     return result
 
 
+def _domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
+
+
 def _message_id() -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
-    return f"<{uuid.uuid4()}@{domain}>"
+    return f"<{uuid.uuid4()}@{_domain()}>"
 
 
 def _queue_delivery(email_ids: list[int]) -> None:
