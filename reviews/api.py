@@ -9,13 +9,15 @@ from __future__ import annotations
 import uuid
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from lscp import deadlines
+from lscp import deadlines, outbox
 from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.models import Escalation
+from lscp.outbox_api import EmailOut
 from lscp.permissions import Role
 from partners.models import Member
 from reviews import selectors, services
@@ -48,6 +50,25 @@ class DeadlineOut(serializers.Serializer):
 
     def get_status(self, deadline) -> str:
         return deadline.status_on(timezone.localdate())
+
+
+class EscalationOut(serializers.Serializer):
+    """One step of a clock's escalation ladder, decided once (lscp.deadlines)."""
+
+    clock = serializers.CharField(source="deadline.kind")
+    label = serializers.SerializerMethodField()
+    step = serializers.ChoiceField(choices=Escalation.Step.choices)
+    repeat = serializers.IntegerField(help_text="0 for the step's first time under its due date, 1 for its repeat ...")
+    repeat_through = serializers.IntegerField(
+        allow_null=True, help_text="The last repeat this one stands for, when several were passed over at once"
+    )
+    step_date = serializers.DateField(help_text="The day this step fell due")
+    decided_at = serializers.DateTimeField()
+    superseded = serializers.BooleanField(help_text="Not sent: a later step was already due")
+    email_status = serializers.CharField(source="email.status", default=None, allow_null=True)
+
+    def get_label(self, escalation) -> str:
+        return deadlines.label_for(escalation.deadline)
 
 
 class ChildOut(serializers.Serializer):
@@ -128,6 +149,31 @@ class NotificationOut(NotificationSummaryOut):
                 "rationale": notification.criteria_rationale,
             }
         ).data
+
+
+class NotificationDetailOut(NotificationOut):
+    """One notification, with what escalation did about its clocks (for the business unit, as on
+    the case page; null for anyone else)."""
+
+    escalations = serializers.SerializerMethodField()
+    emails = serializers.SerializerMethodField()
+
+    def _shown(self, notification) -> bool:
+        ctx = self.context.get("ctx")
+        return ctx is not None and NotificationPolicy.can(ctx, "manage", notification)
+
+    @extend_schema_field(EscalationOut(many=True, allow_null=True))
+    def get_escalations(self, notification):
+        if not self._shown(notification):
+            return None
+        return EscalationOut(deadlines.escalations_for(notification), many=True).data
+
+    @extend_schema_field(EmailOut(many=True, allow_null=True))
+    def get_emails(self, notification):
+        if not self._shown(notification):
+            return None
+        emails = outbox.emails_about(self.context["ctx"].partnership, notification).order_by("created_at", "id")
+        return EmailOut(emails, many=True).data
 
 
 class ChildIn(TenantSerializer):
@@ -242,7 +288,7 @@ def _step_schema(serializer):
 
 @extend_schema_view(
     list=extend_schema(parameters=LIST_FILTERS, responses=NotificationOut(many=True)),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=NotificationOut),
+    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=NotificationDetailOut),
     create=extend_schema(parameters=[SLUG_PARAMETER], request=NotificationIn, responses={201: NotificationOut}),
     panel_notified=_step_schema(PanelNotifiedIn),
     rapid_review_started=_step_schema(StartedIn),
@@ -273,9 +319,9 @@ class NotificationViewSet(
     }
 
     def output_serializer_class(self):
-        if NotificationPolicy.can(self.ctx, "view_details"):
-            return NotificationOut
-        return NotificationSummaryOut
+        if not NotificationPolicy.can(self.ctx, "view_details"):
+            return NotificationSummaryOut
+        return NotificationDetailOut if self.action == "retrieve" else NotificationOut
 
     def get_serializer_class(self):
         return self.input_serializer_class() or self.output_serializer_class()

@@ -78,7 +78,8 @@ def test_options_describes_the_input_the_schema_documents(world_a):
     for path, method, fields in writes:
         url = path.replace("{slug}", world_a.slug)
         for name, model in models.items():
-            url = url.replace("{" + name + "}", str(getattr(world_a.objects[model], model.url_field)))
+            if "{" + name + "}" in url:
+                url = url.replace("{" + name + "}", str(getattr(world_a.objects[model], model.url_field)))
         described = None
         for client in clients:
             actions = client.options(url).json().get("actions", {})
