@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import models
 
 from lscp import activity, outbox
-from lscp.models import ActivityEvent, OutboxEmail
+from lscp.models import ActivityEvent, OutboxDelivery, OutboxEmail
 from lscp.permissions import Role
 from lscp.tenancy import TenantContext
 from partners import services
@@ -195,6 +195,11 @@ def _email(world: World) -> OutboxEmail:
         body="Hello",
     )
     return email
+
+
+@maker(OutboxDelivery)
+def _delivery(world: World) -> OutboxDelivery:
+    return world.objects[OutboxEmail].deliveries.get()  # its one recipient's copy
 
 
 # Each app's makers register themselves on import.
