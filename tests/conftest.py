@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -11,6 +14,48 @@ from tests.world import World, make_world
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
 # test body are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# ----------------------------------------------------------------------------------------------
+# The whole run on another day: LSCP_TEST_CLOCK=2027-12-24T10:00 (London time unless an offset is
+# given) moves this test process's clock for the session, still ticking, so that a suite which
+# passes today is shown to pass on Christmas Eve, on 29 February or at the year's end. Only this
+# process moves: the PostgreSQL and Redis servers keep the real time. Tests that freeze time
+# (time_machine.travel(..., tick=False)) nest inside it as they do inside the real clock.
+
+
+def moved_clock() -> dt.datetime | None:
+    """The moment LSCP_TEST_CLOCK names, or None to run on the real clock."""
+    value = os.environ.get("LSCP_TEST_CLOCK", "").strip()
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"LSCP_TEST_CLOCK={value!r} is not an ISO date and time (e.g. 2027-12-24T10:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("Europe/London"))
+
+
+def pytest_configure(config):
+    moment = moved_clock()
+    if moment is not None:
+        config._lscp_clock = time_machine.travel(moment, tick=True)
+        config._lscp_clock.start()
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_lscp_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which day the run ran on (shown under -q too, where the header is not)."""
+    moment = moved_clock()
+    if moment is not None:
+        terminalreporter.write_line(f"The clock was moved to {moment:%a %d %b %Y %H:%M %Z} (LSCP_TEST_CLOCK), ticking.")
 
 
 @pytest.fixture(autouse=True)
