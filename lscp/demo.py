@@ -33,12 +33,20 @@ def demo_admin():
 
 @transaction.atomic
 def load() -> str:
+    """Every app's demo data, then one sweep, so the escalations due now show on the case pages
+    and in the demo mail folder from the first minute. The sweep comes after every loader: one run
+    mid-way would leave the clocks loaded after it (a self-assessment cycle's, an audit's
+    actions') for the next load to escalate, and loading twice would not be a no-op."""
+    from lscp import deadlines
+
     admin = demo_admin()
     lines = []
     for path in LOADERS:
         result = import_string(path)(admin)
         if result:
             lines.append(result)
+    decided = deadlines.sweep(dispatch=lambda ids: deadlines.escalate(ids))
+    lines.append(f"Clocks with an escalation step due now: {decided}")
     lines.append("")
     lines.append(f"Demo logins (password {DEMO_PASSWORD}): admin, and for each of thurrock, southend, essex:")
     lines.append("  <slug>-business, <slug>-agency, <slug>-partner-council, <slug>-partner-police,")

@@ -1,7 +1,7 @@
 """Demo notifications across the three partnerships at every stage, dated back from today in
-working days so that some clocks are met, some met late, some due soon and some overdue. Then a
-sweep decides the escalations that are due, so the escalation log and the demo mail folder have
-something in them from the first minute. The children and summaries are invented."""
+working days so that some clocks are met, some met late, some due soon and some overdue (the
+sweep at the end of `lscp.demo.load` decides their escalations). The children and summaries are
+invented."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.utils import timezone
 
-from lscp import deadlines
 from lscp.tenancy import TenantContext
 from lscp.workdays import calendar_for
 from partners.models import Member, Membership, Partnership, Person
@@ -662,6 +661,4 @@ def load(admin: Person) -> str:
                 notification = services.record_step(ctx, notification, step, on=on, **values)
             if plan:
                 _lcspr(ctx, notification, plan, calendar, aware)
-    # Decide the escalations that are due now, so they show on the case pages at once.
-    decided = deadlines.sweep(dispatch=lambda ids: deadlines.escalate(ids))
-    return f"Notifications created: {created}; clocks with an escalation step due now: {decided}"
+    return f"Notifications created: {created}"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from lscp import deadlines
 from lscp.permissions import Role
 from lscp.tenancy import TenantContext
 from lscp.workdays import calendar_for
@@ -582,5 +581,4 @@ def load(admin: Person) -> str:
         loader.progress(plan, states)
         created.append(plan.title)
 
-    decided = deadlines.sweep(dispatch=lambda ids: deadlines.escalate(ids))
-    return f"Action plans created: {len(created)}; action clocks with an escalation step due now: {decided}"
+    return f"Action plans created: {len(created)}"
