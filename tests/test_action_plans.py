@@ -305,9 +305,15 @@ def test_changing_a_due_date_once_live_needs_a_reason_and_is_recorded(world_a):
         "Waiting for the SET procedures",
     )
     assert action.deadlines.get().due_date == D(2027, 1, 29)
-    event = ActivityEvent.objects.for_partnership(world_a.partnership).filter(event="action.changed").first()
-    assert event.changes["due_date"] == {"old": "2026-12-11", "new": "2027-01-29"}
-    assert event.changes["reason"]["new"] == "Waiting for the SET procedures"
+    # The action's two changes in the activity log, in the order they were made.
+    before, after = (
+        ActivityEvent.objects.for_partnership(world_a.partnership)
+        .filter(event="action.changed", object_id=str(action.pk))
+        .order_by("at", "id")
+    )
+    assert before.changes["due_date"] == {"old": "2026-12-10", "new": "2026-12-11"} and "reason" not in before.changes
+    assert after.changes["due_date"] == {"old": "2026-12-11", "new": "2027-01-29"}
+    assert after.changes["reason"]["new"] == "Waiting for the SET procedures"
 
 
 # ----------------------------------------------------------------------------------------------
