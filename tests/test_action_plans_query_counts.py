@@ -4,14 +4,13 @@ are: the plan page with 10 actions and with 1,000, the lists as plans and action
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from reviews.action_plans import services
 from reviews.action_plans.models import Action, SourceKind, Stage
 from tests.conftest import signed_in
+from tests.support import queries
 from tests.world import make_world
 
 pytestmark = pytest.mark.django_db
@@ -74,13 +73,6 @@ def plan_of(world, n_actions: int, *, title: str):
     return plan
 
 
-def count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 def api(membership) -> APIClient:
     client = APIClient()
     client.force_authenticate(membership.person)
@@ -100,11 +92,10 @@ def test_the_plan_page_and_its_api_detail_are_constant_from_10_to_1000_actions()
         ("/api/v1/{slug}/action-plans/{plan}/", 9),
     ):
         client = api(world.people["business"]) if url.startswith("/api/") else business
-        count(client, url.format(slug=slug, plan=small.pk))  # warm the per-process caches
-        few = count(client, url.format(slug=slug, plan=small.pk))
-        many = count(client, url.format(slug=slug, plan=large.pk))
-        assert few == many, f"{url}: {few} queries with 10 actions, {many} with 1,000"
-        assert many <= ceiling, f"{url}: {many} queries, pinned at {ceiling}"
+        queries.get(client, url.format(slug=slug, plan=small.pk))  # warm the per-process caches
+        few = queries.get(client, url.format(slug=slug, plan=small.pk))
+        many = queries.get(client, url.format(slug=slug, plan=large.pk))
+        queries.assert_constant(few, many, ceiling=ceiling, what=f"{url}, 10 actions then 1,000")
 
 
 LISTS = [
@@ -130,10 +121,9 @@ def test_action_plan_lists_are_constant(what, url, who, ceiling):
     url = url.format(slug=world.slug)
     for n in range(2):
         plan_of(world, 10, title=f"Plan {n}")
-    count(client, url)  # warm the per-process caches (content types) once
-    few = count(client, url)
+    queries.get(client, url)  # warm the per-process caches (content types) once
+    few = queries.get(client, url)
     for n in range(2, 30):
         plan_of(world, 10, title=f"Plan {n}")
-    many = count(client, url)
-    assert few == many, f"{what}: {few} queries with 2 plans of 10 actions, {many} with 30"
-    assert many <= ceiling, f"{what}: {many} queries, pinned at {ceiling}"
+    many = queries.get(client, url)
+    queries.assert_constant(few, many, ceiling=ceiling, what=f"{what}, 2 plans of 10 actions then 30")

@@ -8,8 +8,6 @@ import re
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -23,6 +21,7 @@ from reviews import services as review_services
 from tests.makers_actions import make_plan
 from tests.makers_audits import green_return
 from tests.makers_reviews import child, meeting, signed_off, submit
+from tests.support import queries
 from tests.test_partners import error_by_field
 from tests.world import add_person, make_world
 
@@ -487,16 +486,13 @@ def test_audit_pages_run_a_fixed_number_of_queries(what, url, who, ceiling, worl
 
     def measure():
         latest = Cycle.objects.for_partnership(world_a.partnership).order_by("-pk").first()
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url.format(slug=world_a.slug, cycle=latest.pk)).status_code == 200
-        return len(queries)
+        return queries.get(client, url.format(slug=world_a.slug, cycle=latest.pk))
 
     grow_audits(world_a, 1)
     small = measure()
     grow_audits(world_a, 6)
     large = measure()
-    assert small == large, f"{what}: {small} queries with few rows, {large} with many"
-    assert large <= ceiling, f"{what}: {large} queries, pinned at {ceiling}"
+    queries.assert_constant(small, large, ceiling=ceiling, what=what)
 
 
 def test_api_audits_cycles_and_returns(world_a, cycle):

@@ -5,14 +5,13 @@ be equal, and under the pinned ceiling.
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from lscp import activity
 from lscp.permissions import Role
 from partners import services
 from partners.models import GovernanceGroup, Sector
+from tests.support import queries
 from tests.world import add_person, organisation
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +48,6 @@ PAGES = [
 ]
 
 
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 @pytest.mark.parametrize(("what", "url", "ceiling"), PAGES, ids=[p[0] for p in PAGES])
 def test_list_query_count_is_constant(what, url, ceiling, world_a, as_user):
     if url.startswith("/api/"):
@@ -65,11 +57,10 @@ def test_list_query_count_is_constant(what, url, ceiling, world_a, as_user):
         client = as_user(world_a.people["business"])
     url = url.format(slug=world_a.slug)
     grow(world_a, 3)
-    small = count_queries(client, url)
+    small = queries.get(client, url)
     grow(world_a, 20)
-    large = count_queries(client, url)
-    assert small == large, f"{what}: {small} queries with few rows, {large} with many"
-    assert large <= ceiling, f"{what}: {large} queries, pinned at {ceiling}"
+    large = queries.get(client, url)
+    queries.assert_constant(small, large, ceiling=ceiling, what=what)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -140,8 +131,7 @@ def test_funding_query_count_is_constant(what, url, ceiling, world_a, as_user):
         client = as_user(world_a.people["business"])
     url = url.format(slug=world_a.slug)
     grow_funding(world_a, 3)
-    small = count_queries(client, url)
+    small = queries.get(client, url)
     grow_funding(world_a, 20)
-    large = count_queries(client, url)
-    assert small == large, f"{what}: {small} queries with few rows, {large} with many"
-    assert large <= ceiling, f"{what}: {large} queries, pinned at {ceiling}"
+    large = queries.get(client, url)
+    queries.assert_constant(small, large, ceiling=ceiling, what=what)

@@ -9,9 +9,10 @@ from rest_framework.test import APIClient
 from audits import services
 from audits.models import Indicator
 from partners.models import Member
-from tests.test_query_counts import count_queries
+from tests.support import queries
 
 pytestmark = pytest.mark.django_db
+
 
 QUARTERS = [(2024, 3), (2024, 4), (2025, 1), (2025, 2), (2025, 3), (2025, 4)]
 
@@ -89,8 +90,7 @@ def test_query_count_is_constant(what, url, ceiling, world_a, as_user):
         client = as_user(world_a.people["business"])
     url = url.format(slug=world_a.slug, indicator=world_a.objects[Indicator].pk)
     grow(world_a, 3)
-    small = count_queries(client, url)
+    small = queries.get(client, url)
     grow(world_a, 20)
-    large = count_queries(client, url)
-    assert small == large, f"{what}: {small} queries with few rows, {large} with many"
-    assert large <= ceiling, f"{what}: {large} queries, pinned at {ceiling}"
+    large = queries.get(client, url)
+    queries.assert_constant(small, large, ceiling=ceiling, what=what)
