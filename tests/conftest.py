@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,14 +68,26 @@ def empty_cache():
     cache.clear()
 
 
+# Two partnerships: their members and one person per role. Records are made as a test reads
+# them (`world_a.objects[Cycle]`, see tests/world.py); `full_world` has one of every model.
+THURROCK = dict(area="Thurrock", population=167025)
+SOUTHEND = dict(area="Southend", population=179799)
+
+
 @pytest.fixture
 def world_a(db) -> World:
-    return make_world("thurrock", area="Thurrock", population=167025)
+    return make_world("thurrock", **THURROCK)
 
 
 @pytest.fixture
 def world_b(db) -> World:
-    return make_world("southend", area="Southend", population=179799)
+    return make_world("southend", **SOUTHEND)
+
+
+@pytest.fixture
+def full_world(db) -> World:
+    """Thurrock with one record of every tenant-owned model, made before the test starts."""
+    return make_world("thurrock", **THURROCK, full=True)
 
 
 def signed_in(membership) -> Client:
@@ -103,24 +116,33 @@ def api():
 from tests.support.smtp import smtp  # noqa: E402, F401
 
 
-@pytest.fixture(scope="module")
-def shared_worlds(django_db_setup, django_db_blocker):
-    """Two partnerships built once for a whole module (the route-enumerating suites), inside an
-    outer transaction rolled back at the end. Each test still runs in its own savepoint (ask for
-    `db` as well), so what one test writes is gone before the next."""
+@contextmanager
+def built_once(django_db_blocker):
+    """For data built once and read by many tests (a module-scoped fixture): an outer transaction
+    rolled back at the end. Each test still runs in its own savepoint (it asks for `db`), so what
+    one test writes is gone before the next. Under pytest-xdist each worker builds its own, in its
+    own database."""
     from django.db import transaction
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield (
-                make_world("thurrock", area="Thurrock", population=167025),
-                make_world("southend", area="Southend", population=179799),
-            )
+            yield
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def shared_worlds(django_db_setup, django_db_blocker):
+    """Two partnerships with one record of every tenant-owned model, built once for a whole module
+    (the route-enumerating suites, the query counts): see `built_once`."""
+    with built_once(django_db_blocker):
+        yield (
+            make_world("thurrock", **THURROCK, full=True),
+            make_world("southend", **SOUTHEND, full=True),
+        )
 
 
 @pytest.fixture

@@ -71,6 +71,7 @@ def _standard(world: World) -> Standard:
 
 @maker(Cycle)
 def _cycle(world: World) -> Cycle:
+    world.objects[Standard]  # the Section 11 standards the cycle copies
     today = timezone.localdate()
     cycle = services.cycle_create(
         world.ctx(),

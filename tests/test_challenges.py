@@ -229,10 +229,10 @@ def test_the_log_filters_by_status_sorts_and_pages(thurrock, as_user):
             services.challenge_respond(
                 thurrock.ctx(), challenge, response="Answered.", responded_on=TODAY, outcome="Done.", close=True
             )
+    thurrock.objects[Challenge]  # the maker's: one more, open, raised today
     client = as_user(thurrock.people["scrutineer"])
     url = reverse("challenge-list", args=[thurrock.slug])
     html = html_lib.unescape(client.get(url).content.decode())
-    # world_a's maker logged one more, open, today.
     assert "All (28)" in html and "Waiting for a response (10)" in html and "Responded (9)" in html
     assert "Closed (9)" in html
     assert "Showing 1 to 25 of 28" in html
@@ -281,6 +281,7 @@ def test_a_scrutineer_reads_the_log_and_writes_nothing(thurrock):
 
 
 def test_api_log_respond_and_close(thurrock, api):
+    thurrock.objects[Challenge]  # the maker's, open
     client = api(thurrock.people["business"])
     base = f"/api/v1/{thurrock.slug}/challenges/"
     strategic = GovernanceGroup.objects.for_partnership(thurrock.partnership).get(name="Strategic Group")

@@ -59,7 +59,7 @@ def frozen():
 
 @pytest.fixture
 def thurrock(frozen, world_a):
-    """World A in May 2026, with two indicators of its dataset."""
+    """World A in May 2026, with three indicators of its dataset."""
     ctx = world_a.ctx()
     world_a.plans = services.indicator_save(
         ctx,
@@ -75,7 +75,7 @@ def thurrock(frozen, world_a):
         direction="higher",
         reporting_member=world_a.members["police"],
     )
-    # (The maker's indicator, world_a.objects[Indicator], is "Children subject to a child protection plan".)
+    world_a.objects[Indicator]  # the maker's: "Children subject to a child protection plan"
     return world_a
 
 

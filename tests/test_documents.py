@@ -112,7 +112,7 @@ def test_stored_outside_the_web_root_and_downloaded_only_by_those_who_may_see_th
 
 
 def test_no_url_serves_the_media_folder(world_a, as_user):
-    document = Document.objects.for_partnership(world_a.partnership).first()
+    document = world_a.objects[Document]
     client = as_user(world_a.people["business"])
     for url in (f"/media/{document.file.name}", f"/static/../var/media/{document.file.name}", f"/{document.file.name}"):
         assert client.get(url).status_code == 404

@@ -102,8 +102,7 @@ def seed_benchmarks(world) -> None:
 
 @pytest.fixture
 def thurrock(world_a):
-    """World A as Thurrock, without the maker's benchmark row (the seed's table replaces it)."""
-    services.benchmark_remove(ctx=world_a.ctx(), benchmark=world_a.objects[Benchmark])
+    """World A as Thurrock: no funding records yet (the seed's table is loaded where a test needs it)."""
     return world_a
 
 
@@ -503,6 +502,9 @@ def test_every_write_is_logged_and_a_change_that_changes_nothing_writes_nothing(
     assert events.get(event="contribution.removed").changes == {
         "record": {"old": "Thurrock Council contribution 2020-21", "new": None}
     }
+    # ...and so is a write of every other kind of funding record.
+    services.spending_add(ctx=ctx, year=year, kind="reviews", budget=D("20000.00"))
+    services.benchmark_remove(ctx=ctx, benchmark=thurrock.objects[Benchmark])
     all_events = ActivityEvent.objects.for_partnership(thurrock.partnership).values_list("event", flat=True)
     assert set(all_events) >= {"financial_year.added", "benchmark.added", "benchmark.removed", "spending.added"}
 

@@ -14,6 +14,13 @@ from tests.support import queries
 pytestmark = pytest.mark.django_db
 
 
+# One record of every model (so every section of a page has something to show), built once for
+# the module; each test's growth is rolled back.
+@pytest.fixture
+def world_a(shared_a):
+    return shared_a
+
+
 QUARTERS = [(2024, 3), (2024, 4), (2025, 1), (2025, 2), (2025, 3), (2025, 4)]
 
 

@@ -1,5 +1,9 @@
-"""A whole partnership for tests, built through the real services: its statutory partners, a
-relevant agency, one person per role, and one record of every tenant-owned model.
+"""A partnership for tests, built through the real services: its statutory partners, a relevant
+agency and one person per role. Records are made only when a test asks for them:
+`world.objects[Cycle]` makes the world's Section 11 cycle the first time it is read (with whatever
+that needs, such as the standards), and the same one after. `make_world(..., full=True)` (the
+`full_world` and `shared_worlds` fixtures) makes one record of every tenant-owned model up front,
+for the suites that walk every model and route.
 
 `OBJECT_MAKERS` is the registry the tenant-isolation suite checks against every tenant-owned
 model: a model without a maker fails the suite, so a new model is covered the day it is added.
@@ -35,13 +39,38 @@ PASSWORD = "correct-horse-battery-staple"
 _serial = itertools.count(1)
 
 
+class Objects(dict):
+    """The world's record of each tenant-owned model, made by its maker the first time it is read.
+
+    `objects[Model]` makes it (and any record its maker reads); `objects.get(Model)` and
+    `Model in objects` only look, so a maker can use a record when the world has one."""
+
+    def __init__(self, world: World):
+        super().__init__()
+        self.world = world
+
+    def __missing__(self, model: type[models.Model]) -> models.Model:
+        if model not in OBJECT_MAKERS:
+            raise KeyError(f"tests/world.py has no maker for {model.__name__}")
+        self[model] = OBJECT_MAKERS[model](self.world)
+        return self[model]
+
+    def make_all(self) -> None:
+        """One record of every tenant-owned model, in the makers' order."""
+        for model in OBJECT_MAKERS:
+            self[model]  # reading makes it
+
+
 @dataclass
 class World:
     partnership: Partnership
     admin: Person
     members: dict[str, Member] = field(default_factory=dict)
     people: dict[str, Membership] = field(default_factory=dict)
-    objects: dict[type[models.Model], models.Model] = field(default_factory=dict)
+    objects: Objects = field(init=False)
+
+    def __post_init__(self):
+        self.objects = Objects(self)
 
     @property
     def slug(self) -> str:
@@ -69,8 +98,12 @@ def organisation(name: str, sector: str) -> Organisation:
     return Organisation.objects.get_or_create(name=name, defaults={"sector": sector})[0]
 
 
-def make_world(slug: str, *, area: str | None = None, population: int = 170000, with_objects: bool = True) -> World:
-    """A partnership with council, police, health and one relevant agency, and one login per role."""
+def make_world(
+    slug: str, *, area: str | None = None, population: int = 170000, full: bool = False, with_objects: bool = False
+) -> World:
+    """A partnership with council, police, health and one relevant agency, and one login per role;
+    `full` (or `with_objects`) also makes one record of every tenant-owned model now, in the
+    makers' order, rather than as tests ask for them."""
     admin = make_admin()
     area = area or slug.replace("-", " ").title()
     partnership, business = services.partnership_create(
@@ -118,9 +151,8 @@ def make_world(slug: str, *, area: str | None = None, population: int = 170000, 
         ("scrutineer", Role.SCRUTINEER, None),
     ]:
         world.people[who] = add_person(world, who, role=role, member=member)
-    if with_objects:
-        for model, make in OBJECT_MAKERS.items():
-            world.objects[model] = make(world)
+    if full or with_objects:
+        world.objects.make_all()
     return world
 
 
