@@ -712,38 +712,6 @@ def test_the_progress_report_pdf(world_a, as_user):
     assert "How RAG is worked out" in text
 
 
-# ----------------------------------------------------------------------------------------------
-# The demo
-
-
-def test_the_demo_plans():
-    from django.core.management import call_command
-
-    call_command("load_demo", "--force")
-    from partners.models import Partnership
-
-    thurrock = Partnership.objects.get(slug="thurrock")
-    plans = {p.title: p for p in ActionPlan.objects.for_partnership(thurrock)}
-    from lscp.tenancy import TenantContext
-
-    ctx = TenantContext.for_administrator(
-        partnership=thurrock, user=__import__("lscp.demo", fromlist=["demo_admin"]).demo_admin()
-    )
-    shae = plans["Shae and Ashley Local Health Review (LHR) action plan"]
-    assert shae.status == "live"
-    assert selectors.plan_page(ctx, shae).summary.sentence == "10 recommendations, 14 actions: 6 complete, 8 on track"
-    thematic = plans["Thematic Review into Serious Youth Violence and Gang Related Crime action plan"]
-    assert thematic.status == "ratifying"
-    assert [r.stage for r in thematic.ratifications.all()] == ["lprg"]
-    assert ProgressUpdate.objects.for_partnership(thurrock).filter(action__plan=thematic).exists()
-    review = plans["Independent review of Thurrock LSCP (2020): composite recommendations"]
-    page = selectors.plan_page(ctx, review)
-    assert page.summary.recommendations == 26 and page.summary.actions == 26
-    assert page.recommendations[21].text == "Explore learning across SET"
-    assert all(row.action.owner_member_id is None for row in page.rows)
-    assert page.summary.overdue == 2
-
-
 def test_removing_an_action_or_recommendation_only_before_the_plan_is_live(world_a, as_user):
     from lscp.models import Deadline
 

@@ -1,15 +1,20 @@
-"""Loading the demo into an empty database."""
+"""Loading the demo into an empty database (test_demo.py reads one loaded demo)."""
 
 import datetime as dt
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from lscp import deadlines
 from lscp.models import Escalation, OutboxEmail
 
 pytestmark = pytest.mark.django_db
+
+
+def test_demo_refuses_to_load_outside_demo_mode():
+    with pytest.raises(CommandError, match="only in demo mode"):
+        call_command("load_demo")
 
 
 def test_the_demo_decides_every_escalation_due_when_it_loads():

@@ -835,33 +835,3 @@ def test_api_writes_and_the_year_label_is_validated(thurrock, api):
     }
     assert client.delete(f"/api/v1/{thurrock.slug}/funding/contributions/{contribution_id}/").status_code == 204
     assert not Contribution.objects.for_partnership(thurrock.partnership).filter(pk=contribution_id).exists()
-
-
-# ----------------------------------------------------------------------------------------------
-# The demo
-
-
-def test_demo_loads_the_seed_and_the_product_reproduces_it():
-    from django.core.management import call_command
-
-    from partners.models import Partnership
-
-    call_command("load_demo", "--force")
-    thurrock = Partnership.objects.get(slug="thurrock")
-    from lscp.tenancy import TenantContext
-    from partners.models import Person
-
-    ctx = TenantContext.for_administrator(partnership=thurrock, user=Person.objects.get(username="admin"))
-    year = FinancialYear.objects.for_partnership(thurrock).get(label="2020-21")
-    summary = selectors.year_summary(ctx, year)
-    assert summary.agreed == D("234504.21")
-    assert summary.training_income == D("14868.75")
-    training = next(row for row in summary.spending if row.line.kind == "training")
-    assert training.actual == D("15000.00")
-    assert summary.outstanding == D("9750.00")  # CRC and BTUH have not paid yet (invented for the demo)
-    comparison = selectors.comparison(ctx)
-    assert comparison.own.shares == [D("68.3"), D("15.8"), D("9.5"), D("6.4")]
-    assert comparison.averages.contributions.quantize(D("1")) == D(219160)
-    assert comparison.own.per_head.quantize(D("0.01")) == D("0.72")
-    southend = Partnership.objects.get(slug="southend")
-    assert Benchmark.objects.for_partnership(southend).get(is_this_partnership=True).name == "Southend"
