@@ -520,12 +520,36 @@ def test_api_audits_cycles_and_returns(world_a, cycle):
     listed = api(world_a.person("agency")).get(f"/api/v1/{world_a.slug}/self-assessment-cycles/{cycle.pk}/").json()
     assert [r["organisation"] for r in listed["returns"]] == ["NELFT"]  # an agency lead sees only their own return
     assessment = agency_return(world_a, cycle)
+
+    def kept(assessment):
+        assessment.refresh_from_db()
+        return assessment.status, assessment.version, list(assessment.grades.values_list("grade", "evidence"))
+
+    before = kept(assessment)
     grades = [{"id": g.pk, "grade": "purple", "evidence": "x"} for g in assessment.grades.all()]
     refused = api(world_a.person("agency")).patch(
         f"/api/v1/{world_a.slug}/self-assessments/{assessment.pk}/", {"grades": grades}, format="json"
     )
     assert refused.status_code == 400 and "the grade must be red, amber or green" in str(refused.json())
-    assert Cycle.objects.for_partnership(world_a.partnership).count() >= 1
+    assert kept(assessment) == before  # nothing changed
+    # The business unit opens a cycle through the API: a return for each organisation taking part,
+    # and the list shows it first (newest first).
+    opened = business.post(
+        f"/api/v1/{world_a.slug}/self-assessment-cycles/",
+        {
+            "name": "Section 11 audit: schools' partners",
+            "framework": "s11",
+            "opens_on": (cycle.opens_on + dt.timedelta(days=1)).isoformat(),
+            "due_on": (cycle.due_on + dt.timedelta(days=30)).isoformat(),
+            "members": [world_a.members["council"].pk, world_a.members["health"].pk],
+        },
+        format="json",
+    )
+    assert opened.status_code == 201, opened.content
+    assert sorted(r["organisation"] for r in opened.json()["returns"]) == ["Thurrock CCG", "Thurrock Council"]
+    assert len(opened.json()["standards"]) == 9
+    listed = business.get(f"/api/v1/{world_a.slug}/self-assessment-cycles/").json()
+    assert [row["id"] for row in listed["results"]] == [opened.json()["id"], cycle.pk]
 
 
 def test_home_shows_returns_to_submit_and_to_moderate(world_a, as_user):
