@@ -26,7 +26,7 @@ from funding.models import (
     SpendingLine,
 )
 from funding.permissions import FundingPolicy
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer, sent_on_top
 from partners.models import Organisation
 
 YEAR_PARAMETER = OpenApiParameter("year", str, OpenApiParameter.PATH, description='A financial year, like "2020-21"')
@@ -221,8 +221,7 @@ class SpendingIn(TenantSerializer):
 
 def _merged(instance, fields: list[str], request) -> dict:
     """PATCH: the record's current values with what was sent on top."""
-    given = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
-    return {**{name: getattr(instance, name) for name in fields}, **given}
+    return sent_on_top({name: getattr(instance, name) for name in fields}, request)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ permission, token sign-in, errors as JSON, and /api/v1/me/."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -177,6 +179,17 @@ class TenantAPIMixin:
         if self.action == "retrieve" and self.log_retrieves:
             activity.record_view(self.ctx, instance)
         return instance
+
+
+def sent_on_top(current: dict, request) -> dict:
+    """A PATCH: the record's current values with what was sent on top, for the input serializer to
+    check as a whole. A body that is not an object is a 400, as a serializer would answer it."""
+    given = request.data
+    if not isinstance(given, Mapping):
+        raise exceptions.ValidationError(
+            {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type(given).__name__}."]}
+        )
+    return {**current, **(given.dict() if hasattr(given, "dict") else given)}
 
 
 class TenantSerializer(serializers.Serializer):

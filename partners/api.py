@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer, sent_on_top
 from lscp.permissions import MEMBERSHIP_ROLES
 from lscp.tenancy import get_scoped_or_404
 from partners import selectors, services
@@ -194,8 +194,7 @@ class PersonViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     def partial_update(self, request, *args, **kwargs):
         membership = self.get_object()
         current = {"role": membership.role, "member": membership.member_id, "job_title": membership.job_title}
-        given = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
-        data = PersonUpdateIn(data={**current, **given}, context=self.get_serializer_context())
+        data = PersonUpdateIn(data=sent_on_top(current, request), context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         membership = services.person_update(ctx=self.ctx, membership=membership, **data.validated_data)
         return Response(PersonOut(membership).data)

@@ -116,6 +116,19 @@ class NotificationSummaryOut(serializers.Serializer):
 
 
 class NotificationOut(NotificationSummaryOut):
+    """A notification with its children, incident and decisions. Those who may not see a case's
+    details (scrutineers) get NotificationSummaryOut from the same URLs, so the schema documents
+    every field beyond the summary as one that may be absent."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in fields.keys() - NotificationSummaryOut._declared_fields.keys():
+            # Not required, and not read-only (which drf-spectacular documents as required too):
+            # this serializer only ever writes output.
+            fields[name].required = False
+            fields[name].read_only = False
+        return fields
+
     notifying_member = serializers.IntegerField(source="notifying_member_id")
     notifier_name = serializers.CharField()
     notifier_role = serializers.CharField(allow_blank=True)

@@ -72,6 +72,10 @@ class SummaryIn(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
+class SendForSignOffIn(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
+
+
 class ReasonIn(serializers.Serializer):
     reason = serializers.CharField()
 
@@ -269,6 +273,7 @@ class RapidReviewActions:
         "answer_information_request": SummaryIn,
         "reopen_information_request": ReasonIn,
         "save_rapid_review": RapidReviewIn,
+        "send_for_sign_off": SendForSignOffIn,
         "create_sign_off": SignOffIn,
         "commission_lcspr": CommissionIn,
         "lcspr_meetings": MeetingIn,
@@ -373,11 +378,14 @@ class RapidReviewActions:
         )
         return Response(RapidReviewOut(review).data)
 
-    @_schema(None, RapidReviewOut)
+    @_schema(SendForSignOffIn, RapidReviewOut)
     @action(detail=True, methods=["post"], url_path="rapid-review/send-for-sign-off")
     def send_for_sign_off(self, request, *args, **kwargs):
+        notification = self.get_object()
+        data = SendForSignOffIn(data=request.data)
+        data.is_valid(raise_exception=True)
         review = rapid_review_services.send_for_sign_off(
-            self.ctx, self.get_object(), expected_version=request.data.get("version")
+            self.ctx, notification, expected_version=data.validated_data.get("version")
         )
         return Response(RapidReviewOut(review).data)
 
@@ -385,7 +393,8 @@ class RapidReviewActions:
     @action(detail=True, methods=["get"], url_path="rapid-review/sign-offs")
     def sign_offs(self, request, *args, **kwargs):
         review = self._review(self.get_object())
-        return Response(SignOffOut(review.sign_offs.select_related("member__organisation", "person"), many=True).data)
+        signed = review.sign_offs.select_related("member__organisation", "person").order_by("at", "pk")
+        return self.get_paginated_response(SignOffOut(self.paginate_queryset(signed), many=True).data)
 
     @_schema(SignOffIn, {201: SignOffOut})
     @sign_offs.mapping.post

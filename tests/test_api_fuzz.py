@@ -122,3 +122,165 @@ def test_a_notifications_requests_for_information_are_paginated_as_documented(ap
         "NELFT",
         "Essex Police",
     }
+
+
+def test_a_rapid_reviews_sign_offs_are_paginated_as_documented(app, world_a):
+    from reviews.models import Notification
+
+    notification = world_a.objects[Notification]  # signed off by the three partners
+    url = f"/api/v1/{world_a.slug}/notifications/{notification.pk}/rapid-review/sign-offs/"
+    first = Caller(app, world_a, "business").get(url, query_string={"page_size": 2})
+    assert first.status_code == 200 and first.json["count"] == 3 and len(first.json["results"]) == 2
+    conforms(load_schema(app), "/api/v1/{slug}/notifications/{notification_id}/rapid-review/sign-offs/", "GET", first)
+
+
+def test_a_scrutineer_gets_the_summary_of_a_notification_as_the_schema_allows(app, world_a):
+    """Scrutineers get status and timeliness only: the schema documents the rest as optional."""
+    from reviews.models import Notification
+
+    schema = load_schema(app)
+    notification = world_a.objects[Notification]
+    scrutineer, business = Caller(app, world_a, "scrutineer"), Caller(app, world_a, "business")
+    for caller, shown in [(scrutineer, False), (business, True)]:
+        listed = caller.get(f"/api/v1/{world_a.slug}/notifications/")
+        assert ("children" in listed.json["results"][0]) is shown
+        conforms(schema, "/api/v1/{slug}/notifications/", "GET", listed)
+        one = caller.get(f"/api/v1/{world_a.slug}/notifications/{notification.pk}/")
+        assert ("summary" in one.json) is shown
+        conforms(schema, "/api/v1/{slug}/notifications/{notification_id}/", "GET", one)
+
+
+# ----------------------------------------------------------------------------------------------
+# The fuzz
+
+# Examples per operation and person: schema-valid ones, then ones the schema forbids. Bounded so
+# the whole fuzz adds well under a minute to `make test` on 2 cores.
+POSITIVE_EXAMPLES = 3
+NEGATIVE_EXAMPLES = 2
+PEOPLE = ("business", "scrutineer")
+
+
+class Tally:
+    def __init__(self):
+        self.requests = 0
+        self.server_errors: list[str] = []
+        self.mismatches: list[str] = []
+        self.operations = 0
+
+    def server_error(self, what: str, response) -> None:
+        self.server_errors.append(f"{what}: {response.status_code}")
+
+    def summary(self, seconds: float) -> str:
+        return (
+            f"API fuzz: {self.operations} operations, {self.requests} requests as {' and '.join(PEOPLE)}, "
+            f"{len(self.server_errors)} 5xx, {len(self.mismatches)} schema mismatches, {seconds:.1f} s"
+        )
+
+
+def _real_ids(world: World, path: str) -> dict[str, str]:
+    """The path's ids filled with the partnership's own records, so requests reach real objects
+    (random ids would only ever find 404s)."""
+    from lscp.tenancy import url_kwarg_models
+
+    ids = {"slug": world.slug}
+    for name, model in url_kwarg_models().items():
+        if "{" + name + "}" in path and model in world.objects:
+            ids[name] = str(getattr(world.objects[model], model.url_field))
+    return ids
+
+
+def _fuzz_operation(operation, world: World, headers: dict, tally: Tally) -> None:
+    from hypothesis.errors import Unsatisfiable
+    from schemathesis import GenerationMode
+
+    modes = [(GenerationMode.POSITIVE, POSITIVE_EXAMPLES)]
+    if len(operation.query) or len(list(operation.body)):  # the ids in its path are the world's own
+        modes.append((GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES))
+    for mode, examples in modes:
+        try:
+            _examples(operation, mode, examples, world, headers, tally)
+        except Unsatisfiable:  # a body or query whose every value is valid (all optional strings)
+            assert mode == GenerationMode.NEGATIVE, operation.label
+
+
+def _examples(operation, mode, examples: int, world: World, headers: dict, tally: Tally) -> None:
+    """`examples` requests to one operation, generated from its schema the same way every run."""
+    from django.db import transaction
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    label = f"{operation.label} ({mode.value})"
+    strategy = operation.as_strategy(generation_mode=mode, path_parameters=_real_ids(world, operation.path))
+
+    @given(case=strategy)
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],  # no shrinking: each request is counted once
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        # Each request in a savepoint: one that breaks the transaction cannot break the next.
+        savepoint = transaction.savepoint()
+        response = case.call(headers=headers)
+        tally.requests += 1
+        if response.status_code >= 500:
+            transaction.savepoint_rollback(savepoint)
+            tally.server_error(f"{label} {case.as_curl_command()}", response)
+            return
+        transaction.savepoint_commit(savepoint)
+        try:
+            operation.validate_response(response, case=case)
+        except (AssertionError, BaseExceptionGroup) as error:  # each one is listed; the run goes on
+            tally.mismatches.append(f"{label} {response.status_code}: {str(error)[:600]}")
+
+    run()
+
+
+def _options_and_html(app, schema, world: World, headers: dict, tally: Tally) -> None:
+    """OPTIONS on every path, and every GET as the browsable API (Accept: text/html)."""
+    client = WsgiClient(app)
+    for path, operations in schema.raw_schema["paths"].items():
+        url = path.format(**_real_ids(world, path)) if "{" in path else path
+        if "{" in url:  # an id no record of the world fills: nothing to ask for
+            continue
+        response = client.options(url, headers=headers)
+        tally.requests += 1
+        if response.status_code >= 500:
+            tally.server_error(f"OPTIONS {url}", response)
+        if "get" in operations:
+            response = client.get(url, headers={**headers, "Accept": "text/html"})
+            tally.requests += 1
+            if response.status_code >= 500:
+                tally.server_error(f"GET {url} as text/html", response)
+
+
+def test_fuzz_the_whole_api(app, db):
+    """Every operation, a few examples each, as the business unit and as a scrutineer of the same
+    partnership: no 5xx, and every response as the schema documents it."""
+    import os
+    import time
+
+    from tests.world import make_world
+
+    world = make_world("fuzzed", area="Fuzzed", full=True)
+    schema = load_schema(app)
+    tally = Tally()
+    started = time.monotonic()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    tally.operations = len(operations)
+    for who in PEOPLE:
+        headers = {"Authorization": f"Token {Token.objects.get_or_create(user=world.person(who))[0].key}"}
+        for operation in operations:
+            _fuzz_operation(operation, world, headers, tally)
+        _options_and_html(app, schema, world, headers, tally)
+    summary = tally.summary(time.monotonic() - started)
+    print(summary)
+    if os.environ.get("LSCP_FUZZ_REPORT"):  # scripts/test.sh prints it after the suite
+        with open(os.environ["LSCP_FUZZ_REPORT"], "a") as report:
+            report.write(summary + "\n")
+    assert tally.operations > 100 and tally.requests > 1000
+    assert not tally.server_errors and not tally.mismatches, "\n\n".join(
+        [summary, *tally.server_errors, *tally.mismatches]
+    )

@@ -207,3 +207,28 @@ def test_a_submission_key_is_the_submitters_own(world_a):
         assert again.json()["id"] == mine.json()["id"]
         same_key = Notification.objects.for_partnership(world_a.partnership).filter(submission_key="k-1")
         assert same_key.count() == 2
+
+
+def test_a_body_that_is_not_an_object_is_a_400(world_a):
+    """PATCHes that merge what was sent into the record's values (and the rapid review's
+    send-for-sign-off, which read `version` from the body) took any JSON: a number or a list was
+    a 500 (found by the fuzz)."""
+    from funding.models import Benchmark, Income
+    from partners.models import Membership
+    from reviews.models import Notification
+
+    client = api_as(world_a.people["business"])
+    base = f"/api/v1/{world_a.slug}"
+    urls = [
+        ("patch", f"{base}/people/{world_a.objects[Membership].pk}/"),
+        ("patch", f"{base}/funding/income/{world_a.objects[Income].pk}/"),
+        ("patch", f"{base}/funding/benchmarks/{world_a.objects[Benchmark].pk}/"),
+        ("post", f"{base}/notifications/{world_a.objects[Notification].pk}/rapid-review/send-for-sign-off/"),
+    ]
+    for method, url in urls:
+        for body in ("3.5", "[1, 2]", '"text"'):
+            response = getattr(client, method)(url, body, content_type="application/json")
+            assert response.status_code == 400, (url, body, response.status_code)
+            assert "non_field_errors" in response.json(), response.json()
+    stale = client.post(urls[-1][1], {"version": "abc"}, format="json")
+    assert stale.status_code == 400 and set(stale.json()) == {"version"}
