@@ -21,7 +21,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-static/dist/lscp.css: node_modules/.installed frontend/lscp.scss frontend/build.mjs
+static/dist/lscp.css: node_modules/.installed $(wildcard frontend/*.scss) frontend/build.mjs
 	npm run --silent build
 
 assets: static/dist/lscp.css

@@ -14,10 +14,12 @@ const result = sass.compile(join(root, "frontend", "lscp.scss"), {
   style: "compressed",
   quietDeps: true,
 });
-// The crest is referenced only by the footer's copyright logo, which we never render, and the
-// image is never copied; the GOV.UK typeface must not be referenced at all.
+// Neither the GOV.UK typeface nor its crest may be named (frontend/lscp.scss, _images.scss).
 if (result.css.includes("GDS Transport") || result.css.includes("@font-face")) {
   throw new Error("GDS Transport is still referenced: check $govuk-font-family");
+}
+if (result.css.includes("govuk-crest")) {
+  throw new Error("The GOV.UK crest is still referenced: check frontend/_images.scss");
 }
 writeFileSync(join(out, "lscp.css"), result.css);
 
