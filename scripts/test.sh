@@ -4,7 +4,9 @@
 #     libraries, a font, Node/npm), Python deps into .venv, front-end deps into node_modules;
 #  2. starts PostgreSQL and Redis on loopback, on free ports, in a throwaway directory;
 #  3. runs ruff, makemigrations --check, check --deploy (production settings), then pytest
-#     against the real servers (or, with --bench, the benchmarks);
+#     against the real servers, which includes collectstatic under the production settings
+#     (tests/test_production_static.py) and the API fuzz, whose figures are printed at the end
+#     (or, with --bench, the benchmarks);
 #  4. stops the servers and removes the directory, whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,4 +95,12 @@ DJANGO_ALLOWED_HOSTS=lscp.example.org \
   "$PY" manage.py check --deploy --fail-level WARNING
 
 say "pytest (PostgreSQL, Redis, Chromium)"
-DJANGO_SETTINGS_MODULE=lscp.settings.test "$PY" -m pytest -n 2 "${@:2}"
+# The API fuzz (tests/test_api_fuzz.py) writes its figures here; they are printed after the run.
+export LSCP_FUZZ_REPORT="$WORK/api-fuzz.txt"
+status=0
+DJANGO_SETTINGS_MODULE=lscp.settings.test "$PY" -m pytest -n 2 "${@:2}" || status=$?
+if [ -s "$LSCP_FUZZ_REPORT" ]; then
+  say "Schema-driven API fuzz"
+  cat "$LSCP_FUZZ_REPORT"
+fi
+exit "$status"
