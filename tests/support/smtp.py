@@ -22,6 +22,7 @@ class SmtpServer:
         self.rcpt_attempts: Counter = Counter()
         self._stalled = threading.Event()
         self._stall = threading.Event()  # set: DATA waits until release()
+        self._after_accepting = False
         self._lock = threading.Lock()
         probe = socket.socket()
         probe.bind(("127.0.0.1", 0))
@@ -35,8 +36,11 @@ class SmtpServer:
         """Refuse this recipient with `code` for the next `times` attempts (None: every time)."""
         self.refusals[address.lower()] = [code, times]
 
-    def stall(self) -> None:
-        """From now on, DATA waits (the message is not accepted) until release()."""
+    def stall(self, *, after_accepting: bool = False) -> None:
+        """From now on, DATA waits until release(): before the message is taken (it is not
+        delivered), or with `after_accepting` after it is taken but before the server says so
+        (delivered, and the client does not know: a client killed now sends it again)."""
+        self._after_accepting = after_accepting
         self._stalled.clear()
         self._stall.set()
 
@@ -63,16 +67,24 @@ class SmtpServer:
                 return "250 OK"
 
             async def handle_DATA(self, smtp, session, envelope):
+                taken = False
+                if server._stall.is_set() and server._after_accepting:
+                    server._take(envelope)
+                    taken = True
                 while server._stall.is_set():
                     server._stalled.set()
                     await asyncio.sleep(0.02)
-                message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-                with server._lock:
-                    server.messages.append((list(envelope.rcpt_tos), message))
+                if not taken:
+                    server._take(envelope)
                 return "250 OK"
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
+
+    def _take(self, envelope) -> None:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append((list(envelope.rcpt_tos), message))
 
     def stop(self) -> None:
         if self.controller is not None:

@@ -1,0 +1,186 @@
+"""Every escalation reaches every recipient exactly once, whatever fails: real Celery workers (each
+its own process), the real Redis broker and PostgreSQL, and a real SMTP server on loopback that
+goes down, refuses a recipient for a while, or stalls while a worker is killed. Each test counts
+the copies received per (email, recipient) — an email being one (clock, step) — against what the
+database says was decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+
+import pytest
+import time_machine
+
+from lscp import outbox
+from lscp.models import Escalation, OutboxDelivery, OutboxEmail
+from lscp.tasks import flush_outbox, sweep_deadlines
+from tests.makers_reviews import submit
+from tests.support.workers import Workers, wait_for
+from tests.world import make_world
+
+CLOCK = "2026-11-26T09:00:00+00:00"
+TODAY = dt.date(2026, 11, 26)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def clock():
+    """This process's clock and the workers' (LSCP_WORKER_CLOCK) on the same morning."""
+    with time_machine.travel(CLOCK, tick=True):
+        yield
+
+
+@pytest.fixture
+def workers(smtp, tmp_path, clock):
+    pool = Workers(smtp_port=smtp.port, logs=tmp_path)
+    yield pool
+    pool.stop()
+    assert "Traceback" not in pool.log_text(), pool.log_text()[-4000:]
+
+
+def overdue_cases(slug: str, count: int):
+    """A partnership with `count` notifications whose Panel clocks are overdue today: each
+    escalation goes to the business unit and the three partners' leads (4 recipients)."""
+    world = make_world(slug, with_objects=False)
+    cases = [submit(world, aware_date=TODAY - dt.timedelta(days=10)) for _ in range(count)]
+    outbox.flush()  # the invitations and "new notification" emails go now: only escalations are left
+    return world, cases
+
+
+def expected_copies(*, refused: set[str] = frozenset()) -> Counter:
+    """What the database says was decided: one copy per (escalation email, recipient), less the
+    recipients the server refuses for good."""
+    expected: Counter = Counter()
+    for key, to in OutboxEmail.dangerously_unscoped.filter(key__startswith="deadline:").values_list("key", "to"):
+        for recipient in to:
+            if recipient not in refused:
+                expected[(key, recipient)] = 1
+    return expected
+
+
+def escalation_copies(smtp) -> Counter:
+    return Counter({pair: n for pair, n in smtp.copies().items() if pair[0].startswith("deadline:")})
+
+
+def settle(smtp, expected: Counter, *, timeout: float = 60) -> None:
+    """Wait until every expected copy arrived, then a little longer for any extra one to show."""
+    wait_for(
+        lambda: set(expected) <= set(escalation_copies(smtp)), timeout=timeout, what="every expected copy to arrive"
+    )
+    time.sleep(1.0)
+
+
+def decided(count: int) -> bool:
+    return Escalation.dangerously_unscoped.filter(superseded=False).count() >= count
+
+
+def test_two_beats_at_once_send_each_copy_once(smtp, workers):
+    _, cases = overdue_cases("twobeats", 40)
+    workers.start()
+    workers.start()
+    sweep_deadlines.delay()
+    sweep_deadlines.delay()  # a second beat, at the same moment
+    wait_for(lambda: decided(len(cases)), what="every clock escalated")
+    expected = expected_copies()
+    assert len(expected) == 4 * len(cases)
+    settle(smtp, expected)
+    assert escalation_copies(smtp) == expected
+
+
+def test_the_mail_server_down_then_up_loses_nothing_and_sends_once(smtp, workers):
+    _, cases = overdue_cases("serverdown", 10)
+    smtp.stop()
+    workers.start()
+    sweep_deadlines.delay()
+    wait_for(lambda: decided(len(cases)), what="every clock escalated")
+    wait_for(
+        lambda: OutboxDelivery.dangerously_unscoped.filter(last_error__contains="refused").exists(),
+        what="a delivery attempt refused by the stopped server",
+    )
+    assert not escalation_copies(smtp)
+    smtp.start()  # back after the outage; the next flush (beat's, every minute) sends everything
+    time.sleep(1.5)  # the first back-off (a second under these settings)
+    flush_outbox.delay()
+    expected = expected_copies()
+    settle(smtp, expected)
+    assert escalation_copies(smtp) == expected
+    assert not OutboxDelivery.dangerously_unscoped.exclude(status="sent").exists()
+
+
+def test_one_recipient_refused_for_a_while_gets_their_copy_once(smtp, workers):
+    world, cases = overdue_cases("greylist", 5)
+    council = world.person("council").email
+    smtp.refuse(council, code=451, times=2 * len(cases))  # each copy to the council: "try later", twice
+    workers.start()
+    sweep_deadlines.delay()
+    wait_for(lambda: decided(len(cases)), what="every clock escalated")
+    expected = expected_copies()
+    others = Counter({pair: n for pair, n in expected.items() if pair[1] != council})
+    settle(smtp, others)
+    assert escalation_copies(smtp) == others  # the council's copies wait; nobody else's do
+    for _ in range(6):  # beat's flushes, after each back-off (1 s, then 2 s)
+        time.sleep(1.1)
+        flush_outbox.delay()
+        if set(expected) <= set(escalation_copies(smtp)):
+            break
+    settle(smtp, expected)
+    assert escalation_copies(smtp) == expected
+    attempts = OutboxDelivery.dangerously_unscoped.filter(recipient=council).values_list("attempts", flat=True)
+    assert sorted(attempts) == [3] * len(cases)  # refused twice, accepted the third time
+    assert smtp.rcpt_attempts[council] == 3 * len(cases)
+
+
+def test_a_worker_killed_mid_send_resends_at_most_the_copy_in_flight(smtp, workers):
+    """The worst moment: the server has taken the message but the worker dies before it hears so
+    (and before the copy's sent mark commits). Killed three times, each time mid-send."""
+    overdue_cases("killed", 10)
+    kills = 3
+    for _ in range(kills):
+        smtp.stall(after_accepting=True)
+        worker = workers.start()
+        if workers.count == 1:
+            sweep_deadlines.delay()
+        else:
+            flush_outbox.delay()
+        assert smtp.wait_until_stalled(60), workers.log_text()
+        workers.kill(worker)
+        smtp.release()
+    workers.start()
+    sweep_deadlines.delay()  # beat's next sweep (a task a killed worker held is not acknowledged)
+    wait_for(lambda: decided(10), what="every clock escalated")
+    expected = expected_copies()
+    assert len(expected) == 4 * 10
+    for _ in range(10):  # beat's flushes until the copies claimed by the dead workers are due again
+        flush_outbox.delay()
+        time.sleep(1.5)
+        if set(expected) <= set(escalation_copies(smtp)):
+            break
+    settle(smtp, expected)
+    received = escalation_copies(smtp)
+    assert set(received) == set(expected)  # nothing lost
+    duplicated = {pair: n for pair, n in received.items() if n > 1}
+    assert len(duplicated) <= kills and set(duplicated.values()) <= {2}, duplicated  # one in flight per kill
+    for key, recipient in duplicated:  # sent again as the same message, so mail systems drop the copy
+        ids = {m["Message-ID"] for to, m in smtp.messages if m["X-LSCP-Email"] == key and recipient in to}
+        assert len(ids) == 1
+
+
+def test_a_clock_with_nobody_to_email_is_recorded_and_stops_nothing(smtp, workers):
+    from partners import services as partner_services
+
+    nobody, lost = overdue_cases("nobody", 3)
+    for who in ("business", "council", "police", "health"):
+        partner_services.person_deactivate(ctx=nobody.admin_ctx(), membership=nobody.people[who])
+    _, cases = overdue_cases("somebody", 3)
+    workers.start()
+    sweep_deadlines.delay()
+    wait_for(lambda: decided(len(lost) + len(cases)), what="every clock escalated")
+    expected = expected_copies()
+    assert len(expected) == 4 * len(cases)  # the other partnership's copies, all of them
+    settle(smtp, expected)
+    assert escalation_copies(smtp) == expected
+    unsent = OutboxEmail.objects.for_partnership(nobody.partnership).filter(key__startswith="deadline:")
+    assert sorted(unsent.values_list("status", flat=True)) == ["no_recipients"] * len(lost)
