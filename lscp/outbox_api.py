@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from lscp.models import OutboxEmail
+from lscp.models import OutboxDelivery, OutboxEmail
+
+
+class DeliveryOut(serializers.Serializer):
+    """One recipient's copy: delivered, waiting (with its tries and what the server last said),
+    or refused for good."""
+
+    recipient = serializers.EmailField()
+    status = serializers.ChoiceField(choices=OutboxDelivery.Status.choices)
+    attempts = serializers.IntegerField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField(allow_blank=True)
 
 
 class EmailOut(serializers.Serializer):
@@ -18,3 +29,4 @@ class EmailOut(serializers.Serializer):
     sent_at = serializers.DateTimeField(allow_null=True, help_text="When the last recipient's copy was accepted")
     attempts = serializers.IntegerField(help_text="The most attempts any one recipient's copy took")
     last_error = serializers.CharField(allow_blank=True, help_text="What the mail server last said, if it refused")
+    deliveries = DeliveryOut(many=True, help_text="Each recipient's copy", source="deliveries.all")

@@ -41,7 +41,11 @@ def test_the_notification_carries_its_escalations_and_emails_for_the_business_un
     assert sorted(overdue["to"]) == sorted(
         world.person(who).email for who in ("business", "council", "police", "health")
     )
-    assert set(overdue) == {"subject", "to", "status", "created_at", "sent_at", "attempts", "last_error"}
+    assert set(overdue) == {"subject", "to", "status", "created_at", "sent_at", "attempts", "last_error", "deliveries"}
+    # Each recipient's copy, as the case page lists them.
+    assert [(d["recipient"], d["status"], d["attempts"]) for d in overdue["deliveries"]] == [
+        (to, "sent", 1) for to in sorted(overdue["to"])
+    ]
     # Submitted on its due date: the reminder was passed over; "due" and "overdue" were sent.
     assert [
         (e["clock"], e["step"], e["step_date"], e["superseded"], e["email_status"]) for e in body["escalations"]
