@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "lscp.apps.StaticFilesConfig",  # django.contrib.staticfiles, less what is never served
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
@@ -184,7 +184,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several resources have a "kind": name each set of choices so the schema's enums stay stable.
     "ENUM_NAME_OVERRIDES": {
