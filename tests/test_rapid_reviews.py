@@ -291,22 +291,25 @@ def test_two_people_editing_the_meeting_record_at_once(world_a, as_user):
 
 
 def test_three_partners_sign_and_then_the_review_can_be_completed(world_a):
-    notification = started(world_a)
-    meeting(world_a, notification)
-    with pytest.raises(StateError, match="not been sent for sign-off"):
+    # Frozen: the last two partners sign an hour after the first, which after 23:00 was tomorrow,
+    # and completing the review on a signature date in the future was refused.
+    with time_machine.travel(dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC), tick=False):
+        notification = started(world_a)
+        meeting(world_a, notification)
+        with pytest.raises(StateError, match="not been sent for sign-off"):
+            rapid.sign_off(world_a.ctx("council"), notification, decision="signed")
+        rapid.send_for_sign_off(world_a.ctx(), notification)
         rapid.sign_off(world_a.ctx("council"), notification, decision="signed")
-    rapid.send_for_sign_off(world_a.ctx(), notification)
-    rapid.sign_off(world_a.ctx("council"), notification, decision="signed")
-    with pytest.raises(StateError) as error:
-        services.record_step(world_a.ctx(), notification, "rapid_review_completed", on=None)
-    assert str(error.value) == "Waiting for sign-off from the executive leads of the police and health."
-    with time_machine.travel(timezone.now() + dt.timedelta(hours=1)):
-        rapid.sign_off(world_a.ctx("police"), notification, decision="signed")
-        rapid.sign_off(world_a.ctx("health"), notification, decision="signed")
-    review = rapid.rapid_review_for(notification)
-    assert review.status == "signed_off"
-    completed = services.record_step(world_a.ctx(), notification, "rapid_review_completed", on=None)
-    assert completed.rapid_review_completed_on == rapid.last_signature_date(review)
+        with pytest.raises(StateError) as error:
+            services.record_step(world_a.ctx(), notification, "rapid_review_completed", on=None)
+        assert str(error.value) == "Waiting for sign-off from the executive leads of the police and health."
+        with time_machine.travel(dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC), tick=False):
+            rapid.sign_off(world_a.ctx("police"), notification, decision="signed")
+            rapid.sign_off(world_a.ctx("health"), notification, decision="signed")
+        review = rapid.rapid_review_for(notification)
+        assert review.status == "signed_off"
+        completed = services.record_step(world_a.ctx(), notification, "rapid_review_completed", on=None)
+    assert completed.rapid_review_completed_on == rapid.last_signature_date(review) == dt.date(2026, 11, 26)
     outcome_clock = {d.kind: d for d in deadlines.clocks_for(completed)}["outcome_to_panel"]
     assert outcome_clock.starts_on == completed.rapid_review_completed_on
 
