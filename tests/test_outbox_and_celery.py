@@ -10,6 +10,19 @@ from lscp.models import OutboxDelivery, OutboxEmail
 from tests.world import make_world
 
 
+def test_celery_uses_this_test_processs_own_broker_database(settings):
+    """Each xdist worker has its own broker database; Celery, which prefers the environment's
+    CELERY_BROKER_URL to its settings, must agree, or one worker consumes another's tasks."""
+    import os
+
+    from lscp.celery import app
+
+    assert app.conf.broker_url == settings.CELERY_BROKER_URL
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        assert settings.CELERY_BROKER_URL.endswith(f"/{int(worker[2:]) + 1}")
+
+
 def enqueue(world, key, subject="Reminder"):
     return outbox.enqueue(
         partnership=world.partnership, key=key, to=[world.person("business").email], subject=subject, body="Body"

@@ -21,7 +21,11 @@ DATABASES = {
     }
 }
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+# The broker `make test` started, as first given (kept for the processes this one starts, which
+# derive their own from it as this one does below, not from this one's).
+CELERY_BROKER_URL = os.environ.setdefault(
+    "LSCP_TEST_BROKER_BASE", env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+)
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -38,6 +42,10 @@ _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _xdist_worker.startswith("gw"):
     _base = int(re.search(r"/(\d+)$", CELERY_BROKER_URL).group(1)) if re.search(r"/(\d+)$", CELERY_BROKER_URL) else 0
     CELERY_BROKER_URL = re.sub(r"(/\d+)?$", f"/{_base + 1 + int(_xdist_worker[2:])}", CELERY_BROKER_URL, count=1)
+# Celery reads the CELERY_BROKER_URL environment variable before its settings (celery.app.utils.
+# Settings.broker_url): left as `make test` exported it, every worker's tasks would share one
+# broker database whatever the line above says. This process and the workers it starts use ours.
+os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 # The cache too (sign-in counters, API throttles), clear of the brokers' databases: each test
 # starts with it empty (tests/conftest.py), which must not touch another worker's.
 if LSCP_REDIS_URL:  # noqa: F405

@@ -10,7 +10,7 @@ from lscp.settings.test import *  # noqa: F403
 from lscp.settings.test import DATABASES
 
 DATABASES["default"]["NAME"] = os.environ["LSCP_WORKER_DATABASE"]
-CELERY_BROKER_URL = os.environ["LSCP_WORKER_BROKER"]
+CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = os.environ["LSCP_WORKER_BROKER"]  # Celery reads the latter
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = int(os.environ["LSCP_WORKER_SMTP_PORT"])
