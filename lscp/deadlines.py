@@ -741,7 +741,7 @@ def escalation_problems(partnership, *, limit: int = 20) -> dict:
     )
     return {
         "failed_clocks": failed_clocks,
-        "failed_count": failed.count() if len(clocks) == limit else len(clocks),
+        "failed_count": failed.count(),
         "undelivered": list(undelivered[:limit]),
         "undelivered_count": undelivered.count(),
     }

@@ -477,3 +477,38 @@ def test_an_attempt_is_counted_before_the_smtp_conversation_starts(smtp):
     copy.refresh_from_db()
     assert copy.status == "sent" and copy.attempts == 1
     assert smtp.subjects() == ["Stalled"]
+
+
+@pytest.mark.django_db
+def test_the_deadlines_page_runs_a_fixed_number_of_queries_however_many_problems(smtp, monkeypatch):
+    """Clocks that failed and emails not delivered are listed (the newest 20 of each, with their
+    counts) in the same number of queries whether there are 2 or 40."""
+    import dataclasses
+
+    from django.test import Client
+
+    from tests.support import queries
+
+    with at(dt.date(2026, 11, 26)):
+        world = make_world("problems", with_objects=False)
+        kind = deadlines.REGISTRY["panel_notification"]
+
+        def broken(notification):
+            raise RuntimeError("cannot name it")
+
+        monkeypatch.setitem(deadlines.REGISTRY, kind.key, dataclasses.replace(kind, subject_label=broken))
+        client = Client()
+        client.force_login(world.person("business"))
+        counts = []
+        for more in (2, 38):
+            for _ in range(more):
+                notification = submit(world, aware_date=dt.date(2026, 11, 16))
+                outbox.enqueue(
+                    partnership=world.partnership, key=f"nobody:{notification.pk}", to=[], subject="To nobody", body="-"
+                )
+            deadlines.sweep(dispatch=lambda ids: deadlines.escalate(ids))
+            counts.append(queries.get(client, "/problems/deadlines/"))
+            page = client.get("/problems/deadlines/").content.decode()
+            assert "Clocks that could not be escalated" in page and "Emails not delivered" in page
+        queries.assert_constant(*counts, ceiling=20, what="deadline policy page")
+    assert "40 clocks in all, the newest 20 shown" in page
