@@ -158,7 +158,7 @@ def _queue_delivery(email_ids: list[int]) -> None:
 def _backoff(attempts: int) -> dt.timedelta:
     """After the nth attempt: the first retry after LSCP_OUTBOX_RETRY_SECONDS (2 minutes), then
     doubling, never more than an hour."""
-    first = dt.timedelta(seconds=getattr(settings, "LSCP_OUTBOX_RETRY_SECONDS", 120))
+    first = dt.timedelta(seconds=settings.LSCP_OUTBOX_RETRY_SECONDS)
     return min(first * 2 ** min(max(attempts - 1, 0), 10), MAX_BACKOFF)
 
 
@@ -299,7 +299,7 @@ def _run(*, email_id: int | None = None, max_seconds: float | None = None) -> in
     """Claim and send due copies one by one until none is left, the time is up, or the server
     fails (then the rest wait for the next run). Returns how many copies were accepted."""
     started = time.monotonic()
-    budget = getattr(settings, "LSCP_OUTBOX_FLUSH_SECONDS", 240) if max_seconds is None else max_seconds
+    budget = settings.LSCP_OUTBOX_FLUSH_SECONDS if max_seconds is None else max_seconds
     sent = 0
     connection = None
     try:

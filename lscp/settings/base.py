@@ -213,6 +213,10 @@ DEFAULT_FROM_EMAIL = env("LSCP_FROM_EMAIL", "LSCP case-review manager <no-reply@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where links in emails point to (emails are sent by workers, which have no request).
 LSCP_BASE_URL = env("LSCP_BASE_URL", "http://127.0.0.1:8000")
+# The outbox (lscp/outbox.py): a copy the mail server refused for now is tried again after this
+# many seconds, doubling each time up to an hour; one flush sends for at most this long.
+LSCP_OUTBOX_RETRY_SECONDS = int(env("LSCP_OUTBOX_RETRY_SECONDS", "120"))
+LSCP_OUTBOX_FLUSH_SECONDS = int(env("LSCP_OUTBOX_FLUSH_SECONDS", "240"))
 
 # "What needs me now" on each partnership's home page: one provider per app (see lscp/home.py).
 LSCP_HOME_SECTIONS = [
