@@ -14,9 +14,9 @@ from audits.models import Challenge, ChallengeStatus
 from audits.permissions import ChallengePolicy
 from audits.scrutiny_forms import ChallengeForm, ResponseForm
 from audits.views import BackLink
-from lscp.lists import paginate, sort
 from lscp.states import StateError
-from lscp.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
+from lscp.web.lists import paginate, sort
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 
 
 def challenge_url(ctx, challenge) -> str:

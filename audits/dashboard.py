@@ -30,9 +30,9 @@ from audits.models import (
     quarter_label,
 )
 from lscp import deadlines
+from lscp.deadlines.workdays import calendar_for
 from lscp.models import Deadline
 from lscp.tenancy import TenantContext
-from lscp.workdays import calendar_for
 
 STATUTORY_CLOCKS = ["panel_notification", "rapid_review", "outcome_to_panel", "panel_response"]
 
@@ -105,7 +105,7 @@ def timeliness(
     if period:
         clocks = clocks.filter(due_date__gte=period[0], due_date__lte=period[1])
     clocks = list(clocks.order_by("due_date", "id"))
-    subjects = deadlines._subjects(clocks)
+    subjects = deadlines.subjects_of(clocks)
     results = {
         kind: ClockTimeliness(kind=kind, label=deadlines.REGISTRY[kind].label if kind in deadlines.REGISTRY else kind)
         for kind in kinds

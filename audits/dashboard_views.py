@@ -10,7 +10,7 @@ from django.utils import timezone
 from audits import dashboard
 from audits.permissions import DashboardPolicy
 from lscp.charts import bar_chart, progress_chart, stacked_chart
-from lscp.views import PartnershipPage
+from lscp.web.views import PartnershipPage
 
 RAG_COLOURS = ["#d4351c", "#f47738", "#00703c", "#b1b4b6"]
 

@@ -13,8 +13,8 @@ from audits.permissions import DatasetPolicy
 from audits.scrutiny_forms import DatasetUploadForm, IndicatorForm, ValueForm
 from audits.views import BackLink
 from lscp import spreadsheets
-from lscp.lists import paginate, sort
-from lscp.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
+from lscp.web.lists import paginate, sort
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 
 
 def indicator_url(ctx, indicator) -> str:

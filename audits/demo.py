@@ -32,7 +32,7 @@ from audits.models import (
     SelfAssessment,
     quarter_dates,
 )
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners.models import GovernanceGroup, Member, Membership, Partnership, Person
 

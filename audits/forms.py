@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from audits.dashboard import current_year_start
 from audits.models import Audit, AuditKind, AuditStatus, Framework, Grade, Moderation, Priority, quarter_label
-from lscp.forms import GovukDateField, TenantForm
+from lscp.web.forms import GovukDateField, TenantForm
 from partners.models import Member
 
 

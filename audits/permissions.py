@@ -1,7 +1,8 @@
 """Who may see and do what with audits, self-assessments, the dataset, the challenge log, the
 dashboard and the annual report. Scrutineers read all of it and change none of it."""
 
-from lscp.permissions import BUSINESS_UNIT, EVERYONE, Policy, Role
+from lscp.permissions import Policy
+from lscp.roles import BUSINESS_UNIT, EVERYONE, Role
 
 
 class AuditPolicy(Policy):

@@ -27,7 +27,7 @@ from audits.dataset import dataset_for_period
 from audits.models import AnnualReport, Audit, AuditStatus, Cycle, quarter_of
 from audits.permissions import AnnualReportPolicy
 from lscp import activity, pdf
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
 
 

@@ -17,9 +17,9 @@ from audits.permissions import AnnualReportPolicy
 from audits.scrutiny_forms import NARRATIVE, AnnualReportForm, AnnualReportStartForm
 from audits.views import BackLink
 from lscp import pdf
-from lscp.lists import paginate, sort
 from lscp.states import StateError
-from lscp.views import PartnershipFormView, PartnershipPage, RecordMixin
+from lscp.web.lists import paginate, sort
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordMixin
 
 
 def report_url(ctx, annual_report) -> str:

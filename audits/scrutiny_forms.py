@@ -8,7 +8,7 @@ from django import forms
 from audits.dataset import started_quarters, value_text
 from audits.forms import OrganisationChoice, _members
 from audits.models import Direction, IndicatorValue, Priority, RaisedBy, Unit, quarter_label
-from lscp.forms import GovukDateField, TenantForm
+from lscp.web.forms import GovukDateField, TenantForm
 from partners.models import GovernanceGroup
 
 UNIT_SUFFIX = {Unit.PERCENT: "%", Unit.RATE: "per 10,000", Unit.DAYS: "days"}

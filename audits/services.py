@@ -43,7 +43,7 @@ from audits.models import (
 )
 from audits.permissions import AnnualReportPolicy, AuditPolicy, ChallengePolicy, DatasetPolicy, SelfAssessmentPolicy
 from lscp import activity, deadlines, outbox, spreadsheets
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.states import StaleVersion, StateError
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership

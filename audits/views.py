@@ -14,10 +14,10 @@ from audits.forms import AuditForm, CycleForm, ModerationForm, ReturnForm, Stand
 from audits.models import Audit, Cycle, Framework, ReturnStatus, SelfAssessment, Standard, quarter_label
 from audits.permissions import AuditPolicy, SelfAssessmentPolicy
 from lscp import deadlines
-from lscp.lists import paginate
+from lscp.deadlines.workdays import calendar_for
 from lscp.tenancy import get_scoped_or_404
-from lscp.views import PartnershipFormView, PartnershipPage, RecordMixin, run_for_form
-from lscp.workdays import calendar_for
+from lscp.web.lists import paginate
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordMixin, run_for_form
 from reviews.action_plans import services as plan_services
 from reviews.action_plans.models import SourceKind
 from reviews.action_plans.permissions import ActionPlanPolicy

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from funding.models import AuthorityType, IncomeKind, SpendingKind
 from funding.planning import MAX_YEARS
-from lscp.forms import GovukDateField, GovukForm, MoneyField, PercentField, TenantForm
+from lscp.web.forms import GovukDateField, GovukForm, MoneyField, PercentField, TenantForm
 from partners.models import Organisation
 
 NOTES = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))

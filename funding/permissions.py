@@ -5,7 +5,8 @@ partnership reads it: the business unit, statutory partners' executive leads, sc
 agency leads (whose organisations contribute). Only the business unit changes it.
 """
 
-from lscp.permissions import BUSINESS_UNIT, EVERYONE, Policy
+from lscp.permissions import Policy
+from lscp.roles import BUSINESS_UNIT, EVERYONE
 
 
 class FundingPolicy(Policy):

@@ -23,9 +23,9 @@ from funding.forms import (
 from funding.models import Benchmark, Contribution, FinancialYear, FundingSector, Income, SpendingLine
 from funding.permissions import FundingPolicy
 from lscp import pdf, spreadsheets
-from lscp.lists import paginate, sort
 from lscp.money import format_money
-from lscp.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
+from lscp.web.lists import paginate, sort
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 
 SECTOR_FIELDS = [sector.value for sector in FundingSector]
 

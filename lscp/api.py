@@ -17,7 +17,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from lscp import activity, sign_in_limits, tenancy
+from lscp import activity, tenancy
+from lscp.accounts import limits as sign_in_limits
 
 
 class StateConflict(exceptions.APIException):
@@ -224,7 +225,7 @@ class TokenView(APIView):
         auth=[],
     )
     def post(self, request):
-        from lscp.views import SignInForm
+        from lscp.accounts.forms import SignInForm
 
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,3 +1,6 @@
+"""The API's one pagination. Its own module: DRF imports it from its settings while its own
+modules load, and lscp/api.py imports those (a cycle if it lived there)."""
+
 from rest_framework import pagination
 
 

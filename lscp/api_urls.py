@@ -11,7 +11,7 @@ from funding.api import (
     IncomeViewSet,
     SpendingViewSet,
 )
-from lscp.activity_views import ActivityViewSet
+from lscp.activity.views import ActivityViewSet
 from lscp.api import MeView, TokenView
 from partners.api import GovernanceGroupViewSet, MemberViewSet, PersonViewSet
 from reviews.action_plans.api import ActionPlanViewSet, ActionViewSet, ProgressUpdateViewSet, RecommendationViewSet

@@ -8,4 +8,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lscp.settings.local")
 
 app = Celery("lscp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks()  # each app's tasks.py
+app.autodiscover_tasks(["lscp.outbox", "lscp.deadlines", "lscp.accounts"])  # the mechanisms' own

@@ -30,7 +30,7 @@ from django.views import View
 from lscp import activity
 from lscp.models import Document
 from lscp.tenancy import TenantContext
-from lscp.views import RecordMixin
+from lscp.web.views import RecordMixin
 
 MAX_BYTES = 20 * 1024 * 1024
 

@@ -122,9 +122,9 @@ class OutboxEmail(TenantOwned):
 
     def save(self, *args, **kwargs):
         if not self.message_id:
-            from lscp.outbox import _message_id
+            from lscp.outbox import new_message_id
 
-            self.message_id = _message_id()
+            self.message_id = new_message_id()
         super().save(*args, **kwargs)
 
 

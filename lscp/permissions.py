@@ -1,4 +1,4 @@
-"""Roles, and the policy base class: one policy per resource decides who may do what.
+"""The policy base class (roles are in lscp/roles.py): one policy per resource decides who may do what.
 
 A policy answers three questions, and pages, the API and services all ask the same one:
 - `filter(ctx, queryset)`: which rows of this resource may this person see (lists);
@@ -12,27 +12,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.http import Http404
 
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
-
-
-class Role(models.TextChoices):
-    BUSINESS_UNIT = "business_unit", "Business unit"
-    AGENCY_LEAD = "agency_lead", "Agency lead"
-    EXECUTIVE_LEAD = "executive_lead", "Statutory partner executive lead"
-    SCRUTINEER = "scrutineer", "Scrutineer"
-
-    # Not a membership role: the system operator, acting from Django admin or a command.
-    ADMINISTRATOR = "administrator", "Administrator"
-
-
-MEMBERSHIP_ROLES = [choice for choice in Role.choices if choice[0] != Role.ADMINISTRATOR]
-
-EVERYONE = frozenset({Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.EXECUTIVE_LEAD, Role.SCRUTINEER})
-BUSINESS_UNIT = frozenset({Role.BUSINESS_UNIT})
-CASEWORKERS = frozenset({Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.EXECUTIVE_LEAD})
 
 
 class Policy:

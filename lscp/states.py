@@ -11,7 +11,7 @@ class StateError(Exception):
 class StaleVersion(StateError):
     """Someone else changed the record after the person read it: refused, never overwritten.
     `version` is the record's version now, so a form can keep the person's input and let them
-    save again knowingly (lscp.views.ServiceFormMixin does)."""
+    save again knowingly (lscp.web.views.ServiceFormMixin does)."""
 
     def __init__(self, message: str, *, version: int | None = None):
         super().__init__(message)

@@ -142,7 +142,7 @@ class TenantContext:
 
     @property
     def role(self) -> str:
-        from lscp.permissions import Role
+        from lscp.roles import Role
 
         return self.membership.role if self.membership else Role.ADMINISTRATOR
 

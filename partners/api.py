@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer, sent_on_top
-from lscp.permissions import MEMBERSHIP_ROLES
+from lscp.roles import MEMBERSHIP_ROLES
 from lscp.tenancy import get_scoped_or_404
 from partners import selectors, services
 from partners.models import (

@@ -6,7 +6,7 @@ it. The organisations and structures are real; the people are invented."""
 from __future__ import annotations
 
 from lscp.demo import DEMO_PASSWORD
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners import services
 from partners.models import (

@@ -1,7 +1,7 @@
 from django import forms
 
-from lscp.forms import GovukForm, TenantForm
-from lscp.permissions import MEMBERSHIP_ROLES
+from lscp.roles import MEMBERSHIP_ROLES
+from lscp.web.forms import GovukForm, TenantForm
 from partners.models import GroupRole, Member, MemberKind, Membership, Organisation, Sector, StatutoryRole
 
 SEAT_CHOICES = [

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from lscp.permissions import MEMBERSHIP_ROLES, Role
+from lscp.roles import MEMBERSHIP_ROLES, Role
 from lscp.tenancy import TenantManager, TenantOwned
 
 # Slugs that would collide with the site's own top-level paths.

@@ -1,6 +1,7 @@
 """Who may see and change the partnership's arrangements: its members, people and groups."""
 
-from lscp.permissions import BUSINESS_UNIT, EVERYONE, Policy
+from lscp.permissions import Policy
+from lscp.roles import BUSINESS_UNIT, EVERYONE
 
 
 class PartnershipPolicy(Policy):

@@ -14,7 +14,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from lscp import activity, outbox
-from lscp.permissions import Role, sync_member_groups
+from lscp.permissions import sync_member_groups
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners.models import (
     RESERVED_SLUGS,

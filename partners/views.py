@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from lscp.lists import paginate, sort
-from lscp.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
+from lscp.web.lists import paginate, sort
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 from partners import selectors, services
 from partners.forms import (
     ConfirmForm,
@@ -29,7 +29,7 @@ class HomeView(PartnershipPage):
     policy = PartnershipPolicy
 
     def get_context_data(self, **kwargs):
-        from lscp.home import home_sections
+        from lscp.web.home import home_sections
 
         context = super().get_context_data(**kwargs)
         context["sections"] = home_sections(self.ctx)

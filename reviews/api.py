@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from lscp import deadlines, outbox
 from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
 from lscp.models import Escalation
-from lscp.outbox_api import EmailOut
-from lscp.permissions import Role
+from lscp.outbox.api import EmailOut
+from lscp.roles import Role
 from partners.models import Member
 from reviews import selectors, services
 from reviews.models import (

@@ -9,8 +9,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from lscp.deadlines.workdays import calendar_for
 from lscp.tenancy import TenantContext
-from lscp.workdays import calendar_for
 from partners.models import Member, Membership, Partnership, Person
 from reviews import services
 from reviews.models import Notification

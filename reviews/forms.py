@@ -10,8 +10,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from lscp.forms import GovukDateField, GovukForm, TenantForm
-from lscp.permissions import Role
+from lscp.roles import Role
+from lscp.web.forms import GovukDateField, GovukForm, TenantForm
 from partners.models import Member, Membership
 from reviews import services
 from reviews.models import ETHNICITY_CHOICES, AbuseOrNeglect, CriteriaResult, Location, Outcome, Pathway, Sex

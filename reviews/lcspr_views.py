@@ -11,8 +11,8 @@ from django.views.generic import TemplateView
 
 from lscp import deadlines, documents
 from lscp.documents import DocumentField
-from lscp.forms import GovukDateField, TenantForm
-from lscp.views import run_for_form
+from lscp.web.forms import GovukDateField, TenantForm
+from lscp.web.views import run_for_form
 from reviews import lcspr_services as services
 from reviews.models import LcsprStatus, ReviewerKind
 from reviews.permissions import LcsprPolicy

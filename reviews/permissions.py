@@ -5,7 +5,8 @@ Agency leads see only the notifications their organisation submitted or knew the
 partners' executive leads see all of their partnership's; scrutineers see every notification's
 status and timeliness, never a child's details."""
 
-from lscp.permissions import BUSINESS_UNIT, CASEWORKERS, EVERYONE, Policy, Role, granted, has_grant
+from lscp.permissions import Policy, granted, has_grant
+from lscp.roles import BUSINESS_UNIT, CASEWORKERS, EVERYONE, Role
 
 VIEW_PERM = "reviews.view_notification"
 

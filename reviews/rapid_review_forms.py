@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from lscp.documents import DocumentField
-from lscp.forms import GovukDateField, GovukForm, TenantForm
+from lscp.web.forms import GovukDateField, GovukForm, TenantForm
 from partners.models import Member
 from reviews.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
 

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lscp import activity, deadlines, outbox
-from lscp.permissions import Role, grant
+from lscp.permissions import grant
+from lscp.roles import Role
 from lscp.states import StateError
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership, StatutoryRole

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from lscp import activity, deadlines, documents, pdf
-from lscp.lists import paginate
-from lscp.permissions import Role
+from lscp.deadlines.workdays import calendar_for
+from lscp.roles import Role
 from lscp.states import StateError
-from lscp.views import PartnershipPage, RecordMixin, run_for_form
-from lscp.workdays import calendar_for
+from lscp.web.lists import paginate
+from lscp.web.views import PartnershipPage, RecordMixin, run_for_form
 from reviews import rapid_review_services as services
 from reviews import selectors
 from reviews.models import (

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from lscp import deadlines, outbox
-from lscp.lists import paginate, sort
 from lscp.models import ActivityEvent
 from lscp.states import StateError
-from lscp.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
+from lscp.web.lists import paginate, sort
+from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
 from partners.models import Member
 from reviews import selectors, services
 from reviews.forms import (

@@ -17,7 +17,7 @@ from audits.dashboard import year_period
 from audits.models import AnnualReport, AuditKind, SelfAssessment, quarter_dates
 from funding import services as funding
 from funding.years import label_for
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners import services as partners
 from partners.models import Member, MemberKind, Sector

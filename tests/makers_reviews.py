@@ -7,7 +7,8 @@ import itertools
 
 from django.utils import timezone
 
-from lscp import deadline_services, deadlines
+from lscp import deadlines
+from lscp.deadlines import services as deadline_services
 from lscp.models import CalendarOverride, Deadline, DeadlinePolicy, Document, Escalation, EscalationSettings
 from reviews import services
 from reviews.models import Child, Notification

@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from lscp import deadline_services, deadlines, outbox
+from lscp import deadlines, outbox
+from lscp.deadlines import services as deadline_services
 from lscp.models import Escalation
 from reviews.action_plans import selectors, services
 from reviews.action_plans.models import Action, SourceKind, Stage

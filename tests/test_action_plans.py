@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from lscp.deadlines.workdays import calendar_for
 from lscp.models import ActivityEvent, Document
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.states import StateError
-from lscp.workdays import calendar_for
 from partners import services as partner_services
 from partners.models import MemberKind, Sector
 from reviews.action_plans import rag, selectors, services

@@ -15,7 +15,7 @@ from audits import dashboard, services
 from audits.models import Audit, Cycle, SelfAssessment, Standard
 from lscp import deadlines, outbox
 from lscp.models import ActivityEvent, OutboxEmail
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.states import StateError
 from reviews import services as review_services
 from tests.makers_actions import make_plan

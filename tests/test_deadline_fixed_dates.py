@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from lscp import deadlines
 from lscp.deadlines import ClockKind, Policy, StartOption, compute
+from lscp.deadlines.workdays import WorkingCalendar
 from lscp.models import Escalation
-from lscp.workdays import WorkingCalendar
 from reviews import services
 from tests.conftest import signed_in
 from tests.makers_reviews import submit
@@ -79,7 +79,7 @@ def at(day: dt.date):
 @pytest.mark.django_db
 def test_a_due_date_that_moves_after_steps_were_decided_starts_a_new_ladder():
     """The notification's Panel clock, moved by a local policy after its due step was sent."""
-    from lscp import deadline_services
+    from lscp.deadlines import services as deadline_services
 
     with at(dt.date(2026, 11, 19)):
         world = make_world("ladders", with_objects=False)

@@ -14,8 +14,9 @@ import pytest
 import time_machine
 
 from lscp import outbox
+from lscp.deadlines.tasks import sweep_deadlines
 from lscp.models import Escalation, OutboxDelivery, OutboxEmail
-from lscp.tasks import flush_outbox, sweep_deadlines
+from lscp.outbox.tasks import flush_outbox
 from tests.makers_reviews import submit
 from tests.support.workers import Workers, wait_for
 from tests.world import make_world

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.db import close_old_connections, connection
 
-from lscp import deadline_services, deadlines, outbox
+from lscp import deadlines, outbox
+from lscp.deadlines import services as deadline_services
 from lscp.models import Escalation, OutboxDelivery
 from reviews import services
 from tests.makers_reviews import submit
@@ -42,7 +43,7 @@ def test_the_ladder_in_order_over_christmas(smtp):
     panel = deadlines.clocks_for(notification)[0]
     assert panel.due_date == dt.date(2026, 12, 30)
     # A second business-unit person, to tell "whoever must act" from "the manager".
-    from lscp.permissions import Role
+    from lscp.roles import Role
     from tests.world import add_person
 
     officer = add_person(world, "officer", role=Role.BUSINESS_UNIT)
@@ -274,7 +275,7 @@ def test_a_clock_overdue_ten_years_escalates_once_with_the_repeats_passed_over_a
     smtp.messages.clear()
     today = dt.date(2026, 11, 26)
     with at(today):
-        from lscp.workdays import calendar_for
+        from lscp.deadlines.workdays import calendar_for
 
         late = calendar_for(world.partnership).working_days_between(clock.due_date, today)
         latest = (late - 1) // 5  # the latest overdue repeat falling on or before today

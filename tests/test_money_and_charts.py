@@ -9,8 +9,8 @@ import pytest
 from django.template import Context, Template
 
 from lscp import charts
-from lscp.forms import GovukForm, MoneyField, PercentField
 from lscp.money import format_money, share, shares_that_add_up, split_that_adds_up, to_pence
+from lscp.web.forms import GovukForm, MoneyField, PercentField
 
 D = Decimal
 

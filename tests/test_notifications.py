@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from lscp import deadline_services, deadlines
-from lscp.permissions import Role
+from lscp import deadlines
+from lscp.deadlines import services as deadline_services
+from lscp.roles import Role
 from lscp.states import StateError
 from partners import services as partner_services
 from partners.models import Sector

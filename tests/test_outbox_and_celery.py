@@ -108,8 +108,8 @@ def test_beat_sweep_escalates_through_the_real_broker(smtp):
 
     from lscp import deadlines
     from lscp.celery import app
-    from lscp.tasks import sweep_deadlines
-    from lscp.workdays import format_day
+    from lscp.deadlines.tasks import sweep_deadlines
+    from lscp.deadlines.workdays import format_day
     from tests.makers_reviews import submit
 
     world = make_world("beat-test", with_objects=False)

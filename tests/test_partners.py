@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from lscp.models import ActivityEvent, OutboxEmail
-from lscp.permissions import Role
+from lscp.roles import Role
 from partners import services
 from partners.models import GovernanceGroup, GroupMember, Member, Membership, Organisation, Partnership, Person, Sector
 from tests.world import PASSWORD, make_admin, organisation

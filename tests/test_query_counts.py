@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from lscp import activity
-from lscp.permissions import Role
+from lscp.roles import Role
 from partners import services
 from partners.models import GovernanceGroup, Sector
 from tests.support import queries

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from lscp import deadlines, outbox
 from lscp.models import ActivityEvent, Document, OutboxEmail
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.states import StateError
 from partners import services as partner_services
 from partners.models import Sector

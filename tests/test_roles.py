@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from lscp.models import ActivityEvent, OutboxEmail
-from lscp.permissions import Policy, Role
+from lscp.permissions import Policy
+from lscp.roles import Role
 from partners.permissions import PeoplePolicy
 from tests.conftest import api_as, signed_in
 from tests.routes import WRITE_METHODS, tenant_routes

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from lscp.workdays import WorkingCalendar, bank_holiday_name, explain
+from lscp.deadlines.workdays import WorkingCalendar, bank_holiday_name, explain
 
 D = dt.date
 calendar = WorkingCalendar()
@@ -148,7 +148,7 @@ def test_the_indexed_count_agrees_with_walking_day_by_day():
 
 
 def test_counting_far_ahead_needs_no_span_limit_and_the_calendar_has_ends():
-    from lscp.workdays import OutOfCalendar
+    from lscp.deadlines.workdays import OutOfCalendar
 
     # Ten years of working days (a clock ten years overdue) is an ordinary count now.
     assert calendar.working_days_between(D(2016, 12, 1), D(2026, 12, 1)) == 2525

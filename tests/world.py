@@ -20,7 +20,7 @@ from django.db import models
 
 from lscp import activity, outbox
 from lscp.models import ActivityEvent, OutboxDelivery, OutboxEmail
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners import services
 from partners.models import (

@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "lscp.middleware.PrivacyHeadersMiddleware",
+    "lscp.web.middleware.PrivacyHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "lscp.urls"
@@ -80,14 +80,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lscp.context_processors.service",
+                "lscp.web.context_processors.service",
             ],
             "builtins": ["lscp.templatetags.lscp"],
         },
     }
 ]
 # Forms render as GOV.UK components (label, hint, error message by the field) everywhere.
-FORM_RENDERER = "lscp.forms.GovukFormRenderer"
+FORM_RENDERER = "lscp.web.forms.GovukFormRenderer"
 
 AUTH_USER_MODEL = "partners.Person"
 AUTHENTICATION_BACKENDS = [
@@ -223,7 +223,7 @@ LSCP_HOME_SECTIONS = [
     "reviews.rapid_review_views.home_sign_offs",
     "reviews.rapid_review_views.home_requests",
     "audits.views.home_returns",
-    "lscp.deadline_views.home_clocks",
+    "lscp.deadlines.selectors.home_clocks",
     "reviews.action_plans.views.home_our_actions",
     "reviews.action_plans.views.home_awaiting_acceptance",
 ]

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import template
 from django.utils.html import format_html
 
-from lscp.forms import render_field
+from lscp.web.forms import render_field
 
 register = template.Library()
 

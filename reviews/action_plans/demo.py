@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from lscp.permissions import Role
+from lscp.deadlines.workdays import calendar_for
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
-from lscp.workdays import calendar_for
 from partners.models import Member, Membership, Partnership, Person
 from reviews.action_plans import services
 from reviews.action_plans.models import ActionPlan, SourceKind, Stage

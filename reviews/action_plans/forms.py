@@ -7,8 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from lscp.documents import DocumentField
-from lscp.forms import GovukDateField, GovukForm, TenantForm
-from lscp.permissions import Role
+from lscp.roles import Role
+from lscp.web.forms import GovukDateField, GovukForm, TenantForm
 from partners.models import Member, Membership
 from reviews.action_plans.models import ActionStatus, SourceKind
 from reviews.action_plans.services import parse_number

@@ -10,7 +10,8 @@
   "our actions" across all plans. Another organisation's action is a 404 to them.
 """
 
-from lscp.permissions import BUSINESS_UNIT, EVERYONE, Policy, Role, granted, has_grant
+from lscp.permissions import Policy, granted, has_grant
+from lscp.roles import BUSINESS_UNIT, EVERYONE, Role
 
 OWNER_PERM = "reviews.change_action"
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from lscp.deadlines.workdays import calendar_for
 from lscp.models import Deadline
 from lscp.tenancy import TenantContext
-from lscp.workdays import calendar_for
 from reviews.action_plans import rag as ragging
 from reviews.action_plans.models import (
     Action,

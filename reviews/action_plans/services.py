@@ -27,10 +27,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lscp import activity, deadlines, documents
-from lscp.permissions import Role, grant, revoke
+from lscp.deadlines.workdays import calendar_for
+from lscp.permissions import grant, revoke
+from lscp.roles import Role
 from lscp.states import StaleVersion, StateError
 from lscp.tenancy import TenantContext, TenantOwned
-from lscp.workdays import calendar_for
 from partners.models import Member, Membership
 from reviews.action_plans.models import (
     DONE_STATUSES,
@@ -309,7 +310,7 @@ def _regrant(action: Action, old_member_id: int | None) -> None:
 
 def _refresh(actions, partnership) -> None:
     calendar = calendar_for(partnership)
-    policies = deadlines._policies(partnership)
+    policies = deadlines.policies_of(partnership)
     for action in actions:
         deadlines.refresh(action, calendar=calendar, policies=policies)
 

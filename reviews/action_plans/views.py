@@ -15,10 +15,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from lscp import deadlines, documents, outbox, pdf, spreadsheets
-from lscp.lists import paginate, sort
-from lscp.permissions import Role
+from lscp.roles import Role
 from lscp.states import StateError
-from lscp.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
+from lscp.web.lists import paginate, sort
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 from reviews.action_plans import rag as ragging
 from reviews.action_plans import selectors, services, sheets
 from reviews.action_plans.forms import (
@@ -62,7 +62,7 @@ def action_url(ctx, action) -> str:
 
 class StateMessages:
     """A step from the wrong state is a message on the record's page, nothing changed. (A stale
-    version keeps the person's input on the form: lscp.views.ServiceFormMixin.)"""
+    version keeps the person's input on the form: lscp.web.views.ServiceFormMixin.)"""
 
     def form_valid(self, form):
         try:

@@ -3,7 +3,7 @@ every page visited passes axe-core's WCAG 2.2 A/AA checks."""
 
 import pytest
 
-from lscp.permissions import Role
+from lscp.roles import Role
 from partners import services
 from partners.models import Member, Membership
 from tests.world import PASSWORD, make_world

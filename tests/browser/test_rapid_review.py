@@ -8,8 +8,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from lscp.permissions import Role
-from lscp.workdays import calendar_for
+from lscp.deadlines.workdays import calendar_for
+from lscp.roles import Role
 from tests.browser.conftest import Pages
 from tests.makers_reviews import started
 from tests.world import PASSWORD, add_person, make_world

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from audits.models import SelfAssessment
-from lscp.permissions import Role
+from lscp.roles import Role
 from tests.browser.test_rapid_review import as_person, fill_date
 from tests.world import PASSWORD, add_person, make_world
 

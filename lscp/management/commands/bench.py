@@ -153,7 +153,7 @@ class Command(BaseCommand):
         )
 
         from lscp.celery import app
-        from lscp.tasks import escalate_deadlines
+        from lscp.deadlines.tasks import escalate_deadlines
 
         queue = "bench-sweep"
 
@@ -178,7 +178,7 @@ class Command(BaseCommand):
     def escalation(self, options):
         """Real notifications whose Panel clocks fell due between 1 day and 10 years ago, their
         clocks computed by the engine (deadlines.refresh), then escalated in sweep-sized chunks."""
-        from lscp.workdays import calendar_for
+        from lscp.deadlines.workdays import calendar_for
         from reviews.models import Notification
         from tests.makers_reviews import submit
         from tests.world import make_world
@@ -207,7 +207,7 @@ class Command(BaseCommand):
             copy.incident_date = copy.aware_date = copy.received_on = aware
             copies.append(copy)
         created = Notification.dangerously_unscoped.bulk_create(copies, batch_size=2000)
-        policies = deadlines._policies(world.partnership)
+        policies = deadlines.policies_of(world.partnership)
         for subject in created:
             subject.partnership = world.partnership
             deadlines.refresh(subject, calendar=calendar, policies=policies)

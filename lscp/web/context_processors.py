@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from lscp.navigation import navigation_for
+from lscp.web.navigation import navigation_for
 
 
 def service(request):

@@ -138,12 +138,12 @@ def _domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
 
 
-def _message_id() -> str:
+def new_message_id() -> str:
     return f"<{uuid.uuid4()}@{_domain()}>"
 
 
 def _queue_delivery(email_ids: list[int]) -> None:
-    from lscp.tasks import deliver_email, flush_outbox
+    from lscp.outbox.tasks import deliver_email, flush_outbox
 
     try:
         if len(email_ids) > 20:  # many at once (a sweep): one flush, not thousands of tasks

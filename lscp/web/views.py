@@ -1,23 +1,19 @@
-"""Base views for partnership pages, and the pages outside any partnership (sign in, the list
-of your partnerships, errors)."""
+"""Base views for partnership pages (the tenant, the policy, the record, the one way a form page
+calls its service), and the pages outside any partnership (your partnerships, errors)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.generic import FormView, TemplateView
 
-from lscp import activity, sign_in_limits, tenancy
-from lscp.forms import GovukForm
+from lscp import activity, tenancy
 from lscp.permissions import Policy
 from lscp.states import StaleVersion, StateError
 
@@ -167,90 +163,6 @@ class RecordFormView(RecordMixin, ServiceFormMixin, FormView):
 
 # ----------------------------------------------------------------------------------------------
 # Outside any partnership
-
-
-class SignInForm(GovukForm, AuthenticationForm):
-    username = forms.CharField(label="Username or email address", max_length=254)
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
-
-    error_messages = {
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-        "inactive": (
-            "Your access has been removed. If you think this is wrong, contact your partnership's business unit."
-        ),
-    }
-
-    def __init__(self, request=None, *args, **kwargs):
-        super().__init__(request, *args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
-        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
-
-    def clean(self):
-        """Refused outright while the username or address has too many failed attempts; a wrong
-        password adds to both counts, a success clears the username's."""
-        username = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        address = sign_in_limits.address_of(self.request)
-        if username and sign_in_limits.refused(username, address):
-            raise ValidationError(sign_in_limits.refusal_message(), code="too_many_attempts")
-        try:
-            cleaned = self._check(username, password)
-        except ValidationError as error:
-            if username and error.code == "invalid_login":
-                sign_in_limits.failed(username, address)
-            raise
-        if username:
-            sign_in_limits.succeeded(username)
-        return cleaned
-
-    def _check(self, username, password):
-        from partners.models import Person
-
-        if username and password:
-            # A deactivated account with the right password is told so, not "wrong password".
-            try:
-                person = Person.objects.get_by_natural_key(username)
-            except Person.DoesNotExist:
-                person = None
-            if person is not None and not person.is_active and person.check_password(password):
-                raise ValidationError(self.error_messages["inactive"], code="inactive")
-        return super().clean()
-
-    def confirm_login_allowed(self, user):
-        from partners.models import Membership
-
-        super().confirm_login_allowed(user)
-        if not user.is_superuser and not Membership.objects.active_for_person(user).exists():
-            raise ValidationError(self.error_messages["inactive"], code="inactive")
-
-
-class SignInView(auth_views.LoginView):
-    template_name = "accounts/sign_in.html"
-    form_class = SignInForm
-    redirect_authenticated_user = True
-
-
-class SignOutView(auth_views.LogoutView):
-    http_method_names = ["post", "options"]
-
-
-class GovukSetPasswordForm(GovukForm, SetPasswordForm):
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].help_text = "At least 12 characters, not a common password"
-        self.fields["new_password2"].label = "Confirm new password"
-        for name in ("new_password1", "new_password2"):
-            self.fields[name].widget.attrs["autocomplete"] = "new-password"
-
-
-class SetPasswordView(auth_views.PasswordResetConfirmView):
-    """Where an invitation or password-reset email lands."""
-
-    template_name = "accounts/set_password.html"
-    form_class = GovukSetPasswordForm
-    post_reset_login = False
-    success_url = "/accounts/sign-in/?password=set"
 
 
 class PartnershipListView(TemplateView):

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lscp import activity, deadlines
+from lscp.deadlines.workdays import bank_holiday_name
 from lscp.models import CalendarOverride, DeadlinePolicy, EscalationSettings
-from lscp.permissions import BUSINESS_UNIT, EVERYONE, Policy, Role
+from lscp.permissions import Policy
+from lscp.roles import BUSINESS_UNIT, EVERYONE, Role
 from lscp.tenancy import TenantContext
-from lscp.workdays import bank_holiday_name
 
 
 class DeadlinePolicyPolicy(Policy):

@@ -9,13 +9,13 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
-from lscp import deadline_services as services
 from lscp import deadlines
-from lscp.forms import GovukDateField, TenantForm
-from lscp.models import CalendarOverride, Deadline
-from lscp.permissions import Role
-from lscp.views import PartnershipFormView, PartnershipPage, RecordFormView
-from lscp.workdays import calendar_for
+from lscp.deadlines import services
+from lscp.deadlines.workdays import calendar_for
+from lscp.models import CalendarOverride
+from lscp.roles import Role
+from lscp.web.forms import GovukDateField, TenantForm
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView
 
 UNIT_CHOICES = [("working", "Working days"), ("calendar", "Calendar days"), ("months", "Calendar months")]
 
@@ -201,43 +201,3 @@ class CalendarOverrideRemoveView(RecordFormView):
 
     def get_success_url(self):
         return reverse("deadline-policy", args=[self.ctx.partnership.slug])
-
-
-# ----------------------------------------------------------------------------------------------
-# "What needs me now": clocks
-
-
-def home_clocks(ctx) -> dict | None:
-    """Open clocks due within 5 working days or overdue: the business unit's, and for the
-    statutory partners' executive leads the overdue ones (they are escalated to them)."""
-    if ctx.role not in (Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD):
-        return None
-    today = timezone.localdate()
-    calendar = calendar_for(ctx.partnership)
-    soon = calendar.add(today, 5).date
-    queryset = Deadline.objects.for_partnership(ctx.partnership).filter(met_on__isnull=True, due_date__isnull=False)
-    queryset = (
-        queryset.filter(due_date__lt=today) if ctx.role == Role.EXECUTIVE_LEAD else queryset.filter(due_date__lte=soon)
-    )
-    clocks = list(queryset.select_related("subject_type").order_by("due_date")[:50])
-    subjects = deadlines._subjects(clocks)
-    tasks = []
-    for clock in clocks:
-        kind = deadlines.REGISTRY.get(clock.kind)
-        subject = subjects.get((clock.subject_type_id, clock.subject_id))
-        if kind is None or subject is None:
-            continue
-        status = "overdue" if clock.due_date < today else "due_soon"
-        tasks.append(
-            {
-                "label": f"{kind.label}: {kind.subject_label(subject)}",
-                "url": kind.url(subject),
-                "due": clock.due_date,
-                "status": status,
-                "hint": clock.explanation,
-            }
-        )
-    title = (
-        "Clocks overdue" if ctx.role == Role.EXECUTIVE_LEAD else "Clocks due in the next 5 working days, and overdue"
-    )
-    return {"title": title, "tasks": tasks}

@@ -63,8 +63,8 @@ SECTIONS = [
             NavItem("Partners", "member-list", "partners.permissions.MemberPolicy"),
             NavItem("People", "person-list", "partners.permissions.PeoplePolicy"),
             NavItem("Governance", "group-list", "partners.permissions.GovernancePolicy"),
-            NavItem("Deadlines", "deadline-policy", "lscp.deadline_services.DeadlinePolicyPolicy", "manage"),
-            NavItem("Activity log", "activity-list", "lscp.activity_views.ActivityPolicy"),
+            NavItem("Deadlines", "deadline-policy", "lscp.deadlines.services.DeadlinePolicyPolicy", "manage"),
+            NavItem("Activity log", "activity-list", "lscp.activity.views.ActivityPolicy"),
         ),
     ),
 ]

@@ -40,8 +40,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from lscp import bulk, outbox
+from lscp.deadlines.workdays import WorkingCalendar, calendar_for, explain, format_day
 from lscp.models import CalendarOverride, Deadline, DeadlinePolicy, Escalation, EscalationSettings
-from lscp.workdays import CALENDAR, WORKING, WorkingCalendar, calendar_for, explain, format_day
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,8 @@ def policy_for(partnership, kind: ClockKind, rows: dict[str, DeadlinePolicy] | N
     return Policy(row.length, row.unit, start)
 
 
-def _policies(partnership) -> dict[str, DeadlinePolicy]:
+def policies_of(partnership) -> dict[str, DeadlinePolicy]:
+    """The partnership's local policy rows, by clock kind (for policy_for, read once)."""
     return {row.kind: row for row in DeadlinePolicy.objects.for_partnership(partnership)}
 
 
@@ -141,7 +142,7 @@ def _add(calendar: WorkingCalendar, start: dt.date, n: int, unit: str):
     if unit == MONTHS:
         from dateutil.relativedelta import relativedelta
 
-        from lscp.workdays import Counted
+        from lscp.deadlines.workdays import Counted
 
         return Counted(start + relativedelta(months=n))
     return calendar.add(start, n, unit)
@@ -219,7 +220,7 @@ def refresh(subject, *, calendar: WorkingCalendar | None = None, policies: dict 
     """Bring every clock of `subject` up to date with the record. Idempotent."""
     partnership = subject.partnership
     calendar = calendar or calendar_for(partnership)
-    policies = _policies(partnership) if policies is None else policies
+    policies = policies_of(partnership) if policies is None else policies
     ladder = _settings(partnership)
     subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=True)
     existing = {
@@ -261,7 +262,7 @@ def refresh(subject, *, calendar: WorkingCalendar | None = None, policies: dict 
 def refresh_partnership(partnership) -> int:
     """Recompute every open clock of the partnership (policy or calendar changed)."""
     calendar = calendar_for(partnership)
-    policies = _policies(partnership)
+    policies = policies_of(partnership)
     count = 0
     open_clocks = Deadline.objects.for_partnership(partnership).filter(met_on__isnull=True)
     by_type = defaultdict(set)
@@ -273,15 +274,6 @@ def refresh_partnership(partnership) -> int:
             refresh(subject, calendar=calendar, policies=policies)
             count += 1
     return count
-
-
-def clocks_for(subject) -> list[Deadline]:
-    """The clocks of one record, in the order their kinds were registered."""
-    order = {key: index for index, key in enumerate(REGISTRY)}
-    deadlines = Deadline.objects.for_partnership(subject.partnership).filter(
-        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True), subject_id=subject.pk
-    )
-    return sorted(deadlines, key=lambda d: order.get(d.kind, 999))
 
 
 def label_for(deadline: Deadline) -> str:
@@ -402,7 +394,7 @@ class Directory:
     """Who is who in one partnership, read once per sweep chunk (not once per clock)."""
 
     def __init__(self, partnership, manager_id: int | None):
-        from lscp.permissions import Role
+        from lscp.roles import Role
         from partners.models import Membership
 
         self.partnership = partnership
@@ -491,7 +483,7 @@ def sweep(*, today: dt.date | None = None, chunk: int = SWEEP_CHUNK, dispatch: C
         .values_list("pk", flat=True)
     )
     if dispatch is None:
-        from lscp.tasks import escalate_deadlines
+        from lscp.deadlines.tasks import escalate_deadlines
 
         def dispatch(batch):
             escalate_deadlines.delay(batch)
@@ -619,7 +611,7 @@ def escalate(ids: list[int], *, today: dt.date | None = None) -> int:
         if not clocks:
             return 0
         decided = _decided_rows([d.pk for d in clocks])
-        subjects = _subjects(clocks)
+        subjects = subjects_of(clocks)
         contexts = _partnerships({d.partnership_id for d in clocks})
         for deadline in clocks:
             deadline.partnership = contexts[deadline.partnership_id].partnership
@@ -678,7 +670,9 @@ def _save_next_steps(done: list[Deadline]) -> None:
         Deadline.dangerously_unscoped.filter(pk__in=recovered).update(escalation_error="", escalation_failed_at=None)
 
 
-def _subjects(deadlines: list[Deadline]) -> dict[tuple[int, int], models.Model]:
+def subjects_of(deadlines: list[Deadline]) -> dict[tuple[int, int], models.Model]:
+    """The records these clocks are on, by (content type id, id), with what their kinds name in
+    `related` loaded too: a few queries for any number of clocks."""
     by_type = defaultdict(set)
     for deadline in deadlines:
         by_type[deadline.subject_type_id].add(deadline.subject_id)
@@ -690,76 +684,3 @@ def _subjects(deadlines: list[Deadline]) -> dict[tuple[int, int], models.Model]:
         for subject in model._base_manager.filter(pk__in=ids).select_related("partnership", *related):
             found[(subject_type_id, subject.pk)] = subject
     return found
-
-
-def escalations_for(subject) -> list[Escalation]:
-    """The ladder steps decided for a record's clocks, with their emails (for its page)."""
-    return list(
-        Escalation.objects.for_partnership(subject.partnership)
-        .filter(
-            deadline__subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
-            deadline__subject_id=subject.pk,
-        )
-        .select_related("deadline", "email")
-        .order_by("decided_at", "id")
-    )
-
-
-def escalation_problems(partnership, *, limit: int = 20) -> dict:
-    """What the business unit must look at for escalation to work: clocks whose escalation failed
-    (tried again at every sweep until it works), and emails that reached nobody or not everyone.
-    The newest `limit` of each, with their counts."""
-    from lscp.models import OutboxDelivery, OutboxEmail
-
-    failed = (
-        Deadline.objects.for_partnership(partnership)
-        .filter(escalation_failed_at__isnull=False, met_on__isnull=True)
-        .order_by("-escalation_failed_at", "-id")
-    )
-    clocks = list(failed[:limit])
-    subjects = _subjects(clocks)
-    failed_clocks = []
-    for clock in clocks:
-        kind = REGISTRY.get(clock.kind)
-        subject = subjects.get((clock.subject_type_id, clock.subject_id))
-        label, url = label_for(clock), ""
-        if kind is not None and subject is not None:
-            try:  # what made the escalation fail may be this very record: the page still answers
-                label, url = f"{kind.label}: {kind.subject_label(subject)}", kind.url(subject)
-            except Exception:
-                log.exception("Clock %s: its record cannot be named", clock.pk)
-        failed_clocks.append(
-            {"label": label, "url": url, "when": clock.escalation_failed_at, "error": clock.escalation_error}
-        )
-    undelivered = (
-        OutboxEmail.objects.for_partnership(partnership)
-        .filter(status__in=[OutboxEmail.Status.REFUSED, OutboxEmail.Status.NO_RECIPIENTS])
-        .order_by("-created_at", "-id")
-        .prefetch_related(
-            models.Prefetch("deliveries", queryset=OutboxDelivery.dangerously_unscoped.order_by("recipient"))
-        )
-    )
-    return {
-        "failed_clocks": failed_clocks,
-        "failed_count": failed.count(),
-        "undelivered": list(undelivered[:limit]),
-        "undelivered_count": undelivered.count(),
-    }
-
-
-__all__ = [
-    "CALENDAR",
-    "MONTHS",
-    "WORKING",
-    "ClockKind",
-    "Directory",
-    "StartOption",
-    "clocks_for",
-    "escalate",
-    "escalation_problems",
-    "escalations_for",
-    "refresh",
-    "refresh_partnership",
-    "register",
-    "sweep",
-]

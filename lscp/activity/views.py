@@ -7,11 +7,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
 from lscp.api import SLUG_PARAMETER, TenantAPIMixin
-from lscp.forms import GovukDateField, TenantForm
-from lscp.lists import paginate
 from lscp.models import ActivityEvent
-from lscp.permissions import BUSINESS_UNIT, Policy
-from lscp.views import PartnershipPage
+from lscp.permissions import Policy
+from lscp.roles import BUSINESS_UNIT
+from lscp.web.forms import GovukDateField, TenantForm
+from lscp.web.lists import paginate
+from lscp.web.views import PartnershipPage
 
 
 class ActivityPolicy(Policy):

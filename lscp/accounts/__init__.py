@@ -1,0 +1,1 @@
+"""Signing in: the forms, the pages, the limits on failed attempts."""

@@ -1,0 +1,26 @@
+"""Signing in and out, and setting a password from an invitation or reset email."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+
+from lscp.accounts.forms import GovukSetPasswordForm, SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """Where an invitation or password-reset email lands."""
+
+    template_name = "accounts/set_password.html"
+    form_class = GovukSetPasswordForm
+    post_reset_login = False
+    success_url = "/accounts/sign-in/?password=set"

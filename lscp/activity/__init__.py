@@ -1,0 +1,8 @@
+"""The activity log: who saw and changed what, append-only. One public entry point:
+`from lscp import activity`, then `activity.record(ctx, event=..., obj=..., changes=...)`,
+`activity.record_view(ctx, obj)`, and the helpers that describe a change (`snapshot`, `assign`,
+`changes_between`, `created`). The log is in log.py; its pages and API in views.py."""
+
+from lscp.activity.log import assign, changes_between, created, record, record_view, snapshot
+
+__all__ = ["assign", "changes_between", "created", "record", "record_view", "snapshot"]

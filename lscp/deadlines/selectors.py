@@ -1,0 +1,117 @@
+"""Reads of the deadline engine's clocks for pages and the API: a record's clocks and its
+escalations, what needs the business unit's attention, and the home page's clocks."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from lscp.deadlines.engine import REGISTRY, label_for, subjects_of
+from lscp.deadlines.workdays import calendar_for
+from lscp.models import Deadline, Escalation
+from lscp.roles import Role
+
+log = logging.getLogger(__name__)
+
+
+def clocks_for(subject) -> list[Deadline]:
+    """The clocks of one record, in the order their kinds were registered."""
+    order = {key: index for index, key in enumerate(REGISTRY)}
+    deadlines = Deadline.objects.for_partnership(subject.partnership).filter(
+        subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True), subject_id=subject.pk
+    )
+    return sorted(deadlines, key=lambda d: order.get(d.kind, 999))
+
+
+def escalations_for(subject) -> list[Escalation]:
+    """The ladder steps decided for a record's clocks, with their emails (for its page)."""
+    return list(
+        Escalation.objects.for_partnership(subject.partnership)
+        .filter(
+            deadline__subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+            deadline__subject_id=subject.pk,
+        )
+        .select_related("deadline", "email")
+        .order_by("decided_at", "id")
+    )
+
+
+def escalation_problems(partnership, *, limit: int = 20) -> dict:
+    """What the business unit must look at for escalation to work: clocks whose escalation failed
+    (tried again at every sweep until it works), and emails that reached nobody or not everyone.
+    The newest `limit` of each, with their counts."""
+    from lscp.models import OutboxDelivery, OutboxEmail
+
+    failed = (
+        Deadline.objects.for_partnership(partnership)
+        .filter(escalation_failed_at__isnull=False, met_on__isnull=True)
+        .order_by("-escalation_failed_at", "-id")
+    )
+    clocks = list(failed[:limit])
+    subjects = subjects_of(clocks)
+    failed_clocks = []
+    for clock in clocks:
+        kind = REGISTRY.get(clock.kind)
+        subject = subjects.get((clock.subject_type_id, clock.subject_id))
+        label, url = label_for(clock), ""
+        if kind is not None and subject is not None:
+            try:  # what made the escalation fail may be this very record: the page still answers
+                label, url = f"{kind.label}: {kind.subject_label(subject)}", kind.url(subject)
+            except Exception:
+                log.exception("Clock %s: its record cannot be named", clock.pk)
+        failed_clocks.append(
+            {"label": label, "url": url, "when": clock.escalation_failed_at, "error": clock.escalation_error}
+        )
+    undelivered = (
+        OutboxEmail.objects.for_partnership(partnership)
+        .filter(status__in=[OutboxEmail.Status.REFUSED, OutboxEmail.Status.NO_RECIPIENTS])
+        .order_by("-created_at", "-id")
+        .prefetch_related(
+            models.Prefetch("deliveries", queryset=OutboxDelivery.dangerously_unscoped.order_by("recipient"))
+        )
+    )
+    return {
+        "failed_clocks": failed_clocks,
+        "failed_count": failed.count(),
+        "undelivered": list(undelivered[:limit]),
+        "undelivered_count": undelivered.count(),
+    }
+
+
+def home_clocks(ctx) -> dict | None:
+    """Open clocks due within 5 working days or overdue: the business unit's, and for the
+    statutory partners' executive leads the overdue ones (they are escalated to them)."""
+    if ctx.role not in (Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD):
+        return None
+    today = timezone.localdate()
+    calendar = calendar_for(ctx.partnership)
+    soon = calendar.add(today, 5).date
+    queryset = Deadline.objects.for_partnership(ctx.partnership).filter(met_on__isnull=True, due_date__isnull=False)
+    queryset = (
+        queryset.filter(due_date__lt=today) if ctx.role == Role.EXECUTIVE_LEAD else queryset.filter(due_date__lte=soon)
+    )
+    clocks = list(queryset.select_related("subject_type").order_by("due_date")[:50])
+    subjects = subjects_of(clocks)
+    tasks = []
+    for clock in clocks:
+        kind = REGISTRY.get(clock.kind)
+        subject = subjects.get((clock.subject_type_id, clock.subject_id))
+        if kind is None or subject is None:
+            continue
+        status = "overdue" if clock.due_date < today else "due_soon"
+        tasks.append(
+            {
+                "label": f"{kind.label}: {kind.subject_label(subject)}",
+                "url": kind.url(subject),
+                "due": clock.due_date,
+                "status": status,
+                "hint": clock.explanation,
+            }
+        )
+    title = (
+        "Clocks overdue" if ctx.role == Role.EXECUTIVE_LEAD else "Clocks due in the next 5 working days, and overdue"
+    )
+    return {"title": title, "tasks": tasks}

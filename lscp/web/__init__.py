@@ -1,0 +1,1 @@
+"""Web plumbing: base views, GOV.UK forms, lists, navigation, the home page."""
