@@ -17,7 +17,7 @@ from lscp import deadlines
 from lscp.deadlines.workdays import calendar_for
 from lscp.tenancy import get_scoped_or_404
 from lscp.web.lists import paginate
-from lscp.web.views import PartnershipFormView, PartnershipPage, RecordMixin, run_for_form
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordMixin, ServiceFormMixin
 from reviews.action_plans import services as plan_services
 from reviews.action_plans.models import SourceKind
 from reviews.action_plans.permissions import ActionPlanPolicy
@@ -154,7 +154,7 @@ class AuditActionPlanView(PlanCreateView):
         return context
 
 
-class AuditEditView(BackLink, RecordMixin, TemplateView):
+class AuditEditView(BackLink, RecordMixin, ServiceFormMixin, TemplateView):
     template_name = "audits/form.html"
     model = Audit
     policy = AuditPolicy
@@ -183,17 +183,17 @@ class AuditEditView(BackLink, RecordMixin, TemplateView):
         form = self.form(request.POST)
         url = reverse("audit-detail", args=[self.ctx.partnership.slug, self.object.pk])
         if form.is_valid():
-            done = run_for_form(
-                self,
+            return self.run_service(
                 form,
                 lambda: services.audit_save(
                     self.ctx, self.object, expected_version=form.cleaned_data["version"], **form.values()
                 ),
                 success_url=url,
                 message="The audit has been saved",
+                render=lambda: self.render_to_response(
+                    self.get_context_data(form=form, heading=f"Change {self.object.title}")
+                ),
             )
-            if done is not None:
-                return done
         return self.render_to_response(self.get_context_data(form=form, heading=f"Change {self.object.title}"))
 
 
@@ -265,7 +265,7 @@ class StandardAddView(BackLink, PartnershipFormView):
         return reverse("self-assessments", args=[self.ctx.partnership.slug])
 
 
-class StandardEditView(BackLink, RecordMixin, TemplateView):
+class StandardEditView(BackLink, RecordMixin, ServiceFormMixin, TemplateView):
     back_to = "self-assessments"
     template_name = "audits/form.html"
     model = Standard
@@ -293,15 +293,13 @@ class StandardEditView(BackLink, RecordMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST)
         if form.is_valid():
-            done = run_for_form(
-                self,
+            return self.run_service(
                 form,
                 lambda: services.standard_save(self.ctx, self.object, **form.cleaned_data),
                 success_url=reverse("self-assessments", args=[self.ctx.partnership.slug]),
                 message="The standard has been saved",
+                render=lambda: self.render_to_response(self.get_context_data(form=form, heading="Change a standard")),
             )
-            if done is not None:
-                return done
         return self.render_to_response(self.get_context_data(form=form, heading="Change a standard"))
 
 
@@ -359,7 +357,7 @@ class CycleDetailView(RecordMixin, TemplateView):
         return context
 
 
-class SelfAssessmentView(RecordMixin, TemplateView):
+class SelfAssessmentView(RecordMixin, ServiceFormMixin, TemplateView):
     """An organisation's return: its agency lead grades and submits; the business unit moderates;
     everyone else in the partnership reads it."""
 
@@ -429,8 +427,7 @@ class SelfAssessmentView(RecordMixin, TemplateView):
             submit = request.POST.get("action") == "submit"
             for_organisation = self.answering_as() == SelfAssessmentPolicy.FOR_ORGANISATION
             if form.is_valid():
-                done = run_for_form(
-                    self,
+                return self.run_service(
                     form,
                     lambda: services.return_save(
                         self.ctx,
@@ -443,20 +440,15 @@ class SelfAssessmentView(RecordMixin, TemplateView):
                     success_url=url,
                     message=lambda saved: self.saved_message(saved, submit, for_organisation),
                 )
-                if done is not None:
-                    return done
         elif mode == "moderate":
             form = ModerationForm(request.POST, ctx=self.ctx, grades=self.grades())
             if form.is_valid():
-                done = run_for_form(
-                    self,
+                return self.run_service(
                     form,
                     lambda: services.moderate(self.ctx, self.object, decisions=form.decisions()),
                     success_url=url,
                     message=f"{self.object.member}'s return has been moderated",
                 )
-                if done is not None:
-                    return done
         else:
             if any(key.startswith("moderation_") for key in request.POST):
                 raise PermissionDenied("Only the business unit moderates returns.")

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from lscp import deadlines, documents
 from lscp.documents import DocumentField
 from lscp.web.forms import GovukDateField, TenantForm
-from lscp.web.views import run_for_form
+from lscp.web.views import ServiceFormMixin
 from reviews import lcspr_services as services
 from reviews.models import LcsprStatus, ReviewerKind
 from reviews.permissions import LcsprPolicy
@@ -147,7 +147,7 @@ class LcsprDetailView(NotificationRecord, TemplateView):
         return context
 
 
-class LcsprFormView(NotificationRecord, TemplateView):
+class LcsprFormView(NotificationRecord, ServiceFormMixin, TemplateView):
     template_name = "reviews/lcspr_form.html"
     policy = LcsprPolicy
     action = "manage"
@@ -186,13 +186,11 @@ class LcsprFormView(NotificationRecord, TemplateView):
         lcspr = self.lcspr()
         form = form_class(request.POST, request.FILES, ctx=self.ctx)
         if form.is_valid():
-            done = run_for_form(
-                self,
+            return self.run_service(
                 form,
                 lambda: action(self.ctx, lcspr, dict(form.cleaned_data)),
                 success_url=self.detail_url(),
                 message=f"{heading}: recorded",
+                render=lambda: self.render_to_response(self.get_context_data(form=form, heading=heading)),
             )
-            if done is not None:
-                return done
         return self.render_to_response(self.get_context_data(form=form, heading=heading))

@@ -17,7 +17,7 @@ from lscp.deadlines.workdays import calendar_for
 from lscp.roles import Role
 from lscp.states import StateError
 from lscp.web.lists import paginate
-from lscp.web.views import PartnershipPage, RecordMixin, run_for_form
+from lscp.web.views import PartnershipPage, RecordMixin, ServiceFormMixin
 from reviews import rapid_review_services as services
 from reviews import selectors
 from reviews.models import (
@@ -109,7 +109,7 @@ class RapidReviewView(NotificationRecord, TemplateView):
 # Requests for information
 
 
-class RequestInformationView(NotificationRecord, TemplateView):
+class RequestInformationView(NotificationRecord, ServiceFormMixin, TemplateView):
     template_name = "reviews/request_information.html"
     policy = InformationRequestPolicy
     action = "request"
@@ -132,8 +132,7 @@ class RequestInformationView(NotificationRecord, TemplateView):
         form = self.get_form()
         if form.is_valid():
             data = form.cleaned_data
-            done = run_for_form(
-                self,
+            return self.run_service(
                 form,
                 lambda: services.request_information(
                     self.ctx,
@@ -145,8 +144,6 @@ class RequestInformationView(NotificationRecord, TemplateView):
                 success_url=reverse("rapid-review", args=[self.ctx.partnership.slug, self.object.pk]),
                 message=lambda asked: f"{len(asked)} organisation{'s' if len(asked) != 1 else ''} asked for a summary",
             )
-            if done is not None:
-                return done
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -173,7 +170,7 @@ class InformationRequestListView(PartnershipPage):
         return context
 
 
-class InformationRequestDetailView(RecordMixin, TemplateView):
+class InformationRequestDetailView(RecordMixin, ServiceFormMixin, TemplateView):
     """The request and its answer: the agency lead edits (until submitted), others read."""
 
     template_name = "reviews/information_request.html"
@@ -252,19 +249,17 @@ class InformationRequestDetailView(RecordMixin, TemplateView):
                 return saved
 
             message = "Your summary has been submitted to the business unit" if submit else "Your draft has been saved"
-            done = run_for_form(
-                self,
+            return self.run_service(
                 form,
                 save,
                 success_url=reverse("information-request-detail", args=[self.ctx.partnership.slug, self.object.pk]),
                 message=message,
+                render=lambda: self.render_to_response(self.get_context_data(form=form, formset=formset)),
             )
-            if done is not None:
-                return done
         return self.render_to_response(self.get_context_data(form=form, formset=formset))
 
 
-class ReopenSummaryView(RecordMixin, TemplateView):
+class ReopenSummaryView(RecordMixin, ServiceFormMixin, TemplateView):
     template_name = "reviews/reopen_summary.html"
     model = InformationRequest
     policy = InformationRequestPolicy
@@ -278,15 +273,12 @@ class ReopenSummaryView(RecordMixin, TemplateView):
         form = ReasonForm(request.POST, ctx=self.ctx)
         url = reverse("information-request-detail", args=[self.ctx.partnership.slug, self.object.pk])
         if form.is_valid():
-            done = run_for_form(
-                self,
+            return self.run_service(
                 form,
                 lambda: services.reopen_agency_summary(self.ctx, self.object, reason=form.cleaned_data["reason"]),
                 success_url=url,
                 message=f"{self.object.member}'s summary has been reopened",
             )
-            if done is not None:
-                return done
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -380,7 +372,7 @@ class MeetingView(NotificationRecord, TemplateView):
         )
 
 
-class SendForSignOffView(NotificationRecord, TemplateView):
+class SendForSignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
     template_name = "reviews/send_for_sign_off.html"
     policy = RapidReviewPolicy
     action = "manage"
@@ -399,22 +391,20 @@ class SendForSignOffView(NotificationRecord, TemplateView):
         form = ConfirmVersionForm(request.POST, ctx=self.ctx)
         url = reverse("rapid-review", args=[self.ctx.partnership.slug, self.object.pk])
         if form.is_valid():
-            done = run_for_form(
-                self,
+            return self.run_service(
                 form,
                 lambda: services.send_for_sign_off(
                     self.ctx, self.object, expected_version=form.cleaned_data["version"]
                 ),
                 success_url=url,
                 message="The outcome has been sent to the three executive leads for sign-off",
+                render=lambda: self.render_to_response(self.get_context_data(form=form, review=review, missing={})),
             )
-            if done is not None:
-                return done
         review = services.rapid_review_for(self.object)
         return self.render_to_response(self.get_context_data(form=form, review=review, missing={}))
 
 
-class SignOffView(NotificationRecord, TemplateView):
+class SignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
     """The executive lead reads the outcome and signs it off, or returns it with comments."""
 
     template_name = "reviews/sign_off.html"
@@ -436,15 +426,12 @@ class SignOffView(NotificationRecord, TemplateView):
                 if data["decision"] == SignOffDecision.SIGNED
                 else "You have returned the outcome with your comments"
             )
-            done = run_for_form(
-                self,
+            return self.run_service(
                 form,
                 lambda: services.sign_off(self.ctx, self.object, decision=data["decision"], comments=data["comments"]),
                 success_url=reverse("rapid-review-sign-off", args=[self.ctx.partnership.slug, self.object.pk]),
                 message=message,
             )
-            if done is not None:
-                return done
         return self.render_to_response(self.get_context_data(form=form))
 
     def get_context_data(self, **kwargs):

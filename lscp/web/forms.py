@@ -196,6 +196,13 @@ class TenantForm(GovukForm):
         scope_choices(self.fields, ctx.partnership)
 
 
+class VersionedForm(TenantForm):
+    """A form that changes a versioned record (lscp.states.Versioned): it carries the version the
+    person saw, so that a concurrent change is refused, not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 # ----------------------------------------------------------------------------------------------
 # Rendering one field as its GOV.UK component.
 

@@ -82,44 +82,20 @@ class PartnershipPage(PartnershipMixin, TemplateView):
     pass
 
 
-def show_stale(form, error: StaleVersion) -> None:
-    """Someone else saved first: keep what this person typed, with the version there is now, so
-    that saving again is their informed choice; say why above the form."""
-    if error.version is not None and "version" in form.fields:
-        form.data = form.data.copy()
-        form.data[form.add_prefix("version")] = str(error.version)
-    form.add_error(None, str(error))
-
-
-def run_for_form(view, form, action, *, success_url: str, message: str | Callable[[Any], str] = ""):
-    """One service call for a hand-built form page: on success the confirmation (`message`, or
-    `message(result)`) and a redirect to `success_url`; None when the form is to be shown again,
-    its service errors by their fields (or a stale version's notice, the input kept); another
-    state error is a message on `success_url`, nothing changed."""
-    try:
-        with transaction.atomic():
-            view.result = action()
-    except ValidationError as error:
-        form.add_service_errors(error)
-        return None
-    except StaleVersion as error:
-        show_stale(form, error)
-        return None
-    except StateError as error:
-        messages.error(view.request, str(error))
-        return redirect(success_url)
-    if callable(message):
-        message = message(view.result)
-    if message:
-        messages.success(view.request, message)
-    return redirect(success_url)
-
-
 class ServiceFormMixin:
-    """A form whose valid data goes to one service call. A service ValidationError lands by its
-    fields with the input kept, and so does a stale version (above them, with the version there
-    is now); a success redirects with a confirmation message. Other state errors are the view's
-    to show."""
+    """The one way a form page calls its service.
+
+    `run_service(form, call, success_url=..., message=...)` calls the service in a transaction:
+    - success: the confirmation message and a redirect;
+    - a ValidationError: its messages by their fields, the input kept, the form shown again;
+    - a stale version (someone else saved first): the input kept, with the version there is now
+      (so saving again is the person's informed choice) and the reason above the form; pages that
+      show the other person's version beside the person's own extend `keep_stale`;
+    - another state error (the step is no longer allowed): the reason as a message, a redirect,
+      nothing changed.
+    FormView pages implement `perform(form)`; pages with several forms call `run_service` for the
+    form that was posted, with `render` to show the page again (default: `form_invalid`).
+    """
 
     success_message = ""
 
@@ -132,22 +108,66 @@ class ServiceFormMixin:
         raise NotImplementedError
 
     def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                self.result = self.perform(form)
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
-        except StaleVersion as error:
-            show_stale(form, error)
-            return self.form_invalid(form)
-        message = self.get_success_message()
-        if message:
-            messages.success(self.request, message)
-        return redirect(self.get_success_url())
+        return self.run_service(
+            form, lambda: self.perform(form), success_url=self.get_success_url, message=self.get_success_message
+        )
 
     def get_success_message(self) -> str:
         return self.success_message
+
+    def run_service(
+        self,
+        form,
+        call: Callable[[], Any],
+        *,
+        success_url: str | Callable[[], str],
+        message: str | Callable[..., str] = "",
+        failure_url: str | None = None,
+        render: Callable[[], Any] | None = None,
+    ):
+        show = render or (lambda: self.form_invalid(form))
+        try:
+            with transaction.atomic():
+                self.result = call()
+        except ValidationError as error:
+            form.add_service_errors(error)
+            return show()
+        except StaleVersion as error:
+            self.keep_stale(form, error)
+            return show()
+        except StateError as error:
+            messages.error(self.request, str(error))
+            return redirect(failure_url or _resolve(success_url))
+        if callable(message):
+            message = message(self.result) if _takes_argument(message) else message()
+        if message:
+            messages.success(self.request, message)
+        return redirect(_resolve(success_url))
+
+    def keep_stale(self, form, error: StaleVersion) -> None:
+        """Someone else saved first: keep what this person typed, with the version there is now,
+        so that saving again is their informed choice; say why above the form. A page that shows
+        the other person's version beside the person's own extends this (self.object is fresh)."""
+        if error.version is not None and "version" in form.fields:
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = str(error.version)
+        form.add_error(None, str(error))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+def _resolve(url: str | Callable[[], str]) -> str:
+    return url() if callable(url) else url
+
+
+def _takes_argument(function: Callable) -> bool:
+    import inspect
+
+    try:
+        return bool(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return False
 
 
 class PartnershipFormView(PartnershipMixin, ServiceFormMixin, FormView):

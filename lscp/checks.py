@@ -1,0 +1,179 @@
+"""The checks services make of what a person sent, each written once, so that the same mistake
+gets the same message on every page and in the API.
+
+`Errors` collects messages by field, so one submission hears about every problem at once; its
+methods are the checks: a required text, a date not in the future, a date not before another, a
+whole number in a range, a decimal number. Each adds its message and returns the cleaned value
+(or None). `raise_if_any()` ends the checking with one ValidationError by field, which a page shows
+by each field and the API answers as a 400.
+
+    errors = Errors()
+    title = errors.text("title", title, name="The title", max_length=200)
+    on = errors.date_not_in_future("completed_on", completed_on, name="The date it was completed")
+    errors.raise_if_any()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+def _lower_first(name: str) -> str:
+    """'The title' -> 'the title' (for 'Enter the title'), leaving names like 'Ofsted' alone."""
+    first = name.split(" ", 1)[0]
+    return name[0].lower() + name[1:] if first in ("The", "A", "An", "Your", "Their", "Its") else name
+
+
+def format_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+class Errors:
+    """Messages by field, collected over one submission."""
+
+    def __init__(self):
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.by_field.setdefault(field, []).append(message)
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.by_field
+
+    def __bool__(self) -> bool:
+        return bool(self.by_field)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)
+
+    # -- the checks ---------------------------------------------------------------------------
+
+    def required(self, field: str, value: Any, *, name: str) -> Any:
+        """Anything that must be given (a choice, a date, a record): 'Enter the date'."""
+        if value is None or value == "" or value == []:
+            self.add(field, f"Enter {_lower_first(name)}")
+            return None
+        return value
+
+    def text(self, field: str, value: str | None, *, name: str, max_length: int, required: bool = True) -> str:
+        """Text, trimmed; required unless said otherwise; no longer than max_length."""
+        text = (value or "").strip()
+        if not text and required:
+            self.add(field, f"Enter {_lower_first(name)}")
+        elif len(text) > max_length:
+            self.add(field, f"{name} must be {max_length:,} characters or fewer")
+        return text
+
+    def date_not_in_future(self, field: str, value: dt.date | None, *, name: str, required: bool = True):
+        """A date that has happened: today or in the past."""
+        if value is None:
+            if required:
+                self.add(field, f"Enter {_lower_first(name)}")
+            return None
+        if value > timezone.localdate():
+            self.add(field, f"{name} must be today or in the past")
+        return value
+
+    def date_not_in_past(self, field: str, value: dt.date | None, *, name: str, required: bool = True):
+        """A date still to come: today or in the future."""
+        if value is None:
+            if required:
+                self.add(field, f"Enter {_lower_first(name)}")
+            return None
+        if value < timezone.localdate():
+            self.add(field, f"{name} must be today or in the future")
+        return value
+
+    def date_not_before(
+        self, field: str, value: dt.date | None, earliest: dt.date | None, *, name: str, earliest_name: str
+    ):
+        """A date on or after another one the record already has (skipped when either is missing)."""
+        if value is not None and earliest is not None and value < earliest:
+            self.add(field, f"{name} must be on or after {earliest_name} ({format_date(earliest)})")
+        return value
+
+    def whole_number(
+        self, field: str, value: Any, *, name: str, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
+        if value is None or value == "":
+            self.add(field, f"Enter {_lower_first(name)}")
+            return None
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            self.add(field, f"{name} must be a whole number")
+            return None
+        if minimum is not None and maximum is not None and not minimum <= number <= maximum:
+            self.add(field, f"{name} must be between {minimum:,} and {maximum:,}")
+            return None
+        if minimum is not None and number < minimum:
+            self.add(field, f"{name} must be {minimum:,} or more")
+            return None
+        if maximum is not None and number > maximum:
+            self.add(field, f"{name} must be {maximum:,} or less")
+            return None
+        return number
+
+    def decimal(
+        self,
+        field: str,
+        value: Any,
+        *,
+        name: str,
+        places: int = 2,
+        minimum: Decimal | None = None,
+        maximum: Decimal | None = None,
+        required: bool = True,
+    ) -> Decimal | None:
+        """A decimal number (never a float) with at most `places` decimal places."""
+        number = parse_decimal(value)
+        if number is None:
+            if value is None or str(value).strip() == "":
+                if required:
+                    self.add(field, f"Enter {_lower_first(name)}")
+            else:
+                self.add(field, f"{name} must be a number, like {Decimal(1234).quantize(_step(places))}")
+            return None
+        step = _step(places)
+        if number != number.quantize(step):
+            self.add(field, f"{name} must have no more than {places} decimal place{'s' if places != 1 else ''}")
+            return None
+        if minimum is not None and number < minimum:
+            self.add(field, f"{name} must be {minimum} or more")
+            return None
+        if maximum is not None and number > maximum:
+            self.add(field, f"{name} must be {maximum} or less")
+            return None
+        return number.quantize(step)
+
+
+def _step(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    """The one reading of a decimal number a person typed or a spreadsheet held: a Decimal, or
+    None when it is empty or not a finite number. Thousands separators and a leading £ are
+    allowed; a float (from a spreadsheet cell) is read by its shortest repr, never its binary value."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "").removeprefix("£")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
