@@ -7,10 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client
-from rest_framework.test import APIClient
 
-from tests.world import World, make_world
+from tests.support.clients import api_as, signed_in
+from tests.support.world import World, make_world
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
 # test body are still plain synchronous code.
@@ -88,18 +87,6 @@ def world_b(db) -> World:
 def full_world(db) -> World:
     """Thurrock with one record of every tenant-owned model, made before the test starts."""
     return make_world("thurrock", **THURROCK, full=True)
-
-
-def signed_in(membership) -> Client:
-    client = Client()
-    client.force_login(membership.person)
-    return client
-
-
-def api_as(membership) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(membership.person)
-    return client
 
 
 @pytest.fixture

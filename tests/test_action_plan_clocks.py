@@ -15,7 +15,7 @@ from lscp.models import Escalation
 from reviews.action_plans import selectors, services
 from reviews.action_plans.models import Action, SourceKind, Stage
 from tests.support.smtp import grouped
-from tests.world import make_world
+from tests.support.world import make_world
 
 D = dt.date
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from reviews.action_plans import services, sheets
 from reviews.action_plans.models import Action, ActionPlan, ProgressUpdate, SourceKind, Stage
-from tests.test_partners import error_by_field
+from tests.support.clients import error_by_field
 
 pytestmark = pytest.mark.django_db
 

@@ -27,9 +27,9 @@ from reviews.action_plans.models import (
     SourceKind,
     Stage,
 )
-from tests.makers_reviews import PDF_BYTES
-from tests.test_partners import error_by_field
-from tests.world import add_person, make_world, organisation
+from tests.support.clients import error_by_field
+from tests.support.makers_reviews import PDF_BYTES
+from tests.support.world import add_person, make_world, organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,10 @@ from rest_framework.test import APIClient
 
 from reviews.action_plans import services
 from reviews.action_plans.models import Action, SourceKind, Stage
-from tests.conftest import built_once, signed_in
+from tests.conftest import built_once
 from tests.support import queries
-from tests.world import make_world
+from tests.support.clients import signed_in
+from tests.support.world import make_world
 
 pytestmark = pytest.mark.django_db
 

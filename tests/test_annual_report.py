@@ -21,10 +21,10 @@ from lscp.models import ActivityEvent
 from lscp.states import StateError
 from reviews import lcspr_services
 from reviews import services as review_services
-from tests.conftest import signed_in
-from tests.makers_audits import green_return
-from tests.makers_reviews import meeting, signed_off, submit
-from tests.world import make_world
+from tests.support.clients import signed_in
+from tests.support.makers_audits import green_return
+from tests.support.makers_reviews import meeting, signed_off, submit
+from tests.support.world import make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -519,8 +519,8 @@ def test_the_report_of_a_busier_year_runs_the_same_queries(db):
     """The report's context is a fixed number of queries however many records the year holds
     (the benchmark renders the full busy year: `manage.py bench`)."""
     from audits.dashboard import current_year_start
-    from tests.busy_year import Scale, busy_year
     from tests.support import queries
+    from tests.support.busy_year import Scale, busy_year
 
     counts = []
     for slug, scale in [

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from lscp.models import ActivityEvent
 from partners.models import GroupMember, Member, Membership, Organisation, Sector
-from tests.world import PASSWORD, organisation
+from tests.support.world import PASSWORD, organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,12 @@ from lscp.models import ActivityEvent, OutboxEmail
 from lscp.roles import Role
 from lscp.states import StateError
 from reviews import services as review_services
-from tests.makers_actions import make_plan
-from tests.makers_audits import green_return
-from tests.makers_reviews import child, meeting, signed_off, submit
 from tests.support import queries
-from tests.test_partners import error_by_field
-from tests.world import add_person, make_world
+from tests.support.clients import error_by_field
+from tests.support.makers_actions import make_plan
+from tests.support.makers_audits import green_return
+from tests.support.makers_reviews import child, meeting, signed_off, submit
+from tests.support.world import add_person, make_world
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -434,7 +434,7 @@ def grow_audits(world, n: int) -> None:
     across every organisation (so the latest cycle's heatmap has more rows each time)."""
     from partners import services as partner_services
     from partners.models import Member, Sector
-    from tests.world import organisation
+    from tests.support.world import organisation
 
     today = dt.date.today()
     for index in range(n):

@@ -16,7 +16,7 @@ from audits.models import Challenge
 from lscp.models import ActivityEvent
 from lscp.states import StateError
 from partners.models import GovernanceGroup
-from tests.conftest import api_as, signed_in
+from tests.support.clients import api_as, signed_in
 
 pytestmark = pytest.mark.django_db
 

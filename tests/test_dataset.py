@@ -18,7 +18,7 @@ from audits import dataset, services
 from audits.dashboard import current_year_start
 from audits.models import Indicator, IndicatorValue, Priority, quarter_of
 from lscp.models import ActivityEvent
-from tests.conftest import api_as, signed_in
+from tests.support.clients import api_as, signed_in
 
 pytestmark = pytest.mark.django_db
 

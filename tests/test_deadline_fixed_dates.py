@@ -15,9 +15,9 @@ from lscp.deadlines import ClockKind, Policy, StartOption, compute
 from lscp.deadlines.workdays import WorkingCalendar
 from lscp.models import Escalation
 from reviews import services
-from tests.conftest import signed_in
-from tests.makers_reviews import submit
-from tests.world import make_world
+from tests.support.clients import signed_in
+from tests.support.makers_reviews import submit
+from tests.support.world import make_world
 
 
 def fixed_kind(**overrides) -> ClockKind:

@@ -17,9 +17,9 @@ from lscp import outbox
 from lscp.deadlines.tasks import sweep_deadlines
 from lscp.models import Escalation, OutboxDelivery, OutboxEmail
 from lscp.outbox.tasks import flush_outbox
-from tests.makers_reviews import submit
+from tests.support.makers_reviews import submit
 from tests.support.workers import Workers, wait_for
-from tests.world import make_world
+from tests.support.world import make_world
 
 CLOCK = "2026-11-26T09:00:00+00:00"
 TODAY = dt.date(2026, 11, 26)

@@ -14,7 +14,7 @@ from PIL import Image
 
 from lscp import documents
 from lscp.models import ActivityEvent, Document
-from tests.makers_reviews import PDF_BYTES, child, submit
+from tests.support.makers_reviews import PDF_BYTES, child, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from lscp import deadlines, outbox
 from lscp.deadlines import services as deadline_services
 from lscp.models import Escalation, OutboxDelivery
 from reviews import services
-from tests.makers_reviews import submit
-from tests.world import make_world
+from tests.support.makers_reviews import submit
+from tests.support.world import make_world
 
 
 def at(day: dt.date, hour: int = 9):
@@ -44,7 +44,7 @@ def test_the_ladder_in_order_over_christmas(smtp):
     assert panel.due_date == dt.date(2026, 12, 30)
     # A second business-unit person, to tell "whoever must act" from "the manager".
     from lscp.roles import Role
-    from tests.world import add_person
+    from tests.support.world import add_person
 
     officer = add_person(world, "officer", role=Role.BUSINESS_UNIT)
     services.set_case_officer(world.ctx(), notification, case_officer=officer)

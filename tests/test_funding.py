@@ -19,8 +19,8 @@ from funding.permissions import FundingPolicy
 from lscp.models import ActivityEvent
 from partners import services as partner_services
 from partners.models import Sector
-from tests.routes import tenant_routes
-from tests.world import organisation
+from tests.support.routes import tenant_routes
+from tests.support.world import organisation
 
 pytestmark = pytest.mark.django_db
 

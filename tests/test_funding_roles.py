@@ -17,7 +17,7 @@ def world_a(shared_a):
 @pytest.mark.parametrize(("route", "method"), FUNDING_WRITES, ids=lambda value: getattr(value, "name", value))
 @pytest.mark.parametrize("who", ["agency", "council"])
 def test_leads_read_funding_but_cannot_change_it(route, method, who, world_a):
-    from tests.conftest import api_as, signed_in
+    from tests.support.clients import api_as, signed_in
 
     membership = world_a.people[who]
     client = api_as(membership) if route.is_api else signed_in(membership)

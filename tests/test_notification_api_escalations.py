@@ -9,9 +9,9 @@ import pytest
 import time_machine
 
 from lscp import deadlines, outbox
-from tests.conftest import api_as
-from tests.makers_reviews import submit
-from tests.world import make_world
+from tests.support.clients import api_as
+from tests.support.makers_reviews import submit
+from tests.support.world import make_world
 
 pytestmark = pytest.mark.django_db
 

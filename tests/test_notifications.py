@@ -19,10 +19,10 @@ from partners.models import Sector
 from reviews import services
 from reviews.criteria import evaluate
 from reviews.models import Child, Notification
-from tests.makers_reviews import child, meeting, signed_off, submit
 from tests.support import queries
-from tests.test_partners import error_by_field
-from tests.world import add_person, make_world, organisation
+from tests.support.clients import error_by_field
+from tests.support.makers_reviews import child, meeting, signed_off, submit
+from tests.support.world import add_person, make_world, organisation
 
 pytestmark = pytest.mark.django_db
 

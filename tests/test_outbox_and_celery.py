@@ -7,7 +7,7 @@ from django.db import transaction
 
 from lscp import outbox
 from lscp.models import OutboxDelivery, OutboxEmail
-from tests.world import make_world
+from tests.support.world import make_world
 
 
 def test_celery_uses_this_test_processs_own_broker_database(settings):
@@ -110,7 +110,7 @@ def test_beat_sweep_escalates_through_the_real_broker(smtp):
     from lscp.celery import app
     from lscp.deadlines.tasks import sweep_deadlines
     from lscp.deadlines.workdays import format_day
-    from tests.makers_reviews import submit
+    from tests.support.makers_reviews import submit
 
     world = make_world("beat-test", with_objects=False)
     notification = submit(world, aware_date=dt.date.today() - dt.timedelta(days=30))

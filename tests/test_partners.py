@@ -1,6 +1,5 @@
 """Partnerships, members, people and governance: what users do, and what bad input gets."""
 
-import html as html_lib
 import re
 
 import pytest
@@ -14,15 +13,10 @@ from lscp.models import ActivityEvent, OutboxEmail
 from lscp.roles import Role
 from partners import services
 from partners.models import GovernanceGroup, GroupMember, Member, Membership, Organisation, Partnership, Person, Sector
-from tests.world import PASSWORD, make_admin, organisation
+from tests.support.clients import error_by_field
+from tests.support.world import PASSWORD, World, make_admin, organisation
 
 pytestmark = pytest.mark.django_db
-
-
-def error_by_field(html: str, field_id: str) -> str:
-    """The GOV.UK error message shown by one field ('' if none)."""
-    match = re.search(rf'<p id="{field_id}-error" class="govuk-error-message">(.*?)</p>', html, re.S)
-    return html_lib.unescape(re.sub(r"<[^>]+>", "", match.group(1)).replace("Error:", "").strip()) if match else ""
 
 
 def counts(world):
@@ -156,7 +150,7 @@ def test_member_list_warns_while_a_statutory_partner_is_missing(db, as_user):
     client = as_user(business)
     page = client.get(reverse("member-list", args=["new"])).content.decode()
     assert "missing a statutory partner: local authority, police, health (ccg / icb)" in page
-    ctx = business.partnership and __import__("tests.world", fromlist=["World"]).World(partnership, admin)
+    ctx = World(partnership, admin)
     ctx.people["business"] = business
     for role, name, sector in [("council", "New Council", Sector.COUNCIL), ("police", "Essex Police", Sector.POLICE)]:
         services.member_add(

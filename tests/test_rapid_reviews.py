@@ -24,10 +24,10 @@ from partners.models import Sector
 from reviews import lcspr_services, services
 from reviews import rapid_review_services as rapid
 from reviews.models import InformationRequest, SignOff
-from tests.makers_reviews import PDF_BYTES, child, criteria, meeting, signed_off, started
 from tests.support import queries
-from tests.test_partners import error_by_field
-from tests.world import add_person, organisation
+from tests.support.clients import error_by_field
+from tests.support.makers_reviews import PDF_BYTES, child, criteria, meeting, signed_off, started
+from tests.support.world import add_person, organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -735,7 +735,7 @@ def test_api_every_read_of_a_rapid_review_summary_and_lcspr_is_in_the_activity_l
 
 
 def test_api_lcspr_steps_in_order(world_a):
-    from tests.makers_reviews import commissioned
+    from tests.support.makers_reviews import commissioned
 
     lcspr = commissioned(world_a)
     business = api(world_a.person("business"))
@@ -774,7 +774,7 @@ def test_api_lcspr_steps_in_order(world_a):
 
 
 def test_api_a_review_that_will_not_be_published_says_why(world_a):
-    from tests.makers_reviews import commissioned
+    from tests.support.makers_reviews import commissioned
 
     lcspr = commissioned(world_a)
     business = api(world_a.person("business"))

@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from reviews.action_plans import services
 from reviews.action_plans.models import Action, ActionPlan, SourceKind, Stage
 from tests.browser.conftest import Pages
-from tests.makers_reviews import PDF_BYTES
-from tests.world import PASSWORD, make_world
+from tests.support.makers_reviews import PDF_BYTES
+from tests.support.world import PASSWORD, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

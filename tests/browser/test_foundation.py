@@ -6,7 +6,7 @@ import pytest
 from lscp.roles import Role
 from partners import services
 from partners.models import Member, Membership
-from tests.world import PASSWORD, make_world
+from tests.support.world import PASSWORD, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from funding import services
 from funding.models import Benchmark, Contribution, Income, SpendingLine
-from tests.world import PASSWORD, make_world
+from tests.support.world import PASSWORD, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from reviews.models import Notification
-from tests.world import PASSWORD, make_world
+from tests.support.world import PASSWORD, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from lscp.deadlines.workdays import calendar_for
 from lscp.roles import Role
 from tests.browser.conftest import Pages
-from tests.makers_reviews import started
-from tests.world import PASSWORD, add_person, make_world
+from tests.support.makers_reviews import started
+from tests.support.world import PASSWORD, add_person, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from audits import dataset, services
 from audits.models import AnnualReport, Challenge, Indicator, IndicatorValue, quarter_label
-from tests.world import PASSWORD, make_world
+from tests.support.world import PASSWORD, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,7 @@ import pytest
 from audits.models import SelfAssessment
 from lscp.roles import Role
 from tests.browser.test_rapid_review import as_person, fill_date
-from tests.world import PASSWORD, add_person, make_world
+from tests.support.world import PASSWORD, add_person, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

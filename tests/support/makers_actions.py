@@ -20,7 +20,7 @@ from reviews.action_plans.models import (
     SourceKind,
     Stage,
 )
-from tests.world import World, maker
+from tests.support.world import World, maker
 
 
 def make_plan(world: World, *, title: str = "Child Q rapid review action plan", live: bool = True, actions: int = 1):

@@ -23,8 +23,8 @@ from partners import services as partners
 from partners.models import Member, MemberKind, Sector
 from reviews import lcspr_services
 from reviews import services as review_services
-from tests.makers_reviews import meeting, signed_off, submit
-from tests.world import World, add_person, organisation
+from tests.support.makers_reviews import meeting, signed_off, submit
+from tests.support.world import World, add_person, organisation
 
 
 @dataclass(frozen=True)

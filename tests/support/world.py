@@ -51,7 +51,7 @@ class Objects(dict):
 
     def __missing__(self, model: type[models.Model]) -> models.Model:
         if model not in OBJECT_MAKERS:
-            raise KeyError(f"tests/world.py has no maker for {model.__name__}")
+            raise KeyError(f"tests/support/world.py has no maker for {model.__name__}")
         self[model] = OBJECT_MAKERS[model](self.world)
         return self[model]
 
@@ -235,4 +235,4 @@ def _delivery(world: World) -> OutboxDelivery:
 
 
 # Each app's makers register themselves on import.
-from tests import makers_actions, makers_audits, makers_funding, makers_reviews  # noqa: E402, F401
+from tests.support import makers_actions, makers_audits, makers_funding, makers_reviews  # noqa: E402, F401

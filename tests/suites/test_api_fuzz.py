@@ -18,7 +18,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from werkzeug.test import Client as WsgiClient
 
-from tests.world import World
+from tests.support.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_a_notifications_requests_for_information_are_paginated_as_documented(ap
     import time_machine
 
     from reviews import rapid_review_services
-    from tests.makers_reviews import started
+    from tests.support.makers_reviews import started
 
     with time_machine.travel(dt.datetime(2026, 3, 3, 10, tzinfo=dt.UTC), tick=False):
         notification = started(world_a)
@@ -262,7 +262,7 @@ def test_fuzz_the_whole_api(app, db):
     import os
     import time
 
-    from tests.world import make_world
+    from tests.support.world import make_world
 
     world = make_world("fuzzed", area="Fuzzed", full=True)
     schema = load_schema(app)

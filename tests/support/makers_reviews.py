@@ -12,7 +12,7 @@ from lscp.deadlines import services as deadline_services
 from lscp.models import CalendarOverride, Deadline, DeadlinePolicy, Document, Escalation, EscalationSettings
 from reviews import services
 from reviews.models import Child, Notification
-from tests.world import World, maker
+from tests.support.world import World, maker
 
 _serial = itertools.count(1)
 

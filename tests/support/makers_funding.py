@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from funding import services
 from funding.models import Benchmark, Contribution, FinancialYear, Income, SpendingLine
-from tests.world import World, maker
+from tests.support.world import World, maker
 
 
 @maker(FinancialYear)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import api_as
-from tests.routes import tenant_routes
+from tests.support.clients import api_as
+from tests.support.routes import tenant_routes
 
 pytestmark = pytest.mark.django_db
 

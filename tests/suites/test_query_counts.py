@@ -13,7 +13,7 @@ from lscp.roles import Role
 from partners import services
 from partners.models import GovernanceGroup, Sector
 from tests.support import queries
-from tests.world import add_person, organisation
+from tests.support.world import add_person, organisation
 
 pytestmark = pytest.mark.django_db
 

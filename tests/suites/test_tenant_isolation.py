@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from lscp.tenancy import UnscopedQueryError, get_scoped_or_404, tenant_models
-from tests.conftest import api_as, signed_in
-from tests.routes import WRITE_METHODS, all_routes, tenant_routes
-from tests.world import OBJECT_MAKERS
+from tests.support.clients import api_as, signed_in
+from tests.support.routes import WRITE_METHODS, all_routes, tenant_routes
+from tests.support.world import OBJECT_MAKERS
 
 pytestmark = pytest.mark.django_db
 

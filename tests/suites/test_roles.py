@@ -13,8 +13,8 @@ from lscp.models import ActivityEvent, OutboxEmail
 from lscp.permissions import Policy
 from lscp.roles import Role
 from partners.permissions import PeoplePolicy
-from tests.conftest import api_as, signed_in
-from tests.routes import WRITE_METHODS, tenant_routes
+from tests.support.clients import api_as, signed_in
+from tests.support.routes import WRITE_METHODS, tenant_routes
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from audits.models import (
     Standard,
     StandardGrade,
 )
-from tests.world import World, maker
+from tests.support.world import World, maker
 
 
 def green_return(
