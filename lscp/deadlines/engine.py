@@ -34,7 +34,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
@@ -42,6 +41,8 @@ from django.utils import timezone
 from lscp import bulk, outbox
 from lscp.deadlines.workdays import WorkingCalendar, calendar_for, explain, format_day
 from lscp.models import CalendarOverride, Deadline, DeadlinePolicy, Escalation, EscalationSettings
+from lscp.outbox import messages
+from lscp.recipients import Recipients
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class ClockKind:
     subject_label: Callable[[models.Model], str]
     url: Callable[[models.Model], str]
     # Who must act, as emails (the directory answers "business unit", "agency leads of X" ...).
-    actors: Callable[[models.Model, Directory], list[str]]
+    actors: Callable[[models.Model, Recipients], list[str]]
     applies: Callable[[models.Model], bool] = lambda subject: True
     not_applicable_reason: str = ""
     # For clocks counted back from a target (e.g. 7 working days before publication).
@@ -390,47 +391,7 @@ def _reached(deadline: Deadline, taken) -> int | None:
     return max(positions, default=None)
 
 
-class Directory:
-    """Who is who in one partnership, read once per sweep chunk (not once per clock)."""
-
-    def __init__(self, partnership, manager_id: int | None):
-        from lscp.roles import Role
-        from partners.models import Membership
-
-        self.partnership = partnership
-        rows = list(
-            Membership.objects.for_partnership(partnership)
-            .filter(is_active=True, person__is_active=True)
-            .exclude(person__email="")
-            .values_list("pk", "role", "member_id", "person__email")
-        )
-        self._email = {pk: email for pk, _, _, email in rows}
-        self._business_unit = [email for _, role, _, email in rows if role == Role.BUSINESS_UNIT]
-        self._executive_leads = [email for _, role, _, email in rows if role == Role.EXECUTIVE_LEAD]
-        self._agency_leads: dict[int, list[str]] = defaultdict(list)
-        for _, role, member_id, email in rows:
-            if role == Role.AGENCY_LEAD and member_id:
-                self._agency_leads[member_id].append(email)
-        self._manager = self._email.get(manager_id) if manager_id else None
-
-    def business_unit(self) -> list[str]:
-        return list(self._business_unit)
-
-    def manager(self) -> list[str]:
-        return [self._manager] if self._manager else self.business_unit()
-
-    def executive_leads(self) -> list[str]:
-        return list(self._executive_leads)
-
-    def agency_leads(self, member_id: int | None) -> list[str]:
-        return list(self._agency_leads.get(member_id, [])) if member_id else []
-
-    def membership(self, membership_id: int | None) -> list[str]:
-        email = self._email.get(membership_id) if membership_id else None
-        return [email] if email else []
-
-
-def recipients(kind: ClockKind, subject, step: str, directory: Directory) -> list[str]:
+def recipients(kind: ClockKind, subject, step: str, directory: Recipients) -> list[str]:
     """Who gets this step's email. When nobody who should act can be emailed (their accounts
     ended, the only manager left), the step goes to whoever can still act: the business unit, then
     the statutory partners' leads. An empty answer is recorded on the case, never an error."""
@@ -444,7 +405,7 @@ def recipients(kind: ClockKind, subject, step: str, directory: Directory) -> lis
     return sorted(set(people))
 
 
-def _email_text(kind: ClockKind, deadline: Deadline, subject, step: Step, partnership_name: str) -> tuple[str, str]:
+def _email_text(kind: ClockKind, deadline: Deadline, subject, step: Step, partnership) -> tuple[str, str]:
     label = kind.subject_label(subject)
     due = format_day(deadline.due_date)
     if step.step == Escalation.Step.REMINDER:
@@ -454,21 +415,14 @@ def _email_text(kind: ClockKind, deadline: Deadline, subject, step: Step, partne
     else:
         late = f" (reminder {step.repetition + 1})" if step.repetition else ""
         headline = f"Overdue: {kind.action} for {label} was due {due}{late}"
-    link = settings.LSCP_BASE_URL.rstrip("/") + kind.url(subject)
-    body = "\n".join(
-        [
-            headline,
-            "",
-            f"{kind.label}: {deadline.explanation}.",
-            f"It is met when {kind.met_label}.",
-            "",
-            f"Open the record: {link}",
-            "",
-            f"You get this email because of your role in {partnership_name}. It holds no details of any child: "
-            "sign in to see the record.",
-        ]
+    return messages.message(
+        "escalation",
+        partnership=partnership,
+        headline=headline,
+        kind=kind,
+        deadline=deadline,
+        link=messages.absolute(kind.url(subject)),
     )
-    return f"[{partnership_name}] {headline}", body
 
 
 def sweep(*, today: dt.date | None = None, chunk: int = SWEEP_CHUNK, dispatch: Callable | None = None) -> int:
@@ -501,7 +455,7 @@ class _Partnership:
     name: str
     ladder: Ladder
     calendar: WorkingCalendar
-    directory: Directory
+    directory: Recipients
 
 
 def _partnerships(ids: set[int]) -> dict[int, _Partnership]:
@@ -524,7 +478,7 @@ def _partnerships(ids: set[int]) -> dict[int, _Partnership]:
             name=partnership.name,
             ladder=ladder,
             calendar=WorkingCalendar(overrides=overrides[partnership_id]),
-            directory=Directory(partnership, ladder.manager_id),
+            directory=Recipients(partnership, ladder.manager_id),
         )
     return result
 
@@ -574,7 +528,7 @@ def _decide(deadline: Deadline, subject, context: _Partnership, reached: int | N
             )
         step = step_at(latest, deadline, ladder, calendar)
         key = f"deadline:{deadline.pk}:{step.step}:{base + step.repetition}"
-        subject_line, body = _email_text(kind, deadline, subject, step, context.name)
+        subject_line, body = _email_text(kind, deadline, subject, step, context.partnership)
         decision.email = {
             "partnership": deadline.partnership,
             "key": key,

@@ -98,8 +98,8 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------------------------------
 
     def sweep(self, options):
-        from tests.makers_reviews import submit
-        from tests.world import make_world
+        from tests.support.makers_reviews import submit
+        from tests.support.world import make_world
 
         total, due_share = options["clocks"], options["due_percent"] / 100
         today = timezone.localdate()
@@ -180,8 +180,8 @@ class Command(BaseCommand):
         clocks computed by the engine (deadlines.refresh), then escalated in sweep-sized chunks."""
         from lscp.deadlines.workdays import calendar_for
         from reviews.models import Notification
-        from tests.makers_reviews import submit
-        from tests.world import make_world
+        from tests.support.makers_reviews import submit
+        from tests.support.world import make_world
 
         count = max(2, options["escalate"])
         today = timezone.localdate()
@@ -252,8 +252,8 @@ class Command(BaseCommand):
 
         from audits import report
         from audits.dashboard import current_year_start
-        from tests.busy_year import Scale, busy_year
-        from tests.world import make_world
+        from tests.support.busy_year import Scale, busy_year
+        from tests.support.world import make_world
 
         scale = (
             Scale(notifications=3, audits=3, organisations=5, indicators=2, challenges=3, action_plans=1)
