@@ -16,6 +16,7 @@ from audits.permissions import AuditPolicy, SelfAssessmentPolicy
 from lscp import deadlines
 from lscp.deadlines.workdays import calendar_for
 from lscp.tenancy import get_scoped_or_404
+from lscp.web.home import soon_by, task_status
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordMixin, ServiceFormMixin
 from reviews.action_plans import services as plan_services
@@ -465,14 +466,6 @@ class SelfAssessmentView(RecordMixin, ServiceFormMixin, TemplateView):
 # "What needs me now"
 
 
-def _task_status(due, today, soon) -> str:
-    if due is None:
-        return "open"
-    if due < today:
-        return "overdue"
-    return "due_soon" if soon is not None and due <= soon else "open"
-
-
 def home_returns(ctx) -> dict | None:
     """An agency lead's self-assessment returns still to submit; the business unit's to moderate."""
     today = timezone.localdate()
@@ -492,7 +485,7 @@ def home_returns(ctx) -> dict | None:
     if not pending:
         return None
     # Five working days ahead counts as due soon (the business unit's moderation has no due date).
-    soon = calendar_for(ctx.partnership).add(today, 5).date if answering else None
+    soon = soon_by(calendar_for(ctx.partnership), today) if answering else None
     tasks = []
     for assessment in pending:
         due = assessment.cycle.due_on if assessment.status != ReturnStatus.SUBMITTED else None
@@ -501,7 +494,7 @@ def home_returns(ctx) -> dict | None:
                 "label": f"{assessment.cycle.name}: {assessment.member.organisation}",
                 "url": reverse("self-assessment-detail", args=[ctx.partnership.slug, assessment.pk]),
                 "due": due,
-                "status": _task_status(due, today, soon),
+                "status": task_status(due, today=today, soon=soon),
                 "hint": assessment.get_status_display(),
             }
         )

@@ -110,9 +110,7 @@ class NotificationSummaryOut(serializers.Serializer):
     deadlines = serializers.SerializerMethodField()
 
     def get_deadlines(self, notification) -> list[dict]:
-        order = {key: index for index, key in enumerate(deadlines.REGISTRY)}
-        clocks = sorted(notification.deadlines.all(), key=lambda d: order.get(d.kind, 99))
-        return DeadlineOut(clocks, many=True).data
+        return DeadlineOut(deadlines.in_registered_order(notification.deadlines.all()), many=True).data
 
 
 class NotificationOut(NotificationSummaryOut):

@@ -16,6 +16,7 @@ from lscp import activity, deadlines, documents, pdf
 from lscp.deadlines.workdays import calendar_for
 from lscp.roles import Role
 from lscp.states import StateError
+from lscp.web.home import soon_by, task_status
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipPage, RecordMixin, ServiceFormMixin
 from reviews import rapid_review_services as services
@@ -487,7 +488,7 @@ def home_requests(ctx) -> dict | None:
     if ctx.role != Role.AGENCY_LEAD or ctx.member is None:
         return None
     today = timezone.localdate()
-    soon = calendar_for(ctx.partnership).add(today, 5).date
+    soon = soon_by(calendar_for(ctx.partnership), today)
     requests = (
         InformationRequest.objects.for_partnership(ctx.partnership)
         .filter(member=ctx.member)
@@ -500,7 +501,7 @@ def home_requests(ctx) -> dict | None:
             "label": f"Agency summary for {r.notification.reference}",
             "url": reverse("information-request-detail", args=[ctx.partnership.slug, r.pk]),
             "due": r.reply_by,
-            "status": "overdue" if r.reply_by < today else "due_soon" if r.reply_by <= soon else "open",
+            "status": task_status(r.reply_by, today=today, soon=soon),
             "hint": r.get_status_display(),
         }
         for r in requests

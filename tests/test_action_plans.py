@@ -96,7 +96,9 @@ def summary_of(world, plan):
 # RAG: the pure rule
 
 
-W = rag.Windows(today=D(2026, 12, 17), due_soon_by=D(2027, 1, 5), recent_since=D(2026, 11, 19))
+W = rag.Windows(
+    today=D(2026, 12, 17), due_soon_by=D(2027, 1, 5), task_soon_by=D(2026, 12, 24), recent_since=D(2026, 11, 19)
+)
 
 
 @pytest.mark.parametrize(

@@ -277,6 +277,13 @@ def refresh_partnership(partnership) -> int:
     return count
 
 
+def in_registered_order(clocks) -> list[Deadline]:
+    """A record's clocks in the order their kinds were registered (the statutory order): the one
+    clock order every page and the API show."""
+    order = {key: index for index, key in enumerate(REGISTRY)}
+    return sorted(clocks, key=lambda clock: order.get(clock.kind, len(order)))
+
+
 def label_for(deadline: Deadline) -> str:
     kind = REGISTRY.get(deadline.kind)
     return kind.label if kind else deadline.kind

@@ -9,21 +9,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from lscp.deadlines.engine import REGISTRY, label_for, subjects_of
+from lscp.deadlines.engine import REGISTRY, in_registered_order, label_for, subjects_of
 from lscp.deadlines.workdays import calendar_for
 from lscp.models import Deadline, Escalation
 from lscp.roles import Role
+from lscp.web.home import soon_by, task_status
 
 log = logging.getLogger(__name__)
 
 
 def clocks_for(subject) -> list[Deadline]:
     """The clocks of one record, in the order their kinds were registered."""
-    order = {key: index for index, key in enumerate(REGISTRY)}
     deadlines = Deadline.objects.for_partnership(subject.partnership).filter(
         subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True), subject_id=subject.pk
     )
-    return sorted(deadlines, key=lambda d: order.get(d.kind, 999))
+    return in_registered_order(deadlines)
 
 
 def escalations_for(subject) -> list[Escalation]:
@@ -87,8 +87,7 @@ def home_clocks(ctx) -> dict | None:
     if ctx.role not in (Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD):
         return None
     today = timezone.localdate()
-    calendar = calendar_for(ctx.partnership)
-    soon = calendar.add(today, 5).date
+    soon = soon_by(calendar_for(ctx.partnership), today)
     queryset = Deadline.objects.for_partnership(ctx.partnership).filter(met_on__isnull=True, due_date__isnull=False)
     queryset = (
         queryset.filter(due_date__lt=today) if ctx.role == Role.EXECUTIVE_LEAD else queryset.filter(due_date__lte=soon)
@@ -101,13 +100,12 @@ def home_clocks(ctx) -> dict | None:
         subject = subjects.get((clock.subject_type_id, clock.subject_id))
         if kind is None or subject is None:
             continue
-        status = "overdue" if clock.due_date < today else "due_soon"
         tasks.append(
             {
                 "label": f"{kind.label}: {kind.subject_label(subject)}",
                 "url": kind.url(subject),
                 "due": clock.due_date,
-                "status": status,
+                "status": task_status(clock.due_date, today=today, soon=soon),
                 "hint": clock.explanation,
             }
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from lscp.web.home import soon_by
+
 DUE_SOON_DAYS = 10  # "due within 10 working days ..."
 RECENT_DAYS = 20  # "... without a progress update in the last 20 working days"
 
@@ -51,7 +53,8 @@ RULE = [
 @dataclass(frozen=True)
 class Windows:
     today: dt.date
-    due_soon_by: dt.date  # due on or before this is "due soon"
+    due_soon_by: dt.date  # due on or before this is "due soon" for the RAG rule (10 working days)
+    task_soon_by: dt.date  # ... and on the home page, as every task there (lscp.web.home)
     recent_since: dt.date  # a progress update on or after this is "recent"
 
 
@@ -59,6 +62,7 @@ def windows(calendar, today: dt.date) -> Windows:
     return Windows(
         today=today,
         due_soon_by=calendar.add(today, DUE_SOON_DAYS).date,
+        task_soon_by=soon_by(calendar, today),
         recent_since=calendar.subtract(today, RECENT_DAYS).date,
     )
 

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from lscp import deadlines, documents, outbox, pdf, spreadsheets
 from lscp.roles import Role
 from lscp.states import StateError
+from lscp.web.home import task_status
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 from reviews.action_plans import rag as ragging
@@ -805,12 +806,12 @@ class ReturnView(AcceptView):
 
 def _task(ctx, row, today, soon) -> dict:
     action = row.action
+    # Overdue is the RAG rule's word (the plan page says the same); due soon is the home page's, as
+    # for every other task. An action past its date that the rule does not call overdue is due soon.
     if row.rag is ragging.OVERDUE:
         status = "overdue"
-    elif action.due_date <= soon:
-        status = "due_soon"
     else:
-        status = "open"
+        status = task_status(action.due_date, today=today, soon=soon).replace("overdue", "due_soon")
     return {
         "label": f"Action {action.number}, {action.plan.title}: {_short(action.description)}",
         "url": action_url(ctx, action),
@@ -842,7 +843,7 @@ def home_our_actions(ctx) -> dict | None:
     w = selectors.windows_for(ctx)
     return {
         "title": title,
-        "tasks": [_task(ctx, row, w.today, w.due_soon_by) for row in selectors.rows_for(actions, w)],
+        "tasks": [_task(ctx, row, w.today, w.task_soon_by) for row in selectors.rows_for(actions, w)],
     }
 
 
