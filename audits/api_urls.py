@@ -1,0 +1,17 @@
+"""The audits and scrutiny API, under /api/v1/<slug>/ (included by lscp/api_urls.py)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from audits.api import AuditViewSet, CycleViewSet, DashboardView, SelfAssessmentViewSet
+from audits.scrutiny_api import AnnualReportViewSet, ChallengeViewSet, IndicatorViewSet
+
+router = SimpleRouter()
+router.register("audits", AuditViewSet, basename="api-audit")
+router.register("self-assessment-cycles", CycleViewSet, basename="api-cycle")
+router.register("self-assessments", SelfAssessmentViewSet, basename="api-self-assessment")
+router.register("indicators", IndicatorViewSet, basename="api-indicator")
+router.register("challenges", ChallengeViewSet, basename="api-challenge")
+router.register("annual-reports", AnnualReportViewSet, basename="api-annual-report")
+
+urlpatterns = [path("dashboard/", DashboardView.as_view(), name="api-dashboard"), *router.urls]

@@ -1,0 +1,12 @@
+"""The partners API, under /api/v1/<slug>/ (included by lscp/api_urls.py)."""
+
+from rest_framework.routers import SimpleRouter
+
+from partners.api import GovernanceGroupViewSet, MemberViewSet, PersonViewSet
+
+router = SimpleRouter()
+router.register("members", MemberViewSet, basename="api-member")
+router.register("people", PersonViewSet, basename="api-person")
+router.register("governance-groups", GovernanceGroupViewSet, basename="api-group")
+
+urlpatterns = router.urls
