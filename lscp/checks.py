@@ -16,6 +16,7 @@ by each field and the API answers as a 400.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -77,7 +78,7 @@ class Errors:
                 self.add(field, f"Enter {_lower_first(name)}")
             return None
         if value > timezone.localdate():
-            self.add(field, f"{name} must be today or in the past")
+            self.add(field, future_message(name))
         return value
 
     def date_not_in_past(self, field: str, value: dt.date | None, *, name: str, required: bool = True):
@@ -157,23 +158,32 @@ def _step(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
 
 
+_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+
+
 def parse_decimal(value: Any) -> Decimal | None:
     """The one reading of a decimal number a person typed or a spreadsheet held: a Decimal, or
-    None when it is empty or not a finite number. Thousands separators and a leading £ are
-    allowed; a float (from a spreadsheet cell) is read by its shortest repr, never its binary value."""
-    if value is None:
+    None when it is empty or not a plain number. Thousands separators, spaces and a leading £ are
+    allowed in text, not exponents ("1e5"); a float (from a spreadsheet cell) is read by its
+    shortest repr, never its binary value."""
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
-    if isinstance(value, bool):
-        return None
     if isinstance(value, int):
         return Decimal(value)
-    text = repr(value) if isinstance(value, float) else str(value).strip().replace(",", "").removeprefix("£")
-    if not text:
+    if isinstance(value, float):
+        try:
+            number = Decimal(repr(value))
+        except InvalidOperation:  # pragma: no cover - repr of a float is always a number
+            return None
+        return number if number.is_finite() else None
+    text = str(value).strip().replace(",", "").replace(" ", "").replace("£", "", 1)
+    if not _NUMBER.match(text):
         return None
-    try:
-        number = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
+    return Decimal(text)
+
+
+def future_message(name: str) -> str:
+    """A date that must have happened but is in the future: the one message pages and API give."""
+    return f"{name} must be today or in the past"

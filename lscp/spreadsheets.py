@@ -18,8 +18,10 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from lscp.checks import parse_decimal
 
 MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_ROWS = 5000
@@ -100,15 +102,9 @@ def parse_money(value, *, required: bool = True, allow_negative: bool = False) -
         return None
     if isinstance(value, bool):
         raise ValueError("is not an amount")
-    # A numeric cell arrives as int or float; its shortest repr is the number the person typed.
-    text = repr(value) if isinstance(value, float) else str(value)
-    text = text.strip().replace(",", "").replace("£", "")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"'{value}' is not an amount: enter numbers only, like 1234.56") from None
-    if not amount.is_finite():
-        raise ValueError(f"'{value}' is not an amount")
+    amount = parse_decimal(value)
+    if amount is None:
+        raise ValueError(f"'{value}' is not an amount: enter numbers only, like 1234.56")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"'{value}' has more than 2 decimal places")
     if amount < 0 and not allow_negative:
@@ -121,11 +117,8 @@ def parse_int(value, *, required: bool = True, minimum: int | None = None) -> in
         if required:
             raise ValueError("is empty")
         return None
-    try:
-        number = Decimal(repr(value) if isinstance(value, float) else str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"'{value}' is not a whole number") from None
-    if number != number.to_integral_value():
+    number = parse_decimal(value)
+    if number is None or number != number.to_integral_value():
         raise ValueError(f"'{value}' is not a whole number")
     if minimum is not None and number < minimum:
         raise ValueError(f"must be at least {minimum}")

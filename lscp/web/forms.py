@@ -9,16 +9,18 @@ are the GOV.UK three-field date input. Forms that offer tenant-owned choices tak
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from lscp.checks import future_message, parse_decimal
 from lscp.tenancy import TenantContext, scope_choices
 
 
@@ -78,20 +80,14 @@ class GovukDateField(forms.Field):
     def validate(self, value):
         if value in self.empty_values and self.required:
             raise ValidationError(f"Enter {str(self.label or 'the date').lower()}", code="required")
-        if value and not self.allow_future:
-            from django.utils import timezone
-
-            if value > timezone.localdate():
-                raise ValidationError(f"{self._name()} must be today or in the past", code="future")
+        if value and not self.allow_future and value > timezone.localdate():
+            raise ValidationError(future_message(self._name()), code="future")
 
     def has_changed(self, initial, data):
         try:
             return self.to_python(data) != initial
         except ValidationError:
             return True
-
-
-_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 
 
 class MoneyField(forms.CharField):
@@ -117,13 +113,10 @@ class MoneyField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        cleaned = text.replace(",", "").replace("£", "").replace(" ", "")
-        if not _NUMBER.match(cleaned):
+        amount = parse_decimal(text)
+        if amount is None:
             raise ValidationError(f"{self._name()} must be an amount in pounds and pence, like 1234.56", code="invalid")
-        try:
-            return Decimal(cleaned)
-        except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-            raise ValidationError(f"{self._name()} must be an amount in pounds and pence", code="invalid") from None
+        return amount
 
 
 class PercentField(forms.CharField):
@@ -140,12 +133,11 @@ class PercentField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        cleaned = text.replace("%", "").replace(" ", "")
-        if not _NUMBER.match(cleaned):
+        number = parse_decimal(text.replace("%", ""))
+        if number is None:
             raise ValidationError(
                 f"Enter the share for {str(self.label).lower()} as a number, like 54.1", code="invalid"
             )
-        number = Decimal(cleaned)
         if number != number.quantize(Decimal("0.1")):
             raise ValidationError(f"Enter the share for {str(self.label).lower()} to one decimal place, like 54.1")
         return number.quantize(Decimal("0.1"))
@@ -204,30 +196,12 @@ class VersionedForm(TenantForm):
 
 
 # ----------------------------------------------------------------------------------------------
-# Rendering one field as its GOV.UK component.
+# Rendering one field as its GOV.UK component: `field_context` says what to show, a template per
+# component (templates/govuk/forms/fields/) shows it.
 
 
 AFFIXES = ("data-prefix", "data-suffix")
-
-
-def _describedby(hint_id: str | None, error_id: str | None, extra: str | None = None) -> str:
-    return " ".join(part for part in (extra, hint_id, error_id) if part)
-
-
-def _hint(hint_id: str | None, text: str) -> SafeString:
-    if not hint_id:
-        return mark_safe("")
-    return format_html('<div id="{}" class="govuk-hint">{}</div>', hint_id, text)
-
-
-def _error(error_id: str | None, message: str | None) -> SafeString:
-    if not error_id:
-        return mark_safe("")
-    return format_html(
-        '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
-        error_id,
-        message,
-    )
+_HANDLED = {"class", "id", "aria-describedby", "data-inline", "data-small", *AFFIXES}
 
 
 def _extra_attrs(widget: forms.Widget, skip: set[str]) -> SafeString:
@@ -250,186 +224,106 @@ def _options(bound: forms.BoundField) -> list[dict[str, Any]]:
     return options
 
 
-def render_field(bound: forms.BoundField) -> SafeString:
-    field = bound.field
-    widget = field.widget
-    if widget.is_hidden:
-        return bound.as_widget()
+def _component(widget: forms.Widget) -> str:
+    # CheckboxSelectMultiple is a subclass of RadioSelect, and both of Select: most specific first.
+    for kind, classes in (
+        ("checkboxes", forms.CheckboxSelectMultiple),
+        ("radios", forms.RadioSelect),
+        ("checkbox", forms.CheckboxInput),
+        ("date", GovukDateWidget),
+        ("textarea", forms.Textarea),
+        ("select", forms.Select),
+        ("file", forms.FileInput),
+    ):
+        if isinstance(widget, classes):
+            return kind
+    return "input"
+
+
+def field_context(bound: forms.BoundField) -> dict[str, Any]:
+    """What the GOV.UK component for one field shows: its label, hint, first error, and the
+    control with the person's input kept."""
+    field, widget = bound.field, bound.field.widget
     field_id = bound.auto_id
     message = bound.errors[0] if bound.errors else None
     hint_id = f"{field_id}-hint" if field.help_text else None
     error_id = f"{field_id}-error" if message else None
-    group_class = "govuk-form-group" + (" govuk-form-group--error" if message else "")
-    label = field.label or ""
-    hint = _hint(hint_id, field.help_text)
-    error = _error(error_id, message)
-    describedby = _describedby(hint_id, error_id)
-
-    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-        # CheckboxSelectMultiple is a subclass of RadioSelect: ask about it first.
-        radios = not isinstance(widget, forms.CheckboxSelectMultiple)
-        kind = "radios" if radios else "checkboxes"
-        items = format_html_join(
-            "",
-            '<div class="govuk-{0}__item"><input class="govuk-{0}__input" id="{1}" name="{2}" type="{3}" '
-            'value="{4}"{5}><label class="govuk-label govuk-{0}__label" for="{1}">{6}</label></div>',
-            (
-                (
-                    kind,
-                    option["id"],
-                    bound.html_name,
-                    "radio" if radios else "checkbox",
-                    option["value"],
-                    mark_safe(" checked") if option["selected"] else "",
-                    option["label"],
-                )
-                for option in _options(bound)
-            ),
+    kind = _component(widget)
+    g: dict[str, Any] = {
+        "template": f"govuk/forms/fields/{'choices' if kind in ('radios', 'checkboxes') else kind}.html",
+        "kind": kind,
+        "id": field_id,
+        "name": bound.html_name,
+        "label": field.label or "",
+        "hint": field.help_text,
+        "hint_id": hint_id,
+        "message": message,
+        "error_id": error_id,
+        "describedby": " ".join(part for part in (hint_id, error_id) if part),
+        "group_class": "govuk-form-group" + (" govuk-form-group--error" if message else ""),
+    }
+    if kind in ("radios", "checkboxes"):
+        g["options"] = _options(bound)
+        g["input_type"] = "radio" if kind == "radios" else "checkbox"
+        g["modifier"] = (
+            " govuk-radios--inline"
+            if kind == "radios" and widget.attrs.get("data-inline")
+            else " govuk-checkboxes--small"
+            if kind == "checkboxes" and widget.attrs.get("data-small")
+            else ""
         )
-        inline = " govuk-radios--inline" if radios and widget.attrs.get("data-inline") else ""
-        small = " govuk-checkboxes--small" if not radios and widget.attrs.get("data-small") else ""
-        return format_html(
-            '<div class="{}"><fieldset class="govuk-fieldset"{}>'
-            '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{}</legend>{}{}'
-            '<div class="govuk-{}{}{}" data-module="govuk-{}">{}</div></fieldset></div>',
-            group_class,
-            format_html(' aria-describedby="{}"', describedby) if describedby else "",
-            label,
-            hint,
-            error,
-            kind,
-            inline,
-            small,
-            kind,
-            items,
-        )
-
-    if isinstance(widget, forms.CheckboxInput):
-        checked = widget.check_test(bound.value())
-        return format_html(
-            '<div class="{}">{}{}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
-            '<div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" id="{}" name="{}" '
-            'type="checkbox" value="true"{}{}><label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>'
-            "</div></div></div>",
-            group_class,
-            hint,
-            error,
-            field_id,
-            bound.html_name,
-            mark_safe(" checked") if checked else "",
-            format_html(' aria-describedby="{}"', describedby) if describedby else "",
-            field_id,
-            label,
-        )
-
-    if isinstance(widget, GovukDateWidget):
-        values = widget.format_value(bound.value())
+    elif kind == "checkbox":
+        g["checked"] = widget.check_test(bound.value())
+    elif kind == "date":
         widths = {"day": 2, "month": 2, "year": 4}
-        inputs = format_html_join(
-            "",
-            '<div class="govuk-date-input__item"><div class="govuk-form-group">'
-            '<label class="govuk-label govuk-date-input__label" for="{0}-{1}">{2}</label>'
-            '<input class="govuk-input govuk-date-input__input govuk-input--width-{3}{4}" id="{0}-{1}" '
-            'name="{5}-{1}" type="text" inputmode="numeric" value="{6}"></div></div>',
-            (
-                (
-                    field_id,
-                    part,
-                    part.capitalize(),
-                    widths[part],
-                    " govuk-input--error" if message else "",
-                    bound.html_name,
-                    value,
-                )
-                for part, value in zip(GovukDateWidget.parts, values, strict=False)
-            ),
-        )
-        return format_html(
-            '<div class="{}"><fieldset class="govuk-fieldset" role="group"{}>'
-            '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{}</legend>{}{}'
-            '<div class="govuk-date-input" id="{}">{}</div></fieldset></div>',
-            group_class,
-            format_html(' aria-describedby="{}"', describedby) if describedby else "",
-            label,
-            hint,
-            error,
-            field_id,
-            inputs,
-        )
-
-    label_html = format_html('<label class="govuk-label govuk-label--s" for="{}">{}</label>', field_id, label)
-    aria = format_html(' aria-describedby="{}"', describedby) if describedby else ""
-    extra = _extra_attrs(widget, {"class", "id", "aria-describedby", "data-inline", "data-small", *AFFIXES})
-    width = widget.attrs.get("class", "")
-
-    if isinstance(widget, forms.Textarea):
+        values = widget.format_value(bound.value())
+        g["parts"] = [
+            {"part": part, "label": part.capitalize(), "width": widths[part], "value": value}
+            for part, value in zip(GovukDateWidget.parts, values, strict=False)
+        ]
+    elif kind == "textarea":
         value = bound.value()
-        control = format_html(
-            '<textarea class="govuk-textarea{}" id="{}" name="{}" rows="{}"{}{}>\n{}</textarea>',
-            " govuk-textarea--error" if message else "",
-            field_id,
-            bound.html_name,
-            widget.attrs.get("rows", 5),
-            aria,
-            _extra_attrs(widget, {"class", "id", "rows", "cols", "aria-describedby"}),
-            "" if value is None else value,
-        )
-    elif isinstance(widget, forms.Select):
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((o["value"], mark_safe(" selected") if o["selected"] else "", o["label"]) for o in _options(bound)),
-        )
-        control = format_html(
-            '<select class="govuk-select{}" id="{}" name="{}"{}>{}</select>',
-            " govuk-select--error" if message else "",
-            field_id,
-            bound.html_name,
-            aria,
-            options,
-        )
-    elif isinstance(widget, forms.FileInput):
-        control = format_html(
-            '<input class="govuk-file-upload{}" id="{}" name="{}" type="file"{}{}>',
-            " govuk-file-upload--error" if message else "",
-            field_id,
-            bound.html_name,
-            aria,
-            extra,
-        )
+        g["value"] = "" if value is None else value
+        g["rows"] = widget.attrs.get("rows", 5)
+        g["extra"] = _extra_attrs(widget, {"class", "id", "rows", "cols", "aria-describedby"})
+    elif kind == "select":
+        g["options"] = _options(bound)
     else:
-        input_type = getattr(widget, "input_type", "text")
-        value = bound.value()
-        if input_type == "password" or value is None:
-            value_attr = ""
-        else:
-            value_attr = format_html(' value="{}"', widget.format_value(value) if not isinstance(value, str) else value)
-        if input_type == "number":
-            # GOV.UK: numbers are text inputs with a numeric keyboard, not type=number.
-            input_type = "text"
-            extra = format_html(
-                '{} inputmode="{}"',
-                _extra_attrs(widget, {"class", "id", "aria-describedby", "step", "min", "max"}),
-                "decimal" if isinstance(field, (forms.DecimalField, forms.FloatField)) else "numeric",
-            )
-        control = format_html(
-            '<input class="govuk-input{}{}" id="{}" name="{}" type="{}"{}{}{}>',
-            f" {width}" if width else "",
-            " govuk-input--error" if message else "",
-            field_id,
-            bound.html_name,
-            input_type,
-            value_attr,
-            aria,
-            extra,
+        g.update(_input_context(bound, kind))
+    return g
+
+
+def _input_context(bound: forms.BoundField, kind: str) -> dict[str, Any]:
+    field, widget = bound.field, bound.field.widget
+    extra = _extra_attrs(widget, _HANDLED)
+    input_type = "file" if kind == "file" else getattr(widget, "input_type", "text")
+    value = bound.value()
+    if kind == "file" or input_type == "password" or value is None:
+        value = None
+    elif not isinstance(value, str):
+        value = widget.format_value(value)
+    if input_type == "number":
+        # GOV.UK: numbers are text inputs with a numeric keyboard, not type=number.
+        input_type = "text"
+        extra = format_html(
+            '{} inputmode="{}"',
+            _extra_attrs(widget, {"class", "id", "aria-describedby", "step", "min", "max"}),
+            "decimal" if isinstance(field, (forms.DecimalField, forms.FloatField)) else "numeric",
         )
-    prefix, suffix = widget.attrs.get("data-prefix"), widget.attrs.get("data-suffix")
-    if prefix or suffix:
+    width = widget.attrs.get("class", "")
+    return {
+        "input_type": input_type,
+        "value": value,
+        "width": f" {width}" if width else "",
+        "extra": extra,
         # GOV.UK's input with a prefix or suffix ('£', '%'): shown, but not read out twice.
-        control = format_html(
-            '<div class="govuk-input__wrapper">{}{}{}</div>',
-            format_html('<div class="govuk-input__prefix" aria-hidden="true">{}</div>', prefix) if prefix else "",
-            control,
-            format_html('<div class="govuk-input__suffix" aria-hidden="true">{}</div>', suffix) if suffix else "",
-        )
-    return format_html('<div class="{}">{}{}{}{}</div>', group_class, label_html, hint, error, control)
+        "prefix": widget.attrs.get("data-prefix"),
+        "suffix": widget.attrs.get("data-suffix"),
+    }
+
+
+def render_field(bound: forms.BoundField) -> SafeString:
+    if bound.field.widget.is_hidden:
+        return bound.as_widget()
+    context = field_context(bound)
+    return render_to_string(context["template"], {"g": context})
