@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from funding import years
 from funding.models import (
@@ -28,11 +27,11 @@ from funding.models import (
 )
 from funding.permissions import FundingPolicy
 from lscp import activity
+from lscp.checks import Errors
 from lscp.money import format_money
 from lscp.tenancy import TenantContext
 from partners.models import Member, Organisation
 
-LARGEST = Decimal("9999999999.99")
 NOTES_MAX = 2000
 
 CONTRIBUTION_FIELDS = ["agreed", "invoiced_on", "invoiced", "received_on", "received", "notes"]
@@ -53,59 +52,6 @@ BENCHMARK_FIELDS = [
     "is_this_partnership",
     "notes",
 ]
-
-
-class Errors:
-    """Collects messages by field, so one submission hears about every problem at once."""
-
-    def __init__(self):
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.by_field.setdefault(field, []).append(message)
-
-    def __contains__(self, field: str) -> bool:
-        return field in self.by_field
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationError(self.by_field)
-
-
-def _amount(errors: Errors, field: str, value: Any, *, name: str, required: bool = True) -> Decimal | None:
-    """A validated amount of money: Decimal, £0 or more, whole pence. `name` is how the message
-    names it ("The agreed amount")."""
-    if value is None or value == "":
-        if required:
-            errors.add(field, f"Enter {name[0].lower() + name[1:]}")
-        return None
-    if isinstance(value, float):
-        raise TypeError(f"{field}: money is never a float, pass a Decimal")
-    try:
-        amount = Decimal(value)
-    except (ArithmeticError, ValueError, TypeError):
-        errors.add(field, f"{name} must be an amount in pounds and pence, like 1234.56")
-        return None
-    if not amount.is_finite():
-        errors.add(field, f"{name} must be an amount in pounds and pence, like 1234.56")
-        return None
-    if amount < 0:
-        errors.add(field, f"{name} must be £0 or more, not {format_money(amount)}")
-        return None
-    if amount != amount.quantize(Decimal("0.01")):
-        errors.add(field, f"{name} must be in pounds and whole pence, like 1234.56")
-        return None
-    if amount > LARGEST:
-        errors.add(field, f"{name} must be less than {format_money(LARGEST + Decimal('0.01'), pence=False)}")
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
-def _text(errors: Errors, field: str, value: str | None, *, max_length: int, name: str) -> str:
-    text = (value or "").strip()
-    if len(text) > max_length:
-        errors.add(field, f"{name} must be {max_length:,} characters or fewer")
-    return text
 
 
 def _own(ctx: TenantContext, obj) -> None:
@@ -173,7 +119,8 @@ def _check_payments(errors: Errors, values: dict[str, Any]) -> None:
             errors.add(amount_field, f"Enter the amount {amount_field}")
         if date is not None and not isinstance(date, dt.date):
             errors.add(date_field, f"Enter the date of the {what} as a real date")
-    _not_future(errors, "received_on", values.get("received_on"), name="The date received")
+    if isinstance(values.get("received_on"), dt.date):
+        errors.date_not_in_future("received_on", values["received_on"], name="The date received")
     received, invoiced = values.get("received"), values.get("invoiced")
     if received is not None and "received" not in errors and "invoiced" not in errors and not values.get("notes"):
         if invoiced is None and received > 0:
@@ -190,21 +137,16 @@ def _check_payments(errors: Errors, values: dict[str, Any]) -> None:
             )
 
 
-def _not_future(errors: Errors, field: str, date, *, name: str) -> None:
-    if isinstance(date, dt.date) and date > timezone.localdate():
-        errors.add(field, f"{name} must be today or in the past")
-
-
 def _contribution_values(
     errors: Errors, *, agreed, invoiced_on, invoiced, received_on, received, notes
 ) -> dict[str, Any]:
     values = {
-        "agreed": _amount(errors, "agreed", agreed, name="The agreed amount"),
+        "agreed": errors.money("agreed", agreed, name="The agreed amount"),
         "invoiced_on": invoiced_on,
-        "invoiced": _amount(errors, "invoiced", invoiced, name="The amount invoiced", required=False),
+        "invoiced": errors.money("invoiced", invoiced, name="The amount invoiced", required=False),
         "received_on": received_on,
-        "received": _amount(errors, "received", received, name="The amount received", required=False),
-        "notes": _text(errors, "notes", notes, max_length=NOTES_MAX, name="Notes"),
+        "received": errors.money("received", received, name="The amount received", required=False),
+        "notes": errors.text("notes", notes, max_length=NOTES_MAX, name="Notes", required=False),
     }
     _check_payments(errors, values)
     return values
@@ -319,16 +261,17 @@ def contribution_remove(*, ctx: TenantContext, contribution: Contribution) -> No
 def _income_values(errors: Errors, *, kind, description, amount, received_on, notes) -> dict[str, Any]:
     if kind not in IncomeKind.values:
         errors.add("kind", "Choose the kind of income")
-    description = _text(errors, "description", description, max_length=200, name="The description")
+    description = errors.text("description", description, max_length=200, name="The description", required=False)
     if kind == IncomeKind.OTHER and not description:
         errors.add("description", "Describe where the other income comes from")
-    _not_future(errors, "received_on", received_on, name="The date received")
+    if isinstance(received_on, dt.date):
+        errors.date_not_in_future("received_on", received_on, name="The date received")
     return {
         "kind": kind,
         "description": description,
-        "amount": _amount(errors, "amount", amount, name="The amount"),
+        "amount": errors.money("amount", amount, name="The amount"),
         "received_on": received_on,
-        "notes": _text(errors, "notes", notes, max_length=NOTES_MAX, name="Notes"),
+        "notes": errors.text("notes", notes, max_length=NOTES_MAX, name="Notes", required=False),
     }
 
 
@@ -399,7 +342,7 @@ def _spending_values(
 ) -> dict[str, Any]:
     if kind not in SpendingKind.values:
         errors.add("kind", "Choose the spending line")
-    description = _text(errors, "description", description, max_length=200, name="The description")
+    description = errors.text("description", description, max_length=200, name="The description", required=False)
     if kind == SpendingKind.OTHER and not description:
         errors.add("description", "Describe what the other spending is for")
     if kind in SpendingKind.values and "description" not in errors:
@@ -414,9 +357,9 @@ def _spending_values(
     return {
         "kind": kind,
         "description": description,
-        "budget": _amount(errors, "budget", budget, name="The budget"),
-        "actual": _amount(errors, "actual", Decimal(0) if actual in (None, "") else actual, name="Actual spending"),
-        "notes": _text(errors, "notes", notes, max_length=NOTES_MAX, name="Notes"),
+        "budget": errors.money("budget", budget, name="The budget"),
+        "actual": errors.money("actual", Decimal(0) if actual in (None, "") else actual, name="Actual spending"),
+        "notes": errors.text("notes", notes, max_length=NOTES_MAX, name="Notes", required=False),
     }
 
 
@@ -493,11 +436,9 @@ def spending_remove(*, ctx: TenantContext, line: SpendingLine) -> None:
 
 
 def _benchmark_values(errors: Errors, data: dict[str, Any]) -> dict[str, Any]:
-    name = " ".join((data.get("name") or "").split())
-    if not name:
-        errors.add("name", "Enter the partnership's name")
-    elif len(name) > 200:
-        errors.add("name", "The partnership's name must be 200 characters or fewer")
+    name = errors.text(
+        "name", " ".join((data.get("name") or "").split()), name="The partnership's name", max_length=200
+    )
     year = ""
     try:
         year = years.parse(data.get("year") or "")
@@ -516,18 +457,18 @@ def _benchmark_values(errors: Errors, data: dict[str, Any]) -> dict[str, Any]:
         "name": name,
         "year": year,
         "authority_type": authority_type,
-        "council": _amount(errors, "council", data.get("council"), name="The local authority contribution"),
-        "health": _amount(errors, "health", data.get("health"), name="The health contribution"),
-        "police": _amount(errors, "police", data.get("police"), name="The police contribution"),
-        "other": _amount(errors, "other", data.get("other"), name="Other agencies' contributions"),
-        "training_income": _amount(
-            errors, "training_income", data.get("training_income"), name="Training income", required=False
+        "council": errors.money("council", data.get("council"), name="The local authority contribution"),
+        "health": errors.money("health", data.get("health"), name="The health contribution"),
+        "police": errors.money("police", data.get("police"), name="The police contribution"),
+        "other": errors.money("other", data.get("other"), name="Other agencies' contributions"),
+        "training_income": errors.money(
+            "training_income", data.get("training_income"), name="Training income", required=False
         ),
-        "other_income": _amount(errors, "other_income", data.get("other_income"), name="Other income", required=False),
+        "other_income": errors.money("other_income", data.get("other_income"), name="Other income", required=False),
         "population": population,
-        "budget": _amount(errors, "budget", data.get("budget"), name="The budget", required=False),
+        "budget": errors.money("budget", data.get("budget"), name="The budget", required=False),
         "is_this_partnership": bool(data.get("is_this_partnership")),
-        "notes": _text(errors, "notes", data.get("notes"), max_length=NOTES_MAX, name="Notes"),
+        "notes": errors.text("notes", data.get("notes"), max_length=NOTES_MAX, name="Notes", required=False),
     }
 
 

@@ -23,11 +23,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from lscp.money import format_money
+
 
 def _lower_first(name: str) -> str:
     """'The title' -> 'the title' (for 'Enter the title'), leaving names like 'Ofsted' alone."""
     first = name.split(" ", 1)[0]
-    return name[0].lower() + name[1:] if first in ("The", "A", "An", "Your", "Their", "Its") else name
+    return name[0].lower() + name[1:] if first in ("The", "A", "An", "Your", "Their", "Its", "Other") else name
 
 
 def format_date(day: dt.date) -> str:
@@ -152,6 +154,32 @@ class Errors:
             self.add(field, f"{name} must be {maximum} or less")
             return None
         return number.quantize(step)
+
+    def money(self, field: str, value: Any, *, name: str, required: bool = True) -> Decimal | None:
+        """An amount in pounds and pence (a Decimal, never a float): £0 or more, whole pence, and
+        below the largest amount a money column holds."""
+        if value is None or value == "":
+            if required:
+                self.add(field, f"Enter {_lower_first(name)}")
+            return None
+        if isinstance(value, float):
+            raise TypeError(f"{field}: money is never a float, pass a Decimal")
+        amount = parse_decimal(value)
+        if amount is None:
+            self.add(field, f"{name} must be an amount in pounds and pence, like 1234.56")
+        elif amount < 0:
+            self.add(field, f"{name} must be £0 or more, not {format_money(amount)}")
+        elif amount != amount.quantize(PENNY):
+            self.add(field, f"{name} must be in pounds and whole pence, like 1234.56")
+        elif amount > LARGEST_MONEY:
+            self.add(field, f"{name} must be less than {format_money(LARGEST_MONEY + PENNY, pence=False)}")
+        else:
+            return amount.quantize(PENNY)
+        return None
+
+
+PENNY = Decimal("0.01")
+LARGEST_MONEY = Decimal("9999999999.99")  # a DecimalField(max_digits=12, decimal_places=2)
 
 
 def _step(places: int) -> Decimal:
