@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.api import SLUG_PARAMETER, TenantAPIMixin
 from partners.models import Member, Membership
 from reviews.action_plans import selectors, services
+from reviews.action_plans.filters import ActionFilter, PlanFilter, ProgressUpdateFilter, RecommendationFilter
 from reviews.action_plans.models import (
     Action,
     ActionPlan,
@@ -132,8 +134,6 @@ class PlanOut(serializers.Serializer):
     def get_source_record(self, plan) -> dict | None:
         if plan.source_type_id is None:
             return None
-        from django.contrib.contenttypes.models import ContentType
-
         content_type = ContentType.objects.get_for_id(plan.source_type_id)
         return {"type": f"{content_type.app_label}.{content_type.model}", "id": plan.source_id}
 
@@ -177,24 +177,46 @@ class ProgressUpdateOut(serializers.Serializer):
 # Input
 
 
-def _owner_fields():
-    return {
-        "owner_organisation": serializers.PrimaryKeyRelatedField(
-            queryset=Member.objects.none(),
-            allow_null=True,
-            help_text="The member organisation's id; null for the partnership's business unit",
-        ),
-        "owner": serializers.PrimaryKeyRelatedField(
-            queryset=Membership.objects.none(),
-            allow_null=True,
-            required=False,
-            default=None,
-            help_text="The owner person's membership id (see /people/)",
-        ),
-    }
+class PartnershipChoice(serializers.PrimaryKeyRelatedField):
+    """A record chosen by its id among the request's partnership's rows (`rows(ctx)`, else every row
+    of `model` there): another partnership's id, or a row the person may not see, does not exist."""
+
+    def __init__(self, model, *, rows=None, **kwargs):
+        self.model, self.rows = model, rows
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        ctx = self.context.get("ctx")
+        if ctx is None:
+            return self.model.objects.none()
+        return self.rows(ctx) if self.rows else self.model.objects.for_partnership(ctx.partnership)
 
 
-class ActionIn(serializers.Serializer):
+class VersionIn(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
+
+
+def arguments(data: dict) -> dict:
+    """An input's values as the service's arguments: the version read is `expected_version`."""
+    values = dict(data)
+    values["expected_version"] = values.pop("version", None)
+    return values
+
+
+class OwnerIn(serializers.Serializer):
+    owner_organisation = PartnershipChoice(
+        Member, allow_null=True, help_text="The member organisation's id; null for the partnership's business unit"
+    )
+    owner = PartnershipChoice(
+        Membership,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="The owner person's membership id (see /people/)",
+    )
+
+
+class ActionIn(OwnerIn):
     description = serializers.CharField()
     due_date = serializers.DateField()
     measure_of_success = serializers.CharField(required=False, allow_blank=True, default="")
@@ -204,14 +226,9 @@ class ActionIn(serializers.Serializer):
     completion_link = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     impact_evidence = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def get_fields(self):
-        return {**super().get_fields(), **_owner_fields()}
 
-
-class RecommendationIn(serializers.Serializer):
+class RecommendationNumberIn(serializers.Serializer):
     number = serializers.CharField(max_length=4, help_text="1, 2 ... or 3a for a sub-part")
-    text = serializers.CharField()
-    actions = ActionIn(many=True, required=False, default=list)
 
     def validate_number(self, value):
         try:
@@ -220,21 +237,18 @@ class RecommendationIn(serializers.Serializer):
             raise serializers.ValidationError(str(error)) from None
 
 
-class PlanFieldsIn(TenantSerializer):
+class RecommendationIn(RecommendationNumberIn):
+    text = serializers.CharField()
+    actions = ActionIn(many=True, required=False, default=list)
+
+
+class PlanFieldsIn(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     source_kind = serializers.ChoiceField(choices=SourceKind.choices)
     source_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    notification = serializers.PrimaryKeyRelatedField(
-        queryset=Notification.objects.none(), required=False, allow_null=True, default=None
-    )
+    notification = PartnershipChoice(Notification, required=False, allow_null=True, default=None)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     created_on = serializers.DateField(required=False, allow_null=True, default=None)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        ctx = self.context.get("ctx")
-        if ctx is not None:
-            self.fields["notification"].queryset = Notification.objects.for_partnership(ctx.partnership)
 
 
 class PlanIn(PlanFieldsIn):
@@ -247,92 +261,50 @@ class PlanIn(PlanFieldsIn):
         help_text="Send it again: the first plan is returned",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        ctx = self.context.get("ctx")
-        if ctx is not None:
-            action_fields = self.fields["recommendations"].child.fields["actions"].child.fields
-            action_fields["owner_organisation"].queryset = Member.objects.for_partnership(ctx.partnership)
-            action_fields["owner"].queryset = Membership.objects.for_partnership(ctx.partnership)
+
+class PlanUpdateIn(PlanFieldsIn, VersionIn):
+    pass
 
 
-class PlanUpdateIn(PlanFieldsIn):
-    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
-
-
-class RatificationIn(serializers.Serializer):
+class RatificationIn(VersionIn):
     stage = serializers.ChoiceField(choices=Stage.choices)
     decided_on = serializers.DateField()
     minute_reference = serializers.CharField(max_length=100)
-    version = serializers.IntegerField(required=False)
 
 
-class VersionIn(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
-
-
-class RecommendationCreateIn(TenantSerializer):
-    plan = serializers.PrimaryKeyRelatedField(queryset=ActionPlan.objects.none())
-    number = serializers.CharField(max_length=4)
+class RecommendationCreateIn(RecommendationNumberIn):
+    plan = PartnershipChoice(ActionPlan)
     text = serializers.CharField()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        ctx = self.context.get("ctx")
-        if ctx is not None:
-            self.fields["plan"].queryset = ActionPlan.objects.for_partnership(ctx.partnership)
 
-    def validate_number(self, value):
-        return RecommendationIn.validate_number(self, value)
-
-
-class RecommendationUpdateIn(serializers.Serializer):
+class RecommendationUpdateIn(RecommendationNumberIn):
     number = serializers.CharField(max_length=4, required=False)
     text = serializers.CharField(required=False)
 
-    def validate_number(self, value):
-        return RecommendationIn.validate_number(self, value)
 
-
-class ActionCreateIn(TenantSerializer):
-    recommendation = serializers.PrimaryKeyRelatedField(queryset=Recommendation.objects.none())
+class ActionCreateIn(OwnerIn):
+    recommendation = PartnershipChoice(Recommendation)
     description = serializers.CharField()
     due_date = serializers.DateField()
     measure_of_success = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def get_fields(self):
-        return {**super().get_fields(), **_owner_fields()}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        ctx = self.context.get("ctx")
-        if ctx is not None:
-            self.fields["recommendation"].queryset = Recommendation.objects.for_partnership(ctx.partnership)
-            self.fields["owner_organisation"].queryset = Member.objects.for_partnership(ctx.partnership)
-            self.fields["owner"].queryset = Membership.objects.for_partnership(ctx.partnership)
-
-
-class ActionUpdateIn(TenantSerializer):
+class ActionUpdateIn(OwnerIn, VersionIn):
+    owner_organisation = PartnershipChoice(
+        Member,
+        allow_null=True,
+        required=False,
+        help_text="The member organisation's id; null for the partnership's business unit",
+    )
+    owner = PartnershipChoice(
+        Membership, allow_null=True, required=False, help_text="The owner person's membership id (see /people/)"
+    )
     description = serializers.CharField(required=False)
     due_date = serializers.DateField(required=False)
     measure_of_success = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Needed for a new due date once the plan is live"
     )
-    version = serializers.IntegerField(required=False)
-
-    def get_fields(self):
-        fields = {**super().get_fields(), **_owner_fields()}
-        fields["owner_organisation"].required = False
-        fields["owner"].default = serializers.empty
-        return fields
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        ctx = self.context.get("ctx")
-        if ctx is not None:
-            self.fields["owner_organisation"].queryset = Member.objects.for_partnership(ctx.partnership)
-            self.fields["owner"].queryset = Membership.objects.for_partnership(ctx.partnership)
 
 
 class CompleteIn(VersionIn):
@@ -364,36 +336,28 @@ class ReturnIn(VersionIn):
     status = serializers.ChoiceField(choices=ActionStatus.choices, help_text="on_track or at_risk")
 
 
-class ProgressIn(TenantSerializer):
-    action = serializers.PrimaryKeyRelatedField(queryset=Action.objects.none())
+class ProgressIn(VersionIn):
+    # Only the actions this person may see: another organisation's is "does not exist".
+    action = PartnershipChoice(
+        Action, rows=lambda ctx: ActionPolicy.filter(ctx, Action.objects.for_partnership(ctx.partnership))
+    )
     on = serializers.DateField()
     text = serializers.CharField(allow_blank=True)  # the service says what is missing, with the status
     status = serializers.ChoiceField(
         choices=ActionStatus.choices,
         help_text="not_started, on_track or at_risk (complete it with its evidence instead)",
     )
-    version = serializers.IntegerField(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        ctx = self.context.get("ctx")
-        if ctx is not None:
-            # Only the actions this person may see: another organisation's is "does not exist".
-            self.fields["action"].queryset = ActionPolicy.filter(ctx, Action.objects.for_partnership(ctx.partnership))
 
 
 def _action_in(data: dict) -> services.ActionIn:
-    return services.ActionIn(
-        description=data["description"],
-        owner_member=data["owner_organisation"],
-        owner=data.get("owner"),
-        due_date=data["due_date"],
-        measure_of_success=data.get("measure_of_success", ""),
-        status=data.get("status", ActionStatus.NOT_STARTED),
-        completed_on=data.get("completed_on"),
-        completion_evidence=data.get("completion_evidence", ""),
-        completion_link=data.get("completion_link", ""),
-        impact_evidence=data.get("impact_evidence", ""),
+    values = dict(data)
+    return services.ActionIn(owner_member=values.pop("owner_organisation"), **values)
+
+
+def _recommendation_in(data: dict) -> services.RecommendationIn:
+    number, part = data["number"]
+    return services.RecommendationIn(
+        number=number, part=part, text=data["text"], actions=[_action_in(a) for a in data.get("actions", [])]
     )
 
 
@@ -411,6 +375,7 @@ def _plan_context(ctx, plans) -> dict:
             SLUG_PARAMETER,
             OpenApiParameter("status", str, enum=PlanStatus.values),
             OpenApiParameter("source_kind", str, enum=SourceKind.values),
+            OpenApiParameter("q", str, description="Words in the title or the source"),
         ],
         responses=PlanOut(many=True),
     ),
@@ -442,24 +407,15 @@ class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
         "ratifications": RatificationIn,
         "close": VersionIn,
     }
+    filterset_class = PlanFilter
     lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
-        params = self.request.query_params if self.action == "list" else {}
-        return (
-            selectors.plans_for(
-                self.ctx,
-                status=params.get("status", "") if params.get("status") in PlanStatus.values else "",
-                source_kind=params.get("source_kind", "") if params.get("source_kind") in SourceKind.values else "",
-            )
-            .prefetch_related("ratifications")
-            .order_by("-created_on", "-pk")
-        )
+        return selectors.plans_for(self.ctx).prefetch_related("ratifications").order_by("-created_on", "-pk")
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        plans = list(page)
+        plans = list(self.paginate_queryset(self.filter_queryset(self.get_queryset())))
         data = PlanOut(plans, many=True, context=_plan_context(self.ctx, plans)).data
         return self.get_paginated_response(data)
 
@@ -467,10 +423,7 @@ class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
         if not fetched:  # after a change: read it again as the list reads it
             plan = self.tenant_queryset().get(pk=plan.pk)
         page = selectors.plan_page(self.ctx, plan)
-        rows = page.rows
-        from django.db.models import prefetch_related_objects
-
-        prefetch_related_objects([r.action for r in rows], "deadlines")
+        prefetch_related_objects([r.action for r in page.rows], "deadlines")
         context = {
             "summaries": {plan.pk: page.summary},
             "recommendations": page.recommendations,
@@ -478,58 +431,40 @@ class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
         }
         return Response(PlanDetailOut(plan, context=context).data, status=code)
 
+    def _input(self, serializer, **kwargs) -> dict:
+        data = serializer(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
     def retrieve(self, request, *args, **kwargs):
         return self._detail(self.get_object(), fetched=True)
 
     def create(self, request, *args, **kwargs):
-        data = PlanIn(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        recommendations = [
-            services.RecommendationIn(
-                number=rec["number"][0],
-                part=rec["number"][1],
-                text=rec["text"],
-                actions=[_action_in(a) for a in rec.get("actions", [])],
-            )
-            for rec in values.pop("recommendations")
-        ]
+        values = self._input(PlanIn)
+        recommendations = [_recommendation_in(rec) for rec in values.pop("recommendations")]
         key = values.pop("submission_key") or request.headers.get("Idempotency-Key", "")
         plan = services.plan_create(self.ctx, recommendations=recommendations, submission_key=key[:64], **values)
         return self._detail(plan, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         plan = self.get_object()
-        data = PlanUpdateIn(data=request.data, partial=True, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        values = {
-            "title": plan.title,
-            "source_kind": plan.source_kind,
-            "source_reference": plan.source_reference,
-            "notification": plan.notification,
-            "summary": plan.summary,
-            "created_on": plan.created_on,
-            **data.validated_data,
+        current = {
+            name: getattr(plan, name)
+            for name in ("title", "source_kind", "source_reference", "notification", "summary", "created_on")
         }
-        version = values.pop("version", None)
-        plan = services.plan_update(self.ctx, plan, expected_version=version, **values)
+        plan = services.plan_update(self.ctx, plan, **arguments({**current, **self._input(PlanUpdateIn, partial=True)}))
         return self._detail(plan)
 
     @action(detail=True, methods=["post"])
     def ratifications(self, request, *args, **kwargs):
         plan = self.get_object()
-        data = RatificationIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        services.ratify(self.ctx, plan, expected_version=values.pop("version", None), **values)
+        services.plan_ratify(self.ctx, plan, **arguments(self._input(RatificationIn)))
         return self._detail(plan, status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def close(self, request, *args, **kwargs):
         plan = self.get_object()
-        data = VersionIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.plan_close(self.ctx, plan, expected_version=data.validated_data.get("version"))
+        services.plan_close(self.ctx, plan, **arguments(self._input(VersionIn)))
         return self._detail(plan)
 
 
@@ -551,16 +486,15 @@ class RecommendationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
     policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
     input_serializers = {"create": RecommendationCreateIn, "partial_update": RecommendationUpdateIn}
     serializer_class = RecommendationOut
+    filterset_class = RecommendationFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
-        queryset = Recommendation.objects.for_partnership(self.ctx.partnership).select_related("plan")
-        plan = self.request.query_params.get("plan") if self.action == "list" else None
-        if plan:
-            if not plan.isdigit():
-                raise ValidationError({"plan": ["Give a plan's id"]})
-            queryset = queryset.filter(plan_id=int(plan))
-        return queryset.order_by("plan_id", "number", "part", "pk")
+        return (
+            Recommendation.objects.for_partnership(self.ctx.partnership)
+            .select_related("plan")
+            .order_by("plan_id", "number", "part", "pk")
+        )
 
     def create(self, request, *args, **kwargs):
         data = RecommendationCreateIn(data=request.data, context=self.get_serializer_context())
@@ -584,21 +518,6 @@ class RecommendationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
             text=data.validated_data.get("text", recommendation.text),
         )
         return Response(RecommendationOut(recommendation).data)
-
-
-def _bool(value) -> bool:
-    return str(value or "").strip().lower() in ("1", "true", "yes")
-
-
-def _date_param(params, name: str, errors: dict) -> dt.date | None:
-    value = params.get(name)
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        errors[name] = [f"'{value}' is not a date: use YYYY-MM-DD"]
-        return None
 
 
 ACTION_FILTERS = [
@@ -654,45 +573,12 @@ class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         "accept": AcceptIn,
         "return_": ReturnIn,
     }
+    filterset_class = ActionFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def _filters(self) -> dict:
-        if self.action != "list":
-            return {}
-        params = self.request.query_params
-        errors: dict[str, list[str]] = {}
-        values: dict = {}
-        owner = params.get("owner_organisation")
-        if owner:
-            if owner == "business_unit":
-                values["owner_member"] = 0
-            elif owner.isdigit():
-                values["owner_member"] = int(owner)
-            else:
-                errors["owner_organisation"] = ["Give a member organisation's id, or business_unit"]
-        state = params.get("status", "")
-        if state and state not in ActionStatus.values:
-            errors["status"] = [f"Choose one of: {', '.join(ActionStatus.values)}"]
-        values["status"] = state if state in ActionStatus.values else ""
-        values["overdue"] = _bool(params.get("overdue"))
-        values["open_only"] = _bool(params.get("open"))
-        values["due_from"] = _date_param(params, "due_from", errors)
-        values["due_to"] = _date_param(params, "due_to", errors)
-        plan = params.get("plan")
-        if plan:
-            if plan.isdigit():
-                values["plan"] = int(plan)
-            else:
-                errors["plan"] = ["Give a plan's id"]
-        if values["due_from"] and values["due_to"] and values["due_from"] > values["due_to"]:
-            errors["due_to"] = ["due_to must be the same as or after due_from"]
-        if errors:
-            raise ValidationError(errors)
-        return values
 
     def tenant_queryset(self):
         return (
-            selectors.actions_for(self.ctx, **self._filters())
+            selectors.actions_for(self.ctx)
             .prefetch_related("deadlines")
             .order_by("due_date", "plan_id", "recommendation__number", "recommendation__part", "position", "pk")
         )
@@ -701,7 +587,7 @@ class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         return selectors.rows_for(actions, selectors.windows_for(self.ctx))
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(ActionOut(self._rows(page), many=True).data)
 
     def _output(self, action, code=status.HTTP_200_OK):
@@ -709,61 +595,54 @@ class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         [row] = self._rows([action])
         return Response(ActionOut(row).data, status=code)
 
+    def _input(self, serializer, **kwargs) -> dict:
+        data = serializer(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
     def retrieve(self, request, *args, **kwargs):
         return self._output(self.get_object())
 
     def create(self, request, *args, **kwargs):
-        data = ActionCreateIn(data=request.data, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = self._input(ActionCreateIn)
         action_ = services.action_add(
-            self.ctx,
-            values.pop("recommendation"),
-            owner_member=values.pop("owner_organisation"),
-            **values,
+            self.ctx, values.pop("recommendation"), owner_member=values.pop("owner_organisation"), **values
         )
         return self._output(action_, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         action_ = self.get_object()
-        data = ActionUpdateIn(data=request.data, partial=True, context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        given = dict(data.validated_data)
+        given = self._input(ActionUpdateIn, partial=True)
         values = {
-            "description": given.get("description", action_.description),
-            "owner_member": given.get("owner_organisation", action_.owner_member),
-            "owner": given.get("owner", action_.owner),
-            "due_date": given.get("due_date", action_.due_date),
-            "measure_of_success": given.get("measure_of_success", action_.measure_of_success),
-            "reason": given.get("reason", ""),
+            "description": action_.description,
+            "owner_member": given.pop("owner_organisation", action_.owner_member),
+            "owner": action_.owner,
+            "due_date": action_.due_date,
+            "measure_of_success": action_.measure_of_success,
+            "reason": "",
+            **given,
         }
-        action_ = services.action_update(self.ctx, action_, expected_version=given.get("version"), **values)
-        return self._output(action_)
+        return self._output(services.action_update(self.ctx, action_, **arguments(values)))
 
-    def _step(self, request, serializer, service, **extra):
+    def _step(self, serializer, service):
         action_ = self.get_object()
-        data = serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        version = values.pop("version", None)
-        action_ = service(self.ctx, action_, expected_version=version, **values, **extra)
-        return self._output(action_)
+        return self._output(service(self.ctx, action_, **arguments(self._input(serializer))))
 
     @action(detail=True, methods=["post"])
     def complete(self, request, *args, **kwargs):
-        return self._step(request, CompleteIn, services.action_complete)
+        return self._step(CompleteIn, services.action_complete)
 
     @action(detail=True, methods=["post"])
     def evidence(self, request, *args, **kwargs):
-        return self._step(request, EvidenceIn, services.evidence_update)
+        return self._step(EvidenceIn, services.evidence_update)
 
     @action(detail=True, methods=["post"])
     def accept(self, request, *args, **kwargs):
-        return self._step(request, AcceptIn, services.action_accept)
+        return self._step(AcceptIn, services.action_accept)
 
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, *args, **kwargs):
-        return self._step(request, ReturnIn, services.action_return)
+        return self._step(ReturnIn, services.action_return)
 
 
 @extend_schema_view(
@@ -784,21 +663,17 @@ class ProgressUpdateViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
     policy_actions = {"list": "view", "retrieve": "view", "create": "update"}
     input_serializers = {"create": ProgressIn}
     serializer_class = ProgressUpdateOut
+    filterset_class = ProgressUpdateFilter
     http_method_names = ["get", "post", "head", "options"]
 
     def tenant_queryset(self):
-        action_id = self.request.query_params.get("action") if self.action == "list" else None
-        if action_id and not action_id.isdigit():
-            raise ValidationError({"action": ["Give an action's id"]})
-        return selectors.progress_updates_for(self.ctx, action=int(action_id) if action_id else None)
+        return selectors.progress_updates_for(self.ctx)
 
     def create(self, request, *args, **kwargs):
         data = ProgressIn(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        update = services.progress_add(
-            self.ctx, values.pop("action"), expected_version=values.pop("version", None), **values
-        )
+        values = arguments(data.validated_data)
+        update = services.progress_add(self.ctx, values.pop("action"), **values)
         return Response(ProgressUpdateOut(update).data, status=status.HTTP_201_CREATED)
 
 

@@ -454,7 +454,7 @@ class _Loader:
         for stage, ago, item in stages:
             day = self.ago(ago)
             minute = f"{GROUP_INITIALS[stage]} {day:%-d %b %Y}, item {item}"
-            services.ratify(self.ctx, plan, stage=stage, decided_on=day, minute_reference=minute)
+            services.plan_ratify(self.ctx, plan, stage=stage, decided_on=day, minute_reference=minute)
 
     def progress(self, plan, states):
         actions = list(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from lscp.documents import DocumentField
 from lscp.roles import Role
-from lscp.web.forms import GovukDateField, GovukForm, TenantForm
+from lscp.web.forms import GovukDateField, TenantForm, VersionedForm
 from partners.models import Member, Membership
 from reviews.action_plans.models import ActionStatus, SourceKind
 from reviews.action_plans.services import parse_number
@@ -17,14 +17,17 @@ from reviews.models import Notification
 BUSINESS_UNIT_CHOICE = "business_unit"
 
 
+def owner_choices(ctx) -> list[tuple[str, str]]:
+    """The business unit and this partnership's member organisations, by name: an action's owner."""
+    members = Member.objects.for_partnership(ctx.partnership).select_related("organisation")
+    return [
+        (BUSINESS_UNIT_CHOICE, f"{ctx.partnership.name} (the business unit)"),
+        *[(str(m.pk), str(m.organisation)) for m in sorted(members, key=lambda m: str(m.organisation).lower())],
+    ]
+
+
 def _example() -> str:
     return f"For example, {timezone.localdate():%-d %-m %Y}"
-
-
-class VersionedForm(TenantForm):
-    """Carries the version the person saw, so that a concurrent change is refused, not overwritten."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PlanForm(TenantForm):
@@ -64,8 +67,8 @@ class PlanForm(TenantForm):
         self.fields["notification"].label_from_instance = lambda n: f"{n.reference}, received {n.received_on:%-d %b %Y}"
 
 
-class PlanEditForm(PlanForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class PlanEditForm(PlanForm, VersionedForm):
+    pass
 
 
 class PlanCreateForm(PlanForm):
@@ -138,17 +141,12 @@ class OwnerFields(TenantForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        members = Member.objects.for_partnership(self.ctx.partnership).select_related("organisation")
-        self.members = {str(m.pk): m for m in members}
+        choices = owner_choices(self.ctx)
         self.fields["owner_member"].error_messages.update(
             required="Choose the owner organisation",
             invalid_choice=f"Choose an organisation that is a member of {self.ctx.partnership.name}",
         )
-        self.fields["owner_member"].choices = [
-            ("", "Choose an organisation"),
-            (BUSINESS_UNIT_CHOICE, f"{self.ctx.partnership.name} (the business unit)"),
-            *[(str(m.pk), str(m.organisation)) for m in sorted(members, key=lambda m: str(m.organisation).lower())],
-        ]
+        self.fields["owner_member"].choices = [("", "Choose an organisation"), *choices]
         self.fields["owner"].queryset = (
             Membership.objects.for_partnership(self.ctx.partnership)
             .filter(
@@ -167,10 +165,7 @@ class OwnerFields(TenantForm):
         value = self.cleaned_data["owner_member"]
         if value == BUSINESS_UNIT_CHOICE:
             return None
-        member = self.members.get(value)
-        if member is None:
-            raise forms.ValidationError(f"Choose an organisation that is a member of {self.ctx.partnership.name}")
-        return member
+        return Member.objects.for_partnership(self.ctx.partnership).select_related("organisation").get(pk=value)
 
 
 class ActionForm(OwnerFields):
@@ -186,14 +181,13 @@ class ActionForm(OwnerFields):
     field_order = ["description", "owner_member", "owner", "due_date", "measure_of_success"]
 
 
-class ActionEditForm(ActionForm):
+class ActionEditForm(ActionForm, VersionedForm):
     reason = forms.CharField(
         label="Reason for a new due date",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed once the plan is live: the original date, the new one and the reason are recorded",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ProgressForm(VersionedForm):
@@ -291,28 +285,3 @@ class ReportForm(TenantForm):
         super().__init__(*args, **kwargs)
         self.fields["plans"].queryset = selectors.plans_for(self.ctx).order_by("title", "pk")
         self.fields["plans"].label_from_instance = lambda p: f"{p.title} ({p.get_status_display().lower()})"
-
-
-class ActionFilterForm(GovukForm):
-    """The open-actions list's filters (GET)."""
-
-    owner = forms.ChoiceField(label="Owner organisation", required=False)
-    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any open status"), *ActionStatus.choices])
-    overdue = forms.BooleanField(label="Only overdue", required=False)
-    due_from = GovukDateField(label="Due from", required=False)
-    due_to = GovukDateField(label="Due by", required=False)
-
-    def __init__(self, *args, ctx, **kwargs):
-        super().__init__(*args, **kwargs)
-        members = Member.objects.for_partnership(ctx.partnership).select_related("organisation")
-        self.fields["owner"].choices = [
-            ("", "Any organisation"),
-            (BUSINESS_UNIT_CHOICE, f"{ctx.partnership.name} (the business unit)"),
-            *[(str(m.pk), str(m.organisation)) for m in sorted(members, key=lambda m: str(m.organisation).lower())],
-        ]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("due_from") and data.get("due_to") and data["due_from"] > data["due_to"]:
-            self.add_error("due_to", "The end date must be the same as or after the start date")
-        return data

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from lscp.states import Versioned
 from lscp.tenancy import TenantOwned
 
 
@@ -62,7 +63,7 @@ OWNER_STATUSES = [ActionStatus.NOT_STARTED, ActionStatus.ON_TRACK, ActionStatus.
 DONE_STATUSES = [ActionStatus.AWAITING_ACCEPTANCE, ActionStatus.COMPLETE]
 
 
-class ActionPlan(TenantOwned):
+class ActionPlan(Versioned, TenantOwned):
     url_kwarg = "action_plan_id"
 
     title = models.CharField(max_length=200)
@@ -87,7 +88,6 @@ class ActionPlan(TenantOwned):
     submission_key = models.CharField(
         max_length=64, blank=True, help_text="Makes a double-clicked create or import one plan"
     )
-    version = models.PositiveIntegerField(default=1, help_text="Raised by every change, to refuse lost updates")
 
     class Meta:
         ordering = ["-created_on", "-id"]
@@ -172,7 +172,7 @@ class Recommendation(TenantOwned):
         return f"{self.number}{self.part}"
 
 
-class Action(TenantOwned):
+class Action(Versioned, TenantOwned):
     url_kwarg = "action_id"
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
@@ -203,7 +203,6 @@ class Action(TenantOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_on = models.DateField()
-    version = models.PositiveIntegerField(default=1, help_text="Raised by every change, to refuse lost updates")
 
     deadlines = GenericRelation("lscp.Deadline", content_type_field="subject_type", object_id_field="subject_id")
 

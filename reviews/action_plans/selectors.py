@@ -8,12 +8,15 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from lscp.deadlines.workdays import calendar_for
 from lscp.models import Deadline
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
+from lscp.web.home import task_status
 from reviews.action_plans import rag as ragging
 from reviews.action_plans.models import (
     Action,
@@ -177,15 +180,11 @@ def overdue_first(rows: list[Row]) -> list[Row]:
 # Plans
 
 
-def plans_for(ctx: TenantContext, *, status: str = "", source_kind: str = "", q: str = ""):
-    queryset = ActionPlan.objects.for_partnership(ctx.partnership).select_related("notification")
-    if status:
-        queryset = queryset.filter(status=status)
-    if source_kind:
-        queryset = queryset.filter(source_kind=source_kind)
-    if q:
-        queryset = queryset.filter(Q(title__icontains=q.strip()) | Q(source_reference__icontains=q.strip()))
-    return ActionPlanPolicy.filter(ctx, queryset)
+def plans_for(ctx: TenantContext):
+    """The plans this person may see (filtered by reviews.action_plans.filters.PlanFilter)."""
+    return ActionPlanPolicy.filter(
+        ctx, ActionPlan.objects.for_partnership(ctx.partnership).select_related("notification")
+    )
 
 
 def plan_summaries(ctx: TenantContext, plans: list[ActionPlan], w: ragging.Windows) -> dict[int, Summary]:
@@ -270,35 +269,26 @@ def _group(stage: str) -> str:
 def actions_for(
     ctx: TenantContext,
     *,
-    owner_member: int | None = None,
     status: str = "",
     overdue: bool = False,
-    due_from: dt.date | None = None,
-    due_to: dt.date | None = None,
-    plan: int | None = None,
     open_only: bool = False,
     today: dt.date | None = None,
 ):
+    """The actions this person may see, annotated for lists (filtered by
+    reviews.action_plans.filters.ActionFilter)."""
     queryset = annotated(ctx, Action.objects.for_partnership(ctx.partnership), today=today)
-    if owner_member is not None:
-        queryset = (
-            queryset.filter(owner_member_id=owner_member)
-            if owner_member
-            else queryset.filter(owner_member__isnull=True)
-        )
     if status:
         queryset = queryset.filter(status=status)
     if open_only:
-        queryset = queryset.exclude(status=ActionStatus.COMPLETE).exclude(plan__status=PlanStatus.CLOSED)
+        queryset = open_actions(queryset)
     if overdue:
         queryset = queryset.filter(is_overdue=True)
-    if due_from:
-        queryset = queryset.filter(due_date__gte=due_from)
-    if due_to:
-        queryset = queryset.filter(due_date__lte=due_to)
-    if plan:
-        queryset = queryset.filter(plan_id=plan)
     return ActionPolicy.filter(ctx, queryset)
+
+
+def open_actions(queryset):
+    """Actions not yet complete, in plans not closed."""
+    return queryset.exclude(status=ActionStatus.COMPLETE).exclude(plan__status=PlanStatus.CLOSED)
 
 
 def action_detail_queryset(ctx: TenantContext):
@@ -323,11 +313,75 @@ def due_date_changes_for(ctx: TenantContext, action: Action):
     )
 
 
-def progress_updates_for(ctx: TenantContext, *, action: int | None = None):
+def progress_updates_for(ctx: TenantContext):
     """Progress updates of the actions this person may see (the API's list)."""
     queryset = ProgressUpdate.objects.for_partnership(ctx.partnership).select_related(
         "by", "action__recommendation", "action__plan"
     )
-    if action:
-        queryset = queryset.filter(action_id=action)
     return ProgressUpdatePolicy.filter(ctx, queryset).order_by("-on", "-at", "-id")
+
+
+# ----------------------------------------------------------------------------------------------
+# "What needs me now" (the home page's sections, lscp.web.home)
+
+
+def _action_url(ctx: TenantContext, action: Action) -> str:
+    return reverse("action-detail", args=[ctx.partnership.slug, action.pk])
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _task(ctx: TenantContext, row: Row, today: dt.date, soon: dt.date) -> dict:
+    action = row.action
+    # Overdue is the RAG rule's word (the plan page says the same); due soon is the home page's, as
+    # for every other task. An action past its date that the rule does not call overdue is due soon.
+    if row.rag is ragging.OVERDUE:
+        status = "overdue"
+    else:
+        status = task_status(action.due_date, today=today, soon=soon).replace("overdue", "due_soon")
+    return {
+        "label": f"Action {action.number}, {action.plan.title}: {_short(action.description)}",
+        "url": _action_url(ctx, action),
+        "due": action.due_date,
+        "status": status,
+        "hint": f"{row.rag.label}. {row.why}",
+    }
+
+
+def home_our_actions(ctx: TenantContext) -> dict | None:
+    """An agency lead's organisation's open actions, and any other person's own (as owner person).
+    One query; the calendar is read only when there is something to show."""
+    if ctx.role == Role.AGENCY_LEAD:
+        queryset = actions_for(ctx, open_only=True)
+        title = f"{ctx.organisation}'s actions" if ctx.organisation else "Your organisation's actions"
+    elif ctx.membership is not None and ctx.role != Role.SCRUTINEER:
+        queryset = actions_for(ctx, open_only=True).filter(owner=ctx.membership)
+        title = "Actions you own"
+    else:
+        return None
+    actions = list(queryset.exclude(status=ActionStatus.AWAITING_ACCEPTANCE).order_by("due_date", "pk")[:50])
+    if not actions:
+        return None
+    w = windows_for(ctx)
+    return {"title": title, "tasks": [_task(ctx, row, w.today, w.task_soon_by) for row in rows_for(actions, w)]}
+
+
+def home_awaiting_acceptance(ctx: TenantContext) -> dict | None:
+    """The business unit's: completions to accept or return (one query)."""
+    if not ActionPolicy.can(ctx, "manage"):
+        return None
+    queryset = actions_for(ctx, status=ActionStatus.AWAITING_ACCEPTANCE, open_only=True)
+    tasks = [
+        {
+            "label": f"Accept or return action {action.number}, {action.plan.title}: {_short(action.description)}",
+            "url": _action_url(ctx, action),
+            "due": None,
+            "status": "open",
+            "hint": f"Marked complete on {action.completed_on:%-d %b %Y} by {action.owner_name}",
+        }
+        for action in queryset.order_by("completed_on", "pk")[:50]
+    ]
+    return {"title": "Completed actions waiting for you to accept them", "tasks": tasks}

@@ -16,7 +16,7 @@ from lscp.spreadsheets import Column, Sheet
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership
 from reviews.action_plans.models import ActionStatus
-from reviews.action_plans.services import ActionIn, Problem, RecommendationIn, parse_number
+from reviews.action_plans.services.checks import TEXT_MAX, ActionIn, Problem, RecommendationIn, parse_number
 
 MAX_ROWS = 5000
 LINK_MAX = 500
@@ -47,14 +47,7 @@ class BusinessUnit:
 BUSINESS_UNIT = BusinessUnit()
 
 
-def _number(value):
-    try:
-        return parse_number(value)
-    except ValueError as error:
-        raise ValueError(str(error)) from None
-
-
-def _text(required: bool, limit: int = 4000):
+def _text(required: bool, limit: int = TEXT_MAX):
     return lambda value: spreadsheets.parse_text(value, required=required, max_length=limit)
 
 
@@ -97,7 +90,7 @@ def columns(ctx: TenantContext) -> list[Column]:
         return membership
 
     return [
-        Column("Recommendation number", "number", parse=_number),
+        Column("Recommendation number", "number", parse=parse_number),
         Column("Recommendation", "text", parse=_text(False)),
         Column("Action", "description", parse=_text(True)),
         Column("Owner organisation", "owner_member", parse=organisation),

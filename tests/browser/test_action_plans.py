@@ -55,7 +55,7 @@ def thurrock_plan():
         ],
     )
     for stage, days in ((Stage.LPRG, 30), (Stage.MEB, 20), (Stage.PARTNERS, 10)):
-        services.ratify(
+        services.plan_ratify(
             world.ctx(), plan, stage=stage, decided_on=today - dt.timedelta(days=days), minute_reference=f"{stage} 1"
         )
     return world, plan

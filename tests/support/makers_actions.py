@@ -51,7 +51,7 @@ def make_plan(world: World, *, title: str = "Child Q rapid review action plan", 
     )
     if live:
         for stage, days in ((Stage.LPRG, 20), (Stage.MEB, 15), (Stage.PARTNERS, 10)):
-            services.ratify(
+            services.plan_ratify(
                 world.ctx(),
                 plan,
                 stage=stage,

@@ -47,7 +47,7 @@ def plan_of(world, n_actions: int, *, title: str):
         recommendations=recommendations,
     )
     for stage, days in ((Stage.LPRG, 50), (Stage.MEB, 40), (Stage.PARTNERS, 30)):
-        services.ratify(
+        services.plan_ratify(
             world.ctx(), plan, stage=stage, decided_on=today - dt.timedelta(days=days), minute_reference="x"
         )
     actions = list(

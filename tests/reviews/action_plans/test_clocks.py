@@ -53,7 +53,7 @@ def live_plan(world, actions, *, created=NOV_2, live=NOV_2):
     )
     if live:
         for stage in (Stage.LPRG, Stage.MEB, Stage.PARTNERS):
-            services.ratify(world.ctx(), plan, stage=stage, decided_on=live, minute_reference=f"{stage} 1")
+            services.plan_ratify(world.ctx(), plan, stage=stage, decided_on=live, minute_reference=f"{stage} 1")
     return plan, list(
         Action.objects.for_partnership(world.partnership)
         .filter(plan=plan)

@@ -72,7 +72,7 @@ def plan_with(world, recommendations, *, created_on: dt.date, title="Test plan",
 
 def ratify_all(world, plan, day: dt.date):
     for stage in (Stage.LPRG, Stage.MEB, Stage.PARTNERS):
-        services.ratify(world.ctx(), plan, stage=stage, decided_on=day, minute_reference=f"{stage} item 1")
+        services.plan_ratify(world.ctx(), plan, stage=stage, decided_on=day, minute_reference=f"{stage} item 1")
 
 
 def actions_of(plan):
@@ -212,26 +212,33 @@ def test_ratification_in_order_and_the_plan_goes_live(world_a):
     with at(D(2026, 11, 26)):
         plan = plan_with(world_a, SEED_PLAN[:2], created_on=D(2026, 11, 2))
         with pytest.raises(StateError, match="Learning & Practice Review Group decides before the Management"):
-            services.ratify(world_a.ctx(), plan, stage=Stage.MEB, decided_on=D(2026, 11, 10), minute_reference="M1")
-        services.ratify(world_a.ctx(), plan, stage=Stage.LPRG, decided_on=D(2026, 11, 10), minute_reference="L1")
+            services.plan_ratify(
+                world_a.ctx(), plan, stage=Stage.MEB, decided_on=D(2026, 11, 10), minute_reference="M1"
+            )
+        services.plan_ratify(world_a.ctx(), plan, stage=Stage.LPRG, decided_on=D(2026, 11, 10), minute_reference="L1")
         plan.refresh_from_db()
         assert plan.status == "ratifying" and plan.live_on is None
         with pytest.raises(ValidationError) as error:
-            services.ratify(world_a.ctx(), plan, stage=Stage.MEB, decided_on=D(2026, 11, 9), minute_reference="")
+            services.plan_ratify(world_a.ctx(), plan, stage=Stage.MEB, decided_on=D(2026, 11, 9), minute_reference="")
         assert error.value.message_dict == {
             "decided_on": [
-                "The date must be the same as or after the Learning & Practice Review Group's decision (10 Nov 2026)"
+                "The date of the decision must be on or after the Learning & Practice Review Group's decision "
+                "(10 November 2026)"
             ],
             "minute_reference": ["Enter the minute reference"],
         }
         with pytest.raises(StateError, match="has already ratified"):
-            services.ratify(world_a.ctx(), plan, stage=Stage.LPRG, decided_on=D(2026, 11, 10), minute_reference="L")
+            services.plan_ratify(
+                world_a.ctx(), plan, stage=Stage.LPRG, decided_on=D(2026, 11, 10), minute_reference="L"
+            )
         # Clocks wait for the statutory partners.
         [first, _] = actions_of(plan)
         clock = first.deadlines.get()
         assert clock.due_date is None and clock.explanation == "starts when the date the plan went live is recorded"
-        services.ratify(world_a.ctx(), plan, stage=Stage.MEB, decided_on=D(2026, 11, 17), minute_reference="M1")
-        services.ratify(world_a.ctx(), plan, stage=Stage.PARTNERS, decided_on=D(2026, 11, 24), minute_reference="S1")
+        services.plan_ratify(world_a.ctx(), plan, stage=Stage.MEB, decided_on=D(2026, 11, 17), minute_reference="M1")
+        services.plan_ratify(
+            world_a.ctx(), plan, stage=Stage.PARTNERS, decided_on=D(2026, 11, 24), minute_reference="S1"
+        )
         plan.refresh_from_db()
         assert (plan.status, plan.live_on) == ("live", D(2026, 11, 24))
         clock = first.deadlines.get()
@@ -246,7 +253,7 @@ def test_ratification_in_order_and_the_plan_goes_live(world_a):
 def test_a_plan_without_actions_is_not_ratified(world_a):
     plan = services.plan_create(world_a.ctx(), title="Empty", source_kind=SourceKind.STANDALONE)
     with pytest.raises(StateError, match="no actions yet"):
-        services.ratify(world_a.ctx(), plan, stage=Stage.LPRG, decided_on=plan.created_on, minute_reference="L1")
+        services.plan_ratify(world_a.ctx(), plan, stage=Stage.LPRG, decided_on=plan.created_on, minute_reference="L1")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -560,7 +567,7 @@ def test_a_concurrent_edit_is_refused_with_the_input_kept(world_a, as_user):
         )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "was changed by someone else while you were looking at it" in html
+    assert "was changed by someone else while you were editing it" in html
     assert "My new wording" in html  # the input is kept
     assert f'name="version" value="{seen + 1}"' in html  # the latest version, to save again knowingly
     action = fresh(action)
@@ -750,3 +757,71 @@ def test_removing_an_action_or_recommendation_only_before_the_plan_is_live(world
         live = client.post(reverse("action-remove", args=[world_a.slug, keep.pk]), follow=True)
         assert "is live: its actions are no longer removed" in live.content.decode()
         assert Action.objects.for_partnership(world_a.partnership).filter(pk=keep.pk).exists()
+
+
+def test_the_lists_filters_are_the_apis_and_a_bad_value_is_a_form_error(world_a, as_user):
+    """The page reads its filters with the API's FilterSet: a bad value is shown by its field, the
+    page's older parameter names still filter, and the same mistake has the API's message."""
+    with at(D(2026, 11, 26)):
+        plan = plan_with(
+            world_a,
+            [("1", "R", [("Police's", "police", D(2027, 1, 10)), ("Ours", None, D(2027, 2, 10))])],
+            created_on=D(2026, 11, 2),
+            title="Filtered plan",
+        )
+        client = as_user(world_a.people["business"])
+        actions = reverse("action-list", args=[world_a.slug])
+        police = world_a.members["police"].pk
+        for query in (f"?owner={police}", f"?owner_organisation={police}"):
+            html = client.get(actions + query).content.decode()
+            assert "Police&#x27;s" in html and "Ours" not in html, query
+        html = client.get(
+            actions + "?owner_organisation=business_unit&due_from-day=1&due_from-month=2&due_from-year=2027"
+        ).content.decode()
+        assert "Ours" in html and "Police&#x27;s" not in html
+        for query, field, message in (
+            ("?owner_organisation=²", "id_owner_organisation", "Choose the business unit or one of the partnership"),
+            ("?status=nonsense", "id_status", "Choose one of: not_started"),
+            ("?overdue=perhaps", "id_overdue", "'perhaps' is not a yes or no"),
+            (
+                "?due_from-day=1&due_from-month=2&due_from-year=2027&due_to-day=1&due_to-month=1&due_to-year=2027",
+                "id_due_to",
+                "The end date must be on or after the start date (1 February 2027)",
+            ),
+        ):
+            response = client.get(actions + query)
+            assert response.status_code == 200, query
+            assert error_by_field(response.content.decode(), field).startswith(message), query
+        plans = reverse("action-plan-list", args=[world_a.slug])
+        bad = client.get(plans + "?status=nonsense")
+        assert bad.status_code == 200 and error_by_field(bad.content.decode(), "id_status").startswith("Choose one of")
+        for query in ("?source=local_review&q=filtered", "?source_kind=local_review&q=filtered"):
+            assert plan.title in client.get(plans + query).content.decode(), query
+        assert plan.title not in client.get(plans + "?source=audit").content.decode()
+
+
+def test_a_step_the_records_state_refuses_is_refused_before_its_form_and_by_the_service(world_a, as_user):
+    """Each step's page asks the service's own refusal before it shows the form (one message)."""
+    with at(D(2026, 11, 26)):
+        plan = plan_with(world_a, [("1", "R", [("A", None, D(2026, 12, 10))])], created_on=D(2026, 11, 2))
+        ratify_all(world_a, plan, D(2026, 11, 20))
+        [action] = actions_of(plan)
+        services.action_complete(world_a.ctx(), action, completed_on=D(2026, 11, 26), completion_evidence="Done")
+        services.action_accept(world_a.ctx(), fresh(action))
+        services.plan_close(world_a.ctx(), plan)
+        client = as_user(world_a.people["business"])
+        refusal = services.plan_refusal(
+            ActionPlan.objects.for_partnership(world_a.partnership).get(pk=plan.pk), "change"
+        )
+        assert refusal == f"{plan.title} is closed: nothing in it can be changed."
+        for name, pk in (
+            ("action-plan-edit", plan.pk),
+            ("recommendation-add", plan.pk),
+            ("action-edit", action.pk),
+            ("action-progress", action.pk),
+            ("action-evidence", action.pk),
+        ):
+            response = client.get(reverse(name, args=[world_a.slug, pk]), follow=True)
+            assert response.redirect_chain and refusal in response.content.decode(), name
+        with pytest.raises(StateError, match="is closed: nothing in it can be changed"):
+            services.evidence_update(world_a.ctx(), fresh(action), impact_evidence="Later")

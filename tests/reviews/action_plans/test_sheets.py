@@ -243,7 +243,7 @@ def test_a_plan_exports_as_csv_with_rag_and_progress(world_a, as_user, november)
         (
             [row(status="Complete")],
             None,
-            "Row 2, Completed on: Enter the date the action was completed",
+            "Row 2, Completed on: Enter the date it was completed",
         ),
         (
             [row(recommendation_number="1.5")],
@@ -367,7 +367,7 @@ def test_open_actions_export_follows_the_filters_and_the_grants(world_a, as_user
         ],
     )
     for stage in (Stage.LPRG, Stage.MEB, Stage.PARTNERS):
-        services.ratify(world_a.ctx(), plan, stage=stage, decided_on=D(2026, 11, 3), minute_reference="x")
+        services.plan_ratify(world_a.ctx(), plan, stage=stage, decided_on=D(2026, 11, 3), minute_reference="x")
     business = as_user(world_a.people["business"])
     everything = business.get(reverse("action-list-xlsx", args=[world_a.slug]))
     sheet = load_workbook(io.BytesIO(everything.content)).active

@@ -1,0 +1,255 @@
+"""The filters of the plans list and the actions list: one FilterSet each, used by the page (its
+filter form, GOV.UK fields) and by the API (`filterset_class`), so the same parameter means the same
+thing in both and a bad value is the page's form error or the API's 400, never a 500 or a silently
+unfiltered list. Dates are given as YYYY-MM-DD (the API) or as the page's three date fields.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from lscp.checks import Errors
+from lscp.web.forms import GovukDateField, GovukDateWidget, GovukForm
+from reviews.action_plans import selectors
+from reviews.action_plans.forms import BUSINESS_UNIT_CHOICE, owner_choices
+from reviews.action_plans.models import ActionStatus, PlanStatus, SourceKind
+
+# ----------------------------------------------------------------------------------------------
+# Fields that read a parameter as the API sends it and as the page's form does
+
+
+class DateParamWidget(GovukDateWidget):
+    """The page's three date fields (`due_from-day` ...), or one YYYY-MM-DD value (`due_from`)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) if name in data else super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return ("", "", "")
+        return super().format_value(value)
+
+
+class DateParamField(GovukDateField):
+    widget = DateParamWidget
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValidationError(f"'{value}' is not a date: use YYYY-MM-DD", code="invalid") from None
+        return super().to_python(value)
+
+
+YES = {"1", "true", "yes", "on"}
+NO = {"0", "false", "no", "off"}
+
+
+def _flag(value) -> bool | None:
+    if isinstance(value, bool) or value is None:
+        return value
+    text = str(value).strip().lower()
+    return True if text in YES else False if text in NO else None
+
+
+class FlagWidget(forms.CheckboxInput):
+    """A checkbox on the page; in the query, the value as sent, for the field to check."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: _flag(value) is True)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+
+class FlagField(forms.Field):
+    """Yes or no: 'true', '1', 'yes' or a ticked box ('on'); 'false', '0', 'no'; anything else is an error."""
+
+    widget = FlagWidget
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        flag = _flag(value)
+        if flag is None:
+            raise ValidationError(f"'{value}' is not a yes or no: use true or false", code="invalid")
+        return flag
+
+
+class FlagFilter(django_filters.BooleanFilter):
+    field_class = FlagField
+
+
+class DateParamFilter(django_filters.DateFilter):
+    field_class = DateParamField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number (a superscript digit or '1.5' is an error, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, what: str, **kwargs):
+        message = f"Give {what}'s id"
+        kwargs.setdefault("error_messages", {"invalid": message, "min_value": message})
+        super().__init__(*args, min_value=1, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class OwnerFilter(django_filters.ChoiceFilter):
+    """'business_unit' (the partnership's own business unit), or a member organisation's id."""
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        if value == BUSINESS_UNIT_CHOICE:
+            return qs.filter(owner_member__isnull=True)
+        return qs.filter(owner_member_id=int(value))
+
+
+class TenantFilterSet(django_filters.FilterSet):
+    """A FilterSet in a partnership (the request's tenant), accepting the page's older names for
+    parameters (`aliases`: old name -> name) so that saved links keep filtering."""
+
+    aliases: dict[str, str] = {}
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        if data is not None and any(old in data and new not in data for old, new in self.aliases.items()):
+            data = data.copy()
+            for old, new in self.aliases.items():
+                if old in data and new not in data:
+                    data.setlist(new, data.getlist(old))
+        super().__init__(data, *args, request=request, **kwargs)
+        self.ctx = getattr(request, "tenant", None)
+
+
+def _errors_onto(form: forms.Form, errors: Errors) -> None:
+    for field, messages in errors.by_field.items():
+        for message in messages:
+            form.add_error(field, message)
+
+
+# ----------------------------------------------------------------------------------------------
+# Actions
+
+
+class ActionFilterForm(GovukForm):
+    def clean(self):
+        data = super().clean()
+        errors = Errors()
+        errors.date_not_before(
+            "due_to", data.get("due_to"), data.get("due_from"), name="The end date", earliest_name="the start date"
+        )
+        _errors_onto(self, errors)
+        return data
+
+
+class ActionFilter(TenantFilterSet):
+    """The actions list (the page's "Open actions" / "Our actions", and the API's actions)."""
+
+    owner_organisation = OwnerFilter(
+        label="Owner organisation",
+        empty_label="Any organisation",
+        error_messages={"invalid_choice": "Choose the business unit or one of the partnership's member organisations"},
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=ActionStatus.choices,
+        empty_label="Any open status",
+        error_messages={"invalid_choice": f"Choose one of: {', '.join(ActionStatus.values)}"},
+    )
+    overdue = FlagFilter(label="Only overdue", method="filter_overdue")
+    open = FlagFilter(label="Only open actions", method="filter_open")
+    due_from = DateParamFilter(label="Due from", field_name="due_date", lookup_expr="gte")
+    due_to = DateParamFilter(label="Due by", field_name="due_date", lookup_expr="lte")
+    plan = IdFilter(field_name="plan_id", what="a plan")
+
+    aliases = {"owner": "owner_organisation"}  # the page's name before the API's was shared
+
+    class Meta:
+        form = ActionFilterForm
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.ctx is not None:
+            ctx = self.ctx
+            self.filters["owner_organisation"].extra["choices"] = lambda: owner_choices(ctx)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(is_overdue=True) if value else queryset
+
+    def filter_open(self, queryset, name, value):
+        return selectors.open_actions(queryset) if value else queryset
+
+    def chosen_status(self) -> str:
+        """The status asked for, if it is one ('' for any)."""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()
+        return self.form.cleaned_data.get("status") or ""
+
+
+# ----------------------------------------------------------------------------------------------
+# Plans
+
+
+class PlanFilter(TenantFilterSet):
+    q = django_filters.CharFilter(label="Title or source", method="filter_text")
+    status = django_filters.ChoiceFilter(
+        label="Status",
+        choices=PlanStatus.choices,
+        empty_label="Any status",
+        error_messages={"invalid_choice": f"Choose one of: {', '.join(PlanStatus.values)}"},
+    )
+    source_kind = django_filters.ChoiceFilter(
+        label="Source",
+        choices=SourceKind.choices,
+        empty_label="Any source",
+        error_messages={"invalid_choice": f"Choose one of: {', '.join(SourceKind.values)}"},
+    )
+
+    aliases = {"source": "source_kind"}  # the page's name before the API's was shared
+
+    class Meta:
+        form = GovukForm
+        fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()
+        return queryset.filter(Q(title__icontains=text) | Q(source_reference__icontains=text)) if text else queryset
+
+
+class RecommendationFilter(TenantFilterSet):
+    plan = IdFilter(field_name="plan_id", what="a plan")
+
+    class Meta:
+        form = GovukForm
+        fields: list[str] = []
+
+
+class ProgressUpdateFilter(TenantFilterSet):
+    action = IdFilter(field_name="action_id", what="an action")
+
+    class Meta:
+        form = GovukForm
+        fields: list[str] = []

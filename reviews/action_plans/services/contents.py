@@ -1,0 +1,221 @@
+"""A plan's contents, by the business unit: recommendations (numbered, with sub-parts) and their
+actions (what, who, when). Once the plan is live nothing is removed, and a new due date needs its
+reason, recorded with the date before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from lscp import activity, deadlines
+from lscp.checks import Errors
+from lscp.permissions import revoke
+from lscp.tenancy import TenantContext
+from partners.models import Member, Membership
+from reviews.action_plans.models import Action, ActionPlan, DueDateChange, Recommendation
+from reviews.action_plans.permissions import OWNER_PERM, ActionPlanPolicy, ActionPolicy
+from reviews.action_plans.services.checks import check_action, check_recommendation_number, check_text, day
+from reviews.action_plans.services.records import (
+    action_refusal,
+    locked_action,
+    locked_plan,
+    plan_refusal,
+    recommendation_refusal,
+    refuse,
+    regrant,
+    save_changed,
+)
+
+ACTION_FIELDS = ["description", "owner_member", "owner", "due_date", "measure_of_success"]
+
+# ----------------------------------------------------------------------------------------------
+# Recommendations
+
+
+def _check_recommendation(plan: ActionPlan, *, number, part: str, text_: str, exclude_pk=None) -> None:
+    errors = Errors()
+    check_recommendation_number(errors, number=number, part=part)
+    if not errors:
+        clash = Recommendation.objects.for_partnership(plan.partnership).filter(plan=plan, number=number, part=part)
+        if clash.exclude(pk=exclude_pk).exists():
+            errors.add("number", f"The plan already has recommendation {number}{part}")
+    check_text(errors, "text", text_, label="The recommendation", missing="Enter the recommendation")
+    errors.raise_if_any()
+
+
+@transaction.atomic
+def recommendation_add(
+    ctx: TenantContext, plan: ActionPlan, *, number: int | None, part: str = "", text: str
+) -> Recommendation:
+    ActionPlanPolicy.require(ctx, "manage", plan)
+    plan = locked_plan(ctx, plan)
+    refuse(plan_refusal(plan, "change"))
+    part = (part or "").strip().lower()
+    _check_recommendation(plan, number=number, part=part, text_=text)
+    recommendation = Recommendation.objects.for_partnership(ctx.partnership).create(
+        partnership=ctx.partnership, plan=plan, number=number, part=part, text=text.strip()
+    )
+    activity.record(
+        ctx, event="recommendation.added", obj=plan, changes=activity.created(recommendation, ["label", "text"])
+    )
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_update(
+    ctx: TenantContext, recommendation: Recommendation, *, number: int | None, part: str = "", text: str
+) -> Recommendation:
+    ActionPlanPolicy.require(ctx, "manage", recommendation.plan)
+    recommendation.plan = plan = locked_plan(ctx, recommendation.plan)
+    refuse(recommendation_refusal(recommendation, "change"))
+    part = (part or "").strip().lower()
+    _check_recommendation(plan, number=number, part=part, text_=text, exclude_pk=recommendation.pk)
+    before = activity.snapshot(recommendation, ["label", "text"])
+    recommendation.number, recommendation.part, recommendation.text = number, part, text.strip()
+    changes = activity.changes_between(before, activity.snapshot(recommendation, ["label", "text"]))
+    if not changes:
+        return recommendation
+    recommendation.save()
+    activity.record(ctx, event="recommendation.changed", obj=plan, changes=changes)
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_remove(ctx: TenantContext, recommendation: Recommendation) -> None:
+    ActionPlanPolicy.require(ctx, "manage", recommendation.plan)
+    recommendation.plan = plan = locked_plan(ctx, recommendation.plan)
+    refuse(recommendation_refusal(recommendation, "remove"))
+    label = recommendation.label
+    recommendation.delete()
+    activity.record(
+        ctx, event="recommendation.removed", obj=plan, changes={"recommendation": {"old": label, "new": None}}
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Actions: what, who, when
+
+
+@transaction.atomic
+def action_add(
+    ctx: TenantContext,
+    recommendation: Recommendation,
+    *,
+    description: str,
+    owner_member: Member | None,
+    due_date: dt.date | None,
+    owner: Membership | None = None,
+    measure_of_success: str = "",
+) -> Action:
+    ActionPlanPolicy.require(ctx, "manage", recommendation.plan)
+    recommendation.plan = plan = locked_plan(ctx, recommendation.plan)
+    refuse(recommendation_refusal(recommendation, "add_action"))
+    errors = Errors()
+    check_action(
+        errors,
+        ctx,
+        description=description,
+        owner_member=owner_member,
+        owner=owner,
+        due_date=due_date,
+        measure_of_success=measure_of_success,
+        created_on=plan.created_on,
+    )
+    errors.raise_if_any()
+    position = (recommendation.actions.aggregate(last=Max("position"))["last"] or 0) + 1
+    action = Action.objects.for_partnership(ctx.partnership).create(
+        partnership=ctx.partnership,
+        plan=plan,
+        recommendation=recommendation,
+        position=position,
+        description=description.strip(),
+        owner_member=owner_member,
+        owner=owner,
+        due_date=due_date,
+        measure_of_success=(measure_of_success or "").strip(),
+        created_on=timezone.localdate(),
+    )
+    regrant(action, None)
+    activity.record(ctx, event="action.added", obj=action, changes=activity.created(action, ACTION_FIELDS))
+    deadlines.refresh(action)
+    return action
+
+
+@transaction.atomic
+def action_update(
+    ctx: TenantContext,
+    action: Action,
+    *,
+    description: str,
+    owner_member: Member | None,
+    due_date: dt.date | None,
+    owner: Membership | None = None,
+    measure_of_success: str = "",
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Action:
+    """Change what an action is, who owns it, or when it is due. Once the plan is live, a new due
+    date needs a reason, and the date before, the new date and the reason are recorded."""
+    ActionPolicy.require(ctx, "manage", action)
+    action = locked_action(ctx, action, expected_version)
+    refuse(action_refusal(action, "change"))
+    errors = Errors()
+    check_action(
+        errors,
+        ctx,
+        description=description,
+        owner_member=owner_member,
+        owner=owner,
+        due_date=due_date,
+        measure_of_success=measure_of_success,
+        created_on=action.plan.created_on,
+        owner_changed=(_pk(owner_member), _pk(owner)) != (action.owner_member_id, action.owner_id),
+    )
+    moving = due_date is not None and due_date != action.due_date and action.plan.is_live
+    reason = (reason or "").strip()
+    if moving and not reason:
+        errors.add("reason", f"The plan is live: give the reason for changing the due date from {day(action.due_date)}")
+    errors.raise_if_any()
+    before = activity.snapshot(action, ACTION_FIELDS)
+    old_member_id, old_due = action.owner_member_id, action.due_date
+    action.description, action.owner_member, action.owner = description.strip(), owner_member, owner
+    action.due_date, action.measure_of_success = due_date, (measure_of_success or "").strip()
+    changes = activity.changes_between(before, activity.snapshot(action, ACTION_FIELDS))
+    if not changes:
+        return action
+    save_changed(action)
+    if moving:
+        DueDateChange.objects.for_partnership(ctx.partnership).create(
+            partnership=ctx.partnership,
+            action=action,
+            old_date=old_due,
+            new_date=due_date,
+            reason=reason,
+            changed_by=ctx.user,
+        )
+        changes["reason"] = {"old": None, "new": reason}
+    regrant(action, old_member_id)
+    activity.record(ctx, event="action.changed", obj=action, changes=changes)
+    deadlines.refresh(action)
+    return action
+
+
+def _pk(record) -> int | None:
+    return record.pk if record is not None else None
+
+
+@transaction.atomic
+def action_remove(ctx: TenantContext, action: Action) -> None:
+    ActionPolicy.require(ctx, "manage", action)
+    action = locked_action(ctx, action)
+    refuse(action_refusal(action, "remove"))
+    number, plan = action.number, action.plan
+    if action.owner_member_id is not None:
+        revoke(action, [action.owner_member], OWNER_PERM)
+    # A draft plan's action has a clock that never started (and so no escalations): it goes too.
+    action.deadlines.all().delete()
+    action.delete()
+    activity.record(ctx, event="action.removed", obj=plan, changes={"action": {"old": number, "new": None}})

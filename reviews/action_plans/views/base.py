@@ -1,0 +1,71 @@
+"""What the action-plan pages share: their addresses, and the page of one step on one record (a
+plan, a recommendation, an action), refused before its form is shown when the record's state
+refuses it (the service's own `*_refusal`), and posted through lscp.web.views.ServiceFormMixin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from lscp.web.views import RecordFormView
+
+
+def plan_url(ctx, plan) -> str:
+    return reverse("action-plan-detail", args=[ctx.partnership.slug, plan.pk])
+
+
+def action_url(ctx, action) -> str:
+    return reverse("action-detail", args=[ctx.partnership.slug, action.pk])
+
+
+class StepFormView(RecordFormView):
+    """One step's form on one record. Subclasses name the `service` it calls (with the record and
+    the form's fields, the version read as `expected_version`), the `refusal` asked on GET, and
+    what the page says (`heading`, `button`)."""
+
+    template_name = "action_plans/form.html"
+    heading = ""
+    button = "Save"
+    service: Callable | None = None
+
+    def refusal(self) -> str | None:
+        return None
+
+    def get(self, request, *args, **kwargs):
+        refusal = self.refusal()
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"version": getattr(self.object, "version", None)}
+
+    def arguments(self, form) -> dict:
+        """The form's fields as the service's arguments."""
+        data = dict(form.cleaned_data)
+        if "version" in data:
+            data["expected_version"] = data.pop("version")
+        return data
+
+    def perform(self, form):
+        return type(self).service(self.ctx, self.object, **self.arguments(form))
+
+    def get_heading(self) -> str:
+        return self.heading
+
+    def get_caption(self) -> str:
+        return ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            heading=self.get_heading(),
+            caption=self.get_caption(),
+            button=self.button,
+            cancel_url=self.get_success_url(),
+        )
+        return context
