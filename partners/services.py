@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from lscp import activity, outbox
+from lscp.outbox.messages import absolute, link, message
 from lscp.permissions import sync_member_groups
+from lscp.recipients import Recipients
 from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners.models import (
@@ -254,31 +255,30 @@ def _check_role(ctx: TenantContext, role: str, member: Member | None) -> None:
             )
 
 
-def _invite_link(person: Person) -> str:
-    uid = urlsafe_base64_encode(force_bytes(person.pk))
-    token = default_token_generator.make_token(person)
-    return settings.LSCP_BASE_URL.rstrip("/") + reverse("set-password", args=[uid, token])
-
-
 def _invite(ctx: TenantContext, membership: Membership) -> None:
+    """Email a person their new role (with a link to set a password, if they have none yet)."""
     person = membership.person
-    lines = [
-        f"Dear {person.get_full_name() or person.username},",
-        "",
-        f"{ctx.user.get_full_name() or ctx.user} has given you the role of {membership.get_role_display().lower()}"
-        + (f" for {membership.member}" if membership.member else "")
-        + f" in {ctx.partnership.name} on the {settings.SERVICE_NAME}.",
-        "",
-    ]
+    set_password_link = ""
     if not person.has_usable_password():
-        lines += ["Set your password here (the link works once, for 3 days):", _invite_link(person), ""]
-    lines += [f"Then sign in at {settings.LSCP_BASE_URL.rstrip('/')}/ with your username: {person.username}", ""]
+        uid = urlsafe_base64_encode(force_bytes(person.pk))
+        set_password_link = link("set-password", uid, default_token_generator.make_token(person))
+    subject, body = message(
+        "invitation",
+        partnership=ctx.partnership,
+        person=person,
+        membership=membership,
+        inviter=ctx.user.get_full_name() or ctx.user,
+        role=membership.get_role_display().lower(),
+        service_name=settings.SERVICE_NAME,
+        set_password_link=set_password_link,
+        sign_in=absolute("/"),
+    )
     outbox.enqueue(
         partnership=ctx.partnership,
         key=f"invite:membership:{membership.pk}",
-        to=[person.email],
-        subject=f"Your role in {ctx.partnership.name}",
-        body="\n".join(lines),
+        to=Recipients(ctx.partnership).membership(membership.pk),
+        subject=subject,
+        body=body,
         about=membership,
     )
 

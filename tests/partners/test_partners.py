@@ -544,3 +544,26 @@ def test_adding_someone_to_a_group_twice_is_refused(world_a, as_user):
     seat = group.seats.get(membership=world_a.people["police"])
     assert client.post(reverse("group-member-remove", args=[world_a.slug, seat.pk])).status_code == 302
     assert not group.seats.filter(membership=world_a.people["police"]).exists()
+
+
+def test_the_invitation_is_written_from_its_template_with_the_shared_footer(world_a):
+    """The invitation ends with the footer every email has (it had none)."""
+    membership = services.person_add(
+        ctx=world_a.ctx(),
+        email="jo.new@example.org",
+        first_name="Jo",
+        last_name="New",
+        role=Role.AGENCY_LEAD,
+        member=world_a.members["agency"],
+    )
+    email = OutboxEmail.objects.for_partnership(world_a.partnership).get(key=f"invite:membership:{membership.pk}")
+    assert email.subject == f"Your role in {world_a.partnership.name}"
+    assert email.body.startswith("Dear Jo New,\n\n")
+    assert f"the role of agency lead for NELFT in {world_a.partnership.name}" in email.body
+    assert "Set your password here (the link works once, for 3 days):\nhttp" in email.body
+    assert "with your username: jo.new@example.org" in email.body
+    assert email.body.endswith(
+        f"You get this email because of your role in {world_a.partnership.name}. "
+        "It holds no details of any child: sign in to see the record."
+    )
+    assert email.to == ["jo.new@example.org"]
