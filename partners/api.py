@@ -13,6 +13,7 @@ from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer, sent_on_t
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.tenancy import get_scoped_or_404
 from partners import selectors, services
+from partners.filters import PeopleFilter
 from partners.models import (
     GovernanceGroup,
     GroupRole,
@@ -176,14 +177,14 @@ class PersonViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     serializer_class = PersonOut
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    filterset_class = PeopleFilter
+
     def tenant_queryset(self):
-        params = self.request.query_params if self.action == "list" else {}
-        return selectors.people_for(
-            self.ctx,
-            role=params.get("role", ""),
-            status=params.get("status", "active" if self.action == "list" else "all"),
-            q=params.get("q", ""),
-        ).order_by("person__first_name", "person__last_name", "pk")
+        return selectors.people_for(self.ctx).order_by("person__first_name", "person__last_name", "pk")
+
+    def filter_queryset(self, queryset):
+        """The filters narrow the list; one person is found whatever their status."""
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def create(self, request, *args, **kwargs):
         data = PersonCreateIn(data=request.data, context=self.get_serializer_context())

@@ -1,7 +1,7 @@
 from django import forms
 
 from lscp.roles import MEMBERSHIP_ROLES
-from lscp.web.forms import GovukForm, TenantForm
+from lscp.web.forms import TenantForm
 from partners.models import GroupRole, Member, MemberKind, Membership, Organisation, Sector, StatutoryRole
 
 SEAT_CHOICES = [
@@ -111,16 +111,6 @@ class PersonEditForm(PersonRoleFields):
 
 class ConfirmForm(TenantForm):
     """A button and nothing else: the POST is the decision."""
-
-
-class PeopleFilterForm(GovukForm):
-    q = forms.CharField(label="Name, email or job title", required=False)
-    role = forms.ChoiceField(label="Role", required=False, choices=[("", "Any role"), *MEMBERSHIP_ROLES])
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
-        choices=[("active", "Active"), ("deactivated", "Deactivated"), ("all", "All")],
-    )
 
 
 class PersonChoiceField(forms.ModelChoiceField):

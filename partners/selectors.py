@@ -29,21 +29,9 @@ def missing_statutory_partners(ctx: TenantContext) -> list[str]:
     return [role.label for role in StatutoryRole if role.value not in held]
 
 
-def people_for(ctx: TenantContext, *, role: str = "", status: str = "active", q: str = ""):
+def people_for(ctx: TenantContext):
+    """The partnership's people the caller may see (partners.filters.PeopleFilter narrows them)."""
     queryset = Membership.objects.for_partnership(ctx.partnership).select_related("person", "member__organisation")
-    if status == "active":
-        queryset = queryset.filter(is_active=True)
-    elif status == "deactivated":
-        queryset = queryset.filter(is_active=False)
-    if role:
-        queryset = queryset.filter(role=role)
-    if q:
-        queryset = queryset.filter(
-            Q(person__first_name__icontains=q)
-            | Q(person__last_name__icontains=q)
-            | Q(person__email__icontains=q)
-            | Q(job_title__icontains=q)
-        )
     return PeoplePolicy.filter(ctx, queryset)
 
 

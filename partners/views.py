@@ -8,12 +8,12 @@ from django.views.generic import TemplateView
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 from partners import selectors, services
+from partners.filters import PeopleFilter
 from partners.forms import (
     ConfirmForm,
     GroupMemberAddForm,
     MemberAddForm,
     MemberEditForm,
-    PeopleFilterForm,
     PersonAddForm,
     PersonEditForm,
     seat_to_kind,
@@ -136,13 +136,10 @@ class PersonListView(PartnershipPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filters = PeopleFilterForm(self.request.GET or None)
-        values = filters.cleaned_data if filters.is_valid() else {}
+        filters = PeopleFilter(self.request.GET, queryset=selectors.people_for(self.ctx))
         people, sorting = sort(
             self.request,
-            selectors.people_for(
-                self.ctx, role=values.get("role", ""), status=values.get("status") or "active", q=values.get("q", "")
-            ),
+            filters.qs if filters.is_valid() else filters.queryset.none(),
             columns={
                 "name": ["person__first_name", "person__last_name"],
                 "role": "role",
@@ -152,7 +149,7 @@ class PersonListView(PartnershipPage):
             default="name",
         )
         context.update(
-            filters=filters,
+            filters=filters.form,
             page=paginate(self.request, people),
             sorting=sorting,
             can_manage=PeoplePolicy.can(self.ctx, "manage"),

@@ -567,3 +567,27 @@ def test_the_invitation_is_written_from_its_template_with_the_shared_footer(worl
         "It holds no details of any child: sign in to see the record."
     )
     assert email.to == ["jo.new@example.org"]
+
+
+def test_the_people_list_filters_the_page_and_the_api_alike_and_refuses_bad_values(world_a, as_user, api):
+    """One FilterSet (partners.filters.PeopleFilter): a role or status that does not exist is the
+    page's form error with nothing listed, and the API's 400; before, the page listed everyone
+    and the API answered an empty list (role) or everyone (status)."""
+    from tests.support.clients import error_by_field
+
+    url = reverse("person-list", args=[world_a.slug])
+    page = as_user(world_a.people["business"])
+    client = api(world_a.people["business"])
+    agency = world_a.person("agency").get_full_name()
+    council = world_a.person("council").get_full_name()
+    shown = page.get(url + "?role=agency_lead").content.decode()
+    assert agency in shown and council not in shown
+    listed = client.get(f"/api/v1/{world_a.slug}/people/?role=agency_lead&q=Agency").json()["results"]
+    assert [f"{p['first_name']} {p['last_name']}" for p in listed] == [agency]
+    for bad in ("role=nonsense", "status=nonsense"):
+        html = page.get(f"{url}?{bad}").content.decode()
+        field = bad.split("=")[0]
+        assert "Select a valid choice" in error_by_field(html, f"id_{field}"), bad
+        assert agency not in html and council not in html
+        response = client.get(f"/api/v1/{world_a.slug}/people/?{bad}")
+        assert response.status_code == 400 and field in response.json(), bad
