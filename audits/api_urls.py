@@ -1,10 +1,15 @@
-"""The audits and scrutiny API, under /api/v1/<slug>/ (included by lscp/api_urls.py)."""
+"""The audits and scrutiny API, under /api/v1/<slug>/ (included by lscp/api_urls.py): each
+subdomain's viewsets, from its api.py."""
 
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from audits.api import AuditViewSet, CycleViewSet, DashboardView, SelfAssessmentViewSet
-from audits.scrutiny_api import AnnualReportViewSet, ChallengeViewSet, IndicatorViewSet
+from audits.annual_report.api import AnnualReportViewSet
+from audits.challenges.api import ChallengeViewSet
+from audits.dashboard.api import DashboardView
+from audits.dataset.api import IndicatorViewSet
+from audits.programme.api import AuditViewSet
+from audits.self_assessment.api import CycleViewSet, SelfAssessmentViewSet
 
 router = SimpleRouter()
 router.register("audits", AuditViewSet, basename="api-audit")

@@ -7,4 +7,4 @@ class AuditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from audits import clocks  # noqa: F401  (registers the self-assessment return clock)
+        from audits.self_assessment import clocks  # noqa: F401  (registers the self-assessment return clock)

@@ -16,9 +16,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from audits import services
-from audits.dashboard import current_year_start
-from audits.dataset import default_last_quarter, quarters_to
+from audits.annual_report import services as annual_report_services
+from audits.challenges import services as challenge_services
+from audits.dataset import services as dataset_services
+from audits.dataset.selectors import default_last_quarter
 from audits.models import (
     AnnualReport,
     Audit,
@@ -32,6 +33,9 @@ from audits.models import (
     SelfAssessment,
     quarter_dates,
 )
+from audits.programme import services as programme_services
+from audits.quarters import current_year_start, quarters_to
+from audits.self_assessment import services as self_assessment_services
 from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners.models import GovernanceGroup, Member, Membership, Partnership, Person
@@ -315,7 +319,7 @@ def load_priorities(ctx: TenantContext) -> dict[str, Priority]:
     existing = {p.name: p for p in Priority.objects.for_partnership(ctx.partnership)}
     for name, description in PRIORITIES:
         if name not in existing:
-            existing[name] = services.priority_create(ctx, name=name, description=description)
+            existing[name] = programme_services.priority_create(ctx, name=name, description=description)
     return existing
 
 
@@ -324,7 +328,7 @@ def load_dataset(ctx: TenantContext, priorities: dict[str, Priority]) -> int:
     quarters = quarters_to(default_last_quarter(None), 6)
     indicators = {i.name: i for i in Indicator.objects.for_partnership(ctx.partnership)}
     for name, unit, direction, priority, organisation, description, values in INDICATORS:
-        indicator = indicators.get(name) or services.indicator_save(
+        indicator = indicators.get(name) or dataset_services.indicator_save(
             ctx,
             name=name,
             unit=unit,
@@ -334,7 +338,7 @@ def load_dataset(ctx: TenantContext, priorities: dict[str, Priority]) -> int:
             description=description,
         )
         for (year, quarter), value in zip(quarters, values, strict=True):
-            services.value_set(ctx, indicator, year_start=year, quarter=quarter, value=Decimal(value))
+            dataset_services.indicator_value_set(ctx, indicator, year_start=year, quarter=quarter, value=Decimal(value))
     return len(INDICATORS)
 
 
@@ -345,7 +349,7 @@ def load_challenges(ctx: TenantContext) -> int:
     for days, raised_by, group, name, to, subject, text, response, after, outcome, close in CHALLENGES:
         if subject in existing:
             continue
-        challenge = services.challenge_log(
+        challenge = challenge_services.challenge_log(
             ctx,
             raised_on=today - dt.timedelta(days=days),
             raised_by=raised_by,
@@ -356,7 +360,7 @@ def load_challenges(ctx: TenantContext) -> int:
             challenge=text,
         )
         if response:
-            services.challenge_respond(
+            challenge_services.challenge_respond(
                 ctx,
                 challenge,
                 response=response,
@@ -377,7 +381,9 @@ def load_annual_report(ctx: TenantContext) -> AnnualReport:
     title = f"{ctx.partnership.name} annual report, {start:%B %Y} to {end:%B %Y}"
     report = AnnualReport.objects.for_partnership(ctx.partnership).filter(title=title).first()
     if report is None:
-        report = services.annual_report_save(ctx, title=title, period_start=start, period_end=end, **NARRATIVE)
+        report = annual_report_services.annual_report_save(
+            ctx, title=title, period_start=start, period_end=end, **NARRATIVE
+        )
     return report
 
 
@@ -518,7 +524,7 @@ def load_audit_programme(ctx: TenantContext, priorities: dict[str, Priority]) ->
     year = current_year_start(today)
     existing = {a.title: a for a in Audit.objects.for_partnership(ctx.partnership)}
     title, scope, findings = EARLIER_NEGLECT_AUDIT
-    baseline = existing.get(title) or services.audit_save(
+    baseline = existing.get(title) or programme_services.audit_save(
         ctx,
         title=title,
         kind="multi_agency_case",
@@ -551,7 +557,7 @@ def load_audit_programme(ctx: TenantContext, priorities: dict[str, Priority]) ->
         if name in existing:
             continue
         status, completed_on = _status_for(year, quarter, today)
-        services.audit_save(
+        programme_services.audit_save(
             ctx,
             title=name,
             kind=kind,
@@ -571,7 +577,7 @@ def load_audit_programme(ctx: TenantContext, priorities: dict[str, Priority]) ->
         )
         made += 1
     if RE_AUDIT not in existing:
-        services.audit_save(
+        programme_services.audit_save(
             ctx,
             title=RE_AUDIT,
             kind="multi_agency_case",
@@ -720,10 +726,10 @@ def load_section_11(ctx: TenantContext) -> str:
     cycle = Cycle.objects.for_partnership(ctx.partnership).filter(name__startswith=S11_CYCLE).first()
     if cycle is not None:
         return cycle.name
-    services.install_default_standards(ctx, Framework.SECTION_11)
+    self_assessment_services.standards_install_defaults(ctx, framework=Framework.SECTION_11)
     today = timezone.localdate()
     year = current_year_start(today)
-    cycle = services.cycle_create(
+    cycle = self_assessment_services.cycle_create(
         ctx,
         name=f"{S11_CYCLE} {year}-{str(year + 1)[-2:]}",
         framework=Framework.SECTION_11,
@@ -745,12 +751,12 @@ def load_section_11(ctx: TenantContext) -> str:
     for organisation, (choose, submit) in plans.items():
         lead = _lead_ctx(ctx, organisation)
         if lead is not None:
-            services.return_save(
+            self_assessment_services.return_save(
                 lead, returns[organisation], grades=_grades(returns[organisation], choose), submit=submit
             )
     # The CCG has no agency lead here: its designated nurse emailed the return, and the business
     # unit recorded it as received ten days ago.
-    services.return_save(
+    self_assessment_services.return_save(
         ctx,
         returns[CCG],
         grades=_grades(returns[CCG], lambda n: "amber" if n == 6 else "green"),
@@ -769,7 +775,7 @@ def load_section_11(ctx: TenantContext) -> str:
                 }
             else:
                 decisions[row.pk] = {"moderation": "agreed", "comment": "", "agreed_grade": ""}
-        services.moderate(ctx, nelft, decisions=decisions)
+        self_assessment_services.return_moderate(ctx, nelft, decisions=decisions)
     return cycle.name
 
 

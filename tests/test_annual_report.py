@@ -14,11 +14,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from audits import report, services
+from audits.annual_report import selectors as annual_report_selectors
+from audits.annual_report import services as annual_report_services
+from audits.challenges import services as challenge_services
+from audits.dataset import services as dataset_services
 from audits.models import AnnualReport, SelfAssessment
+from audits.programme import services as programme_services
+from audits.quarters import current_year_start
+from audits.self_assessment import services as self_assessment_services
 from funding import services as funding
 from lscp.models import ActivityEvent
-from lscp.states import StateError
+from lscp.states import StaleVersion, StateError
 from reviews import lcspr_services
 from reviews import services as review_services
 from tests.support.clients import signed_in
@@ -65,7 +71,9 @@ def thurrock(world_a):
 )
 def test_a_period_that_is_not_12_months_is_refused(thurrock, start, end, message):
     with pytest.raises(ValidationError) as error:
-        services.annual_report_save(thurrock.ctx(), title="Annual report", period_start=start, period_end=end)
+        annual_report_services.annual_report_save(
+            thurrock.ctx(), title="Annual report", period_start=start, period_end=end
+        )
     assert error.value.message_dict == {"period_end": [f"The period is 12 months: {message}"]}
 
 
@@ -75,7 +83,9 @@ def test_a_12_month_period_from_any_day(thurrock):
         (dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
         (dt.date(2023, 3, 1), dt.date(2024, 2, 29)),  # through a leap day
     ]:
-        saved = services.annual_report_save(thurrock.ctx(), title=f"From {start}", period_start=start, period_end=end)
+        saved = annual_report_services.annual_report_save(
+            thurrock.ctx(), title=f"From {start}", period_start=start, period_end=end
+        )
         assert (saved.period_start, saved.period_end, saved.version) == (start, end, 1)
 
 
@@ -148,16 +158,32 @@ def test_a_narrative_edit_that_crossed_another_save_is_refused_with_the_text_kep
     )
     assert stale.status_code == 409 and "changed by someone else" in stale.json()["detail"]
     with pytest.raises(StateError):
-        services.annual_report_save(thurrock.ctx(), annual, expected_version=1, foreword="x")
+        annual_report_services.annual_report_save(thurrock.ctx(), annual, version=1, foreword="x")
+
+
+def test_a_stale_save_of_the_report_is_a_stale_version_carrying_the_version_there_is_now(thurrock):
+    """Issue 11: the report's version check raised a plain StateError, which a form page turns into
+    a redirect (the text typed lost); it is the one optimistic-lock rule's StaleVersion, with the
+    version there is now, so the page keeps the text and offers to save over it knowingly."""
+    annual = thurrock.objects[AnnualReport]
+    annual_report_services.annual_report_save(thurrock.ctx(), annual, version=1, foreword="Their foreword.")
+    with pytest.raises(StaleVersion) as stale:
+        annual_report_services.annual_report_save(thurrock.ctx(), annual, version=1, foreword="Mine.")
+    assert stale.value.version == 2
+    assert "The report was changed by someone else while you were editing it" in str(stale.value)
+    annual.refresh_from_db()
+    assert (annual.foreword, annual.version) == ("Their foreword.", 2)
 
 
 def test_the_narrative_log_names_the_sections_changed_not_their_words(thurrock):
-    annual = services.annual_report_save(thurrock.ctx(), thurrock.objects[AnnualReport], foreword="Secret draft words.")
+    annual = annual_report_services.annual_report_save(
+        thurrock.ctx(), thurrock.objects[AnnualReport], foreword="Secret draft words."
+    )
     event = ActivityEvent.objects.for_partnership(thurrock.partnership).filter(event="annual_report.saved").first()
     assert event.changes == {"foreword": {"old": None, "new": "changed"}}
     assert "Secret" not in str(event.changes)
     before = ActivityEvent.objects.for_partnership(thurrock.partnership).count()
-    services.annual_report_save(thurrock.ctx(), annual, foreword="Secret draft words.")
+    annual_report_services.annual_report_save(thurrock.ctx(), annual, foreword="Secret draft words.")
     assert ActivityEvent.objects.for_partnership(thurrock.partnership).count() == before
 
 
@@ -246,15 +272,15 @@ def test_action_plan_progress_for_the_period(db):
             world.ctx("agency"), second, completed_on=dt.date(2025, 10, 10), completion_evidence="Done"
         )
         plans.action_accept(world.ctx(), Action.objects.for_partnership(world.partnership).get(pk=second.pk))
-        annual = services.annual_report_save(
+        annual = annual_report_services.annual_report_save(
             world.ctx(), title="Annual report 2025-26", period_start=PERIOD[0], period_end=PERIOD[1]
         )
     with on(dt.date(2026, 4, 20)):
-        data = report.action_plans(world.ctx(), report.Period(*PERIOD))
+        data = annual_report_selectors.action_plans(world.ctx(), annual_report_selectors.Period(*PERIOD))
         assert [p.title for p, _, _ in data["plans"]] == ["Child Q rapid review action plan"]
         assert (data["due"], data["due_done_on_time"], data["completed"]) == (2, 1, 2)
         assert str(data["percent_on_time"]) == "50.0"
-        text = pdf_text(report.annual_report_pdf(world.ctx(), annual))
+        text = pdf_text(annual_report_selectors.annual_report_pdf(world.ctx(), annual))
     assert (
         "1 action plan live in the period. Of the 2 actions due in the period, 1 was done by its due date (50.0%); 2 actions were completed in the period."
         in text
@@ -323,9 +349,9 @@ def year_of_records(db):
         funding.spending_add(ctx=ctx, year=year, kind="staffing", budget=D("120000.00"), actual=D("110000.50"))
 
         # The audit programme 2025-26, and an audit of the year before.
-        neglect = services.priority_create(ctx, name="Neglect")
-        services.priority_create(ctx, name="Online safety")
-        case_audit = services.audit_save(
+        neglect = programme_services.priority_create(ctx, name="Neglect")
+        programme_services.priority_create(ctx, name="Online safety")
+        case_audit = programme_services.audit_save(
             ctx,
             title="Neglect: multi-agency case audit",
             kind="multi_agency_case",
@@ -334,7 +360,7 @@ def year_of_records(db):
             quarter=1,
             children_involved=True,
         )
-        deep_dive = services.audit_save(
+        deep_dive = programme_services.audit_save(
             ctx,
             title="Deep dive: exploitation",
             kind="deep_dive",
@@ -342,25 +368,25 @@ def year_of_records(db):
             quarter=2,
             practitioners_involved=True,
         )
-        services.audit_save(
+        programme_services.audit_save(
             ctx, title="Questionnaire: thresholds", kind="practitioner_questionnaire", year_start=2025, quarter=3
         )
     with on(dt.date(2025, 3, 12)):
-        old = services.audit_save(ctx, title="Earlier audit", kind="deep_dive", year_start=2024, quarter=4)
-        services.audit_save(ctx, old, status="complete", findings="Done.", completed_on=dt.date(2025, 3, 10))
+        old = programme_services.audit_save(ctx, title="Earlier audit", kind="deep_dive", year_start=2024, quarter=4)
+        programme_services.audit_save(ctx, old, status="complete", findings="Done.", completed_on=dt.date(2025, 3, 10))
     with on(dt.date(2025, 7, 15)):
-        services.audit_save(
+        programme_services.audit_save(
             ctx, case_audit, status="complete", findings="Neglect seen earlier.", completed_on=dt.date(2025, 7, 10)
         )
     with on(dt.date(2025, 10, 20)):
-        services.audit_save(
+        programme_services.audit_save(
             ctx, deep_dive, status="complete", findings="Gaps at night.", completed_on=dt.date(2025, 10, 15)
         )
 
     # Section 11: the 2025 cycle (in the period: NELFT returns it, the police do not) and a 2026 one.
     with on(dt.date(2025, 9, 1)):
-        services.install_default_standards(ctx, "s11")
-        cycle = services.cycle_create(
+        self_assessment_services.standards_install_defaults(ctx, framework="s11")
+        cycle = self_assessment_services.cycle_create(
             ctx,
             name="Section 11 audit 2025",
             framework="s11",
@@ -374,7 +400,7 @@ def year_of_records(db):
             SelfAssessment.objects.for_partnership(world.partnership).get(cycle=cycle, member=world.members["agency"]),
         )
     with on(dt.date(2026, 4, 5)):
-        services.cycle_create(
+        self_assessment_services.cycle_create(
             ctx,
             name="Section 11 audit 2026",
             framework="s11",
@@ -386,7 +412,7 @@ def year_of_records(db):
     # Challenges: one before the period, three in it (open, responded, closed), one after.
     def challenge(day, subject, **respond):
         with on(day):
-            logged = services.challenge_log(
+            logged = challenge_services.challenge_log(
                 ctx,
                 raised_on=day,
                 raised_by="scrutineer",
@@ -397,7 +423,7 @@ def year_of_records(db):
             )
         if respond:
             with on(respond["responded_on"]):
-                services.challenge_respond(ctx, logged, response="Because.", **respond)
+                challenge_services.challenge_respond(ctx, logged, response="Because.", **respond)
 
     challenge(dt.date(2025, 3, 1), "Before the period")
     challenge(dt.date(2025, 5, 10), "Strategy meeting attendance")
@@ -413,7 +439,7 @@ def year_of_records(db):
 
     # The dataset: four quarters in the period, one before and one after.
     with on(dt.date(2026, 4, 20)):
-        indicator = services.indicator_save(
+        indicator = dataset_services.indicator_save(
             ctx,
             name="Strategy meetings with police attendance",
             unit="percent",
@@ -429,8 +455,8 @@ def year_of_records(db):
             (2025, 4): "72",
             (2026, 1): "99",
         }.items():
-            services.value_set(ctx, indicator, year_start=year_start, quarter=quarter, value=value)
-        world.report = services.annual_report_save(
+            dataset_services.indicator_value_set(ctx, indicator, year_start=year_start, quarter=quarter, value=value)
+        world.report = annual_report_services.annual_report_save(
             ctx,
             title="Thurrock LSCP annual report 2025 to 2026",
             period_start=PERIOD[0],
@@ -518,7 +544,6 @@ def test_the_pdf_has_the_periods_figures(year_of_records):
 def test_the_report_of_a_busier_year_runs_the_same_queries(db):
     """The report's context is a fixed number of queries however many records the year holds
     (the benchmark renders the full busy year: `manage.py bench`)."""
-    from audits.dashboard import current_year_start
     from tests.support import queries
     from tests.support.busy_year import Scale, busy_year
 
@@ -530,7 +555,7 @@ def test_the_report_of_a_busier_year_runs_the_same_queries(db):
         world = make_world(slug, with_objects=False)
         annual = busy_year(world, year_start=current_year_start() - 1, scale=scale)
         with queries.counted() as ran:
-            context = report.annual_report_context(world.ctx(), annual)
+            context = annual_report_selectors.annual_report_context(world.ctx(), annual)
         counts.append(ran)
         sections = {section.key: section.data for section in context["sections"]}
         assert sections["reviews"]["received"] == scale.notifications

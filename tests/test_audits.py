@@ -11,8 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from audits import dashboard, services
+from audits.dashboard import selectors as dashboard_selectors
 from audits.models import Audit, Cycle, SelfAssessment, Standard
+from audits.programme import selectors as programme_selectors
+from audits.programme import services as programme_services
+from audits.quarters import current_year_start
+from audits.self_assessment import selectors as self_assessment_selectors
+from audits.self_assessment import services as self_assessment_services
 from lscp import deadlines, outbox
 from lscp.models import ActivityEvent, OutboxEmail
 from lscp.roles import Role
@@ -65,7 +70,7 @@ def test_timeliness_figures_equal_the_hand_worked_ones():
     with at(D(2026, 6, 15)):
         c = submit(world, aware_date=D(2026, 6, 15), children=[child("Child C")])
     with at(D(2026, 6, 30)):
-        figures = {t.kind: t for t in dashboard.timeliness(ctx)}
+        figures = {t.kind: t for t in dashboard_selectors.timeliness(ctx)}
     # Worked by hand (working days: Mon-Fri without England's bank holidays, Good Friday 3 and
     # Easter Monday 6 April 2026 among them):
     panel = figures["panel_notification"]
@@ -101,19 +106,21 @@ def test_timeliness_figures_equal_the_hand_worked_ones():
 
 
 def test_planning_audits_and_re_audits(world_a):
-    year = dashboard.current_year_start()
+    year = current_year_start()
     ctx = world_a.ctx()
-    first = services.audit_save(ctx, title="Neglect deep dive", kind="deep_dive", year_start=year, quarter=2)
+    first = programme_services.audit_save(ctx, title="Neglect deep dive", kind="deep_dive", year_start=year, quarter=2)
     with pytest.raises(ValidationError) as error:
-        services.audit_save(ctx, title="Too early", kind="deep_dive", year_start=year, quarter=1, re_audit_of=first)
+        programme_services.audit_save(
+            ctx, title="Too early", kind="deep_dive", year_start=year, quarter=1, re_audit_of=first
+        )
     assert "A re-audit comes after the audit it revisits" in error.value.message_dict["re_audit_of"][0]
     with pytest.raises(ValidationError) as error:
-        services.audit_save(ctx, title="Q5", kind="deep_dive", year_start=year, quarter=5)
+        programme_services.audit_save(ctx, title="Q5", kind="deep_dive", year_start=year, quarter=5)
     assert error.value.message_dict == {"quarter": ["The quarter must be Q1, Q2, Q3 or Q4"]}
     with pytest.raises(ValidationError) as error:
-        services.audit_save(ctx, first, status="complete")
+        programme_services.audit_save(ctx, first, status="complete")
     assert set(error.value.message_dict) == {"findings", "completed_on"}
-    done = services.audit_save(
+    done = programme_services.audit_save(
         ctx,
         first,
         status="complete",
@@ -122,17 +129,17 @@ def test_planning_audits_and_re_audits(world_a):
         children_involved=True,
     )
     assert done.status == "complete" and done.version == first.version + 1
-    later = services.audit_save(
+    later = programme_services.audit_save(
         ctx, title="Neglect re-audit", kind="deep_dive", year_start=year, quarter=4, re_audit_of=done
     )
-    coverage = dashboard.audit_coverage(ctx, year_start=year)
+    coverage = programme_selectors.audit_coverage(ctx, year_start=year)
     assert coverage.re_audits >= 1 and later in done.re_audits.all()
 
 
 def test_an_audit_page_bad_then_good_and_the_scrutineer_cannot_plan(world_a, as_user):
     client = as_user(world_a.people["business"])
     url = reverse("audit-add", args=[world_a.slug])
-    year = dashboard.current_year_start()
+    year = current_year_start()
     bad = client.post(url, {"title": "", "kind": "deep_dive", "when": f"{year}-1", "status": "complete"})
     html = bad.content.decode()
     assert error_by_field(html, "id_title") == "This field is required."
@@ -161,7 +168,7 @@ def test_an_audit_page_bad_then_good_and_the_scrutineer_cannot_plan(world_a, as_
 def cycle(world_a):
     world_a.objects[Standard]  # the Section 11 standards the cycle copies
     today = dt.date.today()
-    return services.cycle_create(
+    return self_assessment_services.cycle_create(
         world_a.ctx(),
         name="Section 11 audit 2026-27",
         framework="s11",
@@ -183,7 +190,9 @@ def test_a_cycle_copies_the_standards_and_runs_a_clock_per_return(world_a, cycle
     ]
     assert cycle.standards.count() == 9
     standard = Standard.objects.for_partnership(world_a.partnership).get(framework="s11", number=1)
-    services.standard_save(world_a.ctx(), standard, framework="s11", number=1, title="Leadership", description="")
+    self_assessment_services.standard_save(
+        world_a.ctx(), standard, framework="s11", number=1, title="Leadership", description=""
+    )
     assert cycle.standards.get(number=1).title == "Senior management commitment"  # the cycle keeps its copy
     assessment = agency_return(world_a, cycle)
     clock = deadlines.clocks_for(assessment)[0]
@@ -196,12 +205,14 @@ def test_grades_are_red_amber_or_green_and_a_return_is_submitted_once(world_a, c
     assessment = agency_return(world_a, cycle)
     first = assessment.grades.first()
     with pytest.raises(ValidationError) as error:
-        services.return_save(world_a.ctx("agency"), assessment, grades={first.pk: {"grade": "purple", "evidence": "x"}})
+        self_assessment_services.return_save(
+            world_a.ctx("agency"), assessment, grades={first.pk: {"grade": "purple", "evidence": "x"}}
+        )
     assert error.value.message_dict[f"grade_{first.pk}"] == [
         "Standard 1: the grade must be red, amber or green, not 'purple'"
     ]
     with pytest.raises(ValidationError) as error:
-        services.return_save(
+        self_assessment_services.return_save(
             world_a.ctx("agency"), assessment, grades={first.pk: {"grade": "amber", "evidence": "x"}}, submit=True
         )
     messages = error.value.message_dict
@@ -226,7 +237,9 @@ def test_a_return_saved_elsewhere_meanwhile_keeps_what_was_typed_and_changes_not
     url = reverse("self-assessment-detail", args=[world_a.slug, assessment.pk])
     read = int(re.search(r'name="version" value="(\d+)"', client.get(url).content.decode()).group(1))
     # The same lead, in another tab, saves a draft first.
-    services.return_save(world_a.ctx("agency"), assessment, grades={first.pk: {"grade": "amber", "evidence": "Tab 2"}})
+    self_assessment_services.return_save(
+        world_a.ctx("agency"), assessment, grades={first.pk: {"grade": "amber", "evidence": "Tab 2"}}
+    )
     posted = {
         "version": read,
         f"grade_{first.pk}": "green",
@@ -248,13 +261,13 @@ def test_a_return_saved_elsewhere_meanwhile_keeps_what_was_typed_and_changes_not
 
 
 def test_an_audit_changed_meanwhile_keeps_the_edit_on_the_page(world_a, as_user):
-    audit = services.audit_save(
+    audit = programme_services.audit_save(
         world_a.ctx(), title="Neglect deep dive", kind="deep_dive", year_start=2026, quarter=3, status="planned"
     )
     client = as_user(world_a.people["business"])
     url = reverse("audit-edit", args=[world_a.slug, audit.pk])
     read = int(re.search(r'name="version" value="(\d+)"', client.get(url).content.decode()).group(1))
-    services.audit_save(world_a.ctx(), audit, status="in_progress")
+    programme_services.audit_save(world_a.ctx(), audit, status="in_progress")
     mine = {
         "version": read,
         "title": "Neglect deep dive (Q3)",
@@ -358,7 +371,7 @@ def test_moderation_is_the_business_units_and_challenges_need_a_reason_and_a_gra
     rows = list(assessment.grades.order_by("standard__number"))
     decisions = {row.pk: {"moderation": "agreed"} for row in rows}
     with pytest.raises(PermissionDenied):
-        services.moderate(world_a.ctx("agency"), assessment, decisions=decisions)
+        self_assessment_services.return_moderate(world_a.ctx("agency"), assessment, decisions=decisions)
     url = reverse("self-assessment-detail", args=[world_a.slug, assessment.pk])
     assert as_user(world_a.people["agency"]).post(url, {f"moderation_{rows[0].pk}": "agreed"}).status_code == 403
     assert (
@@ -369,16 +382,16 @@ def test_moderation_is_the_business_units_and_challenges_need_a_reason_and_a_gra
     )
     decisions[rows[4].pk] = {"moderation": "challenged", "comment": "", "agreed_grade": ""}
     with pytest.raises(ValidationError) as error:
-        services.moderate(world_a.ctx(), assessment, decisions=decisions)
+        self_assessment_services.return_moderate(world_a.ctx(), assessment, decisions=decisions)
     assert set(error.value.message_dict) == {f"comment_{rows[4].pk}", f"agreed_grade_{rows[4].pk}"}
     decisions[rows[4].pk] = {
         "moderation": "challenged",
         "comment": "DBS checks are not rechecked",
         "agreed_grade": "amber",
     }
-    moderated = services.moderate(world_a.ctx(), assessment, decisions=decisions)
+    moderated = self_assessment_services.return_moderate(world_a.ctx(), assessment, decisions=decisions)
     assert moderated.status == "moderated"
-    heat = dashboard.heatmap(world_a.ctx(), cycle=cycle)
+    heat = self_assessment_selectors.heatmap(world_a.ctx(), cycle=cycle)
     nelft = next(row for row in heat.rows if row.organisation == "NELFT")
     assert nelft.cells[4] == "amber" and nelft.cells.count("green") == 8
     police = next(row for row in heat.rows if row.organisation == "Essex Police")
@@ -388,7 +401,7 @@ def test_moderation_is_the_business_units_and_challenges_need_a_reason_and_a_gra
 def test_a_late_return_is_reminded_and_escalated_through_the_clocks(world_a, smtp):
     world_a.objects[Standard]  # the Section 11 standards the cycle copies
     today = dt.date.today()
-    cycle = services.cycle_create(
+    cycle = self_assessment_services.cycle_create(
         world_a.ctx(),
         name="Late cycle",
         framework="s11",
@@ -440,11 +453,11 @@ def grow_audits(world, n: int) -> None:
     for index in range(n):
         k = next(_SERIAL)
         submit(world, aware_date=today - dt.timedelta(days=20 + index), incident_date=today - dt.timedelta(days=30))
-        services.audit_save(
+        programme_services.audit_save(
             world.ctx(),
             title=f"Audit {k}",
             kind="deep_dive",
-            year_start=dashboard.current_year_start(),
+            year_start=current_year_start(),
             quarter=index % 4 + 1,
             participants=[world.members["agency"], world.members["police"]],
         )
@@ -452,7 +465,7 @@ def grow_audits(world, n: int) -> None:
             ctx=world.ctx(), organisation=organisation(f"Agency {k}", Sector.OTHER), kind="relevant_agency"
         )
         make_plan(world, title=f"Plan {k}", actions=3)
-    cycle = services.cycle_create(
+    cycle = self_assessment_services.cycle_create(
         world.ctx(),
         name=f"Cycle {next(_SERIAL)}",
         framework="s11",
@@ -501,7 +514,7 @@ def test_audit_pages_run_a_fixed_number_of_queries(what, url, who, ceiling, full
 
 def test_api_audits_cycles_and_returns(world_a, cycle):
     business = api(world_a.person("business"))
-    year = dashboard.current_year_start()
+    year = current_year_start()
     created = business.post(
         f"/api/v1/{world_a.slug}/audits/",
         {"title": "Questionnaire", "kind": "practitioner_questionnaire", "year_start": year, "quarter": 2},
@@ -583,7 +596,7 @@ def test_open_and_overdue_actions_by_organisation(db, as_user):
     make_plan(world, title="Draft", live=False, actions=4)  # not live: not counted
     assert Action.objects.for_partnership(world.partnership).count() == 7
     # 61 days on, the first (due in 60 days) is past due by its clock; the other two (61, 62) are not.
-    rows = dashboard.actions_by_organisation(world.ctx(), today=today + dt.timedelta(days=61))
+    rows = dashboard_selectors.actions_by_organisation(world.ctx(), today=today + dt.timedelta(days=61))
     agency = str(world.members["agency"].organisation)
     assert [(r.organisation, r.open, r.overdue, r.complete) for r in rows] == [(agency, 3, 1, 0)]
 
@@ -594,7 +607,7 @@ def test_open_and_overdue_actions_by_organisation(db, as_user):
         owner_member=None,
         due_date=today + dt.timedelta(days=90),
     )
-    rows = dashboard.actions_by_organisation(world.ctx())
+    rows = dashboard_selectors.actions_by_organisation(world.ctx())
     assert [(r.organisation, r.open, r.overdue) for r in rows] == [
         (agency, 3, 0),
         (f"{world.partnership.name} business unit", 1, 0),

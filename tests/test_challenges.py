@@ -11,7 +11,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from audits import services
+from audits.challenges import services as challenge_services
 from audits.models import Challenge
 from lscp.models import ActivityEvent
 from lscp.states import StateError
@@ -58,7 +58,7 @@ def log(world, **overrides) -> Challenge:
         challenge="Police attended 61% of strategy meetings.",
     )
     values.update(overrides)
-    return services.challenge_log(world.ctx(), **values)
+    return challenge_services.challenge_log(world.ctx(), **values)
 
 
 def test_a_challenge_raised_at_a_meeting_names_the_meeting(thurrock):
@@ -77,7 +77,7 @@ def test_a_challenge_raised_at_a_meeting_names_the_meeting(thurrock):
 def test_bad_challenges_are_refused_by_field(thurrock, world_b):
     before = writes(thurrock)
     with pytest.raises(ValidationError) as error:
-        services.challenge_log(
+        challenge_services.challenge_log(
             thurrock.ctx(),
             raised_on=TODAY + dt.timedelta(days=1),
             raised_by="anonymous",
@@ -103,21 +103,23 @@ def test_a_response_before_the_challenge_was_raised_is_refused(thurrock):
     challenge = log(thurrock, raised_on=dt.date(2026, 4, 14))
     before = writes(thurrock)
     with pytest.raises(ValidationError) as error:
-        services.challenge_respond(
+        challenge_services.challenge_respond(
             thurrock.ctx(), challenge, response="We have a new rota.", responded_on=dt.date(2026, 4, 13)
         )
     assert error.value.message_dict == {
         "responded_on": ["The response cannot come before the challenge was raised (14 April 2026)"]
     }
     with pytest.raises(ValidationError) as error:
-        services.challenge_respond(thurrock.ctx(), challenge, response="", responded_on=TODAY + dt.timedelta(days=1))
+        challenge_services.challenge_respond(
+            thurrock.ctx(), challenge, response="", responded_on=TODAY + dt.timedelta(days=1)
+        )
     assert error.value.message_dict == {
         "response": ["Enter the response"],
         "responded_on": ["The date must be today or in the past"],
     }
     assert writes(thurrock) == before
     # On the day it was raised is fine.
-    responded = services.challenge_respond(
+    responded = challenge_services.challenge_respond(
         thurrock.ctx(), challenge, response="We have a new rota.", responded_on=dt.date(2026, 4, 14)
     )
     assert responded.status == "responded"
@@ -126,12 +128,14 @@ def test_a_response_before_the_challenge_was_raised_is_refused(thurrock):
 def test_closing_needs_the_outcome_and_a_closed_challenge_stays_as_it_was_closed(thurrock):
     challenge = log(thurrock)
     with pytest.raises(ValidationError) as error:
-        services.challenge_respond(thurrock.ctx(), challenge, response="A rota.", responded_on=TODAY, close=True)
+        challenge_services.challenge_respond(
+            thurrock.ctx(), challenge, response="A rota.", responded_on=TODAY, close=True
+        )
     assert error.value.message_dict == {"outcome": ["Record the outcome before closing the challenge"]}
-    services.challenge_respond(thurrock.ctx(), challenge, response="A rota.", responded_on=TODAY)
+    challenge_services.challenge_respond(thurrock.ctx(), challenge, response="A rota.", responded_on=TODAY)
     # The response can be corrected while the challenge is open.
-    services.challenge_respond(thurrock.ctx(), challenge, response="A duty rota.", responded_on=TODAY)
-    closed = services.challenge_respond(
+    challenge_services.challenge_respond(thurrock.ctx(), challenge, response="A duty rota.", responded_on=TODAY)
+    closed = challenge_services.challenge_respond(
         thurrock.ctx(),
         challenge,
         response="A duty rota.",
@@ -149,15 +153,15 @@ def test_closing_needs_the_outcome_and_a_closed_challenge_stays_as_it_was_closed
     assert events == ["challenge.logged", "challenge.responded", "challenge.responded", "challenge.closed"]
     before = writes(thurrock)
     with pytest.raises(StateError, match="is closed"):
-        services.challenge_respond(thurrock.ctx(), challenge, response="Changed", responded_on=TODAY)
+        challenge_services.challenge_respond(thurrock.ctx(), challenge, response="Changed", responded_on=TODAY)
     assert writes(thurrock) == before
 
 
 def test_the_same_response_again_writes_nothing(thurrock):
     challenge = log(thurrock)
-    services.challenge_respond(thurrock.ctx(), challenge, response="A rota.", responded_on=TODAY)
+    challenge_services.challenge_respond(thurrock.ctx(), challenge, response="A rota.", responded_on=TODAY)
     before = writes(thurrock)
-    services.challenge_respond(thurrock.ctx(), challenge, response=" A rota. ", responded_on=TODAY)
+    challenge_services.challenge_respond(thurrock.ctx(), challenge, response=" A rota. ", responded_on=TODAY)
     assert writes(thurrock) == before
 
 
@@ -224,9 +228,9 @@ def test_the_log_filters_by_status_sorts_and_pages(thurrock, as_user):
     for i in range(27):
         challenge = log(thurrock, raised_on=TODAY - dt.timedelta(days=60 - i), subject=f"Challenge {i:02d}")
         if i % 3 == 1:
-            services.challenge_respond(thurrock.ctx(), challenge, response="Answered.", responded_on=TODAY)
+            challenge_services.challenge_respond(thurrock.ctx(), challenge, response="Answered.", responded_on=TODAY)
         elif i % 3 == 2:
-            services.challenge_respond(
+            challenge_services.challenge_respond(
                 thurrock.ctx(), challenge, response="Answered.", responded_on=TODAY, outcome="Done.", close=True
             )
     thurrock.objects[Challenge]  # the maker's: one more, open, raised today
@@ -272,7 +276,7 @@ def test_a_scrutineer_reads_the_log_and_writes_nothing(thurrock):
         == 403
     )
     with pytest.raises(PermissionDenied):
-        services.challenge_respond(thurrock.ctx("scrutineer"), challenge, response="x", responded_on=TODAY)
+        challenge_services.challenge_respond(thurrock.ctx("scrutineer"), challenge, response="x", responded_on=TODAY)
     assert writes(thurrock) == before
 
 

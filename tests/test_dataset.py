@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from audits import dataset, services
-from audits.dashboard import current_year_start
+from audits import quarters
+from audits.dataset import selectors as dataset_selectors
+from audits.dataset import services as dataset_services
 from audits.models import Indicator, IndicatorValue, Priority, quarter_of
+from audits.quarters import current_year_start
 from lscp.models import ActivityEvent
 from tests.support.clients import api_as, signed_in
 
@@ -61,14 +63,14 @@ def frozen():
 def thurrock(frozen, world_a):
     """World A in May 2026, with three indicators of its dataset."""
     ctx = world_a.ctx()
-    world_a.plans = services.indicator_save(
+    world_a.plans = dataset_services.indicator_save(
         ctx,
         name="Children on a child protection plan",
         unit="rate",
         reporting_member=world_a.members["council"],
         priority=world_a.objects[Priority],
     )
-    world_a.police = services.indicator_save(
+    world_a.police = dataset_services.indicator_save(
         ctx,
         name="Strategy meetings with police attendance",
         unit="percent",
@@ -98,13 +100,15 @@ def test_a_value_for_a_quarter_that_does_not_exist_or_has_not_started_is_refused
 ):
     before = writes(thurrock)
     with pytest.raises(ValidationError) as error:
-        services.value_set(thurrock.ctx(), thurrock.plans, year_start=year_start, quarter=quarter, value="41.5")
+        dataset_services.indicator_value_set(
+            thurrock.ctx(), thurrock.plans, year_start=year_start, quarter=quarter, value="41.5"
+        )
     assert error.value.message_dict == {field: [message]}
     assert writes(thurrock) == before
 
 
 def test_the_current_quarter_has_started_so_it_takes_a_value(thurrock):
-    row = services.value_set(thurrock.ctx(), thurrock.plans, year_start=2026, quarter=1, value="41.5")
+    row = dataset_services.indicator_value_set(thurrock.ctx(), thurrock.plans, year_start=2026, quarter=1, value="41.5")
     assert (row.year_start, row.quarter, row.value) == (2026, 1, D("41.50"))
 
 
@@ -114,36 +118,45 @@ def test_the_current_quarter_has_started_so_it_takes_a_value(thurrock):
         ("lots", "'lots' is not a number: enter a number like 41.5"),
         ("", "Enter the value, as a number like 41.5"),
         ("41.555", "'41.555' has more than 2 decimal places"),
-        ("1e20", "'1e20' is too large for an indicator"),
+        ("100000000000", "'100000000000' is too large for an indicator"),
+        ("1e20", "'1e20' is not a number: enter a number like 41.5"),  # lscp.checks.parse_decimal: no exponents
         ("NaN", "'NaN' is not a number: enter a number like 41.5"),
     ],
 )
 def test_a_value_that_is_not_a_number_is_refused(thurrock, value, message):
     before = writes(thurrock)
     with pytest.raises(ValidationError) as error:
-        services.value_set(thurrock.ctx(), thurrock.plans, year_start=2025, quarter=4, value=value)
+        dataset_services.indicator_value_set(thurrock.ctx(), thurrock.plans, year_start=2025, quarter=4, value=value)
     assert error.value.message_dict == {"value": [message]}
     assert writes(thurrock) == before
 
 
 def test_values_are_read_as_typed_and_a_correction_is_logged_old_and_new(thurrock):
     ctx = thurrock.ctx()
-    assert services.value_set(ctx, thurrock.police, year_start=2025, quarter=3, value="78%").value == D("78.00")
-    assert services.value_set(ctx, thurrock.plans, year_start=2025, quarter=3, value="1,204.5").value == D("1204.50")
-    services.value_set(ctx, thurrock.plans, year_start=2025, quarter=3, value="41.5", note="Recounted")
+    assert dataset_services.indicator_value_set(
+        ctx, thurrock.police, year_start=2025, quarter=3, value="78%"
+    ).value == D("78.00")
+    assert dataset_services.indicator_value_set(
+        ctx, thurrock.plans, year_start=2025, quarter=3, value="1,204.5"
+    ).value == D("1204.50")
+    dataset_services.indicator_value_set(
+        ctx, thurrock.plans, year_start=2025, quarter=3, value="41.5", note="Recounted"
+    )
     event = ActivityEvent.objects.for_partnership(thurrock.partnership).filter(event="indicator.value_set").first()
     assert event.changes["Q3 2025-26 (Oct–Dec 2025)"] == {"old": "1204.50", "new": "41.50"}
     assert event.actor == thurrock.person("business")
     # The same value and note again changes nothing and writes nothing.
     before = writes(thurrock)
-    services.value_set(ctx, thurrock.plans, year_start=2025, quarter=3, value="41.50", note="Recounted")
+    dataset_services.indicator_value_set(
+        ctx, thurrock.plans, year_start=2025, quarter=3, value="41.50", note="Recounted"
+    )
     assert writes(thurrock) == before
 
 
 def test_indicator_rules(thurrock):
     ctx = thurrock.ctx()
     with pytest.raises(ValidationError) as error:
-        services.indicator_save(
+        dataset_services.indicator_save(
             ctx,
             name="  children SUBJECT to a child protection plan ",
             unit="furlongs",
@@ -157,20 +170,20 @@ def test_indicator_rules(thurrock):
         "reporting_member": ["Choose the member organisation that reports it"],
     }
     # A change names only what changes; the rest is kept.
-    changed = services.indicator_save(ctx, thurrock.police, direction="lower")
+    changed = dataset_services.indicator_save(ctx, thurrock.police, direction="lower")
     assert (changed.name, changed.unit, changed.direction) == (
         "Strategy meetings with police attendance",
         "percent",
         "lower",
     )
     before = writes(thurrock)
-    thurrock.police = services.indicator_save(ctx, thurrock.police, direction="lower")
+    thurrock.police = dataset_services.indicator_save(ctx, thurrock.police, direction="lower")
     assert writes(thurrock) == before
 
 
 def test_another_partnerships_organisation_or_priority_is_refused(thurrock, world_b):
     with pytest.raises(ValidationError) as error:
-        services.indicator_save(
+        dataset_services.indicator_save(
             thurrock.ctx(),
             name="Borrowed",
             unit="number",
@@ -187,22 +200,22 @@ def test_another_partnerships_organisation_or_priority_is_refused(thurrock, worl
 def test_the_trend_says_which_way_and_whether_that_is_better(thurrock):
     ctx = thurrock.ctx()
     for quarter, value in [(1, "61"), (2, "58"), (3, "66"), (4, "72")]:
-        services.value_set(ctx, thurrock.police, year_start=2025, quarter=quarter, value=value)
-    services.value_set(ctx, thurrock.plans, year_start=2025, quarter=2, value="49.1")
-    services.value_set(ctx, thurrock.plans, year_start=2025, quarter=4, value="46.3")
-    police, plans = dataset.trends(ctx, [thurrock.police, thurrock.plans])
+        dataset_services.indicator_value_set(ctx, thurrock.police, year_start=2025, quarter=quarter, value=value)
+    dataset_services.indicator_value_set(ctx, thurrock.plans, year_start=2025, quarter=2, value="49.1")
+    dataset_services.indicator_value_set(ctx, thurrock.plans, year_start=2025, quarter=4, value="46.3")
+    police, plans = dataset_selectors.trends(ctx, [thurrock.police, thurrock.plans])
     assert police.latest_text == "72%" and police.latest_quarter == "Q4 2025-26"
     assert police.text == "up 6 percentage points from Q3 2025-26" and police.assessment == "better"
     # Compared with the value reported before (Q2: Q3 has none); neither direction is better.
     assert plans.text == "down 2.8 per 10,000 from Q2 2025-26" and plans.assessment == ""
-    thurrock.police = services.indicator_save(ctx, thurrock.police, direction="lower")
-    assert dataset.trends(ctx, [thurrock.police])[0].assessment == "worse"
+    thurrock.police = dataset_services.indicator_save(ctx, thurrock.police, direction="lower")
+    assert dataset_selectors.trends(ctx, [thurrock.police])[0].assessment == "worse"
 
 
 def test_the_dataset_page_lists_each_indicator_with_its_latest_value_and_trend(thurrock, as_user):
     ctx = thurrock.ctx()
-    services.value_set(ctx, thurrock.police, year_start=2025, quarter=3, value="66")
-    services.value_set(ctx, thurrock.police, year_start=2025, quarter=4, value="72")
+    dataset_services.indicator_value_set(ctx, thurrock.police, year_start=2025, quarter=3, value="66")
+    dataset_services.indicator_value_set(ctx, thurrock.police, year_start=2025, quarter=4, value="72")
     html = as_user(thurrock.people["scrutineer"]).get(reverse("dataset", args=[thurrock.slug])).content.decode()
     row = re.search(
         r"<tr class=\"govuk-table__row\">\s*<th scope=\"row\"[^>]*><a[^>]*>Strategy meetings.*?</tr>", html, re.S
@@ -227,16 +240,22 @@ def test_the_dataset_list_filters_by_priority_and_sorts(thurrock, as_user):
     assert "Children on a child protection plan" in html and "Strategy meetings" not in html
     html = client.get(f"{url}?priority=none").content.decode()
     assert "Children on a child protection plan" not in html and "Strategy meetings" in html
-    html = client.get(f"{url}?sort=-name&priority=nonsense").content.decode()
+    html = client.get(f"{url}?sort=-name").content.decode()
     assert html.index("Strategy meetings") < html.index("Children on a child protection plan")
+    # A priority that is not one of the partnership's is said, never shown as an unfiltered list.
+    html = client.get(f"{url}?sort=-name&priority=nonsense").content.decode()
+    assert "There is a problem with the filter" in html and "Priority: Select a valid choice" in html
+    assert "Strategy meetings" not in html and "Children on a child protection plan" not in html
 
 
 def test_the_indicator_page_shows_eight_quarters_as_a_chart_beside_its_table(thurrock, as_user):
     ctx = thurrock.ctx()
     values = {(2024, 3): "45.2", (2024, 4): "47.8", (2025, 1): "49.1", (2025, 2): "46.3", (2025, 4): "42.7"}
     for (year, quarter), value in values.items():
-        services.value_set(ctx, thurrock.plans, year_start=year, quarter=quarter, value=value)
-    services.value_set(ctx, thurrock.plans, year_start=2023, quarter=4, value="50")  # nine quarters back
+        dataset_services.indicator_value_set(ctx, thurrock.plans, year_start=year, quarter=quarter, value=value)
+    dataset_services.indicator_value_set(
+        ctx, thurrock.plans, year_start=2023, quarter=4, value="50"
+    )  # nine quarters back
     client = as_user(thurrock.people["scrutineer"])
     url = reverse("indicator-detail", args=[thurrock.slug, thurrock.plans.pk])
     html = client.get(url).content.decode()
@@ -272,8 +291,8 @@ def test_the_indicator_page_shows_eight_quarters_as_a_chart_beside_its_table(thu
 
 
 def test_the_current_quarter_is_shown_once_it_has_a_value(thurrock):
-    services.value_set(thurrock.ctx(), thurrock.plans, year_start=2026, quarter=1, value="40")
-    series = dataset.series(thurrock.ctx(), thurrock.plans)
+    dataset_services.indicator_value_set(thurrock.ctx(), thurrock.plans, year_start=2026, quarter=1, value="40")
+    series = dataset_selectors.series(thurrock.ctx(), thurrock.plans)
     assert series.last.short_label == "Q1 2026-27" and series.last.text == "40 per 10,000"
 
 
@@ -322,7 +341,7 @@ def test_an_earlier_quarter_reached_from_the_indicator_page_can_be_entered(thurr
 
 
 def test_correcting_a_value(thurrock, as_user):
-    row = services.value_set(thurrock.ctx(), thurrock.police, year_start=2025, quarter=2, value="58")
+    row = dataset_services.indicator_value_set(thurrock.ctx(), thurrock.police, year_start=2025, quarter=2, value="58")
     client = as_user(thurrock.people["business"])
     url = reverse("indicator-value-edit", args=[thurrock.slug, row.pk])
     page = client.get(url).content.decode()
@@ -368,6 +387,7 @@ def test_add_and_change_an_indicator_by_page(thurrock, as_user):
     client.post(
         edit,
         {
+            "version": indicator.version,
             "name": indicator.name,
             "unit": "number",
             "direction": "lower",
@@ -385,7 +405,7 @@ def test_an_indicator_changed_by_someone_else_meanwhile_is_not_overwritten_by_pa
     read_version = int(re.search(r'name="version" value="(\d+)"', form).group(1))
     assert read_version == thurrock.police.version == 1
     # A colleague renames it while the page is open.
-    services.indicator_save(thurrock.ctx(), thurrock.police, name="Strategy meetings attended by the police")
+    dataset_services.indicator_save(thurrock.ctx(), thurrock.police, name="Strategy meetings attended by the police")
     before = writes(thurrock)
     mine = {
         "version": read_version,
@@ -535,12 +555,12 @@ def test_a_file_that_is_not_a_spreadsheet_loads_nothing(thurrock):
         assert error_by_field(response.content.decode(), "id_file") == "The file is not an Excel spreadsheet (.xlsx)"
     assert writes(thurrock) == before
     with pytest.raises(ValidationError) as error:
-        services.import_values(thurrock.ctx(), io.BytesIO(b"not a spreadsheet"))
+        dataset_services.indicator_values_import(thurrock.ctx(), upload=io.BytesIO(b"not a spreadsheet"))
     assert error.value.message_dict == {"spreadsheet": ["The file is not an Excel spreadsheet (.xlsx)"]}
 
 
 def test_the_downloaded_spreadsheet_is_the_template_for_the_upload(thurrock, as_user):
-    services.value_set(thurrock.ctx(), thurrock.police, year_start=2025, quarter=4, value="72")
+    dataset_services.indicator_value_set(thurrock.ctx(), thurrock.police, year_start=2025, quarter=4, value="72")
     client = as_user(thurrock.people["scrutineer"])  # everyone may download the dataset
     response = client.get(reverse("dataset-spreadsheet", args=[thurrock.slug]))
     workbook = load_workbook(io.BytesIO(response.content))
@@ -579,7 +599,7 @@ def test_the_downloaded_spreadsheet_is_the_template_for_the_upload(thurrock, as_
 
 def test_a_scrutineer_reads_the_dataset_and_changes_nothing(thurrock):
     scrutineer = thurrock.people["scrutineer"]
-    row = services.value_set(thurrock.ctx(), thurrock.police, year_start=2025, quarter=4, value="72")
+    row = dataset_services.indicator_value_set(thurrock.ctx(), thurrock.police, year_start=2025, quarter=4, value="72")
     client = signed_in(scrutineer)
     assert client.get(reverse("indicator-detail", args=[thurrock.slug, thurrock.police.pk])).status_code == 200
     before = writes(thurrock)
@@ -611,7 +631,9 @@ def test_a_scrutineer_reads_the_dataset_and_changes_nothing(thurrock):
             == 403
         )
     with pytest.raises(PermissionDenied):
-        services.value_set(thurrock.ctx("scrutineer"), thurrock.police, year_start=2025, quarter=4, value="1")
+        dataset_services.indicator_value_set(
+            thurrock.ctx("scrutineer"), thurrock.police, year_start=2025, quarter=4, value="1"
+        )
     assert writes(thurrock) == before
 
 
@@ -621,8 +643,8 @@ def test_a_scrutineer_reads_the_dataset_and_changes_nothing(thurrock):
 
 def test_api_indicators_with_their_values(thurrock, api):
     ctx = thurrock.ctx()
-    services.value_set(ctx, thurrock.police, year_start=2025, quarter=3, value="66")
-    services.value_set(ctx, thurrock.police, year_start=2025, quarter=4, value="72", note="Improving")
+    dataset_services.indicator_value_set(ctx, thurrock.police, year_start=2025, quarter=3, value="66")
+    dataset_services.indicator_value_set(ctx, thurrock.police, year_start=2025, quarter=4, value="72", note="Improving")
     client = api(thurrock.people["scrutineer"])
     listed = client.get(f"/api/v1/{thurrock.slug}/indicators/").json()
     police = next(row for row in listed["results"] if row["id"] == thurrock.police.pk)
@@ -698,8 +720,11 @@ def test_api_another_partnerships_indicator_is_404(thurrock, world_b, api):
 
 def test_quarter_and_value_helpers():
     assert quarter_of(dt.date(2026, 3, 31)) == (2025, 4) and quarter_of(dt.date(2026, 4, 1)) == (2026, 1)
-    assert dataset.quarters_to((2026, 1), 3) == [(2025, 3), (2025, 4), (2026, 1)]
-    assert dataset.parse_quarter("2025-4") == (2025, 4) and dataset.parse_quarter("2025-5") is None
-    assert dataset.value_text(D("1204.50"), "number") == "1,204.5"
-    assert dataset.value_text(D("1.00"), "days") == "1 day" and dataset.value_text(D("12"), "days") == "12 days"
+    assert quarters.quarters_to((2026, 1), 3) == [(2025, 3), (2025, 4), (2026, 1)]
+    assert quarters.parse_quarter("2025-4") == (2025, 4) and quarters.parse_quarter("2025-5") is None
+    assert dataset_selectors.value_text(D("1204.50"), "number") == "1,204.5"
+    assert (
+        dataset_selectors.value_text(D("1.00"), "days") == "1 day"
+        and dataset_selectors.value_text(D("12"), "days") == "12 days"
+    )
     assert current_year_start(dt.date(2026, 5, 15)) == 2026

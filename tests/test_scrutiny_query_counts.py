@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from audits import services
+from audits.annual_report import services as annual_report_services
+from audits.challenges import services as challenge_services
+from audits.dataset import services as dataset_services
 from audits.models import Indicator
 from partners.models import Member
 from tests.support import queries
@@ -32,7 +34,7 @@ def grow(world, n: int) -> None:
     start = Indicator.objects.for_partnership(world.partnership).count()
     members = list(Member.objects.for_partnership(world.partnership))
     for i in range(n):
-        indicator = services.indicator_save(
+        indicator = dataset_services.indicator_save(
             ctx,
             name=f"Indicator {start}-{i}",
             unit=["number", "percent", "rate", "days"][i % 4],
@@ -40,11 +42,15 @@ def grow(world, n: int) -> None:
             reporting_member=members[i % len(members)],
         )
         for year, quarter in QUARTERS:
-            services.value_set(ctx, indicator, year_start=year, quarter=quarter, value=str(10 + i + quarter))
-        services.value_set(ctx, indicator, year_start=2025, quarter=4, value="99", note="Corrected")
+            dataset_services.indicator_value_set(
+                ctx, indicator, year_start=year, quarter=quarter, value=str(10 + i + quarter)
+            )
+        dataset_services.indicator_value_set(ctx, indicator, year_start=2025, quarter=4, value="99", note="Corrected")
         year = 2024 - start - i
-        services.value_set(ctx, world.objects[Indicator], year_start=year, quarter=1 + i % 4, value=str(i))
-        challenge = services.challenge_log(
+        dataset_services.indicator_value_set(
+            ctx, world.objects[Indicator], year_start=year, quarter=1 + i % 4, value=str(i)
+        )
+        challenge = challenge_services.challenge_log(
             ctx,
             raised_on=dt.date(2025, 6, 1) + dt.timedelta(days=i),
             raised_by="scrutineer",
@@ -54,7 +60,7 @@ def grow(world, n: int) -> None:
             challenge="Why?",
         )
         if i % 3:
-            services.challenge_respond(
+            challenge_services.challenge_respond(
                 ctx,
                 challenge,
                 response="Because.",
@@ -63,7 +69,7 @@ def grow(world, n: int) -> None:
                 close=i % 3 == 2,
             )
         first = dt.date(2000 + start + i, 4, 1)
-        services.annual_report_save(
+        annual_report_services.annual_report_save(
             ctx,
             title=f"Report {start}-{i}",
             period_start=first,

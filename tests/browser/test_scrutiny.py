@@ -7,7 +7,9 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from audits import dataset, services
+from audits.annual_report import services as annual_report_services
+from audits.challenges import services as challenge_services
+from audits.dataset import selectors as dataset_selectors
 from audits.models import AnnualReport, Challenge, Indicator, IndicatorValue, quarter_label
 from tests.support.world import PASSWORD, make_world
 
@@ -22,7 +24,7 @@ def thurrock():
 def test_enter_a_value_bad_then_good_and_the_chart_and_table_show_it(pages, thurrock):
     page = pages.page
     indicator = thurrock.objects[Indicator]
-    quarter = dataset.default_last_quarter(None)
+    quarter = dataset_selectors.default_last_quarter(None)
     label = quarter_label(*quarter)
     pages.sign_in(thurrock.person("business").username, PASSWORD)
     pages.goto(f"/{thurrock.slug}/dataset/")
@@ -76,7 +78,7 @@ def test_every_dataset_challenge_and_annual_report_page_meets_wcag_2_2_aa(pages,
     indicator = thurrock.objects[Indicator]
     value = thurrock.objects[IndicatorValue]
     challenge = thurrock.objects[Challenge]
-    responded = services.challenge_log(
+    responded = challenge_services.challenge_log(
         ctx,
         raised_on=challenge.raised_on,
         raised_by="scrutineer",
@@ -85,7 +87,7 @@ def test_every_dataset_challenge_and_annual_report_page_meets_wcag_2_2_aa(pages,
         subject="Health assessments",
         challenge="Why late?",
     )
-    services.challenge_respond(ctx, responded, response="More clinics.", responded_on=challenge.raised_on)
+    challenge_services.challenge_respond(ctx, responded, response="More clinics.", responded_on=challenge.raised_on)
     annual = thurrock.objects[AnnualReport]
     pages.sign_in(thurrock.person("business").username, PASSWORD)
     for path in [
@@ -139,7 +141,7 @@ def test_every_dataset_challenge_and_annual_report_page_meets_wcag_2_2_aa(pages,
     assert "4 problems in the spreadsheet" in page.locator("#problems").inner_text()
     # A narrative edit that crossed another save: the warning and the kept text.
     pages.goto(f"/{slug}/annual-reports/{annual.pk}/change/")
-    services.annual_report_save(ctx, annual, foreword="Someone else's foreword.")
+    annual_report_services.annual_report_save(ctx, annual, foreword="Someone else's foreword.")
     page.fill("#id_foreword", "My foreword.")
     page.click("button:has-text('Save the report')")
     pages.check()

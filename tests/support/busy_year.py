@@ -12,9 +12,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from audits import services
-from audits.dashboard import year_period
+from audits.annual_report import services as annual_report_services
+from audits.challenges import services as challenge_services
+from audits.dataset import services as dataset_services
 from audits.models import AnnualReport, AuditKind, SelfAssessment, quarter_dates
+from audits.programme import services as programme_services
+from audits.quarters import year_period
+from audits.self_assessment import services as self_assessment_services
 from funding import services as funding
 from funding.years import label_for
 from lscp.roles import Role
@@ -63,14 +67,16 @@ def busy_year(world: World, *, year_start: int, scale: Scale = Scale()) -> Annua
 
     members = _members(world, scale.organisations)
     _notifications(world, first, last, scale.notifications, within)
-    priorities = [services.priority_create(ctx, name=name) for name in ("Neglect", "Exploitation", "Online safety")]
+    priorities = [
+        programme_services.priority_create(ctx, name=name) for name in ("Neglect", "Exploitation", "Online safety")
+    ]
     _audits(ctx, year_start, scale.audits, priorities, members, within)
     _section_11(world, members, first)
     _dataset(ctx, year_start, scale.indicators, priorities, members)
     _challenges(ctx, first, last, scale.challenges, members, within)
     _funding(ctx, year_start, members)
     _action_plans(ctx, first, last, scale, members, within)
-    return services.annual_report_save(
+    return annual_report_services.annual_report_save(
         ctx,
         title=f"{world.partnership.name} annual report {label_for(year_start)}",
         period_start=first,
@@ -147,7 +153,7 @@ def _audits(ctx: TenantContext, year_start: int, count: int, priorities, members
     kinds = list(AuditKind.values)
     for i in range(count):
         quarter = 1 + i % 4
-        audit = services.audit_save(
+        audit = programme_services.audit_save(
             ctx,
             title=f"Audit {i}",
             kind=kinds[i % len(kinds)],
@@ -161,7 +167,7 @@ def _audits(ctx: TenantContext, year_start: int, count: int, priorities, members
             practitioners_involved=i % 2 == 0,
         )
         if i % 8 < 5:
-            services.audit_save(
+            programme_services.audit_save(
                 ctx,
                 audit,
                 status="complete",
@@ -172,8 +178,8 @@ def _audits(ctx: TenantContext, year_start: int, count: int, priorities, members
 
 def _section_11(world: World, members: list[Member], first: dt.date) -> None:
     ctx = world.ctx()
-    services.install_default_standards(ctx, "s11")
-    cycle = services.cycle_create(
+    self_assessment_services.standards_install_defaults(ctx, framework="s11")
+    cycle = self_assessment_services.cycle_create(
         ctx,
         name=f"Section 11 audit {first.year}",
         framework="s11",
@@ -199,9 +205,9 @@ def _section_11(world: World, members: list[Member], first: dt.date) -> None:
             }
             for index, grade in enumerate(assessment.grades.all())
         }
-        assessment = services.return_save(lead_ctx, assessment, grades=grades, submit=True)
+        assessment = self_assessment_services.return_save(lead_ctx, assessment, grades=grades, submit=True)
         if i % 2 == 0:
-            services.moderate(
+            self_assessment_services.return_moderate(
                 ctx,
                 assessment,
                 decisions={
@@ -216,7 +222,7 @@ def _section_11(world: World, members: list[Member], first: dt.date) -> None:
 def _dataset(ctx: TenantContext, year_start: int, count: int, priorities, members) -> None:
     units = ["number", "percent", "rate", "days"]
     for i in range(count):
-        indicator = services.indicator_save(
+        indicator = dataset_services.indicator_save(
             ctx,
             name=f"Indicator {i}",
             unit=units[i % 4],
@@ -225,7 +231,7 @@ def _dataset(ctx: TenantContext, year_start: int, count: int, priorities, member
             reporting_member=members[i % len(members)],
         )
         for quarter in (1, 2, 3, 4):
-            services.value_set(
+            dataset_services.indicator_value_set(
                 ctx, indicator, year_start=year_start, quarter=quarter, value=Decimal(40 + i + 3 * quarter) / 2
             )
 
@@ -234,7 +240,7 @@ def _challenges(ctx: TenantContext, first, last, count: int, members, within) ->
     span = (last - first).days
     for i in range(count):
         raised = first + dt.timedelta(days=i * span // max(count, 1))
-        challenge = services.challenge_log(
+        challenge = challenge_services.challenge_log(
             ctx,
             raised_on=raised,
             raised_by="scrutineer",
@@ -244,7 +250,7 @@ def _challenges(ctx: TenantContext, first, last, count: int, members, within) ->
             challenge="What is being done about it?",
         )
         if i % 3:
-            services.challenge_respond(
+            challenge_services.challenge_respond(
                 ctx,
                 challenge,
                 response="A plan is in place.",

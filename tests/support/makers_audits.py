@@ -6,8 +6,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from audits import services
-from audits.dashboard import current_year_start
+from audits.annual_report import services as annual_report_services
+from audits.challenges import services as challenge_services
+from audits.dataset import services as dataset_services
 from audits.models import (
     AnnualReport,
     Audit,
@@ -21,6 +22,9 @@ from audits.models import (
     Standard,
     StandardGrade,
 )
+from audits.programme import services as programme_services
+from audits.quarters import current_year_start
+from audits.self_assessment import services as self_assessment_services
 from tests.support.world import World, maker
 
 
@@ -31,18 +35,20 @@ def green_return(
         g.pk: {"grade": "green", "evidence": "Policy and training records", "improvement_actions": ""}
         for g in assessment.grades.all()
     }
-    return services.return_save(world.ctx(who), assessment, grades=grades, submit=submit)
+    return self_assessment_services.return_save(world.ctx(who), assessment, grades=grades, submit=submit)
 
 
 @maker(Priority)
 def _priority(world: World) -> Priority:
-    return services.priority_create(world.ctx(), name="Neglect", description="Identify and tackle neglect earlier")
+    return programme_services.priority_create(
+        world.ctx(), name="Neglect", description="Identify and tackle neglect earlier"
+    )
 
 
 @maker(Audit)
 def _audit(world: World) -> Audit:
     year = current_year_start()
-    earlier = services.audit_save(
+    earlier = programme_services.audit_save(
         world.ctx(),
         title="Neglect: multi-agency case audit",
         kind="multi_agency_case",
@@ -52,7 +58,7 @@ def _audit(world: World) -> Audit:
         participants=[world.members["agency"], world.members["police"]],
         practitioners_involved=True,
     )
-    return services.audit_save(
+    return programme_services.audit_save(
         world.ctx(),
         title="Neglect: re-audit",
         kind="multi_agency_case",
@@ -66,14 +72,14 @@ def _audit(world: World) -> Audit:
 
 @maker(Standard)
 def _standard(world: World) -> Standard:
-    return services.install_default_standards(world.ctx(), "s11")[0]
+    return self_assessment_services.standards_install_defaults(world.ctx(), framework="s11")[0]
 
 
 @maker(Cycle)
 def _cycle(world: World) -> Cycle:
     world.objects[Standard]  # the Section 11 standards the cycle copies
     today = timezone.localdate()
-    cycle = services.cycle_create(
+    cycle = self_assessment_services.cycle_create(
         world.ctx(),
         name="Section 11 audit",
         framework="s11",
@@ -107,7 +113,7 @@ def _standard_grade(world: World) -> StandardGrade:
 
 @maker(Indicator)
 def _indicator(world: World) -> Indicator:
-    return services.indicator_save(
+    return dataset_services.indicator_save(
         world.ctx(),
         name="Children subject to a child protection plan",
         unit="rate",
@@ -120,12 +126,14 @@ def _indicator(world: World) -> Indicator:
 @maker(IndicatorValue)
 def _indicator_value(world: World) -> IndicatorValue:
     year = current_year_start()
-    return services.value_set(world.ctx(), world.objects[Indicator], year_start=year - 1, quarter=4, value="41.5")
+    return dataset_services.indicator_value_set(
+        world.ctx(), world.objects[Indicator], year_start=year - 1, quarter=4, value="41.5"
+    )
 
 
 @maker(Challenge)
 def _challenge(world: World) -> Challenge:
-    return services.challenge_log(
+    return challenge_services.challenge_log(
         world.ctx(),
         raised_on=timezone.localdate(),
         raised_by="scrutineer",
@@ -139,7 +147,7 @@ def _challenge(world: World) -> Challenge:
 @maker(AnnualReport)
 def _annual_report(world: World) -> AnnualReport:
     year = current_year_start() - 1
-    return services.annual_report_save(
+    return annual_report_services.annual_report_save(
         world.ctx(),
         title=f"Annual report {year}-{str(year + 1)[-2:]}",
         period_start=dt.date(year, 4, 1),

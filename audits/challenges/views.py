@@ -8,13 +8,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from audits import services
-from audits.challenge_log import challenges_for, status_counts
-from audits.models import Challenge, ChallengeStatus
-from audits.permissions import ChallengePolicy
-from audits.scrutiny_forms import ChallengeForm, ResponseForm
-from audits.views import BackLink
-from lscp.states import StateError
+from audits.challenges import selectors, services
+from audits.challenges.filters import ChallengeFilter
+from audits.challenges.forms import ChallengeForm, ResponseForm
+from audits.challenges.models import Challenge, ChallengeStatus
+from audits.challenges.permissions import ChallengePolicy
+from audits.pages import BackLink, filter_errors
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 
@@ -38,18 +37,22 @@ class ChallengeListView(PartnershipPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        status = self.request.GET.get("status", "")
-        status = status if status in ChallengeStatus.values else ""
+        filters = ChallengeFilter(self.request.GET, queryset=selectors.challenges(self.ctx), request=self.request)
+        errors = filter_errors(filters)
         challenges, sorting = sort(
-            self.request, challenges_for(self.ctx, status=status), columns=CHALLENGE_SORTS, default="-raised"
+            self.request,
+            filters.qs if not errors else filters.queryset.none(),
+            columns=CHALLENGE_SORTS,
+            default="-raised",
         )
-        counts = status_counts(self.ctx)
+        counts = selectors.status_counts(self.ctx)
         context.update(
             page=paginate(self.request, challenges),
             sorting=sorting,
-            status=status,
+            status="" if errors else filters.form.cleaned_data.get("status", ""),
             statuses=[(value, label, counts[value]) for value, label in ChallengeStatus.choices],
             total=sum(counts.values()),
+            filter_errors=errors,
             can_manage=ChallengePolicy.can(self.ctx, "manage"),
         )
         return context
@@ -84,7 +87,7 @@ class ChallengeDetailView(RecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_respond"] = (
-            ChallengePolicy.can(self.ctx, "manage", self.object) and self.object.status != ChallengeStatus.CLOSED
+            ChallengePolicy.can(self.ctx, "manage", self.object) and services.challenge_refusal(self.object) is None
         )
         return context
 
@@ -103,8 +106,9 @@ class ChallengeRespondView(RecordFormView):
         return super().get_queryset().select_related("to_member__organisation", "raised_at")
 
     def get(self, request, *args, **kwargs):
-        if self.object.status == ChallengeStatus.CLOSED:
-            messages.error(request, "This challenge is closed: its response and outcome are kept as they were.")
+        refusal = services.challenge_refusal(self.object)
+        if refusal:
+            messages.error(request, refusal)
             return redirect(challenge_url(self.ctx, self.object))
         return super().get(request, *args, **kwargs)
 
@@ -114,13 +118,6 @@ class ChallengeRespondView(RecordFormView):
             "responded_on": self.object.responded_on,
             "outcome": self.object.outcome,
         }
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except StateError as error:
-            messages.error(self.request, str(error))
-            return redirect(challenge_url(self.ctx, self.object))
 
     def perform(self, form):
         return services.challenge_respond(self.ctx, self.object, **form.cleaned_data)

@@ -16,12 +16,21 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from audits.models import FINANCIAL_YEARS, Direction, Indicator, IndicatorValue, Unit, quarter_label, quarter_of
-from audits.permissions import DatasetPolicy
+from audits.dataset.models import Direction, Indicator, IndicatorValue, Unit
+from audits.dataset.permissions import DatasetPolicy
+from audits.quarters import (
+    Quarter,
+    next_quarter,
+    previous_quarter,
+    quarter_label,
+    quarter_of,
+    quarters_in,
+    quarters_to,
+    short_label,
+)
 from lscp.charts import ColumnChart, column_chart
 from lscp.tenancy import TenantContext
 
-Quarter = tuple[int, int]  # (the financial year's starting year, quarter 1-4)
 CHART_QUARTERS = 8
 
 
@@ -46,46 +55,6 @@ def value_text(value: Decimal | None, unit: str, *, compact: bool = False) -> st
     if unit == Unit.DAYS:
         return f"{text} day{'' if value == 1 else 's'}"
     return text
-
-
-def short_label(quarter: Quarter) -> str:
-    """'Q3 2025-26'."""
-    year, number = quarter
-    return f"Q{number} {year}-{str(year + 1)[-2:]}"
-
-
-def previous_quarter(quarter: Quarter) -> Quarter:
-    year, number = quarter
-    return (year, number - 1) if number > 1 else (year - 1, 4)
-
-
-def next_quarter(quarter: Quarter) -> Quarter:
-    year, number = quarter
-    return (year, number + 1) if number < 4 else (year + 1, 1)
-
-
-def quarters_to(last: Quarter, count: int) -> list[Quarter]:
-    """The `count` quarters ending with `last`, oldest first."""
-    quarters = [last]
-    while len(quarters) < count:
-        quarters.insert(0, previous_quarter(quarters[0]))
-    return quarters
-
-
-def started_quarters(count: int, today: dt.date | None = None) -> list[Quarter]:
-    """The `count` quarters up to and including the current one, newest first (for choices)."""
-    return list(reversed(quarters_to(quarter_of(today or timezone.localdate()), count)))
-
-
-def parse_quarter(text: str) -> Quarter | None:
-    """'2025-3' -> (2025, 3); anything else -> None."""
-    try:
-        year, number = (int(part) for part in str(text).split("-"))
-    except (TypeError, ValueError):
-        return None
-    if year not in FINANCIAL_YEARS or number not in (1, 2, 3, 4):
-        return None
-    return year, number
 
 
 # ----------------------------------------------------------------------------------------------
@@ -144,18 +113,11 @@ class Trend:
         return f"{self.word} {amount} from {since}"
 
 
-def indicators_for(ctx: TenantContext, *, priority: str = "", active: str = ""):
+def indicators(ctx: TenantContext):
+    """The dataset's indicators this person may see (IndicatorFilter narrows them for a list)."""
     queryset = Indicator.objects.for_partnership(ctx.partnership).select_related(
         "priority", "reporting_member__organisation"
     )
-    if priority == "none":
-        queryset = queryset.filter(priority__isnull=True)
-    elif priority.isdigit():
-        queryset = queryset.filter(priority_id=int(priority))
-    if active == "yes":
-        queryset = queryset.filter(is_active=True)
-    elif active == "no":
-        queryset = queryset.filter(is_active=False)
     return DatasetPolicy.filter(ctx, queryset)
 
 
@@ -292,16 +254,6 @@ def series(
 # The dataset over a period (the annual report)
 
 
-def quarters_in(period: tuple[dt.date, dt.date]) -> list[Quarter]:
-    """The quarters that overlap the period, oldest first."""
-    quarter, last = quarter_of(period[0]), quarter_of(period[1])
-    quarters = [quarter]
-    while quarter < last:
-        quarter = next_quarter(quarter)
-        quarters.append(quarter)
-    return quarters
-
-
 @dataclass(frozen=True)
 class PeriodRow:
     indicator: Indicator
@@ -335,13 +287,10 @@ def dataset_for_period(ctx: TenantContext, period: tuple[dt.date, dt.date]) -> P
         quarter = (row.year_start, row.quarter)
         if first <= quarter <= last:
             values[row.indicator_id][quarter] = row
-    indicators = [
-        indicator
-        for indicator in indicators_for(ctx).order_by("priority__name", "name")
-        if indicator.is_active or values.get(indicator.pk)
-    ]
     rows = []
-    for indicator in indicators:
+    for indicator in indicators(ctx).order_by("priority__name", "name"):
+        if not (indicator.is_active or values.get(indicator.pk)):
+            continue
         own = values.get(indicator.pk, {})
         reported = [own[q] for q in quarters if q in own]
         rows.append(
@@ -354,3 +303,15 @@ def dataset_for_period(ctx: TenantContext, period: tuple[dt.date, dt.date]) -> P
             )
         )
     return PeriodDataset(quarters=quarters, rows=rows)
+
+
+def values_by_quarter(
+    ctx: TenantContext, indicators: Sequence[Indicator], *, since: int
+) -> dict[tuple[int, int, int], IndicatorValue]:
+    """The indicators' values from the financial year `since` on, by (indicator id, year, quarter)."""
+    return {
+        (row.indicator_id, row.year_start, row.quarter): row
+        for row in IndicatorValue.objects.for_partnership(ctx.partnership).filter(
+            indicator__in=indicators, year_start__gte=since
+        )
+    }

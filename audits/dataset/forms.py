@@ -1,25 +1,23 @@
-"""Forms for the multi-agency dataset, the challenge log and the annual report. They parse what
-people type; the rules are the services' (so the pages and the API agree)."""
+"""Forms for the multi-agency dataset. They parse what people type; the rules are the services'
+(so the pages and the API agree)."""
 
 from __future__ import annotations
 
 from django import forms
 
-from audits.dataset import started_quarters, value_text
-from audits.forms import OrganisationChoice, _members
-from audits.models import Direction, IndicatorValue, Priority, RaisedBy, Unit, quarter_label
-from lscp.web.forms import GovukDateField, TenantForm
-from partners.models import GovernanceGroup
+from audits.dataset.models import Direction, IndicatorValue, Unit
+from audits.dataset.selectors import value_text
+from audits.forms import OrganisationChoice, member_choices
+from audits.programme.models import Priority
+from audits.quarters import quarter_label, started_quarters
+from lscp.web.forms import TenantForm, VersionedForm
 
 UNIT_SUFFIX = {Unit.PERCENT: "%", Unit.RATE: "per 10,000", Unit.DAYS: "days"}
 
 
-# ----------------------------------------------------------------------------------------------
-# The dataset
+class IndicatorForm(VersionedForm):
+    """Adding an indicator (no version yet), or changing one (`editing`)."""
 
-
-class IndicatorForm(TenantForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
         label="Name",
         max_length=200,
@@ -59,8 +57,10 @@ class IndicatorForm(TenantForm):
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = Priority.objects.for_partnership(self.ctx.partnership).filter(is_active=True)
-        self.fields["reporting_member"].queryset = _members(self.ctx)
-        if editing:
+        self.fields["reporting_member"].queryset = member_choices(self.ctx)
+        if not editing:
+            del self.fields["version"]
+        else:
             self.fields["is_active"] = forms.BooleanField(
                 label="In use: values are still reported", required=False, initial=True
             )
@@ -146,118 +146,3 @@ class DatasetUploadForm(TenantForm):
         help_text="Columns: Indicator, Year, Quarter, Value, and if you have them Note",
         error_messages={"required": "Choose a spreadsheet to upload"},
     )
-
-
-# ----------------------------------------------------------------------------------------------
-# The challenge log
-
-
-class ChallengeForm(TenantForm):
-    raised_on = GovukDateField(label="Date raised", help_text="For example, 14 10 2025")
-    raised_by = forms.ChoiceField(
-        label="Raised",
-        choices=RaisedBy.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose who raised it"},
-    )
-    raised_at = forms.ModelChoiceField(
-        queryset=None,
-        label="Meeting",
-        required=False,
-        empty_label="Not at a meeting",
-        help_text="The group whose meeting it was raised at (needed when it was raised at a meeting)",
-    )
-    raised_by_name = forms.CharField(
-        label="Raised by",
-        max_length=200,
-        help_text="The person, with their role: for example, Ruth Calloway, Independent Chair and Scrutineer",
-        error_messages={"required": "Enter who raised it"},
-    )
-    to_member = OrganisationChoice(
-        queryset=None,
-        label="Challenge to",
-        empty_label="Choose the organisation",
-        error_messages={"required": "Choose the member organisation challenged"},
-    )
-    subject = forms.CharField(
-        label="About",
-        max_length=200,
-        help_text="A short title, like Police attendance at strategy meetings",
-        error_messages={"required": "Enter what the challenge is about"},
-    )
-    challenge = forms.CharField(
-        label="The challenge",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What was asked, and the evidence behind it",
-        error_messages={"required": "Enter the challenge"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["raised_at"].queryset = GovernanceGroup.objects.for_partnership(self.ctx.partnership).filter(
-            is_active=True
-        )
-        self.fields["to_member"].queryset = _members(self.ctx)
-
-
-class ResponseForm(TenantForm):
-    response = forms.CharField(
-        label="Response",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What the organisation answered",
-        error_messages={"required": "Enter the response"},
-    )
-    responded_on = GovukDateField(label="Date of the response")
-    outcome = forms.CharField(
-        label="Outcome",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What changed because of the challenge (needed to close it)",
-    )
-    close = forms.BooleanField(
-        label="Close the challenge: the partnership is satisfied with the outcome", required=False
-    )
-
-
-# ----------------------------------------------------------------------------------------------
-# The annual report
-
-PERIOD_HINT = "12 months: for example, 1 4 2025 to 31 3 2026"
-
-
-class AnnualReportStartForm(TenantForm):
-    title = forms.CharField(
-        label="Title",
-        max_length=200,
-        help_text="For example, Thurrock LSCP annual report 2025 to 2026",
-        error_messages={"required": "Enter the report's title"},
-    )
-    period_start = GovukDateField(label="First day of the period", help_text=PERIOD_HINT)
-    period_end = GovukDateField(label="Last day of the period")
-
-
-NARRATIVE = [
-    ("foreword", "Foreword", "From the safeguarding partners or the independent chair"),
-    ("arrangements", "Arrangements and partners", "Shown before the members and the governance groups"),
-    ("reviews_narrative", "Notifications and reviews", "Shown before the counts and the timeliness of each deadline"),
-    ("learning_narrative", "Learning and action plans", "What was learnt from reviews, and what changed"),
-    ("audit_narrative", "Audits and self-assessments", "Shown before the audit programme and the heatmap"),
-    ("scrutiny_narrative", "Challenge and scrutiny", "Shown before the challenge log"),
-    ("priorities_ahead", "Priorities for the year ahead", "The last section of the report"),
-]
-
-
-class AnnualReportForm(AnnualReportStartForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, label, hint in NARRATIVE:
-            self.fields[name] = forms.CharField(
-                label=label, required=False, help_text=hint, widget=forms.Textarea(attrs={"rows": 8})
-            )
-
-    def values(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        return data

@@ -4,22 +4,17 @@ assembled from the records for the period."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from audits import report, services
-from audits.models import AnnualReport
-from audits.permissions import AnnualReportPolicy
-from audits.scrutiny_forms import NARRATIVE, AnnualReportForm, AnnualReportStartForm
-from audits.views import BackLink
+from audits.annual_report import selectors, services
+from audits.annual_report.forms import NARRATIVE, AnnualReportForm, AnnualReportStartForm
+from audits.annual_report.models import AnnualReport
+from audits.annual_report.permissions import AnnualReportPolicy
+from audits.pages import BackLink
 from lscp import pdf
-from lscp.states import StateError
 from lscp.web.lists import paginate, sort
-from lscp.web.views import PartnershipFormView, PartnershipPage, RecordMixin
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 
 
 def report_url(ctx, annual_report) -> str:
@@ -72,57 +67,44 @@ class AnnualReportDetailView(RecordMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             narrative=[(label, getattr(self.object, name)) for name, label, _ in NARRATIVE],
-            period=report.Period(self.object.period_start, self.object.period_end),
+            period=selectors.Period(self.object.period_start, self.object.period_end),
             can_manage=AnnualReportPolicy.can(self.ctx, "manage", self.object),
         )
         return context
 
 
-class AnnualReportEditView(RecordMixin, TemplateView):
+class AnnualReportEditView(RecordFormView):
     """The title, period and narrative. When someone else saved the report since this form was
     opened, the save is refused, the text typed is kept, and the form is ready to save again
     over theirs (after reading it on the report's page)."""
 
     template_name = "audits/annual_report_form.html"
     model = AnnualReport
+    form_class = AnnualReportForm
     policy = AnnualReportPolicy
     action = "manage"
-    log_views = False
+    conflict = False
 
-    def initial(self) -> dict:
+    def get_initial(self):
         fields = {name: getattr(self.object, name) for name in services.NARRATIVE_FIELDS}
         return {**fields, "version": self.object.version}
 
-    def get(self, request, *args, **kwargs):
-        form = AnnualReportForm(ctx=self.ctx, initial=self.initial())
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form):
+        return services.annual_report_save(self.ctx, self.object, version=form.cleaned_data["version"], **form.values())
 
-    def post(self, request, *args, **kwargs):
-        form = AnnualReportForm(request.POST, ctx=self.ctx)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    saved = services.annual_report_save(
-                        self.ctx, self.object, expected_version=form.cleaned_data["version"], **form.values()
-                    )
-            except ValidationError as error:
-                form.add_service_errors(error)
-            except StateError as error:
-                self.object.refresh_from_db()
-                data = request.POST.copy()
-                data["version"] = str(self.object.version)
-                form = AnnualReportForm(data, ctx=self.ctx)
-                form.is_valid()
-                form.add_error(None, str(error))
-                return self.render_to_response(self.get_context_data(form=form, conflict=True))
-            else:
-                messages.success(request, f"{saved.title} has been saved")
-                return redirect(report_url(self.ctx, self.object))
-        return self.render_to_response(self.get_context_data(form=form))
+    def keep_stale(self, form, error) -> None:
+        super().keep_stale(form, error)
+        self.conflict = True  # the page links to their version, to read before saving over it
+
+    def get_success_message(self):
+        return f"{self.result.title} has been saved"
+
+    def get_success_url(self):
+        return report_url(self.ctx, self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["back_url"] = report_url(self.ctx, self.object)
+        context.update(back_url=report_url(self.ctx, self.object), conflict=self.conflict)
         return context
 
 
@@ -134,5 +116,5 @@ class AnnualReportPdfView(RecordMixin, TemplateView):
     log_views = False
 
     def get(self, request, *args, **kwargs):
-        data = report.annual_report_pdf(self.ctx, self.object)
-        return pdf.pdf_response(data, report.pdf_filename(self.ctx, self.object))
+        data = selectors.annual_report_pdf(self.ctx, self.object)
+        return pdf.pdf_response(data, selectors.pdf_filename(self.ctx, self.object))

@@ -7,11 +7,14 @@ from __future__ import annotations
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from audits import dataset, services
-from audits.models import Indicator, IndicatorValue, Priority, Unit, quarter_label
-from audits.permissions import DatasetPolicy
-from audits.scrutiny_forms import DatasetUploadForm, IndicatorForm, ValueForm
-from audits.views import BackLink
+from audits.dataset import selectors, services, sheets
+from audits.dataset.filters import IndicatorFilter
+from audits.dataset.forms import DatasetUploadForm, IndicatorForm, ValueForm
+from audits.dataset.models import Indicator, IndicatorValue
+from audits.dataset.permissions import DatasetPolicy
+from audits.pages import BackLink, filter_errors
+from audits.programme.models import Priority
+from audits.quarters import parse_quarter, quarter_label, quarters_to, started_quarters
 from lscp import spreadsheets
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
@@ -29,15 +32,13 @@ class DatasetView(PartnershipPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        params = self.request.GET
-        priorities = list(Priority.objects.for_partnership(self.ctx.partnership))
-        priority = params.get("priority", "")
-        if priority not in {"none", *(str(p.pk) for p in priorities)}:
-            priority = ""
-        active = params.get("active", "yes") if params.get("active", "yes") in ("yes", "no", "all") else "yes"
+        params = self.request.GET.copy()
+        params.setdefault("active", "yes")  # the page shows the indicators in use unless asked
+        filters = IndicatorFilter(params, queryset=selectors.indicators(self.ctx), request=self.request)
+        errors = filter_errors(filters)
         indicators, sorting = sort(
             self.request,
-            dataset.indicators_for(self.ctx, priority=priority, active=active),
+            filters.qs if not errors else filters.queryset.none(),
             columns={
                 "name": "name",
                 "priority": ["priority__name", "name"],
@@ -49,10 +50,11 @@ class DatasetView(PartnershipPage):
         page = paginate(self.request, indicators)
         context.update(
             page=page,
-            rows=dataset.trends(self.ctx, list(page.object_list)),
+            rows=selectors.trends(self.ctx, list(page.object_list)),
             sorting=sorting,
-            priorities=priorities,
-            filters={"priority": priority, "active": active},
+            priorities=list(Priority.objects.for_partnership(self.ctx.partnership)),
+            filters={"priority": params.get("priority", ""), "active": params["active"]},
+            filter_errors=errors,
             can_manage=DatasetPolicy.can(self.ctx, "manage"),
         )
         return context
@@ -88,13 +90,13 @@ class IndicatorDetailView(RecordMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        series = dataset.series(self.ctx, self.object, last=dataset.parse_quarter(self.request.GET.get("to", "")))
+        series = selectors.series(self.ctx, self.object, last=parse_quarter(self.request.GET.get("to", "")))
         context.update(
             series=series,
             points=list(reversed(series.points)),
             earlier=f"{series.earlier[0]}-{series.earlier[1]}" if series.earlier else "",
             later=f"{series.later[0]}-{series.later[1]}" if series.later else "",
-            trend=dataset.trends(self.ctx, [self.object])[0],
+            trend=selectors.trends(self.ctx, [self.object])[0],
             can_manage=DatasetPolicy.can(self.ctx, "manage", self.object),
         )
         return context
@@ -106,6 +108,7 @@ class IndicatorEditView(RecordFormView):
     form_class = IndicatorForm
     policy = DatasetPolicy
     action = "manage"
+    success_message = "The indicator has been saved"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "editing": True}
@@ -116,49 +119,55 @@ class IndicatorEditView(RecordFormView):
         }
 
     def perform(self, form):
-        return services.indicator_save(
-            self.ctx, self.object, expected_version=form.cleaned_data["version"], **form.values()
-        )
-
-    def get_success_message(self):
-        return "The indicator has been saved"
+        return services.indicator_save(self.ctx, self.object, version=form.cleaned_data["version"], **form.values())
 
     def get_success_url(self):
         return indicator_url(self.ctx, self.object)
 
 
-class ValueAddView(RecordFormView):
-    """Enter a quarter's value (or correct it: a quarter that has a value is changed)."""
+class ValueFormView(RecordFormView):
+    """Entering or correcting one quarter's value; the confirmation names the value in its unit."""
 
     template_name = "audits/value_form.html"
-    model = Indicator
     form_class = ValueForm
     policy = DatasetPolicy
     action = "manage"
 
+    def indicator(self) -> Indicator:
+        raise NotImplementedError
+
+    def perform(self, form):
+        return services.indicator_value_set(self.ctx, self.indicator(), **form.values())
+
+    def get_success_message(self):
+        row, indicator = self.result, self.indicator()
+        text = selectors.value_text(row.value, indicator.unit)
+        return f"{quarter_label(row.year_start, row.quarter)}: {text} recorded for {indicator.name}"
+
+    def get_success_url(self):
+        return indicator_url(self.ctx, self.indicator()) + f"?to={self.result.year_start}-{self.result.quarter}"
+
+
+class ValueAddView(ValueFormView):
+    """Enter a quarter's value (or correct it: a quarter that has a value is changed)."""
+
+    model = Indicator
+
+    def indicator(self) -> Indicator:
+        return self.object
+
     def wanted(self):
         """The quarter asked for (the indicator page's "Enter" link, or the choice posted), if
         it exists and has started."""
-        wanted = dataset.parse_quarter(self.request.POST.get("quarter") or self.request.GET.get("quarter", ""))
-        return wanted if wanted is not None and wanted <= dataset.started_quarters(1)[0] else None
+        wanted = parse_quarter(self.request.POST.get("quarter") or self.request.GET.get("quarter", ""))
+        return wanted if wanted is not None and wanted <= started_quarters(1)[0] else None
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "indicator": self.object, "earlier": self.wanted()}
 
     def get_initial(self):
-        quarter = self.wanted() or dataset.default_last_quarter(None)
+        quarter = self.wanted() or selectors.default_last_quarter(None)
         return {"quarter": f"{quarter[0]}-{quarter[1]}"}
-
-    def perform(self, form):
-        return services.value_set(self.ctx, self.object, **form.values())
-
-    def get_success_message(self):
-        row = self.result
-        text = dataset.value_text(row.value, self.object.unit)
-        return f"{quarter_label(row.year_start, row.quarter)}: {text} recorded for {self.object.name}"
-
-    def get_success_url(self):
-        return indicator_url(self.ctx, self.object) + f"?to={self.result.year_start}-{self.result.quarter}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -166,14 +175,13 @@ class ValueAddView(RecordFormView):
         return context
 
 
-class ValueChangeView(RecordFormView):
+class ValueChangeView(ValueFormView):
     """Correct one quarter's value."""
 
-    template_name = "audits/value_form.html"
     model = IndicatorValue
-    form_class = ValueForm
-    policy = DatasetPolicy
-    action = "manage"
+
+    def indicator(self) -> Indicator:
+        return self.object.indicator
 
     def get_queryset(self):
         return super().get_queryset().select_related("indicator")
@@ -183,18 +191,7 @@ class ValueChangeView(RecordFormView):
         return {**super().get_form_kwargs(), "indicator": self.object.indicator, "quarter": quarter}
 
     def get_initial(self):
-        return {"value": dataset.number_text(self.object.value).replace(",", ""), "note": self.object.note}
-
-    def perform(self, form):
-        return services.value_set(self.ctx, self.object.indicator, **form.values())
-
-    def get_success_message(self):
-        row = self.result
-        text = dataset.value_text(row.value, self.object.indicator.unit)
-        return f"{quarter_label(row.year_start, row.quarter)}: {text} recorded for {self.object.indicator.name}"
-
-    def get_success_url(self):
-        return indicator_url(self.ctx, self.object.indicator) + f"?to={self.object.year_start}-{self.object.quarter}"
+        return {"value": selectors.number_text(self.object.value).replace(",", ""), "note": self.object.note}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -210,7 +207,7 @@ class DatasetUploadView(PartnershipFormView):
     action = "manage"
 
     def perform(self, form):
-        return services.import_values(self.ctx, form.cleaned_data["file"])
+        return services.indicator_values_import(self.ctx, upload=form.cleaned_data["file"])
 
     def get_success_message(self):
         result = self.result
@@ -225,9 +222,6 @@ class DatasetUploadView(PartnershipFormView):
         return reverse("dataset", args=[self.ctx.partnership.slug])
 
 
-UNIT_WORDS = {Unit.NUMBER: "number", Unit.PERCENT: "per cent", Unit.RATE: "rate per 10,000", Unit.DAYS: "days"}
-
-
 class DatasetSpreadsheetView(PartnershipPage):
     """The dataset's last four complete quarters in the columns the upload reads, with a row for
     every indicator in use in each (blank where no value is recorded yet): the template to fill
@@ -236,45 +230,11 @@ class DatasetSpreadsheetView(PartnershipPage):
     policy = DatasetPolicy
 
     def get(self, request, *args, **kwargs):
-        last = dataset.default_last_quarter(None)
-        quarters = dataset.quarters_to(last, 4)
-        indicators = list(dataset.indicators_for(self.ctx, active="yes").order_by("priority__name", "name"))
-        values = {
-            (row.indicator_id, row.year_start, row.quarter): row
-            for row in IndicatorValue.objects.for_partnership(self.ctx.partnership).filter(
-                indicator__in=indicators, year_start__gte=quarters[0][0]
-            )
-        }
-        rows = []
-        for indicator in indicators:
-            for year, number in quarters:
-                row = values.get((indicator.pk, year, number))
-                rows.append(
-                    [
-                        indicator.name,
-                        f"{year}-{str(year + 1)[-2:]}",
-                        f"Q{number}",
-                        row.value if row else None,
-                        row.note if row else "",
-                    ]
-                )
-        sheets = [
-            spreadsheets.Sheet(title="Values", headers=[c.header for c in services.DATASET_COLUMNS], rows=rows),
-            spreadsheets.Sheet(
-                title="Indicators",
-                headers=["Indicator", "Unit", "Which way is better", "Priority", "Reported by"],
-                rows=[
-                    [
-                        i.name,
-                        UNIT_WORDS.get(i.unit, i.unit),
-                        i.get_direction_display(),
-                        str(i.priority or ""),
-                        str(i.reporting_member.organisation),
-                    ]
-                    for i in indicators
-                ],
-            ),
-        ]
+        last = selectors.default_last_quarter(None)
+        quarters = quarters_to(last, 4)
+        indicators = list(selectors.indicators(self.ctx).filter(is_active=True).order_by("priority__name", "name"))
+        values = selectors.values_by_quarter(self.ctx, indicators, since=quarters[0][0])
         return spreadsheets.xlsx_response(
-            spreadsheets.xlsx_bytes(sheets), f"{self.ctx.partnership.slug}-dataset-{quarters[-1][0]}-Q{last[1]}.xlsx"
+            spreadsheets.xlsx_bytes(sheets.template_sheets(indicators, values, quarters)),
+            f"{self.ctx.partnership.slug}-dataset-{quarters[-1][0]}-Q{last[1]}.xlsx",
         )
