@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from funding import selectors, services
+from funding.filters import comparison_filter
 from funding.models import (
     AuthorityType,
     Benchmark,
@@ -535,13 +536,7 @@ class BenchmarkViewSet(
 
     @action(detail=False, methods=["get"])
     def comparison(self, request, *args, **kwargs):
-        params = request.query_params
-        recorded = None
-        if params.get("recorded"):
-            recorded = selectors.years_for(self.ctx).filter(label=params["recorded"]).first()
-            if recorded is None:
-                raise serializers.ValidationError({"recorded": ["No such financial year"]})
-        result = selectors.comparison(
-            self.ctx, year=params.get("year", ""), group=params.get("group", ""), recorded=recorded
-        )
-        return Response(ComparisonOut(result).data)
+        filters, arguments = comparison_filter(self.ctx, request.query_params)
+        if filters.errors:
+            raise serializers.ValidationError(filters.errors)
+        return Response(ComparisonOut(selectors.comparison(self.ctx, **arguments)).data)

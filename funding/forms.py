@@ -168,18 +168,3 @@ class PlanningForm(GovukForm):
         if not text.isdigit():
             raise ValidationError(f"Enter the number of years as a whole number from 1 to {MAX_YEARS}")
         return int(text)
-
-
-class ComparisonFilterForm(GovukForm):
-    year = forms.ChoiceField(label="Benchmark year", required=False)
-    group = forms.ChoiceField(
-        label="Compare with",
-        required=False,
-        choices=[("", "All areas"), ("unitary", "Unitary authorities only"), ("county", "County council areas only")],
-    )
-    recorded = forms.ChoiceField(label="Also show our recorded year", required=False)
-
-    def __init__(self, *args, benchmark_years: list[str], recorded_years: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, y.replace("-", "/")) for y in benchmark_years]
-        self.fields["recorded"].choices = [("", "None"), *((y, y.replace("-", "/")) for y in recorded_years)]

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 
 from funding import planning, selectors, services, sheets
+from funding.filters import comparison_filter
 from funding.forms import (
     BenchmarkForm,
     BenchmarkUploadForm,
-    ComparisonFilterForm,
     ConfirmForm,
     ContributionAddForm,
     ContributionForm,
@@ -440,19 +440,8 @@ class ComparisonView(PartnershipPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        years = {y.label: y for y in selectors.years_for(self.ctx)}
-        benchmark_years = selectors.benchmark_years(self.ctx)
-        filters = ComparisonFilterForm(
-            self.request.GET or None, benchmark_years=benchmark_years, recorded_years=list(years)
-        )
-        values = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-        result = selectors.comparison(
-            self.ctx,
-            year=values.get("year", ""),
-            group=values.get("group", ""),
-            recorded=years.get(values.get("recorded", "")),
-            available=benchmark_years,
-        )
+        filters, arguments = comparison_filter(self.ctx, self.request.GET)
+        result = selectors.comparison(self.ctx, **arguments)
         context.update(
             filters=filters,
             comparison=result,

@@ -198,6 +198,26 @@ def test_comparison_page_shows_the_figures_and_says_how_averages_are_made(thurro
     assert page.count('role="img"') == 3
 
 
+def test_the_comparison_reads_its_parameters_alike_on_the_page_and_in_the_api(thurrock, as_user, api):
+    """One parameter reader (funding.filters.comparison_filter): a benchmark year, group or
+    recorded year that does not exist is the page's form error and the API's 400; before, both
+    quietly compared the latest year of all areas instead (the API refused only `recorded`)."""
+    from tests.support.clients import error_by_field
+
+    seed_benchmarks(thurrock)
+    seed_year(thurrock)
+    page_url = reverse("funding-comparison", args=[thurrock.slug])
+    api_url = f"/api/v1/{thurrock.slug}/funding/benchmarks/comparison/"
+    page, client = as_user(thurrock.people["scrutineer"]), api(thurrock.people["scrutineer"])
+    good = client.get(api_url, {"year": "2016-17", "group": "unitary", "recorded": "2020-21"})
+    assert good.status_code == 200 and good.json()["group"] == "unitary" and good.json()["recorded"]
+    for field, bad in (("year", "1999-00"), ("group", "nonsense"), ("recorded", "1999-00")):
+        html = page.get(page_url, {field: bad}).content.decode()
+        assert "Select a valid choice" in error_by_field(html, f"id_{field}"), field
+        response = client.get(api_url, {field: bad})
+        assert response.status_code == 400 and field in response.json(), field
+
+
 # ----------------------------------------------------------------------------------------------
 # The year's page
 

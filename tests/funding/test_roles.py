@@ -4,7 +4,7 @@ scrutineer). The partnerships are built once for the module."""
 
 import pytest
 
-from tests.test_funding import FUNDING_WRITES, writes
+from tests.funding.test_funding import FUNDING_WRITES, writes
 
 pytestmark = pytest.mark.django_db
 
