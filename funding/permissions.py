@@ -12,3 +12,8 @@ from lscp.roles import BUSINESS_UNIT, EVERYONE
 class FundingPolicy(Policy):
     resource = "funding record"
     rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
+
+    @classmethod
+    def can_see(cls, ctx, obj) -> bool:
+        """A record of another partnership is not there at all (a service handed one is a 404)."""
+        return obj.partnership_id == ctx.partnership.pk

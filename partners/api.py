@@ -42,6 +42,20 @@ class MemberOut(serializers.Serializer):
     people_count = serializers.IntegerField(required=False)
 
 
+class PartnershipRecord(serializers.PrimaryKeyRelatedField):
+    """A record of `model` chosen by id among the request's partnership's rows (the view's `ctx`
+    in the serializer's context; none without one, as for the schema generator). Another
+    partnership's id is 'does not exist', as a missing one is."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        ctx = self.context.get("ctx")
+        return self.model.objects.for_partnership(ctx.partnership) if ctx is not None else self.model.objects.none()
+
+
 class NewOrganisationIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     sector = serializers.ChoiceField(choices=Sector.choices)
@@ -138,17 +152,13 @@ class PersonCreateIn(TenantSerializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=MEMBERSHIP_ROLES)
-    member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.dangerously_unscoped.all(), required=False, allow_null=True, default=None
-    )
+    member = PartnershipRecord(Member, required=False, allow_null=True, default=None)
     job_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class PersonUpdateIn(TenantSerializer):
     role = serializers.ChoiceField(choices=MEMBERSHIP_ROLES)
-    member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.dangerously_unscoped.all(), required=False, allow_null=True, default=None
-    )
+    member = PartnershipRecord(Member, required=False, allow_null=True, default=None)
     job_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -229,7 +239,7 @@ class GroupOut(serializers.Serializer):
 
 
 class SeatIn(TenantSerializer):
-    membership = serializers.PrimaryKeyRelatedField(queryset=Membership.dangerously_unscoped.all())
+    membership = PartnershipRecord(Membership)
     group_role = serializers.ChoiceField(choices=GroupRole.choices, default=GroupRole.MEMBER)
 
 

@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from lscp import activity, outbox
+from lscp.checks import Errors
 from lscp.outbox.messages import absolute, link, message
 from lscp.permissions import sync_member_groups
 from lscp.recipients import Recipients
@@ -283,6 +284,24 @@ def _invite(ctx: TenantContext, membership: Membership) -> None:
     )
 
 
+def _new_person(*, email: str, first_name: str, last_name: str, username: str, password: str | None) -> Person:
+    """An account for someone new (without a password they set one from their invitation)."""
+    username = (username or email).strip().lower()
+    if Person.objects.filter(username__iexact=username).exists():
+        raise _field_error("username", "This username is taken")
+    person = Person(username=username, email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    if password:
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise _field_error("email", "Someone already uses this email address") from None
+    return person
+
+
 @transaction.atomic
 def person_add(
     *,
@@ -304,15 +323,11 @@ def person_add(
     """
     PeoplePolicy.require(ctx, "manage")
     email = email.strip().lower()
-    errors = {}
-    if not email:
-        errors["email"] = ["Enter an email address"]
-    if not first_name.strip():
-        errors["first_name"] = ["Enter a first name"]
-    if not last_name.strip():
-        errors["last_name"] = ["Enter a last name"]
-    if errors:
-        raise ValidationError(errors)
+    errors = Errors()
+    errors.text("email", email, name="An email address", max_length=254)
+    errors.text("first_name", first_name, name="A first name", max_length=150)
+    errors.text("last_name", last_name, name="A last name", max_length=150)
+    errors.raise_if_any()
     _check_role(ctx, role, member)
     person = Person.objects.filter(email__iexact=email).first()
     if person is not None:
@@ -321,19 +336,9 @@ def person_add(
             state = "a role" if existing.is_active else "a deactivated role"
             raise _field_error("email", f"{person} already has {state} in this partnership: change that one instead")
     else:
-        username = (username or email).strip().lower()
-        if Person.objects.filter(username__iexact=username).exists():
-            raise _field_error("username", "This username is taken")
-        person = Person(username=username, email=email, first_name=first_name.strip(), last_name=last_name.strip())
-        if password:
-            person.set_password(password)
-        else:
-            person.set_unusable_password()
-        try:
-            with transaction.atomic():
-                person.save()
-        except IntegrityError:
-            raise _field_error("email", "Someone already uses this email address") from None
+        person = _new_person(
+            email=email, first_name=first_name, last_name=last_name, username=username, password=password
+        )
     membership = Membership(
         partnership=ctx.partnership, person=person, role=role, member=member, job_title=job_title.strip()
     )
@@ -373,12 +378,20 @@ def person_update(
     return membership
 
 
+def deactivation_refusal(ctx: TenantContext, membership: Membership) -> str | None:
+    """Why the acting person cannot deactivate this person, or None if they can."""
+    if membership.person_id == ctx.user.pk:
+        return "You cannot deactivate yourself"
+    return None
+
+
 @transaction.atomic
 def person_deactivate(*, ctx: TenantContext, membership: Membership) -> Membership:
     """Remove a person's access to this partnership (their record and history stay)."""
     PeoplePolicy.require(ctx, "manage", membership)
-    if membership.person_id == ctx.user.pk:
-        raise ValidationError("You cannot deactivate yourself")
+    refusal = deactivation_refusal(ctx, membership)
+    if refusal:
+        raise ValidationError(refusal)
     if not membership.is_active:
         return membership
     membership.is_active = False

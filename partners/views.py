@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
@@ -228,6 +230,13 @@ class PersonDeactivateView(RecordFormView):
     policy = PeoplePolicy
     action = "manage"
     reactivate = False
+
+    def get(self, request, *args, **kwargs):
+        refusal = None if self.reactivate else services.deactivation_refusal(self.ctx, self.object)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
 
     def perform(self, form):
         service = services.person_reactivate if self.reactivate else services.person_deactivate

@@ -855,3 +855,16 @@ def test_api_writes_and_the_year_label_is_validated(thurrock, api):
     }
     assert client.delete(f"/api/v1/{thurrock.slug}/funding/contributions/{contribution_id}/").status_code == 204
     assert not Contribution.objects.for_partnership(thurrock.partnership).filter(pk=contribution_id).exists()
+
+
+def test_a_service_handed_another_partnerships_record_answers_as_if_it_were_missing(world_a, world_b):
+    """FundingPolicy.can_see: the object rule lives in the policy (it was a ValidationError in each
+    service); a record of another partnership is a 404 and is left alone."""
+    from django.http import Http404
+
+    theirs = services.year_add(ctx=world_b.ctx(), label="2020-21")
+    with pytest.raises(Http404):
+        services.contribution_add(
+            ctx=world_a.ctx(), year=theirs, organisation=world_a.members["council"].organisation, agreed=Decimal("1")
+        )
+    assert not theirs.contributions.exists()

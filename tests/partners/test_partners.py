@@ -416,6 +416,18 @@ def test_you_cannot_deactivate_yourself(world_a, as_user):
     assert business.is_active
 
 
+def test_the_deactivate_page_refuses_yourself_before_you_confirm(world_a, as_user):
+    """The page asks services.deactivation_refusal on GET, as the service does: the reason and
+    back to the person, rather than a confirmation page whose button can only fail."""
+    business = world_a.people["business"]
+    client = as_user(business)
+    response = client.get(reverse("person-deactivate", args=[world_a.slug, business.pk]))
+    assert response.status_code == 302 and response["Location"].endswith(f"/people/{business.pk}/")
+    assert "You cannot deactivate yourself" in client.get(response["Location"]).content.decode()
+    agency = world_a.people["agency"]
+    assert client.get(reverse("person-deactivate", args=[world_a.slug, agency.pk])).status_code == 200
+
+
 def test_a_deactivated_person_signing_in_is_told_why(world_a):
     services.person_deactivate(ctx=world_a.ctx(), membership=world_a.people["agency"])
     response = Client().post(reverse("sign-in"), {"username": world_a.person("agency").username, "password": PASSWORD})
