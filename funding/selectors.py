@@ -220,6 +220,80 @@ class YearSummary:
         )
 
 
+def _contribution_rows(
+    contributions: Sequence[Contribution], previous_contributions: Sequence[Contribution], *, compared: bool
+) -> list[ContributionRow]:
+    """One row per contribution (sorted by organisation): its share of the total, and its change
+    from the previous year when there is one to compare with."""
+    contributions = sorted(contributions, key=lambda c: c.member.organisation.name.lower())
+    before = {c.member_id: c.agreed for c in previous_contributions}
+    rows = []
+    for contribution, org_share in zip(
+        contributions, shares_that_add_up([c.agreed for c in contributions]), strict=True
+    ):
+        sector = funding_sector(contribution.member.organisation.sector)
+        previous = before.get(contribution.member_id) if compared else None
+        rows.append(
+            ContributionRow(
+                contribution=contribution,
+                organisation=contribution.member.organisation.name,
+                sector=sector.value,
+                sector_label=sector.label,
+                agreed=contribution.agreed,
+                share=org_share,
+                previous=previous,
+                change=None if previous is None else contribution.agreed - previous,
+            )
+        )
+    return rows
+
+
+def _by_sector(rows: list[ContributionRow]) -> list[SectorAmount]:
+    totals = {s: _sum(r.agreed for r in rows if r.sector == s.value) for s in SECTORS}
+    return [
+        SectorAmount(sector=s.value, label=s.label, amount=totals[s], share=share)
+        for s, share in zip(SECTORS, shares_that_add_up(list(totals.values())), strict=True)
+    ]
+
+
+def _spending_rows(spending: Sequence[SpendingLine]) -> list[SpendingRow]:
+    spending = sorted(
+        spending, key=lambda s: (list(SpendingKind.values).index(s.kind), s.description.lower(), s.pk or 0)
+    )
+    return [
+        SpendingRow(
+            line=line,
+            name=line.name,
+            kind_label=line.get_kind_display(),
+            budget=line.budget,
+            actual=line.actual,
+            variance=line.variance,
+        )
+        for line in spending
+    ]
+
+
+def _changes(
+    current: dict[str, Decimal],
+    previous_contributions: Sequence[Contribution],
+    previous_income: Sequence[Income],
+    previous_spending: Sequence[SpendingLine],
+) -> list[Change]:
+    """The year's totals beside the previous year's (`current`: agreed, other, budget, actual)."""
+    prev_agreed = _sum(c.agreed for c in previous_contributions)
+    prev_other = _sum(i.amount for i in previous_income)
+    return [
+        Change(what=what, previous=prev, current=now, difference=now - prev, percent=_change_percent(prev, now))
+        for what, prev, now in (
+            ("Contributions agreed", prev_agreed, current["agreed"]),
+            ("Other income", prev_other, current["other"]),
+            ("Total income", prev_agreed + prev_other, current["agreed"] + current["other"]),
+            ("Budget", _sum(s.budget for s in previous_spending), current["budget"]),
+            ("Actual spending", _sum(s.actual for s in previous_spending), current["actual"]),
+        )
+    ]
+
+
 def summarise(
     year: FinancialYear,
     contributions: Sequence[Contribution],
@@ -233,98 +307,34 @@ def summarise(
     population: int | None = None,
 ) -> YearSummary:
     """The year's summary from its rows: pure (no queries), so it is tested on its own."""
-    contributions = sorted(contributions, key=lambda c: c.member.organisation.name.lower())
+    rows = _contribution_rows(contributions, previous_contributions, compared=bool(previous_label))
     agreed = _sum(c.agreed for c in contributions)
-    org_shares = shares_that_add_up([c.agreed for c in contributions])
-    before = {c.member_id: c.agreed for c in previous_contributions}
-    rows = []
-    for contribution, org_share in zip(contributions, org_shares, strict=True):
-        sector = funding_sector(contribution.member.organisation.sector)
-        previous = before.get(contribution.member_id) if previous_label else None
-        rows.append(
-            ContributionRow(
-                contribution=contribution,
-                organisation=contribution.member.organisation.name,
-                sector=sector.value,
-                sector_label=sector.label,
-                agreed=contribution.agreed,
-                share=org_share,
-                previous=previous,
-                change=None if previous is None else contribution.agreed - previous,
-            )
-        )
-    sector_totals = {s: _sum(r.agreed for r in rows if r.sector == s.value) for s in SECTORS}
-    sector_shares = shares_that_add_up(list(sector_totals.values()))
-    by_sector = [
-        SectorAmount(sector=s.value, label=s.label, amount=sector_totals[s], share=sector_share)
-        for s, sector_share in zip(SECTORS, sector_shares, strict=True)
-    ]
-    invoiced = _sum(c.invoiced for c in contributions)
-    received = _sum(c.received for c in contributions)
-    outstanding = _sum(c.outstanding for c in contributions)
-    not_invoiced = _sum(max(c.agreed - c.invoiced, ZERO) if c.invoiced is not None else c.agreed for c in contributions)
-
     income = sorted(income, key=lambda i: (list(IncomeKind.values).index(i.kind), i.description.lower(), i.pk or 0))
-    training = _sum(i.amount for i in income if i.kind == IncomeKind.TRAINING)
     other_income = _sum(i.amount for i in income)
     total_income = agreed + other_income
-
-    spending = sorted(
-        spending, key=lambda s: (list(SpendingKind.values).index(s.kind), s.description.lower(), s.pk or 0)
-    )
-    spending_rows = [
-        SpendingRow(
-            line=line,
-            name=line.name,
-            kind_label=line.get_kind_display(),
-            budget=line.budget,
-            actual=line.actual,
-            variance=line.variance,
-        )
-        for line in spending
-    ]
     budget = _sum(s.budget for s in spending)
     actual = _sum(s.actual for s in spending)
     contingency = [s for s in spending if s.kind == SpendingKind.REVIEW_CONTINGENCY]
     contingency_budget = _sum(s.budget for s in contingency)
     contingency_spent = _sum(s.actual for s in contingency)
-
-    changes = []
-    if previous_label:
-        prev_agreed = _sum(c.agreed for c in previous_contributions)
-        prev_other = _sum(i.amount for i in previous_income)
-        for what, prev, current in (
-            ("Contributions agreed", prev_agreed, agreed),
-            ("Other income", prev_other, other_income),
-            ("Total income", prev_agreed + prev_other, total_income),
-            ("Budget", _sum(s.budget for s in previous_spending), budget),
-            ("Actual spending", _sum(s.actual for s in previous_spending), actual),
-        ):
-            changes.append(
-                Change(
-                    what=what,
-                    previous=prev,
-                    current=current,
-                    difference=current - prev,
-                    percent=_change_percent(prev, current),
-                )
-            )
-
+    current = {"agreed": agreed, "other": other_income, "budget": budget, "actual": actual}
     return YearSummary(
         year=year,
         contributions=rows,
-        by_sector=by_sector,
+        by_sector=_by_sector(rows),
         agreed=agreed,
-        invoiced=invoiced,
-        received=received,
-        outstanding=outstanding,
-        not_invoiced=not_invoiced,
+        invoiced=_sum(c.invoiced for c in contributions),
+        received=_sum(c.received for c in contributions),
+        outstanding=_sum(c.outstanding for c in contributions),
+        not_invoiced=_sum(
+            max(c.agreed - c.invoiced, ZERO) if c.invoiced is not None else c.agreed for c in contributions
+        ),
         outstanding_rows=[r for r in rows if r.outstanding],
         income=list(income),
-        training_income=training,
+        training_income=_sum(i.amount for i in income if i.kind == IncomeKind.TRAINING),
         other_income=other_income,
         total_income=total_income,
-        spending=spending_rows,
+        spending=_spending_rows(spending),
         budget=budget,
         actual=actual,
         variance=budget - actual,
@@ -333,7 +343,7 @@ def summarise(
         contingency_spent=contingency_spent,
         contingency_left=contingency_budget - contingency_spent,
         previous_label=previous_label,
-        changes=changes,
+        changes=_changes(current, previous_contributions, previous_income, previous_spending) if previous_label else [],
         population=population,
     )
 

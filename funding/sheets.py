@@ -178,6 +178,28 @@ def year_rows(summary: YearSummary) -> list[list[Any]]:
     return rows
 
 
+def _contributions_sheet(summary: YearSummary) -> Sheet:
+    rows = [
+        [
+            r.organisation,
+            r.sector_label,
+            r.agreed,
+            r.share,
+            r.contribution.invoiced_on,
+            r.contribution.invoiced,
+            r.contribution.received_on,
+            r.contribution.received,
+            r.outstanding,
+            r.previous,
+            r.contribution.notes,
+        ]
+        for r in summary.contributions
+    ]
+    headings = ["Organisation", "Sector", "Agreed", "Share (%)", "Date invoiced", "Invoiced", "Date received"]
+    headings += ["Received", "Outstanding", f"Agreed {summary.previous_label or 'previous year'}", "Notes"]
+    return Sheet("Contributions", headings, rows, money_columns=[2, 5, 7, 8, 9], date_columns=[4, 6])
+
+
 def year_workbook(summary: YearSummary, *, partnership_name: str) -> bytes:
     year = summary.year.display
     overview = [
@@ -196,22 +218,6 @@ def year_workbook(summary: YearSummary, *, partnership_name: str) -> bytes:
         ["Contingency left for reviews", summary.contingency_left],
     ]
     sectors = [[s.label, s.amount, s.share] for s in summary.by_sector] + [["Total", summary.agreed, 100]]
-    contributions = [
-        [
-            r.organisation,
-            r.sector_label,
-            r.agreed,
-            r.share,
-            r.contribution.invoiced_on,
-            r.contribution.invoiced,
-            r.contribution.received_on,
-            r.contribution.received,
-            r.outstanding,
-            r.previous,
-            r.contribution.notes,
-        ]
-        for r in summary.contributions
-    ]
     income = [[i.get_kind_display(), i.description, i.amount, i.received_on, i.notes] for i in summary.income]
     spending = [
         [s.kind_label, s.line.description, s.budget, s.actual, s.variance, s.line.notes] for s in summary.spending
@@ -219,25 +225,7 @@ def year_workbook(summary: YearSummary, *, partnership_name: str) -> bytes:
     sheets = [
         Sheet("Summary", ["Measure", "Amount"], overview, money_columns=[1]),
         Sheet("By sector", ["Sector", "Agreed", "Share (%)"], sectors, money_columns=[1]),
-        Sheet(
-            "Contributions",
-            [
-                "Organisation",
-                "Sector",
-                "Agreed",
-                "Share (%)",
-                "Date invoiced",
-                "Invoiced",
-                "Date received",
-                "Received",
-                "Outstanding",
-                f"Agreed {summary.previous_label or 'previous year'}",
-                "Notes",
-            ],
-            contributions,
-            money_columns=[2, 5, 7, 8, 9],
-            date_columns=[4, 6],
-        ),
+        _contributions_sheet(summary),
         Sheet(
             "Income",
             ["Kind", "Description", "Amount", "Date received", "Notes"],

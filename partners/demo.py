@@ -225,101 +225,97 @@ def _seat(ctx, group_name: str, membership: Membership, group_role=GroupRole.MEM
     services.group_member_add(ctx=ctx, group=group, membership=membership, group_role=group_role)
 
 
-def load(admin: Person) -> str:
-    created = []
-    for spec in PARTNERSHIPS:
-        partnership = Partnership.objects.filter(slug=spec["slug"]).first()
-        first = spec["people"]["business"]
-        if partnership is None:
-            partnership, _ = services.partnership_create(
-                actor=admin,
-                name=spec["name"],
-                slug=spec["slug"],
-                area=spec["area"],
-                population=spec["population"],
-                first_user_email=f"{spec['slug']}-business@demo.lscp.invalid",
-                first_user_first_name=first[0],
-                first_user_last_name=first[1],
-                first_user_username=f"{spec['slug']}-business",
-                first_user_job_title=first[2],
-            )
-            created.append(spec["name"])
-            business = Person.objects.get(username=f"{spec['slug']}-business")
-            business.set_password(DEMO_PASSWORD)
-            business.save(update_fields=["password"])
-        ctx = TenantContext.for_administrator(partnership=partnership, user=admin)
-        council = _member(ctx, spec["council"], MemberKind.STATUTORY_PARTNER, "council")
-        police = _member(ctx, "Essex Police", MemberKind.STATUTORY_PARTNER, "police")
-        health = _member(ctx, spec["health"], MemberKind.STATUTORY_PARTNER, "health")
-        agencies = {name: _member(ctx, name, MemberKind.RELEVANT_AGENCY) for name in spec["agencies"]}
+def _partnership(admin: Person, spec: dict) -> tuple[Partnership, bool]:
+    """The demo partnership (made, with its business-unit login, if it is not there yet)."""
+    partnership = Partnership.objects.filter(slug=spec["slug"]).first()
+    if partnership is not None:
+        return partnership, False
+    first = spec["people"]["business"]
+    partnership, _ = services.partnership_create(
+        actor=admin,
+        name=spec["name"],
+        slug=spec["slug"],
+        area=spec["area"],
+        population=spec["population"],
+        first_user_email=f"{spec['slug']}-business@demo.lscp.invalid",
+        first_user_first_name=first[0],
+        first_user_last_name=first[1],
+        first_user_username=f"{spec['slug']}-business",
+        first_user_job_title=first[2],
+    )
+    business = Person.objects.get(username=f"{spec['slug']}-business")
+    business.set_password(DEMO_PASSWORD)
+    business.save(update_fields=["password"])
+    return partnership, True
 
-        slug = spec["slug"]
-        people = {}
-        for login, (first_name, last_name, title) in spec["people"].items():
-            member = {
-                "agency": agencies[spec["agency_lead_org"]],
-                "partner-council": council,
-                "partner-police": police,
-                "partner-health": health,
-            }.get(login)
-            people[login] = _person(
-                ctx,
-                username=f"{slug}-{login}",
-                first=first_name,
-                last=last_name,
-                title=title,
-                role=ROLE_BY_LOGIN[login],
-                member=member,
-            )
-        staff = [
-            _person(ctx, username=username, first=f, last=l, title=t, role=Role.BUSINESS_UNIT)
-            for f, l, username, t in spec["staff"]
-        ]
-        for f, l, username, t, organisation_name in spec.get("agency_leads", []):
-            _person(
-                ctx,
-                username=username,
-                first=f,
-                last=l,
-                title=t,
-                role=Role.AGENCY_LEAD,
-                member={**agencies, "Essex Police": police}[organisation_name],
-            )
 
-        for name in spec["task_and_finish"]:
-            if not GovernanceGroup.objects.for_partnership(partnership).filter(name=name).exists():
-                lprg = GovernanceGroup.objects.for_partnership(partnership).get(name="Learning & Practice Review Group")
-                services.group_create(
-                    ctx=ctx,
-                    name=name,
-                    kind="task_and_finish",
-                    reports_to=lprg,
-                    position=10,
-                    purpose="Reviews and refreshes the pathway and threshold criteria for referrals.",
-                )
+def _people(ctx: TenantContext, spec: dict) -> tuple[dict[str, Membership], list[Membership]]:
+    """The member organisations and everyone's logins: (one login per role, the business unit's staff)."""
+    council = _member(ctx, spec["council"], MemberKind.STATUTORY_PARTNER, "council")
+    police = _member(ctx, "Essex Police", MemberKind.STATUTORY_PARTNER, "police")
+    health = _member(ctx, spec["health"], MemberKind.STATUTORY_PARTNER, "health")
+    agencies = {name: _member(ctx, name, MemberKind.RELEVANT_AGENCY) for name in spec["agencies"]}
+    member_by_login = {
+        "agency": agencies[spec["agency_lead_org"]],
+        "partner-council": council,
+        "partner-police": police,
+        "partner-health": health,
+    }
+    people = {
+        login: _person(
+            ctx,
+            username=f"{spec['slug']}-{login}",
+            first=first_name,
+            last=last_name,
+            title=title,
+            role=ROLE_BY_LOGIN[login],
+            member=member_by_login.get(login),
+        )
+        for login, (first_name, last_name, title) in spec["people"].items()
+    }
+    staff = [
+        _person(ctx, username=username, first=f, last=l, title=t, role=Role.BUSINESS_UNIT)
+        for f, l, username, t in spec["staff"]
+    ]
+    for f, l, username, t, organisation_name in spec.get("agency_leads", []):
+        member = {**agencies, "Essex Police": police}[organisation_name]
+        _person(ctx, username=username, first=f, last=l, title=t, role=Role.AGENCY_LEAD, member=member)
+    return people, staff
 
-        executives = [people["partner-council"], people["partner-police"], people["partner-health"]]
-        _seat(ctx, "Strategic Group", people["partner-council"], GroupRole.CHAIR)
-        for executive in executives:
-            _seat(ctx, "Strategic Group", executive)
-            _seat(ctx, "Management Executive Board", executive)
-        _seat(ctx, "Management Executive Board", people["business"])
-        _seat(ctx, "Learning & Practice Review Group", people["business"], GroupRole.CHAIR)
-        _seat(ctx, "Learning & Practice Review Group", people["agency"])
-        _seat(ctx, "Audit Group", people["agency"])
-        _seat(ctx, "MACE", people["partner-police"])
-        for membership in staff:
-            _seat(
-                ctx,
-                "Learning & Practice Review Group" if "Review" in membership.job_title else "Audit Group",
-                membership,
+
+def _groups(ctx: TenantContext, spec: dict, people: dict[str, Membership], staff: list[Membership]) -> None:
+    """The task-and-finish groups, and who sits on each group."""
+    groups = GovernanceGroup.objects.for_partnership(ctx.partnership)
+    for name in spec["task_and_finish"]:
+        if not groups.filter(name=name).exists():
+            services.group_create(
+                ctx=ctx,
+                name=name,
+                kind="task_and_finish",
+                reports_to=groups.get(name="Learning & Practice Review Group"),
+                position=10,
+                purpose="Reviews and refreshes the pathway and threshold criteria for referrals.",
             )
-        for name in spec["task_and_finish"]:
-            _seat(ctx, name, people["business"], GroupRole.CHAIR)
-            _seat(ctx, name, people["agency"])
+    _seat(ctx, "Strategic Group", people["partner-council"], GroupRole.CHAIR)
+    for executive in (people["partner-council"], people["partner-police"], people["partner-health"]):
+        _seat(ctx, "Strategic Group", executive)
+        _seat(ctx, "Management Executive Board", executive)
+    _seat(ctx, "Management Executive Board", people["business"])
+    _seat(ctx, "Learning & Practice Review Group", people["business"], GroupRole.CHAIR)
+    _seat(ctx, "Learning & Practice Review Group", people["agency"])
+    _seat(ctx, "Audit Group", people["agency"])
+    _seat(ctx, "MACE", people["partner-police"])
+    for membership in staff:
+        group = "Learning & Practice Review Group" if "Review" in membership.job_title else "Audit Group"
+        _seat(ctx, group, membership)
+    for name in spec["task_and_finish"]:
+        _seat(ctx, name, people["business"], GroupRole.CHAIR)
+        _seat(ctx, name, people["agency"])
 
-    # One person, several partnerships: Essex Police's Head of Public Protection is the police
-    # executive lead for all three SET partnerships.
+
+def _shared_police_lead(admin: Person) -> None:
+    """One person, several partnerships: Essex Police's Head of Public Protection is the police
+    executive lead for all three SET partnerships."""
     graham = Person.objects.get(username="thurrock-partner-police")
     for slug in ("southend", "essex"):
         partnership = Partnership.objects.get(slug=slug)
@@ -335,4 +331,15 @@ def load(admin: Person) -> str:
             member=police,
         )
 
+
+def load(admin: Person) -> str:
+    created = []
+    for spec in PARTNERSHIPS:
+        partnership, made = _partnership(admin, spec)
+        if made:
+            created.append(spec["name"])
+        ctx = TenantContext.for_administrator(partnership=partnership, user=admin)
+        people, staff = _people(ctx, spec)
+        _groups(ctx, spec, people, staff)
+    _shared_police_lead(admin)
     return "Partnerships created: " + (", ".join(created) if created else "none (already loaded)")

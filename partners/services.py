@@ -65,21 +65,22 @@ def _field_error(field: str, message: str) -> ValidationError:
 def partnership_check(*, name: str, slug: str, area: str, population: int) -> Partnership:
     """Validate a new partnership's details; the unsaved partnership, or ValidationError by field."""
     slug = (slug or "").strip().lower()
-    errors: dict[str, list[str]] = {}
+    errors = Errors()
     if slug in RESERVED_SLUGS:
-        errors["slug"] = [f"'{slug}' is used by the site itself: choose another slug"]
+        errors.add("slug", f"'{slug}' is used by the site itself: choose another slug")
     elif Partnership.objects.filter(slug=slug).exists():
-        errors["slug"] = ["A partnership already uses this slug"]
+        errors.add("slug", "A partnership already uses this slug")
     if Partnership.objects.filter(name__iexact=(name or "").strip()).exists():
-        errors["name"] = ["A partnership with this name already exists"]
+        errors.add("name", "A partnership with this name already exists")
     partnership = Partnership(name=(name or "").strip(), slug=slug, area=(area or "").strip(), population=population)
     try:
         partnership.full_clean(validate_unique=False)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
-            errors.setdefault(field, messages)
-    if errors:
-        raise ValidationError(errors)
+            if field not in errors:
+                for message in messages:
+                    errors.add(field, message)
+    errors.raise_if_any()
     return partnership
 
 
