@@ -54,6 +54,14 @@ BENCHMARK_FIELDS = [
 ]
 
 
+def _save_changes(ctx: TenantContext, obj, values: dict[str, Any], fields: list[str], *, event: str) -> None:
+    """Assign `values`, then save and log what changed (nothing is written when nothing did)."""
+    changes = activity.assign(obj, values, fields)
+    if changes:
+        obj.save(update_fields=fields)
+        activity.record(ctx, event=event, obj=obj, changes=changes)
+
+
 def _removed(ctx: TenantContext, obj, event: str) -> None:
     activity.record(ctx, event=event, obj=obj, changes={"record": {"old": str(obj), "new": None}})
 
@@ -230,11 +238,7 @@ def contribution_update(
         notes=notes,
     )
     errors.raise_if_any()
-    changes = activity.assign(contribution, values, CONTRIBUTION_FIELDS)
-    if not changes:
-        return contribution
-    contribution.save(update_fields=[*CONTRIBUTION_FIELDS, "updated_at"])
-    activity.record(ctx, event="contribution.changed", obj=contribution, changes=changes)
+    _save_changes(ctx, contribution, values, [*CONTRIBUTION_FIELDS, "updated_at"], event="contribution.changed")
     return contribution
 
 
@@ -249,7 +253,8 @@ def contribution_remove(*, ctx: TenantContext, contribution: Contribution) -> No
 # Other income
 
 
-def _income_values(errors: Errors, *, kind, description, amount, received_on, notes) -> dict[str, Any]:
+def _income_values(*, kind, description, amount, received_on, notes) -> dict[str, Any]:
+    errors = Errors()
     if kind not in IncomeKind.values:
         errors.add("kind", "Choose the kind of income")
     description = errors.text("description", description, max_length=200, name="The description", required=False)
@@ -257,13 +262,15 @@ def _income_values(errors: Errors, *, kind, description, amount, received_on, no
         errors.add("description", "Describe where the other income comes from")
     if isinstance(received_on, dt.date):
         errors.date_not_in_future("received_on", received_on, name="The date received")
-    return {
+    values = {
         "kind": kind,
         "description": description,
         "amount": errors.money("amount", amount, name="The amount"),
         "received_on": received_on,
         "notes": errors.text("notes", notes, max_length=NOTES_MAX, name="Notes", required=False),
     }
+    errors.raise_if_any()
+    return values
 
 
 @transaction.atomic
@@ -279,11 +286,7 @@ def income_add(
 ) -> Income:
     """Record income other than contributions: training or event charges, a grant."""
     FundingPolicy.require(ctx, "manage", year)
-    errors = Errors()
-    values = _income_values(
-        errors, kind=kind, description=description, amount=amount, received_on=received_on, notes=notes
-    )
-    errors.raise_if_any()
+    values = _income_values(kind=kind, description=description, amount=amount, received_on=received_on, notes=notes)
     income = Income.objects.for_partnership(ctx.partnership).create(partnership=ctx.partnership, year=year, **values)
     activity.record(ctx, event="income.added", obj=income, changes=activity.created(income, ["year", *INCOME_FIELDS]))
     return income
@@ -301,16 +304,8 @@ def income_update(
     notes: str = "",
 ) -> Income:
     FundingPolicy.require(ctx, "manage", income)
-    errors = Errors()
-    values = _income_values(
-        errors, kind=kind, description=description, amount=amount, received_on=received_on, notes=notes
-    )
-    errors.raise_if_any()
-    changes = activity.assign(income, values, INCOME_FIELDS)
-    if not changes:
-        return income
-    income.save(update_fields=INCOME_FIELDS)
-    activity.record(ctx, event="income.changed", obj=income, changes=changes)
+    values = _income_values(kind=kind, description=description, amount=amount, received_on=received_on, notes=notes)
+    _save_changes(ctx, income, values, INCOME_FIELDS, event="income.changed")
     return income
 
 
@@ -326,8 +321,9 @@ def income_remove(*, ctx: TenantContext, income: Income) -> None:
 
 
 def _spending_values(
-    errors: Errors, *, year: FinancialYear, kind, description, budget, actual, notes, line: SpendingLine | None
+    *, year: FinancialYear, kind, description, budget, actual, notes, line: SpendingLine | None
 ) -> dict[str, Any]:
+    errors = Errors()
     if kind not in SpendingKind.values:
         errors.add("kind", "Choose the spending line")
     description = errors.text("description", description, max_length=200, name="The description", required=False)
@@ -342,13 +338,15 @@ def _spending_values(
             errors.add(
                 "description", f"{year.label} already has {name}: change that one, or describe this one differently"
             )
-    return {
+    values = {
         "kind": kind,
         "description": description,
         "budget": errors.money("budget", budget, name="The budget"),
         "actual": errors.money("actual", Decimal(0) if actual in (None, "") else actual, name="Actual spending"),
         "notes": errors.text("notes", notes, max_length=NOTES_MAX, name="Notes", required=False),
     }
+    errors.raise_if_any()
+    return values
 
 
 @transaction.atomic
@@ -364,11 +362,9 @@ def spending_add(
 ) -> SpendingLine:
     """Add a line to the year's budget, with what has been spent on it so far."""
     FundingPolicy.require(ctx, "manage", year)
-    errors = Errors()
     values = _spending_values(
-        errors, year=year, kind=kind, description=description, budget=budget, actual=actual, notes=notes, line=None
+        year=year, kind=kind, description=description, budget=budget, actual=actual, notes=notes, line=None
     )
-    errors.raise_if_any()
     try:
         with transaction.atomic():
             line = SpendingLine.objects.for_partnership(ctx.partnership).create(
@@ -392,20 +388,14 @@ def spending_update(
     notes: str = "",
 ) -> SpendingLine:
     FundingPolicy.require(ctx, "manage", line)
-    errors = Errors()
     values = _spending_values(
-        errors, year=line.year, kind=kind, description=description, budget=budget, actual=actual, notes=notes, line=line
+        year=line.year, kind=kind, description=description, budget=budget, actual=actual, notes=notes, line=line
     )
-    errors.raise_if_any()
-    changes = activity.assign(line, values, SPENDING_FIELDS)
-    if not changes:
-        return line
     try:
         with transaction.atomic():
-            line.save(update_fields=SPENDING_FIELDS)
+            _save_changes(ctx, line, values, SPENDING_FIELDS, event="spending.changed")
     except IntegrityError:
         raise ValidationError({"description": [f"{line.year.label} already has this spending line"]}) from None
-    activity.record(ctx, event="spending.changed", obj=line, changes=changes)
     return line
 
 
@@ -500,11 +490,7 @@ def benchmark_update(*, ctx: TenantContext, benchmark: Benchmark, **data) -> Ben
     values = _benchmark_values(errors, data)
     _check_benchmark_unique(ctx, errors, values, exclude=benchmark)
     errors.raise_if_any()
-    changes = activity.assign(benchmark, values, BENCHMARK_FIELDS)
-    if not changes:
-        return benchmark
-    benchmark.save(update_fields=BENCHMARK_FIELDS)
-    activity.record(ctx, event="benchmark.changed", obj=benchmark, changes=changes)
+    _save_changes(ctx, benchmark, values, BENCHMARK_FIELDS, event="benchmark.changed")
     return benchmark
 
 
