@@ -652,7 +652,7 @@ def _audit_action_plan(ctx: TenantContext, audit: Audit) -> None:
         ],
     )
     for stage, days in ((Stage.LPRG, 21), (Stage.MEB, 35), (Stage.PARTNERS, 42)):
-        plans.ratify(
+        plans.plan_ratify(
             ctx,
             plan,
             stage=stage,

@@ -71,6 +71,31 @@ class ClockTimeliness:
             return None
         return Decimal(str(statistics.median(self.days_taken))).quantize(Decimal("0.1"))
 
+    def count(self, clock: Deadline, reference: str, *, calendar, today: dt.date) -> None:
+        """Add one clock: met (on time or late), or open (and overdue once past its due date)."""
+        if clock.met_on is not None:
+            self.met += 1
+            self.days_taken.append(calendar.working_days_between(clock.starts_on, clock.met_on))
+            if clock.met_on <= clock.due_date:
+                self.on_time += 1
+                return
+            self.late.append(self._late(clock, reference, clock.met_on, calendar))
+            return
+        self.open += 1
+        if clock.due_date < today:
+            self.overdue += 1
+            self.late.append(self._late(clock, reference, None, calendar, until=today))
+
+    @staticmethod
+    def _late(clock: Deadline, reference: str, met_on, calendar, until: dt.date | None = None) -> Late:
+        days = calendar.working_days_between(clock.due_date, until or met_on)
+        return Late(reference, clock.due_date.strftime("%b %Y"), clock.due_date, met_on, days)
+
+
+def _reference(clock: Deadline, subject) -> str:
+    kind = deadlines.REGISTRY.get(clock.kind)
+    return kind.subject_label(subject) if kind and subject else str(clock.subject_id)
+
 
 def timeliness(
     ctx: TenantContext,
@@ -99,38 +124,8 @@ def timeliness(
         for kind in kinds
     }
     for clock in clocks:
-        result = results[clock.kind]
-        kind = deadlines.REGISTRY.get(clock.kind)
         subject = subjects.get((clock.subject_type_id, clock.subject_id))
-        reference = kind.subject_label(subject) if kind and subject else str(clock.subject_id)
-        if clock.met_on is not None:
-            result.met += 1
-            result.days_taken.append(calendar.working_days_between(clock.starts_on, clock.met_on))
-            if clock.met_on <= clock.due_date:
-                result.on_time += 1
-            else:
-                result.late.append(
-                    Late(
-                        reference,
-                        clock.due_date.strftime("%b %Y"),
-                        clock.due_date,
-                        clock.met_on,
-                        calendar.working_days_between(clock.due_date, clock.met_on),
-                    )
-                )
-        else:
-            result.open += 1
-            if clock.due_date < today:
-                result.overdue += 1
-                result.late.append(
-                    Late(
-                        reference,
-                        clock.due_date.strftime("%b %Y"),
-                        clock.due_date,
-                        None,
-                        calendar.working_days_between(clock.due_date, today),
-                    )
-                )
+        results[clock.kind].count(clock, _reference(clock, subject), calendar=calendar, today=today)
     return [results[kind] for kind in kinds]
 
 

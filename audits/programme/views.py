@@ -38,6 +38,7 @@ class AuditProgrammeView(PartnershipPage):
         errors = filter_errors(filters)
         if errors:  # said above the programme, which shows the current year instead
             filters = AuditFilter({"year": current}, queryset=selectors.audits(self.ctx), request=self.request)
+            filters.is_valid()
         year = int(filters.form.cleaned_data["year"])
         audits = list(filters.qs.order_by("quarter", "title"))
         context.update(

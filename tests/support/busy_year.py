@@ -25,8 +25,8 @@ from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners import services as partners
 from partners.models import Member, MemberKind, Sector
-from reviews import lcspr_services
-from reviews import services as review_services
+from reviews.lcspr import services as lcspr_services
+from reviews.notifications import services as review_services
 from tests.support.makers_reviews import meeting, signed_off, submit
 from tests.support.world import World, add_person, organisation
 
@@ -309,7 +309,7 @@ def _action_plans(ctx: TenantContext, first: dt.date, last: dt.date, scale: Scal
         )
         decided = within(created + dt.timedelta(days=14))
         for stage in (Stage.LPRG, Stage.MEB, Stage.PARTNERS):
-            plans.ratify(ctx, plan, stage=stage, decided_on=decided, minute_reference=f"{stage} {i}")
+            plans.plan_ratify(ctx, plan, stage=stage, decided_on=decided, minute_reference=f"{stage} {i}")
         for n, action in enumerate(Action.objects.for_partnership(ctx.partnership).filter(plan=plan).order_by("pk")):
             if n % 2:
                 continue

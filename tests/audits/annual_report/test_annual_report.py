@@ -25,8 +25,8 @@ from audits.self_assessment import services as self_assessment_services
 from funding import services as funding
 from lscp.models import ActivityEvent
 from lscp.states import StaleVersion, StateError
-from reviews import lcspr_services
-from reviews import services as review_services
+from reviews.lcspr import services as lcspr_services
+from reviews.notifications import services as review_services
 from tests.support.clients import signed_in
 from tests.support.makers_audits import green_return
 from tests.support.makers_reviews import meeting, signed_off, submit
@@ -263,7 +263,7 @@ def test_action_plan_progress_for_the_period(db):
         plans.plan_create(world.ctx(), title="Draft plan", source_kind=SourceKind.STANDALONE)
     with on(dt.date(2025, 4, 15)):
         for stage in (Stage.LPRG, Stage.MEB, Stage.PARTNERS):
-            plans.ratify(world.ctx(), plan, stage=stage, decided_on=dt.date(2025, 4, 15), minute_reference=stage)
+            plans.plan_ratify(world.ctx(), plan, stage=stage, decided_on=dt.date(2025, 4, 15), minute_reference=stage)
     first, second, _third = Action.objects.for_partnership(world.partnership).filter(plan=plan).order_by("pk")
     with on(dt.date(2025, 6, 20)):
         plans.action_complete(world.ctx("agency"), first, completed_on=dt.date(2025, 6, 20), completion_evidence="Done")

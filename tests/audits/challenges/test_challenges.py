@@ -325,3 +325,15 @@ def test_api_log_respond_and_close(thurrock, api):
     assert client.get(f"{base}?status=open").json()["count"] == 1  # the maker's
     bad = client.post(base, {"raised_on": "2026-04-14", "raised_by": "scrutineer"})
     assert bad.status_code == 400 and set(bad.json()) == {"raised_by_name", "to_member", "subject", "challenge"}
+
+
+def test_a_status_that_is_not_a_status_is_said_by_the_page_and_refused_by_the_api(thurrock):
+    """One FilterSet for the page and the API: a bad `status` is never an unfiltered list."""
+    page = signed_in(thurrock.people["scrutineer"]).get(
+        reverse("challenge-list", args=[thurrock.slug]) + "?status=nonsense"
+    )
+    html = html_lib.unescape(page.content.decode())
+    assert page.status_code == 200 and "Status: Select a valid choice" in html
+    assert "Attendance at strategy meetings" not in html  # the maker's challenge is not listed
+    listed = api_as(thurrock.people["scrutineer"]).get(f"/api/v1/{thurrock.slug}/challenges/?status=nonsense")
+    assert listed.status_code == 400 and "status" in listed.json()

@@ -728,3 +728,19 @@ def test_quarter_and_value_helpers():
         and dataset_selectors.value_text(D("12"), "days") == "12 days"
     )
     assert current_year_start(dt.date(2026, 5, 15)) == 2026
+
+
+def test_bad_filter_values_are_refused_by_the_api_as_by_the_page(thurrock, world_b):
+    """The page and the API share IndicatorFilter: a priority or `active` that is not one is a 400."""
+    api = api_as(thurrock.people["scrutineer"])
+    base = f"/api/v1/{thurrock.slug}/indicators/"
+    for query in ("priority=nonsense", "priority=999999", "active=maybe"):
+        response = api.get(f"{base}?{query}")
+        assert response.status_code == 400, query
+    foreign = world_b.objects[Priority]  # another partnership's priority is not a choice here
+    assert api.get(f"{base}?priority={foreign.pk}").status_code == 400
+    names = [row["name"] for row in api.get(f"{base}?priority=none").json()["results"]]
+    assert "Strategy meetings with police attendance" in names
+    assert "Children on a child protection plan" not in names
+    page = signed_in(thurrock.people["scrutineer"]).get(reverse("dataset", args=[thurrock.slug]) + "?active=maybe")
+    assert "In use: Select a valid choice" in html_lib.unescape(page.content.decode())
