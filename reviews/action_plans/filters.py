@@ -34,6 +34,10 @@ class DateParamWidget(GovukDateWidget):
     def value_omitted_from_data(self, data, files, name):
         return name not in data and super().value_omitted_from_data(data, files, name)
 
+    # Pages draw the three fields (lscp.web.forms.render_field); the browsable API draws one input.
+    template_name = "django/forms/widgets/input.html"
+    input_type = "text"
+
     def format_value(self, value):
         if isinstance(value, str):
             try:
@@ -41,6 +45,16 @@ class DateParamWidget(GovukDateWidget):
             except ValueError:
                 return ("", "", "")
         return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        day, month, year = self.format_value(value)
+        try:
+            iso = dt.date(int(year), int(month), int(day)).isoformat()
+        except (TypeError, ValueError):
+            iso = ""
+        context["widget"].update(type=self.input_type, value=iso or (value if isinstance(value, str) else ""))
+        return context
 
 
 class DateParamField(GovukDateField):

@@ -26,6 +26,12 @@ def owner_choices(ctx) -> list[tuple[str, str]]:
     ]
 
 
+def _textarea(label: str, *, rows: int, help_text: str = "", required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text
+    )
+
+
 def _example() -> str:
     return f"For example, {timezone.localdate():%-d %-m %Y}"
 
@@ -57,7 +63,7 @@ class PlanForm(TenantForm):
         allow_future=False,
         help_text=f"No action can be due before it. {_example()}",
     )
-    summary = forms.CharField(label="Summary (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = _textarea("Summary (optional)", rows=4)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,7 +122,7 @@ class RecommendationForm(TenantForm):
         help_text="1, 2 ... or 3a for a sub-part of recommendation 3",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-4"}),
     )
-    text = forms.CharField(label="Recommendation", widget=forms.Textarea(attrs={"rows": 4}))
+    text = _textarea("Recommendation", rows=4, required=True)
 
     service_error_fields = {"number": "label", "part": "label"}
 
@@ -169,30 +175,26 @@ class OwnerFields(TenantForm):
 
 
 class ActionForm(OwnerFields):
-    description = forms.CharField(label="What is to be done", widget=forms.Textarea(attrs={"rows": 4}))
+    description = _textarea("What is to be done", rows=4, required=True)
     due_date = GovukDateField(label="Due date", help_text=_example())
-    measure_of_success = forms.CharField(
-        label="Measure of success (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="How the partnership will know it made a difference",
+    measure_of_success = _textarea(
+        "Measure of success (optional)", rows=3, help_text="How the partnership will know it made a difference"
     )
 
     field_order = ["description", "owner_member", "owner", "due_date", "measure_of_success"]
 
 
 class ActionEditForm(ActionForm, VersionedForm):
-    reason = forms.CharField(
-        label="Reason for a new due date",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    reason = _textarea(
+        "Reason for a new due date",
+        rows=3,
         help_text="Needed once the plan is live: the original date, the new one and the reason are recorded",
     )
 
 
 class ProgressForm(VersionedForm):
     on = GovukDateField(label="Date of the update", allow_future=False, help_text=_example())
-    text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 5}))
+    text = _textarea("Progress", rows=5, required=True)
     status = forms.ChoiceField(
         label="The action is now",
         choices=[(s.value, s.label) for s in (ActionStatus.NOT_STARTED, ActionStatus.ON_TRACK, ActionStatus.AT_RISK)],
@@ -200,35 +202,10 @@ class ProgressForm(VersionedForm):
     )
 
 
-class CompleteForm(VersionedForm):
-    # The date and the evidence are checked together by the service, so both problems show at once.
-    completed_on = GovukDateField(label="Date it was completed", help_text=_example())
-    completion_evidence = forms.CharField(
-        label="Evidence of completion",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What was done and where it can be seen. Give a description, a link or a document.",
-    )
-    completion_link = forms.URLField(
-        label="Link to the evidence (optional)",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"spellcheck": "false"}),
-    )
-    document = DocumentField(label="Document (optional)", required=False)
-    impact_evidence = forms.CharField(
-        label="Evidence of impact so far (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What has changed for children and families, or in practice. It can be added later.",
-    )
-
-
 class EvidenceForm(VersionedForm):
-    completion_evidence = forms.CharField(
-        label="Evidence of completion", required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    """Evidence of completion (a description, a link, a document) and of impact."""
+
+    completion_evidence = _textarea("Evidence of completion", rows=5)
     completion_link = forms.URLField(
         label="Link to the evidence (optional)",
         required=False,
@@ -237,10 +214,9 @@ class EvidenceForm(VersionedForm):
         widget=forms.URLInput(attrs={"spellcheck": "false"}),
     )
     document = DocumentField(label="Add a document (optional)", required=False)
-    impact_evidence = forms.CharField(
-        label="Evidence of impact",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    impact_evidence = _textarea(
+        "Evidence of impact",
+        rows=5,
         help_text="What has changed for children and families, or in practice, because of this action",
     )
 
@@ -251,17 +227,36 @@ class EvidenceForm(VersionedForm):
             del self.fields["completion_link"]
 
 
+class CompleteForm(EvidenceForm):
+    # The date and the evidence are checked together by the service, so both problems show at once.
+    completed_on = GovukDateField(label="Date it was completed", help_text=_example())
+    completion_evidence = _textarea(
+        "Evidence of completion",
+        rows=5,
+        help_text="What was done and where it can be seen. Give a description, a link or a document.",
+    )
+    document = DocumentField(label="Document (optional)", required=False)
+    impact_evidence = _textarea(
+        "Evidence of impact so far (optional)",
+        rows=3,
+        help_text="What has changed for children and families, or in practice. It can be added later.",
+    )
+
+    field_order = ["completed_on", "completion_evidence", "completion_link", "document", "impact_evidence"]
+
+
 class AcceptForm(VersionedForm):
     on = GovukDateField(
         label="Date accepted", allow_future=False, help_text="Today, or the date of the meeting that accepted it"
     )
-    note = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = _textarea("Note (optional)", rows=3)
 
 
 class ReturnForm(VersionedForm):
-    reason = forms.CharField(
-        label="Why is it being returned?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    reason = _textarea(
+        "Why is it being returned?",
+        rows=4,
+        required=True,
         help_text="The owner sees this: say what evidence is missing or what is still to do",
     )
     status = forms.ChoiceField(

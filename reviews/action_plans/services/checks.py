@@ -153,24 +153,20 @@ def check_due_date(errors: Errors, due_date: dt.date | None, *, created_on: dt.d
         errors.add("due_date", "The due date must be within ten years of the plan")
 
 
+ACTION_FIELDS = ["description", "owner_member", "owner", "due_date", "measure_of_success"]
+
+
 def check_action(
-    errors: Errors,
-    ctx: TenantContext,
-    *,
-    description,
-    owner_member,
-    owner,
-    due_date,
-    measure_of_success,
-    created_on: dt.date,
-    owner_changed: bool = True,
-) -> None:
-    """What, who and when. An owner who has since left stays until the owner changes."""
-    check_text(errors, "description", description, label="The action", missing="Enter what the action is")
+    errors: Errors, ctx: TenantContext, fields: dict, *, created_on: dt.date, owner_changed: bool = True
+) -> dict:
+    """What, who and when (`ACTION_FIELDS`); the fields with their texts trimmed. An owner who has
+    since left stays until the owner changes (`owner_changed` False: not checked again)."""
+    check_text(errors, "description", fields["description"], label="The action", missing="Enter what the action is")
     if owner_changed:
-        check_owner(errors, ctx, owner_member=owner_member, owner=owner)
-    check_due_date(errors, due_date, created_on=created_on)
-    check_text(errors, "measure_of_success", measure_of_success, label="The measure of success")
+        check_owner(errors, ctx, owner_member=fields["owner_member"], owner=fields.get("owner"))
+    check_due_date(errors, fields["due_date"], created_on=created_on)
+    check_text(errors, "measure_of_success", fields.get("measure_of_success"), label="The measure of success")
+    return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
 
 
 def check_link(errors: Errors, link: str | None) -> str:
@@ -266,16 +262,7 @@ def check_recommendations(
 def check_action_in(ctx: TenantContext, action: ActionIn, *, created_on: dt.date) -> Errors:
     """One action of a whole plan: what, who, when, and (given as done) its completion."""
     errors = Errors()
-    check_action(
-        errors,
-        ctx,
-        description=action.description,
-        owner_member=action.owner_member,
-        owner=action.owner,
-        due_date=action.due_date,
-        measure_of_success=action.measure_of_success,
-        created_on=created_on,
-    )
+    check_action(errors, ctx, {name: getattr(action, name) for name in ACTION_FIELDS}, created_on=created_on)
     if action.status not in ActionStatus.values:
         errors.add("status", "Choose not started, on track, at risk, awaiting acceptance or complete")
         return errors

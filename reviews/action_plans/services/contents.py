@@ -5,6 +5,7 @@ reason, recorded with the date before."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Max
@@ -17,7 +18,13 @@ from lscp.tenancy import TenantContext
 from partners.models import Member, Membership
 from reviews.action_plans.models import Action, ActionPlan, DueDateChange, Recommendation
 from reviews.action_plans.permissions import OWNER_PERM, ActionPlanPolicy, ActionPolicy
-from reviews.action_plans.services.checks import check_action, check_recommendation_number, check_text, day
+from reviews.action_plans.services.checks import (
+    ACTION_FIELDS,
+    check_action,
+    check_recommendation_number,
+    check_text,
+    day,
+)
 from reviews.action_plans.services.records import (
     action_refusal,
     locked_action,
@@ -28,8 +35,6 @@ from reviews.action_plans.services.records import (
     regrant,
     save_changed,
 )
-
-ACTION_FIELDS = ["description", "owner_member", "owner", "due_date", "measure_of_success"]
 
 # ----------------------------------------------------------------------------------------------
 # Recommendations
@@ -99,31 +104,26 @@ def recommendation_remove(ctx: TenantContext, recommendation: Recommendation) ->
 # Actions: what, who, when
 
 
+class ActionFields(TypedDict, total=False):
+    """What an action is, who owns it and when it is due, as action_add and action_update take them."""
+
+    description: Required[str]
+    owner_member: Required[Member | None]  # None: the partnership's business unit owns it
+    due_date: Required[dt.date | None]
+    owner: Membership | None  # the owner person
+    measure_of_success: str
+
+
+OPTIONAL: ActionFields = {"owner": None, "measure_of_success": ""}
+
+
 @transaction.atomic
-def action_add(
-    ctx: TenantContext,
-    recommendation: Recommendation,
-    *,
-    description: str,
-    owner_member: Member | None,
-    due_date: dt.date | None,
-    owner: Membership | None = None,
-    measure_of_success: str = "",
-) -> Action:
+def action_add(ctx: TenantContext, recommendation: Recommendation, **given: Unpack[ActionFields]) -> Action:
     ActionPlanPolicy.require(ctx, "manage", recommendation.plan)
     recommendation.plan = plan = locked_plan(ctx, recommendation.plan)
     refuse(recommendation_refusal(recommendation, "add_action"))
     errors = Errors()
-    check_action(
-        errors,
-        ctx,
-        description=description,
-        owner_member=owner_member,
-        owner=owner,
-        due_date=due_date,
-        measure_of_success=measure_of_success,
-        created_on=plan.created_on,
-    )
+    fields = check_action(errors, ctx, {**OPTIONAL, **given}, created_on=plan.created_on)
     errors.raise_if_any()
     position = (recommendation.actions.aggregate(last=Max("position"))["last"] or 0) + 1
     action = Action.objects.for_partnership(ctx.partnership).create(
@@ -131,12 +131,8 @@ def action_add(
         plan=plan,
         recommendation=recommendation,
         position=position,
-        description=description.strip(),
-        owner_member=owner_member,
-        owner=owner,
-        due_date=due_date,
-        measure_of_success=(measure_of_success or "").strip(),
         created_on=timezone.localdate(),
+        **fields,
     )
     regrant(action, None)
     activity.record(ctx, event="action.added", obj=action, changes=activity.created(action, ACTION_FIELDS))
@@ -149,13 +145,9 @@ def action_update(
     ctx: TenantContext,
     action: Action,
     *,
-    description: str,
-    owner_member: Member | None,
-    due_date: dt.date | None,
-    owner: Membership | None = None,
-    measure_of_success: str = "",
     reason: str = "",
     expected_version: int | None = None,
+    **given: Unpack[ActionFields],
 ) -> Action:
     """Change what an action is, who owns it, or when it is due. Once the plan is live, a new due
     date needs a reason, and the date before, the new date and the reason are recorded."""
@@ -163,17 +155,15 @@ def action_update(
     action = locked_action(ctx, action, expected_version)
     refuse(action_refusal(action, "change"))
     errors = Errors()
-    check_action(
+    given = {**OPTIONAL, **given}
+    fields = check_action(
         errors,
         ctx,
-        description=description,
-        owner_member=owner_member,
-        owner=owner,
-        due_date=due_date,
-        measure_of_success=measure_of_success,
+        given,
         created_on=action.plan.created_on,
-        owner_changed=(_pk(owner_member), _pk(owner)) != (action.owner_member_id, action.owner_id),
+        owner_changed=(_pk(given["owner_member"]), _pk(given["owner"])) != (action.owner_member_id, action.owner_id),
     )
+    due_date = fields["due_date"]
     moving = due_date is not None and due_date != action.due_date and action.plan.is_live
     reason = (reason or "").strip()
     if moving and not reason:
@@ -181,8 +171,8 @@ def action_update(
     errors.raise_if_any()
     before = activity.snapshot(action, ACTION_FIELDS)
     old_member_id, old_due = action.owner_member_id, action.due_date
-    action.description, action.owner_member, action.owner = description.strip(), owner_member, owner
-    action.due_date, action.measure_of_success = due_date, (measure_of_success or "").strip()
+    for name, value in fields.items():
+        setattr(action, name, value)
     changes = activity.changes_between(before, activity.snapshot(action, ACTION_FIELDS))
     if not changes:
         return action

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -47,7 +48,31 @@ from reviews.action_plans.services.records import (
     save_changed,
 )
 
-PLAN_FIELDS = ["title", "source_kind", "source_reference", "notification", "summary", "created_on"]
+if TYPE_CHECKING:
+    from reviews.models import Notification
+
+
+class PlanFields(TypedDict, total=False):
+    """A plan's own fields, as plan_create, plan_import and plan_update take them."""
+
+    title: str
+    source_kind: str
+    source_reference: str
+    notification: Notification | None
+    summary: str
+    created_on: dt.date | None  # the date the plan was drawn up (plan_create: today if not given)
+
+
+PLAN_FIELDS = list(PlanFields.__annotations__)
+
+
+def _checked(errors: Errors, ctx: TenantContext, given: PlanFields, *, created_on: dt.date) -> dict:
+    """The plan's fields cleaned (texts trimmed, the date given or else `created_on`), and their
+    problems added to `errors`."""
+    fields = {"title": "", "source_kind": "", "source_reference": "", "notification": None, "summary": "", **given}
+    fields["created_on"] = given.get("created_on") or created_on
+    check_plan_fields(errors, ctx, **fields)
+    return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
 
 
 def _submitted(ctx: TenantContext, submission_key: str) -> ActionPlan | None:
@@ -61,18 +86,13 @@ def _submitted(ctx: TenantContext, submission_key: str) -> ActionPlan | None:
 def plan_create(
     ctx: TenantContext,
     *,
-    title: str,
-    source_kind: str,
-    source_reference: str = "",
-    notification=None,
     source: TenantOwned | None = None,
-    summary: str = "",
-    created_on: dt.date | None = None,
     recommendations: list[RecommendationIn] | tuple = (),
     submission_key: str = "",
     problems_key: str = "recommendations",
     earlier_problems: list[Problem] | tuple = (),
     event: str = "action_plan.created",
+    **given: Unpack[PlanFields],
 ) -> ActionPlan:
     """A new plan (a draft until ratified), with its recommendations and actions if given.
 
@@ -85,18 +105,8 @@ def plan_create(
     existing = _submitted(ctx, submission_key)
     if existing is not None:
         return existing
-    created_on = created_on or timezone.localdate()
     errors = Errors()
-    check_plan_fields(
-        errors,
-        ctx,
-        title=title,
-        source_kind=source_kind,
-        source_reference=source_reference,
-        notification=notification,
-        summary=summary,
-        created_on=created_on,
-    )
+    fields = _checked(errors, ctx, given, created_on=timezone.localdate())
     if source is not None and (not isinstance(source, TenantOwned) or source.partnership_id != ctx.partnership.pk):
         errors.add("source", "The source record must be one of this partnership's records")
     problems = list(earlier_problems)
@@ -104,39 +114,13 @@ def plan_create(
         reported = {(p.row, p.column) for p in problems if p.row is not None}
         problems += [
             p
-            for p in check_recommendations(ctx, list(recommendations), created_on=created_on)
+            for p in check_recommendations(ctx, list(recommendations), created_on=fields["created_on"])
             if p.row is None or (p.row, p.column) not in reported
         ]
     for problem in sorted(problems, key=lambda p: (p.row is None, p.row or 0)):
         errors.add(problems_key, str(problem))
     errors.raise_if_any()
-    return _created(
-        ctx,
-        title=title,
-        source_kind=source_kind,
-        source_reference=source_reference,
-        notification=notification,
-        source=source,
-        summary=summary,
-        created_on=created_on,
-        recommendations=list(recommendations),
-        submission_key=submission_key,
-        event=event,
-    )
-
-
-def _created(ctx: TenantContext, *, source, recommendations, submission_key, event, **fields) -> ActionPlan:
-    plan = ActionPlan(
-        partnership=ctx.partnership,
-        title=fields["title"].strip(),
-        source_kind=fields["source_kind"],
-        source_reference=(fields["source_reference"] or "").strip(),
-        notification=fields["notification"],
-        summary=(fields["summary"] or "").strip(),
-        created_on=fields["created_on"],
-        created_by=ctx.user,
-        submission_key=submission_key,
-    )
+    plan = ActionPlan(partnership=ctx.partnership, created_by=ctx.user, submission_key=submission_key, **fields)
     if source is not None:
         plan.source_type = ContentType.objects.get_for_model(source, for_concrete_model=True)
         plan.source_id = source.pk
@@ -145,7 +129,7 @@ def _created(ctx: TenantContext, *, source, recommendations, submission_key, eve
             plan.save()
     except IntegrityError:  # the same submission, committed by a concurrent request
         return ActionPlan.objects.for_partnership(ctx.partnership).get(submission_key=submission_key)
-    actions = _create_contents(ctx, plan, recommendations)
+    actions = _create_contents(ctx, plan, list(recommendations))
     activity.record(
         ctx,
         event=event,
@@ -223,39 +207,19 @@ def _new_action(ctx: TenantContext, plan: ActionPlan, rec: Recommendation, posit
 
 @transaction.atomic
 def plan_update(
-    ctx: TenantContext,
-    plan: ActionPlan,
-    *,
-    title: str,
-    source_kind: str,
-    source_reference: str = "",
-    notification=None,
-    summary: str = "",
-    created_on: dt.date | None = None,
-    expected_version: int | None = None,
+    ctx: TenantContext, plan: ActionPlan, *, expected_version: int | None = None, **given: Unpack[PlanFields]
 ) -> ActionPlan:
     ActionPlanPolicy.require(ctx, "manage", plan)
     plan = locked_plan(ctx, plan, expected_version)
     refuse(plan_refusal(plan, "change"))
-    created_on = created_on or plan.created_on
     errors = Errors()
-    check_plan_fields(
-        errors,
-        ctx,
-        title=title,
-        source_kind=source_kind,
-        source_reference=source_reference,
-        notification=notification,
-        summary=summary,
-        created_on=created_on,
-    )
-    if created_on != plan.created_on and "created_on" not in errors:
-        _check_new_start(errors, ctx, plan, created_on)
+    fields = _checked(errors, ctx, given, created_on=plan.created_on)
+    if fields["created_on"] != plan.created_on and "created_on" not in errors:
+        _check_new_start(errors, ctx, plan, fields["created_on"])
     errors.raise_if_any()
     before = activity.snapshot(plan, PLAN_FIELDS)
-    plan.title, plan.source_kind = title.strip(), source_kind
-    plan.source_reference, plan.notification = (source_reference or "").strip(), notification
-    plan.summary, plan.created_on = (summary or "").strip(), created_on
+    for name, value in fields.items():
+        setattr(plan, name, value)
     changes = activity.changes_between(before, activity.snapshot(plan, PLAN_FIELDS))
     if not changes:
         return plan
@@ -363,18 +327,7 @@ def plan_close(ctx: TenantContext, plan: ActionPlan, *, expected_version: int | 
 
 
 @transaction.atomic
-def plan_import(
-    ctx: TenantContext,
-    *,
-    upload,
-    title: str,
-    source_kind: str,
-    source_reference: str = "",
-    notification=None,
-    summary: str = "",
-    created_on: dt.date | None = None,
-    submission_key: str = "",
-) -> ActionPlan:
+def plan_import(ctx: TenantContext, *, upload, submission_key: str = "", **given: Unpack[PlanFields]) -> ActionPlan:
     """A new plan from an .xlsx file, one row per action: every row loads, or none does and every
     problem is listed under `file` as "Row N, Column: message"."""
     from lscp.spreadsheets import SpreadsheetError
@@ -390,15 +343,10 @@ def plan_import(
         raise ValidationError({"file": [str(error)]}) from None
     return plan_create(
         ctx,
-        title=title,
-        source_kind=source_kind,
-        source_reference=source_reference,
-        notification=notification,
-        summary=summary,
-        created_on=created_on,
         recommendations=recommendations,
         submission_key=submission_key,
         problems_key="file",
         earlier_problems=problems,
         event="action_plan.imported",
+        **given,
     )

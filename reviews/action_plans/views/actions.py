@@ -140,8 +140,7 @@ class ActionFormView(StepFormView):
     def get_queryset(self):
         return selectors.action_detail_queryset(self.ctx)
 
-    def refusal(self):
-        return services.action_refusal(self.object, self.step)
+    refused_by = services.action_refusal
 
     def get_success_url(self):
         return action_url(self.ctx, self.object)
@@ -156,7 +155,6 @@ class ActionFormView(StepFormView):
 class ActionEditView(ActionFormView):
     form_class = ActionEditForm
     action = "manage"
-    step = "change"
     heading = "Change the action"
     service = services.action_update
 
@@ -177,8 +175,7 @@ class ActionEditView(ActionFormView):
             del form.fields["reason"]
         return form
 
-    def get_success_message(self):
-        return f"Action {self.object.number} has been saved"
+    success_message = "Action {object.number} has been saved"
 
 
 class ActionRemoveView(ActionFormView):
@@ -193,17 +190,14 @@ class ActionRemoveView(ActionFormView):
         services.action_remove(self.ctx, self.object)
         self.removed = True
 
-    def get_success_message(self):
-        return f"Action {self.object.number} has been removed"
+    success_message = "Action {object.number} has been removed"
 
     def get_success_url(self):
         return plan_url(self.ctx, self.object.plan) if self.removed else action_url(self.ctx, self.object)
 
-    def get_heading(self):
-        return f"Remove action {self.object.number}?"
+    heading = "Remove action {object.number}?"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "message": self.object.description}
+    message = "{object.description}"
 
 
 class ProgressView(ActionFormView):
@@ -217,8 +211,7 @@ class ProgressView(ActionFormView):
         status = self.object.status if self.object.status != ActionStatus.NOT_STARTED else ActionStatus.ON_TRACK
         return {**super().get_initial(), "on": timezone.localdate(), "status": status}
 
-    def get_success_message(self):
-        return f"Progress on action {self.object.number} has been saved"
+    success_message = "Progress on action {object.number} has been saved"
 
 
 class CompleteView(ActionFormView):
@@ -235,8 +228,7 @@ class CompleteView(ActionFormView):
             "impact_evidence": self.object.impact_evidence,
         }
 
-    def get_success_message(self):
-        return f"Action {self.object.number} is marked complete: the business unit will check the evidence"
+    success_message = "Action {object.number} is marked complete: the business unit will check the evidence"
 
 
 class EvidenceView(ActionFormView):
@@ -258,8 +250,7 @@ class EvidenceView(ActionFormView):
             "impact_evidence": a.impact_evidence,
         }
 
-    def get_success_message(self):
-        return f"The evidence for action {self.object.number} has been saved"
+    success_message = "The evidence for action {object.number} has been saved"
 
 
 class AcceptView(ActionFormView):
@@ -274,8 +265,7 @@ class AcceptView(ActionFormView):
     def get_initial(self):
         return {**super().get_initial(), "on": timezone.localdate()}
 
-    def get_success_message(self):
-        return f"Action {self.object.number} is complete"
+    success_message = "Action {object.number} is complete"
 
     def get_context_data(self, **kwargs):
         return {
@@ -294,5 +284,4 @@ class ReturnView(AcceptView):
     def get_initial(self):
         return {"version": self.object.version, "status": ActionStatus.ON_TRACK}
 
-    def get_success_message(self):
-        return f"Action {self.object.number} has been returned to its owner"
+    success_message = "Action {object.number} has been returned to its owner"

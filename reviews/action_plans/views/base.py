@@ -23,16 +23,22 @@ def action_url(ctx, action) -> str:
 
 class StepFormView(RecordFormView):
     """One step's form on one record. Subclasses name the `service` it calls (with the record and
-    the form's fields, the version read as `expected_version`), the `refusal` asked on GET, and
-    what the page says (`heading`, `button`)."""
+    the form's fields, the version read as `expected_version`), the record's refusal (`refused_by`,
+    asked with `step` before the form is shown), and what the page says: `heading`, `button`, a
+    `message` under the heading and the `success_message`, each formatted with the record as
+    `object` (and the success message with the service's `result`)."""
 
     template_name = "action_plans/form.html"
     heading = ""
     button = "Save"
+    message = ""
+    step = "change"
     service: Callable | None = None
+    refused_by: Callable[[object, str], str | None] | None = None
 
     def refusal(self) -> str | None:
-        return None
+        refused_by = type(self).refused_by
+        return refused_by(self.object, self.step) if refused_by else None
 
     def get(self, request, *args, **kwargs):
         refusal = self.refusal()
@@ -55,7 +61,10 @@ class StepFormView(RecordFormView):
         return type(self).service(self.ctx, self.object, **self.arguments(form))
 
     def get_heading(self) -> str:
-        return self.heading
+        return self.heading.format(object=self.object)
+
+    def get_success_message(self) -> str:
+        return self.success_message.format(object=self.object, result=getattr(self, "result", None))
 
     def get_caption(self) -> str:
         return ""
@@ -67,5 +76,6 @@ class StepFormView(RecordFormView):
             caption=self.get_caption(),
             button=self.button,
             cancel_url=self.get_success_url(),
+            message=self.message.format(object=self.object),
         )
         return context

@@ -151,10 +151,8 @@ class PlanFormView(StepFormView):
     model = ActionPlan
     policy = ActionPlanPolicy
     action = "manage"
-    step = "change"
 
-    def refusal(self):
-        return services.plan_refusal(self.object, self.step)
+    refused_by = services.plan_refusal
 
     def get_success_url(self):
         return plan_url(self.ctx, self.object)
@@ -180,8 +178,7 @@ class PlanEditView(PlanFormView):
             "summary": plan.summary,
         }
 
-    def get_success_message(self):
-        return "The plan's details have been saved"
+    success_message = "The plan's details have been saved"
 
 
 class RatifyView(PlanFormView):
@@ -220,12 +217,11 @@ class PlanCloseView(PlanFormView):
     button = "Close the plan"
     step = "close"
     service = services.plan_close
-    extra_context = {
-        "message": "Every action is complete. Closing the plan keeps it as a record; nothing in it can be changed afterwards."
-    }
+    message = (
+        "Every action is complete. Closing the plan keeps it as a record; nothing in it can be changed afterwards."
+    )
 
-    def get_success_message(self):
-        return f"{self.object.title} has been closed"
+    success_message = "{object.title} has been closed"
 
 
 class PlanExportView(RecordMixin, View):
@@ -282,23 +278,25 @@ class ReportView(PartnershipPage):
 # Recommendations, and the actions added to them
 
 
-class RecommendationAddView(PlanFormView):
+class RecommendationNumber:
+    """The recommendation form's number ('3a') as the service's number and part."""
+
+    def arguments(self, form) -> dict:
+        number, part = form.cleaned_data["label"]
+        return {"number": number, "part": part, "text": form.cleaned_data["text"]}
+
+
+class RecommendationAddView(RecommendationNumber, PlanFormView):
     form_class = RecommendationForm
     heading = "Add a recommendation"
     button = "Add recommendation"
+    service = services.recommendation_add
 
     def get_initial(self):
         numbers = list(self.object.recommendations.values_list("number", flat=True))
         return {"label": str(max(numbers, default=0) + 1)}
 
-    def perform(self, form):
-        number, part = form.cleaned_data["label"]
-        return services.recommendation_add(
-            self.ctx, self.object, number=number, part=part, text=form.cleaned_data["text"]
-        )
-
-    def get_success_message(self):
-        return f"Recommendation {self.result.label} has been added"
+    success_message = "Recommendation {result.label} has been added"
 
 
 class RecommendationFormView(StepFormView):
@@ -307,13 +305,11 @@ class RecommendationFormView(StepFormView):
     model = Recommendation
     policy = ActionPlanPolicy
     action = "manage"
-    step = "change"
 
     def get_queryset(self):
         return Recommendation.objects.for_partnership(self.ctx.partnership).select_related("plan")
 
-    def refusal(self):
-        return services.recommendation_refusal(self.object, self.step)
+    refused_by = services.recommendation_refusal
 
     def get_success_url(self):
         return plan_url(self.ctx, self.object.plan)
@@ -322,21 +318,15 @@ class RecommendationFormView(StepFormView):
         return self.object.plan.title
 
 
-class RecommendationEditView(RecommendationFormView):
+class RecommendationEditView(RecommendationNumber, RecommendationFormView):
     form_class = RecommendationForm
     heading = "Change the recommendation"
+    service = services.recommendation_update
 
     def get_initial(self):
         return {"label": self.object.label, "text": self.object.text}
 
-    def perform(self, form):
-        number, part = form.cleaned_data["label"]
-        return services.recommendation_update(
-            self.ctx, self.object, number=number, part=part, text=form.cleaned_data["text"]
-        )
-
-    def get_success_message(self):
-        return f"Recommendation {self.object.label} has been saved"
+    success_message = "Recommendation {object.label} has been saved"
 
 
 class RecommendationRemoveView(RecommendationFormView):
@@ -348,14 +338,11 @@ class RecommendationRemoveView(RecommendationFormView):
     def perform(self, form):
         return services.recommendation_remove(self.ctx, self.object)
 
-    def get_success_message(self):
-        return f"Recommendation {self.object.label} has been removed"
+    success_message = "Recommendation {object.label} has been removed"
 
-    def get_heading(self):
-        return f"Remove recommendation {self.object.label}?"
+    heading = "Remove recommendation {object.label}?"
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "message": self.object.text}
+    message = "{object.text}"
 
 
 class ActionAddView(RecommendationFormView):
@@ -364,11 +351,9 @@ class ActionAddView(RecommendationFormView):
     step = "add_action"
     service = services.action_add
 
-    def get_heading(self):
-        return f"Add an action to recommendation {self.object.label}"
+    heading = "Add an action to recommendation {object.label}"
 
-    def get_success_message(self):
-        return f"Action {self.result.number} has been added"
+    success_message = "Action {result.number} has been added"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "recommendation": self.object}
