@@ -4,7 +4,7 @@
 from rest_framework.routers import SimpleRouter
 
 from reviews.action_plans.api import ActionPlanViewSet, ActionViewSet, ProgressUpdateViewSet, RecommendationViewSet
-from reviews.api import NotificationViewSet
+from reviews.notifications.api import NotificationViewSet
 
 router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="api-notification")

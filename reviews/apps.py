@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -8,10 +10,14 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from lscp import documents
-        from reviews import clocks  # noqa: F401  (registers the statutory clocks)
-        from reviews.action_plans import clocks as action_clocks  # noqa: F401  (registers action due dates)
         from reviews.action_plans.permissions import ActionPolicy
-        from reviews.permissions import InformationRequestPolicy, LcsprPolicy, NotificationPolicy
+        from reviews.lcspr.permissions import LcsprPolicy
+        from reviews.notifications.permissions import NotificationPolicy
+        from reviews.rapid_review.permissions import InformationRequestPolicy
+
+        # Each subdomain's clocks, registered in the order pages and the API list them.
+        for subdomain in ("notifications", "rapid_review", "lcspr", "action_plans"):
+            import_module(f"reviews.{subdomain}.clocks")
 
         # Who may download a document is who may read the record it is attached to.
         documents.register("reviews.Notification", NotificationPolicy, "view_details")

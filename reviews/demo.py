@@ -9,12 +9,20 @@ import datetime as dt
 
 from django.utils import timezone
 
+from lscp import deadlines as engine
 from lscp.deadlines.workdays import calendar_for
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership, Partnership, Person
-from reviews import services
-from reviews.models import Notification
-from reviews.services import ChildAnswer
+from reviews.lcspr import services as lcspr_services
+from reviews.lcspr.models import Lcspr
+from reviews.lcspr.selectors import lcspr_for
+from reviews.notifications import services
+from reviews.notifications.models import Notification
+from reviews.notifications.services import ChildAnswer
+from reviews.notifications.steps import STEPS
+from reviews.rapid_review import selectors as rapid_selectors
+from reviews.rapid_review import services as rapid
+from reviews.rapid_review.models import InformationRequest, SignOff
 
 # (key, pathway, notifier statutory role or organisation name, aware: working days ago,
 #  outcome, abuse, location, children, summary, steps: {step: working days after aware}, criteria)
@@ -272,7 +280,6 @@ SCENARIOS = {
     ],
 }
 
-STEP_ORDER = ["panel_notified", "rapid_review_started", "rapid_review_completed", "outcome_sent", "panel_responded"]
 
 # The rapid reviews in depth (issue 4), for some of the cases above, in working days after the
 # local authority became aware. Thurrock has one case at each stage.
@@ -389,16 +396,6 @@ MEETING = dict(
 )
 
 
-def _ctx_for(partnership, username):
-    membership = (
-        Membership.objects.for_partnership(partnership)
-        .filter(person__username=username)
-        .select_related("person")
-        .first()
-    )
-    return TenantContext(partnership=partnership, user=membership.person, membership=membership) if membership else None
-
-
 def _agency_ctx(partnership, member):
     membership = (
         Membership.objects.for_partnership(partnership)
@@ -421,12 +418,6 @@ def _tiny_report(title: str):
 def _rapid_review(ctx, notification, plan, calendar, aware, members):
     """Take a case through its rapid review (requests, answers, meeting, sign-offs), then move the
     generated dates back to where this case's history puts them."""
-    from django.utils import timezone
-
-    from lscp import deadlines as engine
-    from reviews import rapid_review_services as rapid
-    from reviews.models import InformationRequest, SignOff
-
     on = lambda days: calendar.add(aware, days).date  # noqa: E731
     partnership = ctx.partnership
     asked = InformationRequest.objects.for_partnership(partnership).filter(notification=notification)
@@ -469,7 +460,11 @@ def _rapid_review(ctx, notification, plan, calendar, aware, members):
                 )
         for request in asked:
             engine.refresh(request)
-    if "meeting" not in plan or notification.status != "rapid_review_started" or rapid.rapid_review_for(notification):
+    if (
+        "meeting" not in plan
+        or notification.status != "rapid_review_started"
+        or rapid_selectors.rapid_review_for(notification)
+    ):
         return
     members_list = list(members.values())
     rapid.save_meeting(
@@ -520,19 +515,15 @@ def _rapid_review(ctx, notification, plan, calendar, aware, members):
         rapid.sign_off(
             TenantContext(partnership=partnership, user=lead.person, membership=lead), notification, decision="signed"
         )
-    review = rapid.rapid_review_for(notification)
+    review = rapid_selectors.rapid_review_for(notification)
     when = timezone.make_aware(dt.datetime.combine(on(plan["meeting"]) + dt.timedelta(days=2), dt.time(12)))
     SignOff.objects.for_partnership(partnership).filter(review=review).update(at=when)
 
 
 def _lcspr(ctx, notification, plan, calendar, aware):
-    from lscp import deadlines as engine
-    from reviews import lcspr_services
-    from reviews.models import Lcspr
-
     if (
         "lcspr" not in plan
-        or lcspr_services.lcspr_for(notification)
+        or lcspr_for(notification)
         or notification.status not in ("rapid_review_completed", "outcome_sent", "panel_responded")
     ):
         return
@@ -641,10 +632,10 @@ def load(admin: Person) -> str:
             plan = RAPID_REVIEWS.get(f"{slug}-{scenario['key']}")
             if plan:
                 _rapid_review(ctx, notification, plan, calendar, aware, members)
-            for step in STEP_ORDER:
+            for step in STEPS:
                 if step == "rapid_review_completed" and plan:
                     _rapid_review(ctx, notification, plan, calendar, aware, members)
-                if step not in scenario["steps"] or notification.status != services.STEPS[step].from_status:
+                if step not in scenario["steps"] or notification.status != STEPS[step].from_status:
                     continue
                 on = calendar.add(aware, scenario["steps"][step]).date
                 values = {}
@@ -656,7 +647,7 @@ def load(admin: Person) -> str:
                     values["response"] = (
                         "The Panel agrees with the partnership's decision and looks forward to the learning."
                     )
-                if step == "rapid_review_completed" and services.step_refusal(notification, services.STEPS[step]):
+                if step == "rapid_review_completed" and services.step_refusal(notification, STEPS[step]):
                     break  # waiting for sign-off
                 notification = services.record_step(ctx, notification, step, on=on, **values)
             if plan:

@@ -49,16 +49,7 @@ MIN_FORMS = 16
 
 # Forms posted to these routes do not keep a stale save's input today, because of a bug in
 # another area; a fix there removes the name here (strict: a fixed route fails until it does).
-KNOWN_STALE: dict[str, str] = {
-    **dict.fromkeys(
-        ["notification-criteria", "notification-outcome-sent", "notification-panel-notified"],
-        "notifications: their own stale message, not lscp.states.check_version's",
-    ),
-    "notification-case-officer": "notifications: the case officer page ignores the version and overwrites",
-    "information-request-detail": "rapid review: a stale agency summary redirects and the typed chronology is lost",
-    "rapid-review-meeting": "rapid review: the meeting page keeps the version read, not the current one",
-    "rapid-review-send-for-sign-off": "rapid review: a stale send for sign-off redirects (StateError, not StaleVersion)",
-}
+KNOWN_STALE: dict[str, str] = {}
 
 # Versioned models no form saves today (a bug in another area: their forms carry no version).
 KNOWN_UNCOVERED: dict[str, str] = {
@@ -591,16 +582,7 @@ def api_owner(world, write: ApiWrite) -> tuple[str, str, dict, models.Model | No
 
 
 # API writes refused today with a message of their own (a bug in another area, as KNOWN_STALE).
-KNOWN_STALE_API: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "POST /api/v1/{slug}/notifications/{notification_id}/criteria/",
-            "POST /api/v1/{slug}/notifications/{notification_id}/outcome-sent/",
-            "POST /api/v1/{slug}/notifications/{notification_id}/panel-notified/",
-        ],
-        "notifications: their own stale message, not lscp.states.check_version's",
-    ),
-}
+KNOWN_STALE_API: dict[str, str] = {}
 
 # API writes no record of the world (nor more_states) is in the state to accept, with the reason.
 UNREACHABLE_API: dict[str, str] = {

@@ -10,8 +10,8 @@ from django.utils import timezone
 from lscp import deadlines
 from lscp.deadlines import services as deadline_services
 from lscp.models import CalendarOverride, Deadline, DeadlinePolicy, Document, Escalation, EscalationSettings
-from reviews import services
-from reviews.models import Child, Notification
+from reviews.notifications import services
+from reviews.notifications.models import Child, Notification
 from tests.support.world import World, maker
 
 _serial = itertools.count(1)
@@ -127,7 +127,7 @@ def _document(world: World) -> Document:
 # ----------------------------------------------------------------------------------------------
 # Rapid reviews and LCSPRs
 
-from reviews import lcspr_services, rapid_review_services  # noqa: E402
+from reviews.lcspr import services as lcspr_services  # noqa: E402
 from reviews.models import (  # noqa: E402
     ChronologyEntry,
     InformationRequest,
@@ -137,6 +137,8 @@ from reviews.models import (  # noqa: E402
     RapidReview,
     SignOff,
 )
+from reviews.rapid_review import selectors as rapid_review_selectors  # noqa: E402
+from reviews.rapid_review import services as rapid_review_services  # noqa: E402
 
 
 def criteria(met: dict[str, str] | None = None) -> dict:
@@ -182,7 +184,7 @@ def meeting(world: World, notification: Notification, *, recommendation="lcspr",
 
 def rapid_review_for_or_none(notification):
     notification.refresh_from_db()
-    return rapid_review_services.rapid_review_for(notification)
+    return rapid_review_selectors.rapid_review_for(notification)
 
 
 def signed_off(world: World, notification: Notification) -> RapidReview:

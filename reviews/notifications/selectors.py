@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from lscp.models import Deadline
+from lscp.models import ActivityEvent, Deadline, OutboxEmail
 from lscp.tenancy import TenantContext
-from reviews.models import Child, Notification
-from reviews.permissions import NotificationPolicy
+from reviews.notifications.models import Child, Notification
+from reviews.notifications.permissions import NotificationPolicy
 
 
-def notifications_for(ctx: TenantContext, *, status: str = "", pathway: str = "", overdue: bool = False, q: str = ""):
+def notifications_for(ctx: TenantContext):
+    """The notifications this person may see, each with its clocks and whether one is overdue
+    (`is_overdue`, which filters.NotificationFilter filters on)."""
     today = timezone.localdate()
     open_clocks = Deadline.objects.for_partnership(ctx.partnership).order_by("due_date", "id")
     queryset = (
@@ -30,14 +33,6 @@ def notifications_for(ctx: TenantContext, *, status: str = "", pathway: str = ""
             )
         )
     )
-    if status:
-        queryset = queryset.filter(status=status)
-    if pathway:
-        queryset = queryset.filter(pathway=pathway)
-    if overdue:
-        queryset = queryset.filter(is_overdue=True)
-    if q:
-        queryset = queryset.filter(Q(reference__icontains=q.strip()) | Q(panel_reference__icontains=q.strip()))
     return NotificationPolicy.filter(ctx, queryset)
 
 
@@ -79,38 +74,11 @@ def current_clock(notification, today=None):
     return max(met, key=lambda d: d.met_on) if met else None
 
 
-def rapid_review_summary(ctx: TenantContext, notification) -> dict:
-    """What the National Panel needs from a rapid review, and nothing more: no names (none are
-    recorded), no contact details, no home address or area, no agency's full submission."""
-    from reviews.models import LcsprCriterion
-    from reviews.rapid_review_services import PARTNER_WORDS, active_signatures
-
-    review = notification.rapid_review
-    signatures = active_signatures(review)
-    return {
-        "partnership": ctx.partnership,
-        "notification": notification,
-        "review": review,
-        "children": list(notification.children.all()),
-        "agencies": sorted(
-            {
-                str(r.member.organisation)
-                for r in notification.information_requests.select_related("member__organisation")
-            }
-        ),
-        "attendees": list(review.attendees.select_related("member__organisation")),
-        "criteria": [(c, (review.criteria or {}).get(c.value, {})) for c in LcsprCriterion],
-        "signatures": [(PARTNER_WORDS[role], signatures.get(role)) for role in PARTNER_WORDS],
-    }
-
-
 def timeline(ctx: TenantContext, notification) -> list[dict]:
     """Every step, request, submission, signature, email and document of a case, in order, with
     who and when: the activity log's changes to the case's records, and the emails sent about it."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from lscp.models import ActivityEvent, OutboxEmail
-    from reviews.models import InformationRequest, Lcspr, RapidReview
+    from reviews.lcspr.models import Lcspr
+    from reviews.rapid_review.models import InformationRequest, RapidReview
 
     records = [(ContentType.objects.get_for_model(Notification), notification.pk)]
     records += [
@@ -163,3 +131,18 @@ def timeline(ctx: TenantContext, notification) -> list[dict]:
             }
         )
     return sorted(entries, key=lambda entry: entry["at"])
+
+
+def notification_changes(ctx: TenantContext, notification: Notification):
+    """The activity log's changes to the notification itself, oldest first (the case page)."""
+    return (
+        ActivityEvent.objects.for_partnership(ctx.partnership)
+        .filter(
+            object_type__app_label="reviews",
+            object_type__model="notification",
+            object_id=str(notification.pk),
+            kind="write",
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import forms
 
 from lscp.documents import DocumentField
-from lscp.web.forms import GovukDateField, GovukForm, TenantForm
+from lscp.web.forms import GovukDateField, GovukForm, TenantForm, VersionedForm
 from partners.models import Member
-from reviews.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
+from reviews.rapid_review.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -50,8 +50,7 @@ class ChronologyEntryForm(GovukForm):
 ChronologyFormSet = forms.formset_factory(ChronologyEntryForm, extra=3, max_num=200)
 
 
-class AgencySummaryForm(TenantForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class AgencySummaryForm(VersionedForm):
     involvement = forms.CharField(
         label="Your organisation's involvement with the child and family",
         required=False,
@@ -97,8 +96,19 @@ class BaseAttendeeFormSet(forms.BaseFormSet):
 AttendeeFormSet = forms.formset_factory(AttendeeForm, formset=BaseAttendeeFormSet, extra=2, max_num=60)
 
 
-class MeetingForm(TenantForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class MeetingForm(VersionedForm):
+    # The rapid review's fields this form edits as they are (the criteria and attendees aside).
+    record_fields = (
+        "meeting_date",
+        "key_practice_episodes",
+        "learning",
+        "immediate_actions",
+        "context",
+        "recommendation",
+        "recommendation_rationale",
+    )
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)  # none before the first save
     meeting_date = GovukDateField(label="Date of the rapid review meeting", required=False)
     key_practice_episodes = forms.CharField(
         label="Key practice episodes", required=False, widget=forms.Textarea(attrs={"rows": 5})
@@ -168,5 +178,5 @@ class SignOffForm(TenantForm):
     )
 
 
-class ConfirmVersionForm(TenantForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ConfirmVersionForm(VersionedForm):
+    """Nothing to fill in: the version of the record the person read and confirms."""

@@ -1,20 +1,27 @@
 """Forms for notifications: the question pages of a submission, and the business unit's steps.
 
-The business rules live in reviews/services.py; forms call the same checks so that a page can show
-a problem by its field before the final submit."""
+The business rules live in reviews/notifications/services.py; forms call the same checks so that a
+page can show a problem by its field before the final submit."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django import forms
 from django.utils import timezone
 
+from lscp.checks import Errors
 from lscp.roles import Role
-from lscp.web.forms import GovukDateField, GovukForm, TenantForm
+from lscp.web.forms import GovukDateField, GovukForm, TenantForm, VersionedForm
 from partners.models import Member, Membership
-from reviews import services
-from reviews.models import ETHNICITY_CHOICES, AbuseOrNeglect, CriteriaResult, Location, Outcome, Pathway, Sex
+from reviews.notifications import services
+from reviews.notifications.models import (
+    ETHNICITY_CHOICES,
+    AbuseOrNeglect,
+    CriteriaResult,
+    Location,
+    Outcome,
+    Pathway,
+    Sex,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -55,7 +62,7 @@ class NotifierForm(TenantForm):
             .select_related("organisation")
             .order_by("organisation__name")
         )
-        if self.ctx.role == Role.AGENCY_LEAD:
+        if self.ctx.role == Role.AGENCY_LEAD:  # services.check_notifier: their own organisation only
             members = members.filter(pk=self.ctx.member.pk if self.ctx.member else None)
             self.fields["notifying_member"].help_text = "Agency leads notify on behalf of their own organisation"
         self.fields["notifying_member"].queryset = members
@@ -83,9 +90,11 @@ class IncidentForm(TenantForm):
 
     def clean(self):
         data = super().clean()
-        for field, messages in services.check_incident_dates(
-            incident_date=data.get("incident_date"), aware_date=data.get("aware_date")
-        ).items():
+        errors = Errors()
+        services.check_incident_dates(
+            errors, incident_date=data.get("incident_date"), aware_date=data.get("aware_date")
+        )
+        for field, messages in errors.by_field.items():
             if field not in self.errors:
                 self.add_error(field, messages)
         return data
@@ -177,12 +186,6 @@ class SubmitForm(TenantForm):
 # The business unit's forms on a notification
 
 
-class VersionedForm(TenantForm):
-    """Carries the version the person saw, so that a concurrent change is refused, not overwritten."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-
 class CriteriaForm(VersionedForm):
     result = forms.ChoiceField(label="Your decision", choices=CriteriaResult.choices, widget=forms.RadioSelect)
     rationale = forms.CharField(
@@ -218,14 +221,7 @@ class StepForm(VersionedForm):
     def __init__(self, *args, spec, notification, **kwargs):
         super().__init__(*args, **kwargs)
         self.spec = spec
-        labels = {
-            "panel_notified": "Date sent to the National Panel",
-            "rapid_review_started": "Date the rapid review started",
-            "rapid_review_completed": "Date the rapid review was completed",
-            "outcome_sent": "Date the outcome was sent to the Panel",
-            "panel_responded": "Date the Panel's response was received",
-        }
-        self.fields[spec.date_input] = GovukDateField(label=labels[spec.key], help_text=_today_help())
+        self.fields[spec.date_input] = GovukDateField(label=spec.date_label, help_text=_today_help())
         if spec.key == "panel_notified":
             self.fields["panel_reference"] = forms.CharField(
                 label="The Panel's reference",
@@ -246,7 +242,3 @@ class StepForm(VersionedForm):
         data.pop("version", None)
         on = data.pop(self.spec.date_input)
         return {"on": on, **data}
-
-
-def initial_date(value) -> dt.date | None:
-    return dt.date.fromisoformat(value) if isinstance(value, str) and value else value

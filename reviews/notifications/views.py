@@ -1,5 +1,7 @@
 """Pages for notifications: the list, the question pages of a submission (answers kept in the
-session until submitted), the case page with its clocks, and the business unit's steps."""
+session until submitted), the case page with its clocks and timeline, and the business unit's
+steps. `NotificationRecord` is the base of every page about one notification (the rapid review's
+and the LCSPR's too)."""
 
 from __future__ import annotations
 
@@ -7,21 +9,19 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from lscp import deadlines, outbox
-from lscp.models import ActivityEvent
-from lscp.states import StateError
 from lscp.web.lists import paginate, sort
-from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
+from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
-from reviews import selectors, services
-from reviews.forms import (
+from reviews.notifications import selectors, services
+from reviews.notifications.filters import NotificationFilter
+from reviews.notifications.forms import (
     AnotherChildForm,
     CaseOfficerForm,
     ChildForm,
@@ -33,7 +33,7 @@ from reviews.forms import (
     SubmitForm,
     SummaryForm,
 )
-from reviews.models import (
+from reviews.notifications.models import (
     ETHNICITY_CHOICES,
     AbuseOrNeglect,
     Location,
@@ -43,7 +43,10 @@ from reviews.models import (
     Sex,
     Status,
 )
-from reviews.permissions import NotificationPolicy, RapidReviewPolicy
+from reviews.notifications.permissions import NotificationPolicy
+from reviews.notifications.steps import STEPS, next_step
+from reviews.rapid_review.permissions import RapidReviewPolicy
+from reviews.rapid_review.selectors import last_signature_date, rapid_review_for
 
 # ----------------------------------------------------------------------------------------------
 # The list
@@ -56,13 +59,11 @@ class NotificationListView(PartnershipPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
-        status = params.get("status", "") if params.get("status", "") in Status.values else ""
-        pathway = params.get("pathway", "") if params.get("pathway", "") in Pathway.values else ""
+        filters = NotificationFilter(params, queryset=selectors.notifications_for(self.ctx))
+        # A value that is not one of the choices: the filters' error, and no rows rather than all of them.
         notifications, sorting = sort(
             self.request,
-            selectors.notifications_for(
-                self.ctx, status=status, pathway=pathway, overdue=params.get("overdue") == "1", q=params.get("q", "")
-            ),
+            filters.qs if filters.is_valid() else filters.queryset.none(),
             columns={
                 "reference": "reference",
                 "received": "received_on",
@@ -81,9 +82,10 @@ class NotificationListView(PartnershipPage):
             today=today,
             statuses=Status.choices,
             pathways=Pathway.choices,
+            filter_form=filters.form,
             filters={
-                "status": status,
-                "pathway": pathway,
+                "status": params.get("status", ""),
+                "pathway": params.get("pathway", ""),
                 "overdue": params.get("overdue") == "1",
                 "q": params.get("q", ""),
             },
@@ -246,8 +248,9 @@ class QuestionView(PartnershipMixin, FormView):
             return {"pathway": draft.get("pathway")}
         if self.question == "notifier":
             user = self.ctx.user
+            default_member = services.default_notifying_member(self.ctx)
             return {
-                "notifying_member": draft.get("notifying_member") or (self.ctx.member.pk if self.ctx.member else None),
+                "notifying_member": draft.get("notifying_member") or (default_member.pk if default_member else None),
                 "notifier_name": draft.get("notifier_name") or user.get_full_name(),
                 "notifier_role": draft.get("notifier_role")
                 or (self.ctx.membership.job_title if self.ctx.membership else ""),
@@ -268,7 +271,7 @@ class QuestionView(PartnershipMixin, FormView):
             if index <= len(draft.children):
                 child = draft.children[index - 1]
                 return {**child, "looked_after": "yes" if child.get("looked_after") else "no"}
-            return {"home_area": self.ctx.partnership.area}
+            return {"home_area": services.default_home_area(self.ctx)}
         if self.question == "summary":
             return {"summary": draft.get("summary", "")}
         return {}
@@ -386,19 +389,11 @@ def draft_answers(ctx, draft: Draft) -> dict:
     }
 
 
-class CheckAnswersView(PartnershipMixin, FormView):
+class CheckAnswersView(PartnershipMixin, ServiceFormMixin, FormView):
     policy = NotificationPolicy
     action = "submit"
     template_name = "reviews/check_answers.html"
     form_class = SubmitForm
-
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["ctx"] = self.ctx
-        return kwargs
 
     def get(self, request, *args, **kwargs):
         self.draft = Draft(request, self.ctx.partnership.slug)
@@ -423,15 +418,13 @@ class CheckAnswersView(PartnershipMixin, FormView):
     def get_initial(self):
         return {"submission_key": self.draft.get("key")}
 
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                notification = services.notification_submit(self.ctx, **draft_answers(self.ctx, self.draft))
-        except ValidationError as error:
-            form.add_service_errors(error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        notification = services.notification_submit(self.ctx, **draft_answers(self.ctx, self.draft))
         self.draft.clear()
-        return redirect(reverse("notification-submitted", args=[self.ctx.partnership.slug, notification.pk]))
+        return notification
+
+    def get_success_url(self):
+        return reverse("notification-submitted", args=[self.ctx.partnership.slug, self.result.pk])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -558,7 +551,7 @@ class NotificationDetailView(RecordMixin, TemplateView):
         today = timezone.localdate()
         clocks = [(d, deadlines.label_for(d), d.status_on(today)) for d in deadlines.clocks_for(notification)]
         manage = NotificationPolicy.can(self.ctx, "manage", notification)
-        upcoming = services.next_step(notification) if manage else None
+        upcoming = next_step(notification) if manage else None
         context.update(
             evaluation=notification.evaluation,
             clocks=clocks,
@@ -566,25 +559,13 @@ class NotificationDetailView(RecordMixin, TemplateView):
             can_see_rapid_review=RapidReviewPolicy.can(self.ctx, "view"),
             can_manage=manage,
             next_step=upcoming,
-            next_step_url=reverse(
-                f"notification-{upcoming.key.replace('_', '-')}", args=[self.ctx.partnership.slug, notification.pk]
-            )
+            next_step_url=reverse(f"notification-{upcoming.slug}", args=[self.ctx.partnership.slug, notification.pk])
             if upcoming
             else "",
-            steps=services.STEPS,
+            steps=STEPS,
             escalations=deadlines.escalations_for(notification) if manage else [],
             emails=outbox.emails_about(self.ctx.partnership, notification).order_by("created_at") if manage else [],
-            timeline=ActivityEvent.objects.for_partnership(self.ctx.partnership)
-            .filter(
-                object_type__app_label="reviews",
-                object_type__model="notification",
-                object_id=str(notification.pk),
-                kind="write",
-            )
-            .select_related("actor")
-            .order_by("at", "id")
-            if manage
-            else [],
+            timeline=selectors.notification_changes(self.ctx, notification) if manage else [],
         )
         return context
 
@@ -598,13 +579,6 @@ class NotificationFormView(RecordFormView):
 
     def get_initial(self):
         return {"version": self.object.version}
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except StateError as error:
-            messages.error(self.request, str(error))
-            return redirect(self.get_success_url())
 
     def get_success_url(self):
         return reverse("notification-detail", args=[self.ctx.partnership.slug, self.object.pk])
@@ -649,7 +623,10 @@ class CaseOfficerView(NotificationFormView):
         return {**super().get_initial(), "case_officer": self.object.case_officer_id}
 
     def perform(self, form):
-        return services.set_case_officer(self.ctx, self.object, case_officer=form.cleaned_data["case_officer"])
+        data = form.cleaned_data
+        return services.set_case_officer(
+            self.ctx, self.object, case_officer=data["case_officer"], expected_version=data["version"]
+        )
 
     def get_success_message(self):
         return "The case officer has been changed"
@@ -661,7 +638,7 @@ class StepView(NotificationFormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.step = kwargs.pop("step")
-        self.spec = services.STEPS[self.step]
+        self.spec = STEPS[self.step]
         self.heading = self.spec.label
         return super().dispatch(request, *args, **kwargs)
 
@@ -680,8 +657,6 @@ class StepView(NotificationFormView):
     def get_initial(self):
         initial = super().get_initial()
         if self.step == "rapid_review_completed":
-            from reviews.rapid_review_services import last_signature_date, rapid_review_for
-
             # The rapid review is complete on the day the third partner signed.
             initial[self.spec.date_input] = last_signature_date(rapid_review_for(self.object))
         return initial
@@ -693,3 +668,40 @@ class StepView(NotificationFormView):
 
     def get_success_message(self):
         return f"{self.spec.label}: recorded"
+
+
+# ----------------------------------------------------------------------------------------------
+# Pages about one notification decided by another policy (its rapid review, its LCSPR)
+
+
+class NotificationRecord(RecordMixin):
+    """A page about one notification, decided by a policy other than NotificationPolicy: the
+    notification must still be one this person may see."""
+
+    model = Notification
+
+    def get_queryset(self):
+        return selectors.notification_detail_queryset(self.ctx)
+
+    def authorize(self, request, **kwargs) -> None:
+        super().authorize(request, **kwargs)
+        if not NotificationPolicy.can_see(self.ctx, self.object):
+            raise Http404
+
+    def refuse(self, reason: str | None, url: str):
+        """A step not allowed now: the reason as a message, and back to `url` (None if allowed)."""
+        if reason:
+            messages.error(self.request, reason)
+            return redirect(url)
+        return None
+
+
+class TimelineView(NotificationRecord, TemplateView):
+    template_name = "reviews/timeline.html"
+    policy = RapidReviewPolicy
+    log_views = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entries"] = selectors.timeline(self.ctx, self.object)
+        return context

@@ -21,9 +21,11 @@ from lscp.roles import Role
 from lscp.states import StateError
 from partners import services as partner_services
 from partners.models import Sector
-from reviews import lcspr_services, services
-from reviews import rapid_review_services as rapid
+from reviews.lcspr import services as lcspr_services
 from reviews.models import InformationRequest, SignOff
+from reviews.notifications import services
+from reviews.rapid_review import selectors as rapid_selectors
+from reviews.rapid_review import services as rapid
 from tests.support import queries
 from tests.support.clients import error_by_field
 from tests.support.makers_reviews import PDF_BYTES, child, criteria, meeting, signed_off, started
@@ -237,7 +239,7 @@ def test_a_criterion_marked_met_needs_its_rationale(world_a):
     with pytest.raises(ValidationError) as error:
         meeting(world_a, notification, criteria=criteria(), recommendation="lcspr")
     assert "mark the criteria it meets" in error.value.message_dict["recommendation"][0]
-    assert rapid.rapid_review_for(notification) is None
+    assert rapid_selectors.rapid_review_for(notification) is None
 
 
 def test_the_outcome_must_be_complete_before_it_goes_for_sign_off(world_a):
@@ -246,6 +248,50 @@ def test_the_outcome_must_be_complete_before_it_goes_for_sign_off(world_a):
     with pytest.raises(ValidationError) as error:
         rapid.send_for_sign_off(world_a.ctx(), notification)
     assert "learning" in error.value.message_dict and "criterion_panel_view_met" in error.value.message_dict
+
+
+def test_a_stale_save_of_an_agency_summary_keeps_the_typed_chronology(world_a, as_user):
+    """Issue 11's named bug: two people of the organisation answer at once. The second save was
+    made from an old read, so it is refused, and the page keeps everything they typed (their
+    chronology too) with the version there is now, so that saving again is their informed choice."""
+    notification = started(world_a)
+    [request] = ask(world_a, notification, "agency")
+    url = reverse("information-request-detail", args=[world_a.slug, request.pk])
+    first = as_user(world_a.people["agency"])
+    second = as_user(add_person(world_a, "agencycolleague", role=Role.AGENCY_LEAD, member=world_a.members["agency"]))
+    day = timezone.localdate() - dt.timedelta(days=3)
+    read = request.version  # what both of them read
+
+    def form(who):
+        return {
+            "version": read,
+            "involvement": f"{who} involvement",
+            "immediate_actions": "",
+            "learning": f"{who} learning",
+            "chronology-TOTAL_FORMS": "1",
+            "chronology-INITIAL_FORMS": "0",
+            "chronology-0-date-day": str(day.day),
+            "chronology-0-date-month": str(day.month),
+            "chronology-0-date-year": str(day.year),
+            "chronology-0-event": f"{who} home visit",
+            "chronology-0-agency_action": f"{who} referral",
+            "action": "save",
+        }
+
+    assert first.post(url, form("First")).status_code == 302
+    request.refresh_from_db()
+    saved_version = request.version
+    response = second.post(url, form("Second"))
+    html = response.content.decode()
+    assert response.status_code == 200, "a stale save is shown again, not redirected away"
+    assert "changed by someone else" in html
+    assert field_value(html, "chronology-0-event") == "Second home visit"
+    assert field_value(html, "chronology-0-agency_action") == "Second referral"
+    assert field_value(html, "involvement") == "Second involvement"
+    assert f'name="version" value="{saved_version}"' in html
+    request.refresh_from_db()
+    assert request.version == saved_version and request.involvement == "First involvement"
+    assert [entry.event for entry in request.chronology.all()] == ["First home visit"]
 
 
 def test_two_people_editing_the_meeting_record_at_once(world_a, as_user):
@@ -306,10 +352,10 @@ def test_three_partners_sign_and_then_the_review_can_be_completed(world_a):
         with time_machine.travel(dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC), tick=False):
             rapid.sign_off(world_a.ctx("police"), notification, decision="signed")
             rapid.sign_off(world_a.ctx("health"), notification, decision="signed")
-        review = rapid.rapid_review_for(notification)
+        review = rapid_selectors.rapid_review_for(notification)
         assert review.status == "signed_off"
         completed = services.record_step(world_a.ctx(), notification, "rapid_review_completed", on=None)
-    assert completed.rapid_review_completed_on == rapid.last_signature_date(review) == dt.date(2026, 11, 26)
+    assert completed.rapid_review_completed_on == rapid_selectors.last_signature_date(review) == dt.date(2026, 11, 26)
     outcome_clock = {d.kind: d for d in deadlines.clocks_for(completed)}["outcome_to_panel"]
     assert outcome_clock.starts_on == completed.rapid_review_completed_on
 
@@ -335,7 +381,7 @@ def test_only_the_three_partners_executive_leads_sign_once_each(world_a):
     with pytest.raises(ValidationError) as error:
         rapid.sign_off(world_a.ctx("health"), notification, decision="returned", comments="")
     assert error.value.message_dict == {"comments": ["Say what needs to change before you can sign"]}
-    review = rapid.rapid_review_for(notification)
+    review = rapid_selectors.rapid_review_for(notification)
     assert SignOff.objects.for_partnership(world_a.partnership).filter(review=review, decision="signed").count() == 1
 
 
@@ -365,7 +411,7 @@ def test_editing_the_outcome_after_a_signature_withdraws_it_and_tells_the_signer
     rapid.sign_off(world_a.ctx("council"), notification, decision="signed")
     rapid.sign_off(world_a.ctx("police"), notification, decision="returned", comments="Add the school's view")
     review = meeting(world_a, notification, learning="Learning, with the school's view added.")
-    assert rapid.active_signatures(review) == {}
+    assert rapid_selectors.active_signatures(review) == {}
     withdrawn = SignOff.objects.for_partnership(world_a.partnership).filter(review=review, withdrawn_at__isnull=False)
     assert withdrawn.count() == 2 and all("The outcome was changed by" in s.withdrawn_reason for s in withdrawn)
     email = OutboxEmail.objects.for_partnership(world_a.partnership).get(

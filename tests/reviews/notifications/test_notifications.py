@@ -16,11 +16,11 @@ from lscp.roles import Role
 from lscp.states import StateError
 from partners import services as partner_services
 from partners.models import Sector
-from reviews import services
-from reviews.criteria import evaluate
 from reviews.models import Child, Notification
+from reviews.notifications import services
+from reviews.notifications.criteria import evaluate
 from tests.support import queries
-from tests.support.clients import error_by_field
+from tests.support.clients import api_as, error_by_field, signed_in
 from tests.support.makers_reviews import child, meeting, signed_off, submit
 from tests.support.world import add_person, make_world, organisation
 
@@ -670,7 +670,27 @@ def test_api_the_whole_statutory_path_with_each_clocks_explanation(db):
         assert references("?overdue=1") == [r for r in everyone if r != notification.reference]  # never notified
         assert references(f"?q={notification.reference[-3:]}") == [notification.reference]
         assert references("?q=CSPRP-1") == [notification.reference]
-        assert references("?status=not-a-status") == everyone  # an unknown filter value filters nothing
+        # A value that is not one of the choices is the caller's mistake, said as one (never a
+        # silently unfiltered list): test_bad_list_filters_are_an_error_on_the_page_and_a_400.
+        bad = api.get(listed + "?status=not-a-status")
+        assert bad.status_code == 400 and "status" in bad.json()
+
+
+@pytest.mark.parametrize("query", ["status=not-a-status", "pathway=%C2%B2", "overdue=%C2%B2", "status=%C2%B2"])
+def test_bad_list_filters_are_an_error_on_the_page_and_a_400(world_a, query):
+    """The list's filters are one FilterSet for the page and the API: a value that is not one of
+    the choices (a non-ASCII digit among them) is a form error on the page, with no rows rather
+    than all of them, and a 400 naming the parameter from the API; never a 500."""
+    submit(world_a)
+    field = query.split("=")[0]
+    page = signed_in(world_a.people["business"]).get(reverse("notification-list", args=[world_a.slug]) + "?" + query)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "There is a problem" in html and "No notifications match." in html
+    api = api_as(world_a.people["business"]).get(f"/api/v1/{world_a.slug}/notifications/?{query}")
+    assert api.status_code == 400 and field in api.json()
+    good = api_as(world_a.people["business"]).get(f"/api/v1/{world_a.slug}/notifications/?overdue=0")
+    assert good.status_code == 200 and good.json()["count"] == 1
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """API for notifications: the same services and rules as the pages.
 
-POST /api/v1/<slug>/notifications/ submits one; each statutory step is a POST to
+POST /api/v1/<slug>/notifications/ submits one; each statutory step (steps.STEPS) is a POST to
 /api/v1/<slug>/notifications/<id>/<step>/. A step from the wrong state is 409 with the reason.
+The list's filters are the page's (filters.NotificationFilter): a bad value is a 400.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from lscp import deadlines, outbox
 from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
 from lscp.models import Escalation
 from lscp.outbox.api import EmailOut
-from lscp.roles import Role
-from partners.models import Member
-from reviews import selectors, services
-from reviews.models import (
+from reviews.lcspr.api import LcsprActions
+from reviews.notifications import selectors, services
+from reviews.notifications.filters import NotificationFilter
+from reviews.notifications.models import (
     ETHNICITY_CHOICES,
     AbuseOrNeglect,
     CriteriaResult,
@@ -32,8 +33,9 @@ from reviews.models import (
     Sex,
     Status,
 )
-from reviews.permissions import NotificationPolicy
-from reviews.rapid_review_api import RapidReviewActions
+from reviews.notifications.permissions import NotificationPolicy
+from reviews.notifications.steps import STEPS
+from reviews.rapid_review.api import MemberField, RapidReviewActions
 
 
 class DeadlineOut(serializers.Serializer):
@@ -195,15 +197,12 @@ class ChildIn(TenantSerializer):
     ethnicity = serializers.ChoiceField(choices=ETHNICITY_CHOICES)
     looked_after = serializers.BooleanField()
     home_area = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    known_to = serializers.PrimaryKeyRelatedField(
-        queryset=Member.dangerously_unscoped.all(), many=True, required=False, default=list
-    )
+    known_to = MemberField(many=True, required=False, default=list)
 
 
 class NotificationIn(TenantSerializer):
     pathway = serializers.ChoiceField(choices=Pathway.choices)
-    notifying_member = serializers.PrimaryKeyRelatedField(
-        queryset=Member.dangerously_unscoped.all(),
+    notifying_member = MemberField(
         required=False,
         allow_null=True,
         default=None,
@@ -228,14 +227,6 @@ class NotificationIn(TenantSerializer):
         default="",
         help_text="Send the same key again (or an Idempotency-Key header) and the first notification is returned",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        ctx = self.context.get("ctx")
-        if ctx is not None:
-            self.fields["children"].child.fields["known_to"].child_relation.queryset = Member.objects.for_partnership(
-                ctx.partnership
-            )
 
 
 class StepIn(serializers.Serializer):
@@ -276,13 +267,8 @@ class CriteriaIn(StepIn):
     rationale = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-STEP_INPUTS = {
-    "panel_notified": PanelNotifiedIn,
-    "rapid_review_started": StartedIn,
-    "rapid_review_completed": CompletedIn,
-    "outcome_sent": SentIn,
-    "panel_responded": RespondedIn,
-}
+# Each statutory step's input, in the steps' order (steps.STEPS declares the steps themselves).
+STEP_INPUTS = dict(zip(STEPS, [PanelNotifiedIn, StartedIn, CompletedIn, SentIn, RespondedIn], strict=True))
 
 LIST_FILTERS = [
     SLUG_PARAMETER,
@@ -301,20 +287,22 @@ def _step_schema(serializer):
     list=extend_schema(parameters=LIST_FILTERS, responses=NotificationOut(many=True)),
     retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=NotificationDetailOut),
     create=extend_schema(parameters=[SLUG_PARAMETER], request=NotificationIn, responses={201: NotificationOut}),
-    panel_notified=_step_schema(PanelNotifiedIn),
-    rapid_review_started=_step_schema(StartedIn),
-    rapid_review_completed=_step_schema(CompletedIn),
-    outcome_sent=_step_schema(SentIn),
-    panel_responded=_step_schema(RespondedIn),
     criteria=_step_schema(CriteriaIn),
 )
 class NotificationViewSet(
-    RapidReviewActions, TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    RapidReviewActions,
+    LcsprActions,
+    TenantAPIMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """Serious-incident notifications. Scrutineers get status and timeliness only."""
+    """Serious-incident notifications. Scrutineers get status and timeliness only. The statutory
+    steps' actions (one per steps.STEPS) are added below the class."""
 
     model = Notification
     policy = NotificationPolicy
+    filterset_class = NotificationFilter
     policy_actions = {
         "list": "view",
         "retrieve": "view",
@@ -322,8 +310,10 @@ class NotificationViewSet(
         "criteria": "manage",
         **dict.fromkeys(STEP_INPUTS, "manage"),
     }
+    action_policies = {**RapidReviewActions.action_policies, **LcsprActions.action_policies}
     input_serializers = {
         **RapidReviewActions.input_serializers,
+        **LcsprActions.input_serializers,
         "create": NotificationIn,
         "criteria": CriteriaIn,
         **STEP_INPUTS,
@@ -338,18 +328,13 @@ class NotificationViewSet(
         return self.input_serializer_class() or self.output_serializer_class()
 
     def tenant_queryset(self):
-        params = self.request.query_params if self.action == "list" else {}
         return (
-            selectors.notifications_for(
-                self.ctx,
-                status=params.get("status", "") if params.get("status") in Status.values else "",
-                pathway=params.get("pathway", "") if params.get("pathway") in Pathway.values else "",
-                overdue=str(params.get("overdue", "")).lower() in ("1", "true"),
-                q=params.get("q", ""),
-            )
-            .prefetch_related("children__known_to")
-            .order_by("-received_on", "-pk")
+            selectors.notifications_for(self.ctx).prefetch_related("children__known_to").order_by("-received_on", "-pk")
         )
+
+    def filter_queryset(self, queryset):
+        # The list's filters (a bad value is a 400); one notification is found whatever they say.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _output(self, notification, code=status.HTTP_200_OK):
         notification = self.tenant_queryset().get(pk=notification.pk)
@@ -359,17 +344,9 @@ class NotificationViewSet(
         data = NotificationIn(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        member = values.pop("notifying_member") or (self.ctx.member if self.ctx.role == Role.AGENCY_LEAD else None)
-        children = [
-            services.ChildAnswer(**{**child, "home_area": child["home_area"] or self.ctx.partnership.area})
-            for child in values.pop("children")
-        ]
+        children = [services.ChildAnswer(**child) for child in values.pop("children")]
         key = values.pop("submission_key") or request.headers.get("Idempotency-Key", "") or uuid.uuid4().hex
-        values["notifier_name"] = values["notifier_name"] or self.ctx.user.get_full_name()
-        values["notifier_email"] = values["notifier_email"] or self.ctx.user.email
-        notification = services.notification_submit(
-            self.ctx, submission_key=key[:64], notifying_member=member, children=children, **values
-        )
+        notification = services.notification_submit(self.ctx, submission_key=key[:64], children=children, **values)
         return self._output(notification, status.HTTP_201_CREATED)
 
     def _step(self, request, step: str):
@@ -378,30 +355,9 @@ class NotificationViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         version = values.pop("version", None)
-        spec = services.STEPS[step]
-        on = values.pop(spec.date_input)
+        on = values.pop(STEPS[step].date_input)
         notification = services.record_step(self.ctx, notification, step, on=on, expected_version=version, **values)
         return self._output(notification)
-
-    @action(detail=True, methods=["post"], url_path="panel-notified")
-    def panel_notified(self, request, *args, **kwargs):
-        return self._step(request, "panel_notified")
-
-    @action(detail=True, methods=["post"], url_path="rapid-review-started")
-    def rapid_review_started(self, request, *args, **kwargs):
-        return self._step(request, "rapid_review_started")
-
-    @action(detail=True, methods=["post"], url_path="rapid-review-completed")
-    def rapid_review_completed(self, request, *args, **kwargs):
-        return self._step(request, "rapid_review_completed")
-
-    @action(detail=True, methods=["post"], url_path="outcome-sent")
-    def outcome_sent(self, request, *args, **kwargs):
-        return self._step(request, "outcome_sent")
-
-    @action(detail=True, methods=["post"], url_path="panel-responded")
-    def panel_responded(self, request, *args, **kwargs):
-        return self._step(request, "panel_responded")
 
     @action(detail=True, methods=["post"])
     def criteria(self, request, *args, **kwargs):
@@ -417,3 +373,15 @@ class NotificationViewSet(
             expected_version=values.get("version"),
         )
         return self._output(notification)
+
+
+def _step_action(spec):
+    def record(self, request, *args, **kwargs):
+        return self._step(request, spec.key)
+
+    record.__name__ = record.__qualname__ = spec.key
+    return _step_schema(STEP_INPUTS[spec.key])(action(detail=True, methods=["post"], url_path=spec.slug)(record))
+
+
+for _spec in STEPS.values():
+    setattr(NotificationViewSet, _spec.key, _step_action(_spec))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reviews.models import AbuseOrNeglect, CriteriaResult, Location, Outcome
+from reviews.notifications.models import AbuseOrNeglect, CriteriaResult, Location, Outcome
 
 
 @dataclass(frozen=True)

@@ -1,100 +1,46 @@
-"""Pages for a local child safeguarding practice review (LCSPR)."""
+"""Pages for a local child safeguarding practice review (LCSPR). A step the service would refuse
+is refused before its form is shown, with the same reason (services.lcspr_refusal)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from lscp import deadlines, documents
-from lscp.documents import DocumentField
-from lscp.web.forms import GovukDateField, TenantForm
+from lscp import activity, deadlines, documents
 from lscp.web.views import ServiceFormMixin
-from reviews import lcspr_services as services
-from reviews.models import LcsprStatus, ReviewerKind
-from reviews.permissions import LcsprPolicy
-from reviews.rapid_review_views import NotificationRecord
+from reviews.lcspr import services
+from reviews.lcspr.forms import (
+    CommissionForm,
+    MeetingForm,
+    NotPublishingForm,
+    PublicationDateForm,
+    PublishedForm,
+    ReportForm,
+    SentForm,
+)
+from reviews.lcspr.permissions import LcsprPolicy
+from reviews.lcspr.selectors import lcspr_for
+from reviews.notifications.views import NotificationRecord
 
 
-class CommissionForm(TenantForm):
-    decision_date = GovukDateField(label="Date of the decision to commission the review")
-    reviewer_name = forms.CharField(label="Reviewer", max_length=200)
-    reviewer_kind = forms.ChoiceField(label="The reviewer is", choices=ReviewerKind.choices, widget=forms.RadioSelect)
-    terms_of_reference = forms.CharField(label="Terms of reference", widget=forms.Textarea(attrs={"rows": 8}))
-    scope_from = GovukDateField(label="The period the review covers: from")
-    scope_to = GovukDateField(label="The period the review covers: to")
+def _report(*, final: bool):
+    def receive(ctx, lcspr, data):
+        upload, content, kind = data["document"]
+        return services.receive_report(
+            ctx, lcspr, final=final, received_on=data["received_on"], upload=upload, content=content, kind=kind
+        )
+
+    return receive
 
 
-class MeetingForm(TenantForm):
-    date = GovukDateField(label="Date of the review panel meeting")
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class ReportForm(TenantForm):
-    document = DocumentField(label="The report")
-    received_on = GovukDateField(label="Date received")
-
-
-class PublicationDateForm(TenantForm):
-    planned_publication_date = GovukDateField(
-        label="Planned publication date",
-        help_text="The final report goes to the National Panel and the DfE at least 7 working days before",
-    )
-
-
-class SentForm(TenantForm):
-    sent_on = GovukDateField(label="Date sent to the National Panel and the Department for Education")
-
-
-class PublishedForm(TenantForm):
-    published_on = GovukDateField(label="Date published")
-    published_url = forms.URLField(
-        label="Address of the published report",
-        max_length=500,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"spellcheck": "false"}),
-    )
-
-
-class NotPublishingForm(TenantForm):
-    rationale = forms.CharField(label="Why the report will not be published", widget=forms.Textarea(attrs={"rows": 5}))
-    improvements_summary = forms.CharField(
-        label="What will be published instead about the improvements being made",
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-
-
+# step (as in the URL) -> (heading, form, the service call)
 STEPS = {
     "meeting": ("Add a review panel meeting", MeetingForm, lambda ctx, lcspr, d: services.add_meeting(ctx, lcspr, **d)),
-    "draft-report": (
-        "Add the draft report",
-        ReportForm,
-        lambda ctx, lcspr, d: services.receive_report(
-            ctx,
-            lcspr,
-            final=False,
-            received_on=d["received_on"],
-            upload=d["document"][0],
-            content=d["document"][1],
-            kind=d["document"][2],
-        ),
-    ),
-    "final-report": (
-        "Add the final report",
-        ReportForm,
-        lambda ctx, lcspr, d: services.receive_report(
-            ctx,
-            lcspr,
-            final=True,
-            received_on=d["received_on"],
-            upload=d["document"][0],
-            content=d["document"][1],
-            kind=d["document"][2],
-        ),
-    ),
+    "draft-report": ("Add the draft report", ReportForm, _report(final=False)),
+    "final-report": ("Add the final report", ReportForm, _report(final=True)),
     "publication-date": (
         "Plan the publication",
         PublicationDateForm,
@@ -120,9 +66,7 @@ class LcsprDetailView(NotificationRecord, TemplateView):
     log_views = False
 
     def get(self, request, *args, **kwargs):
-        from lscp import activity
-
-        lcspr = services.lcspr_for(self.object)
+        lcspr = lcspr_for(self.object)
         if lcspr is None:
             if LcsprPolicy.can(self.ctx, "manage"):
                 return redirect(reverse("lcspr-commission", args=[self.ctx.partnership.slug, self.object.pk]))
@@ -132,7 +76,7 @@ class LcsprDetailView(NotificationRecord, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lcspr = services.lcspr_for(self.object)
+        lcspr = lcspr_for(self.object)
         today = timezone.localdate()
         context.update(
             lcspr=lcspr,
@@ -142,7 +86,7 @@ class LcsprDetailView(NotificationRecord, TemplateView):
             if LcsprPolicy.can(self.ctx, "read_reports")
             else [],
             can_manage=LcsprPolicy.can(self.ctx, "manage"),
-            open=lcspr.status not in (LcsprStatus.PUBLISHED, LcsprStatus.NOT_PUBLISHED),
+            open=lcspr.status not in services.DECIDED,
         )
         return context
 
@@ -168,7 +112,7 @@ class LcsprFormView(NotificationRecord, ServiceFormMixin, TemplateView):
         return STEPS[self.step]
 
     def lcspr(self):
-        lcspr = services.lcspr_for(self.object)
+        lcspr = lcspr_for(self.object)
         if lcspr is None and self.step != "commission":
             raise Http404("No practice review")
         return lcspr
@@ -178,7 +122,15 @@ class LcsprFormView(NotificationRecord, ServiceFormMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         heading, form_class, _ = self.spec()
-        self.lcspr()
+        lcspr = self.lcspr()
+        back = (
+            self.detail_url()
+            if lcspr
+            else reverse("notification-detail", args=[self.ctx.partnership.slug, self.object.pk])
+        )
+        refused = self.refuse(services.lcspr_refusal(lcspr, step=self.step, notification=self.object), back)
+        if refused:
+            return refused
         return self.render_to_response(self.get_context_data(form=form_class(ctx=self.ctx), heading=heading))
 
     def post(self, request, *args, **kwargs):

@@ -1,0 +1,268 @@
+"""Writes for a local child safeguarding practice review (LCSPR): commissioning, review panel
+meetings, the draft and final reports, the pre-publication send to the Panel and the DfE, and
+publication (or the decision not to publish, with what is published instead). Each step is
+refused from the wrong state with the reason `lcspr_refusal` gives, which the pages ask too."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lscp import activity, deadlines, documents
+from lscp.checks import Errors
+from lscp.states import StateError, check_version
+from lscp.tenancy import TenantContext
+from reviews.lcspr.models import Lcspr, LcsprMeeting, LcsprStatus, ReviewerKind
+from reviews.lcspr.permissions import LcsprPolicy
+from reviews.lcspr.selectors import lcspr_for
+from reviews.notifications.models import Notification
+from reviews.rapid_review.models import ReviewRecommendation, ReviewStatus
+from reviews.rapid_review.selectors import rapid_review_for
+
+FIELDS = [
+    "status",
+    "reviewer_name",
+    "reviewer_kind",
+    "terms_of_reference",
+    "scope_from",
+    "scope_to",
+    "final_report_received_on",
+    "planned_publication_date",
+    "sent_to_panel_on",
+    "published_on",
+    "published_url",
+    "not_published_rationale",
+]
+
+
+DECIDED = (LcsprStatus.PUBLISHED, LcsprStatus.NOT_PUBLISHED)
+
+
+def lcspr_refusal(lcspr: Lcspr | None, *, step: str, notification: Notification | None = None) -> str | None:
+    """Why this step of the practice review cannot be taken now, or None if it can. Steps (as in
+    the pages' URLs): commission, meeting, draft-report, final-report, publication-date,
+    sent-to-panel, published, not-publishing. Commissioning is asked of the `notification`."""
+    if step == "commission":
+        if lcspr is not None:
+            return f"An LCSPR has already been commissioned for {notification.reference}."
+        review = rapid_review_for(notification)
+        if (
+            review is None
+            or review.status != ReviewStatus.SIGNED_OFF
+            or review.recommendation != ReviewRecommendation.LCSPR
+        ):
+            return "An LCSPR is commissioned once the rapid review's signed-off outcome recommends one."
+        return None
+    if lcspr is None:
+        return "No LCSPR has been commissioned."
+    if step in ("draft-report", "final-report") and lcspr.status not in (
+        LcsprStatus.COMMISSIONED,
+        LcsprStatus.FINAL_REPORT,
+    ):
+        return "The reports can be changed only until the final report has been sent to the Panel."
+    if step in ("publication-date", "not-publishing") and lcspr.status in DECIDED:
+        return "The publication decision has already been made."
+    if step == "sent-to-panel" and lcspr.status != LcsprStatus.FINAL_REPORT:
+        return "The final report is sent to the Panel and the DfE once it has been received, and only once."
+    if step == "published" and lcspr.status != LcsprStatus.SENT_TO_PANEL:
+        return "The report is published after it has been sent to the Panel and the Department for Education."
+    return None
+
+
+def _locked(ctx, lcspr: Lcspr, *, step: str, expected_version: int | None = None) -> Lcspr:
+    """The review, locked for this change: refused from the wrong state or a stale read."""
+    locked = Lcspr.objects.for_partnership(ctx.partnership).select_for_update().get(pk=lcspr.pk)
+    check_version(locked, expected_version, what="The practice review")
+    reason = lcspr_refusal(locked, step=step)
+    if reason:
+        raise StateError(reason)
+    return locked
+
+
+def _save(ctx, lcspr: Lcspr, before: dict, event: str) -> Lcspr:
+    lcspr.bump_version()
+    lcspr.save()
+    activity.record(
+        ctx, event=event, obj=lcspr, changes=activity.changes_between(before, activity.snapshot(lcspr, FIELDS))
+    )
+    deadlines.refresh(lcspr)
+    return lcspr
+
+
+@transaction.atomic
+def commission(
+    ctx: TenantContext,
+    notification: Notification,
+    *,
+    decision_date: dt.date | None,
+    reviewer_name: str,
+    reviewer_kind: str,
+    terms_of_reference: str,
+    scope_from: dt.date | None,
+    scope_to: dt.date | None,
+) -> Lcspr:
+    LcsprPolicy.require(ctx, "manage", notification)
+    reason = lcspr_refusal(lcspr_for(notification), step="commission", notification=notification)
+    if reason:
+        raise StateError(reason)
+    errors = Errors()
+    errors.date_not_in_future("decision_date", decision_date, name="The decision date")
+    if not (reviewer_name or "").strip():
+        errors.add("reviewer_name", "Enter the reviewer's name")
+    if reviewer_kind not in ReviewerKind.values:
+        errors.add("reviewer_kind", "Choose whether the reviewer is independent or internal")
+    if not (terms_of_reference or "").strip():
+        errors.add("terms_of_reference", "Enter the terms of reference")
+    if scope_from is None:
+        errors.add("scope_from", "Enter the start of the period the review covers")
+    if scope_to is None:
+        errors.add("scope_to", "Enter the end of the period the review covers")
+    elif scope_from and scope_to < scope_from:
+        errors.add("scope_to", "The end of the period must be the same as or after its start")
+    errors.raise_if_any()
+    lcspr = Lcspr(
+        partnership=ctx.partnership,
+        notification=notification,
+        decision_date=decision_date,
+        reviewer_name=reviewer_name.strip(),
+        reviewer_kind=reviewer_kind,
+        terms_of_reference=terms_of_reference.strip(),
+        scope_from=scope_from,
+        scope_to=scope_to,
+        version=0,
+    )
+    return _save(ctx, lcspr, {}, "lcspr.commissioned")
+
+
+@transaction.atomic
+def add_meeting(ctx: TenantContext, lcspr: Lcspr, *, date: dt.date | None, notes: str = "") -> LcsprMeeting:
+    LcsprPolicy.require(ctx, "manage", lcspr)
+    errors = Errors()
+    if date is None:
+        errors.add("date", "Enter the date of the meeting")
+    elif date < lcspr.decision_date:
+        errors.add(
+            "date",
+            f"The meeting must be on or after the decision to commission the review ({lcspr.decision_date:%-d %b %Y})",
+        )
+    errors.raise_if_any()
+    meeting = LcsprMeeting.objects.for_partnership(ctx.partnership).create(
+        partnership=ctx.partnership, lcspr=lcspr, date=date, notes=(notes or "").strip()
+    )
+    activity.record(ctx, event="lcspr.meeting_added", obj=lcspr, changes={"meeting": {"old": None, "new": date}})
+    return meeting
+
+
+@transaction.atomic
+def receive_report(
+    ctx: TenantContext, lcspr: Lcspr, *, final: bool, received_on: dt.date | None, upload, content=None, kind=None
+) -> Lcspr:
+    """Store the draft or final report (an uploaded document) and the date it was received."""
+    LcsprPolicy.require(ctx, "manage", lcspr)
+    lcspr = _locked(ctx, lcspr, step="final-report" if final else "draft-report")
+    errors = Errors()
+    errors.date_not_in_future("received_on", received_on, name="The date received")
+    if received_on and received_on < lcspr.decision_date:
+        errors.add("received_on", "The report cannot arrive before the review was commissioned")
+    if not final and lcspr.final_report_id:
+        errors.add("received_on", "The final report has already been received")
+    if final and received_on and lcspr.planned_publication_date and lcspr.planned_publication_date <= received_on:
+        errors.add(
+            "received_on", "The planned publication date is on or before this date: change the publication date first"
+        )
+    errors.raise_if_any()
+    before = activity.snapshot(lcspr, FIELDS)
+    document = documents.attach(
+        ctx,
+        about=lcspr,
+        upload=upload,
+        content=content,
+        kind=kind,
+        title=f"{'Final' if final else 'Draft'} report, {lcspr.notification.reference}",
+    )
+    if final:
+        lcspr.final_report, lcspr.final_report_received_on, lcspr.status = (
+            document,
+            received_on,
+            LcsprStatus.FINAL_REPORT,
+        )
+    else:
+        lcspr.draft_report, lcspr.draft_report_received_on = document, received_on
+    return _save(ctx, lcspr, before, "lcspr.final_report_received" if final else "lcspr.draft_report_received")
+
+
+@transaction.atomic
+def plan_publication(ctx: TenantContext, lcspr: Lcspr, *, planned_publication_date: dt.date | None) -> Lcspr:
+    LcsprPolicy.require(ctx, "manage", lcspr)
+    lcspr = _locked(ctx, lcspr, step="publication-date")
+    if planned_publication_date is None:
+        raise ValidationError({"planned_publication_date": ["Enter the planned publication date"]})
+    if lcspr.final_report_received_on and planned_publication_date <= lcspr.final_report_received_on:
+        raise ValidationError(
+            {
+                "planned_publication_date": [
+                    f"The publication date must be after the final report was received ({lcspr.final_report_received_on:%-d %b %Y})"
+                ]
+            }
+        )
+    if planned_publication_date < lcspr.decision_date:
+        raise ValidationError(
+            {"planned_publication_date": ["The publication date must be after the review was commissioned"]}
+        )
+    before = activity.snapshot(lcspr, FIELDS)
+    lcspr.planned_publication_date = planned_publication_date
+    return _save(ctx, lcspr, before, "lcspr.publication_planned")
+
+
+@transaction.atomic
+def send_to_panel(ctx: TenantContext, lcspr: Lcspr, *, sent_on: dt.date | None) -> Lcspr:
+    LcsprPolicy.require(ctx, "manage", lcspr)
+    lcspr = _locked(ctx, lcspr, step="sent-to-panel")
+    errors = Errors()
+    errors.date_not_in_future("sent_on", sent_on, name="The date")
+    if sent_on and sent_on < lcspr.final_report_received_on:
+        errors.add(
+            "sent_on",
+            f"The date must be on or after the final report was received ({lcspr.final_report_received_on:%-d %b %Y})",
+        )
+    errors.raise_if_any()
+    before = activity.snapshot(lcspr, FIELDS)
+    lcspr.sent_to_panel_on, lcspr.status = sent_on, LcsprStatus.SENT_TO_PANEL
+    return _save(ctx, lcspr, before, "lcspr.sent_to_panel")
+
+
+@transaction.atomic
+def publish(ctx: TenantContext, lcspr: Lcspr, *, published_on: dt.date | None, published_url: str) -> Lcspr:
+    LcsprPolicy.require(ctx, "manage", lcspr)
+    lcspr = _locked(ctx, lcspr, step="published")
+    errors = Errors()
+    errors.date_not_in_future("published_on", published_on, name="The publication date")
+    if published_on and published_on < lcspr.sent_to_panel_on:
+        errors.add(
+            "published_on",
+            f"The publication date must be on or after the report went to the Panel ({lcspr.sent_to_panel_on:%-d %b %Y})",
+        )
+    if not (published_url or "").strip():
+        errors.add("published_url", "Enter the address of the published report")
+    errors.raise_if_any()
+    before = activity.snapshot(lcspr, FIELDS)
+    lcspr.published_on, lcspr.published_url, lcspr.status = published_on, published_url.strip(), LcsprStatus.PUBLISHED
+    return _save(ctx, lcspr, before, "lcspr.published")
+
+
+@transaction.atomic
+def decide_not_to_publish(ctx: TenantContext, lcspr: Lcspr, *, rationale: str, improvements_summary: str) -> Lcspr:
+    LcsprPolicy.require(ctx, "manage", lcspr)
+    lcspr = _locked(ctx, lcspr, step="not-publishing")
+    errors = Errors()
+    if not (rationale or "").strip():
+        errors.add("rationale", "Give the reason the report will not be published")
+    if not (improvements_summary or "").strip():
+        errors.add("improvements_summary", "Say what will be published instead about the improvements being made")
+    errors.raise_if_any()
+    before = activity.snapshot(lcspr, FIELDS)
+    lcspr.not_published_rationale, lcspr.improvements_summary = rationale.strip(), improvements_summary.strip()
+    lcspr.status = LcsprStatus.NOT_PUBLISHED
+    return _save(ctx, lcspr, before, "lcspr.not_published")

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reviews.lcspr import views
+
+urlpatterns = [
+    path("notifications/<int:notification_id>/lcspr/", views.LcsprDetailView.as_view(), name="lcspr-detail"),
+    *[
+        path(
+            f"notifications/<int:notification_id>/lcspr/{step}/",
+            views.LcsprFormView.as_view(),
+            {"step": step},
+            name=f"lcspr-{step}",
+        )
+        for step in ["commission", *views.STEPS]
+    ],
+]

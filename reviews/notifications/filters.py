@@ -1,0 +1,50 @@
+"""The notifications list's filters, shared by the page and the API (`filterset_class`): a value
+that is not one of the choices is a form error on the page and a 400 from the API, never a 500
+and never a silently unfiltered list."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from lscp.web.forms import GovukForm
+from reviews.notifications.models import Pathway, Status
+
+
+class YesNoField(forms.Field):
+    """'1' or 'true' is yes, '0' or 'false' (or nothing) is no; anything else is a mistake."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        text = str(value or "").strip().lower()
+        if text in ("", "0", "false"):
+            return False
+        if text in ("1", "true"):
+            return True
+        raise ValidationError("Choose yes or no (1 or 0)", code="invalid")
+
+
+class YesNoFilter(django_filters.Filter):
+    field_class = YesNoField
+
+
+class NotificationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices, label="Status")
+    pathway = django_filters.ChoiceFilter(choices=Pathway.choices, label="Pathway")
+    overdue = YesNoFilter(method="only_overdue", label="Only with an overdue clock")
+    q = django_filters.CharFilter(method="reference_contains", label="Part of the reference or the Panel reference")
+
+    class Meta:
+        form = GovukForm
+        fields = ["status", "pathway", "overdue", "q"]
+
+    def only_overdue(self, queryset, name, value):
+        # The queryset is annotated with is_overdue by selectors.notifications_for.
+        return queryset.filter(is_overdue=True) if value else queryset
+
+    def reference_contains(self, queryset, name, value):
+        text = value.strip()
+        return queryset.filter(Q(reference__icontains=text) | Q(panel_reference__icontains=text))

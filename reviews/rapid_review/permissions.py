@@ -1,0 +1,88 @@
+"""Who may see and do what in a rapid review: requests for information and their answers, the
+meeting record and its outcome, and sign-off. The object rules ("an agency answers only its own
+organisation's request", "only a statutory partner signs") are here, asked by pages, the API and
+the services alike."""
+
+from django.core.exceptions import PermissionDenied
+
+from lscp.permissions import Policy
+from lscp.roles import BUSINESS_UNIT, CASEWORKERS, Role
+from partners.models import StatutoryRole
+
+# The three safeguarding partners, whose executive leads sign a rapid review's outcome.
+PARTNERS = [StatutoryRole.COUNCIL, StatutoryRole.POLICE, StatutoryRole.HEALTH]
+
+
+class InformationRequestPolicy(Policy):
+    """Requests for individual agency summaries: the business unit asks, the organisation asked answers."""
+
+    resource = "request for information"
+    rules = {
+        "view": CASEWORKERS,
+        "request": BUSINESS_UNIT,  # ask, and reopen a submitted summary
+        "answer": frozenset({Role.AGENCY_LEAD}),
+    }
+
+    @classmethod
+    def filter(cls, ctx, queryset):
+        if ctx.role == Role.AGENCY_LEAD:
+            return queryset.filter(member=ctx.member) if ctx.member else queryset.none()
+        return queryset
+
+    @classmethod
+    def can_see(cls, ctx, obj) -> bool:
+        if ctx.role == Role.AGENCY_LEAD:
+            return cls._addressed_to_own_organisation(ctx, obj)
+        return True
+
+    @classmethod
+    def object_allows(cls, ctx, action: str, obj) -> bool:
+        if action == "answer":  # an agency answers only its own organisation's request
+            return cls._addressed_to_own_organisation(ctx, obj)
+        return True
+
+    @classmethod
+    def require(cls, ctx, action: str, obj=None) -> None:
+        super().require(ctx, action, None)
+        if action == "answer" and obj is not None and cls.can_see(ctx, obj) and not cls.object_allows(ctx, action, obj):
+            raise PermissionDenied(f"This request is addressed to {obj.member}, not to your organisation.")
+        super().require(ctx, action, obj)
+
+    @staticmethod
+    def _addressed_to_own_organisation(ctx, request) -> bool:
+        return ctx.member is not None and request.member_id == ctx.member.pk
+
+
+class RapidReviewPolicy(Policy):
+    """The meeting record and its outcome: recorded by the business unit, signed off by the three
+    safeguarding partners' executive leads, who (with the business unit) may download the summary."""
+
+    resource = "rapid review"
+    rules = {
+        "view": frozenset({Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD}),
+        "manage": BUSINESS_UNIT,
+        "sign": frozenset({Role.EXECUTIVE_LEAD}),
+        "download_summary": frozenset({Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD}),
+    }
+
+    @classmethod
+    def object_allows(cls, ctx, action: str, obj) -> bool:
+        if action == "sign":  # only a statutory partner signs
+            return cls.signing_partner(ctx) is not None
+        return True
+
+    @classmethod
+    def require(cls, ctx, action: str, obj=None) -> None:
+        super().require(ctx, action, None)
+        if action == "sign" and obj is not None and not cls.object_allows(ctx, action, obj):
+            raise PermissionDenied(
+                "Only the executive leads of the three safeguarding partners sign off a rapid review."
+            )
+        super().require(ctx, action, obj)
+
+    @classmethod
+    def signing_partner(cls, ctx) -> str | None:
+        """The statutory partner this person signs for, or None if they sign for none."""
+        if not cls.can(ctx, "sign") or ctx.member is None or ctx.member.statutory_role not in PARTNERS:
+            return None
+        return ctx.member.statutory_role

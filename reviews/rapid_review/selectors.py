@@ -1,0 +1,162 @@
+"""Reads for a rapid review: the review of a notification, its signatures and who has still to
+sign, the requests for information (narrowed by InformationRequestPolicy), the summary for the
+National Panel, and the home page's "what needs me now" for agency leads and executive leads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from lscp.deadlines.workdays import calendar_for
+from lscp.tenancy import TenantContext
+from lscp.web.home import soon_by, task_status
+from partners.models import StatutoryRole
+from reviews.notifications.models import Notification
+from reviews.rapid_review.models import (
+    InformationRequest,
+    LcsprCriterion,
+    RapidReview,
+    RequestStatus,
+    ReviewStatus,
+    SignOff,
+    SignOffDecision,
+)
+from reviews.rapid_review.permissions import PARTNERS, InformationRequestPolicy, RapidReviewPolicy
+
+PARTNER_WORDS = {
+    StatutoryRole.COUNCIL: "the local authority",
+    StatutoryRole.POLICE: "the police",
+    StatutoryRole.HEALTH: "health",
+}
+
+
+def rapid_review_for(notification: Notification) -> RapidReview | None:
+    """The notification's rapid review, read afresh (never a stale cached relation)."""
+    return RapidReview.objects.for_partnership(notification.partnership).filter(notification=notification).first()
+
+
+def active_signatures(review: RapidReview) -> dict[str, SignOff]:
+    return {s.statutory_role: s for s in review.sign_offs.all() if s.is_active_signature}
+
+
+def missing_signers(review: RapidReview | None) -> list[str]:
+    signed = active_signatures(review) if review is not None and review.pk else {}
+    return [role for role in PARTNERS if role not in signed]
+
+
+def missing_signers_text(roles: list[str]) -> str:
+    words = [PARTNER_WORDS[StatutoryRole(role)] for role in roles]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"Waiting for sign-off from the executive lead{'s' if len(words) > 1 else ''} of {listed}."
+
+
+def last_signature_date(review: RapidReview | None) -> dt.date | None:
+    """The day the last of the partners signed (the day the rapid review is complete)."""
+    if review is None:
+        return None
+    signed = active_signatures(review)
+    return max((timezone.localtime(s.at).date() for s in signed.values()), default=None)
+
+
+def criteria_rows(review: RapidReview | None) -> list[tuple]:
+    """(criterion, {"met": ..., "rationale": ...}) for every LCSPR criterion, in order."""
+    return [(c, (review.criteria or {}).get(c.value, {}) if review else {}) for c in LcsprCriterion]
+
+
+def sign_offs_of(review: RapidReview | None) -> list[SignOff]:
+    return list(review.sign_offs.select_related("member__organisation", "person")) if review else []
+
+
+def information_requests(ctx: TenantContext, *, notification: Notification | None = None, open_only: bool = False):
+    """The requests this person may see (an agency lead: their organisation's), with their clocks."""
+    queryset = InformationRequest.objects.for_partnership(ctx.partnership)
+    if notification is not None:
+        queryset = queryset.filter(notification=notification)
+    if open_only:
+        queryset = queryset.exclude(status=RequestStatus.SUBMITTED)
+    return InformationRequestPolicy.filter(
+        ctx, queryset.select_related("notification", "member__organisation").prefetch_related("deadlines")
+    )
+
+
+def rapid_review_summary(ctx: TenantContext, notification) -> dict:
+    """What the National Panel needs from a rapid review, and nothing more: no names (none are
+    recorded), no contact details, no home address or area, no agency's full submission."""
+    review = notification.rapid_review
+    signatures = active_signatures(review)
+    return {
+        "partnership": ctx.partnership,
+        "notification": notification,
+        "review": review,
+        "children": list(notification.children.all()),
+        "agencies": sorted(
+            {
+                str(r.member.organisation)
+                for r in notification.information_requests.select_related("member__organisation")
+            }
+        ),
+        "attendees": list(review.attendees.select_related("member__organisation")),
+        "criteria": criteria_rows(review),
+        "signatures": [(PARTNER_WORDS[role], signatures.get(role)) for role in PARTNER_WORDS],
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# "What needs me now" (lscp.web.home, settings.HOME_SECTIONS)
+
+
+def home_requests(ctx) -> dict | None:
+    """An agency lead's organisation's requests for information still to answer."""
+    if not InformationRequestPolicy.can(ctx, "answer") or ctx.member is None:
+        return None
+    today = timezone.localdate()
+    soon = soon_by(calendar_for(ctx.partnership), today)
+    requests = (
+        InformationRequest.objects.for_partnership(ctx.partnership)
+        .filter(member=ctx.member)
+        .exclude(status=RequestStatus.SUBMITTED)
+        .select_related("notification")
+        .order_by("reply_by")[:50]
+    )
+    tasks = [
+        {
+            "label": f"Agency summary for {r.notification.reference}",
+            "url": reverse("information-request-detail", args=[ctx.partnership.slug, r.pk]),
+            "due": r.reply_by,
+            "status": task_status(r.reply_by, today=today, soon=soon),
+            "hint": r.get_status_display(),
+        }
+        for r in requests
+    ]
+    return {"title": "Requests for information", "tasks": tasks}
+
+
+def home_sign_offs(ctx) -> dict | None:
+    """An executive lead's rapid reviews waiting for their partner's sign-off."""
+    partner = RapidReviewPolicy.signing_partner(ctx)
+    if partner is None:
+        return None
+    reviews = (
+        RapidReview.objects.for_partnership(ctx.partnership)
+        .filter(status=ReviewStatus.AWAITING_SIGN_OFF)
+        .exclude(
+            sign_offs__statutory_role=partner,
+            sign_offs__decision=SignOffDecision.SIGNED,
+            sign_offs__withdrawn_at__isnull=True,
+        )
+        .select_related("notification")
+        .order_by("sent_for_sign_off_at")[:50]
+    )
+    tasks = [
+        {
+            "label": f"Sign off the rapid review of {r.notification.reference}",
+            "url": reverse("rapid-review-sign-off", args=[ctx.partnership.slug, r.notification_id]),
+            "due": None,
+            "status": "open",
+            "hint": f"Sent for sign-off {timezone.localtime(r.sent_for_sign_off_at):%-d %b %Y}",
+        }
+        for r in reviews
+    ]
+    return {"title": "Waiting for your sign-off", "tasks": tasks}
