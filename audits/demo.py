@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from audits.annual_report import services as annual_report_services
@@ -39,6 +40,8 @@ from audits.self_assessment import services as self_assessment_services
 from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners.models import GovernanceGroup, Member, Membership, Partnership, Person
+from reviews.action_plans import services as plans
+from reviews.action_plans.models import Action, ActionPlan, SourceKind, Stage
 
 PRIORITIES = [
     ("Neglect", "Identify neglect earlier and act on it together: the Neglect Tool Kit and the Graded Care Profile 2."),
@@ -523,59 +526,9 @@ def load_audit_programme(ctx: TenantContext, priorities: dict[str, Priority]) ->
     today = timezone.localdate()
     year = current_year_start(today)
     existing = {a.title: a for a in Audit.objects.for_partnership(ctx.partnership)}
-    title, scope, findings = EARLIER_NEGLECT_AUDIT
-    baseline = existing.get(title) or programme_services.audit_save(
-        ctx,
-        title=title,
-        kind="multi_agency_case",
-        priority=priorities["Neglect"],
-        year_start=year - 1,
-        quarter=3,
-        status=AuditStatus.COMPLETE,
-        lead_member=_member(ctx, COUNCIL),
-        participants=[_member(ctx, COUNCIL), _member(ctx, NELFT), _member(ctx, POLICE)],
-        practitioners_involved=True,
-        scope=scope,
-        findings=findings,
-        completed_on=quarter_dates(year - 1, 3)[1],
-    )
-    made = 0
-    for (
-        quarter,
-        name,
-        kind,
-        priority,
-        lead,
-        participants,
-        children,
-        families,
-        practitioners,
-        scope,
-        found,
-        ysd,
-    ) in PROGRAMME:
-        if name in existing:
-            continue
-        status, completed_on = _status_for(year, quarter, today)
-        programme_services.audit_save(
-            ctx,
-            title=name,
-            kind=kind,
-            priority=priorities[priority],
-            year_start=year,
-            quarter=quarter,
-            status=status if (found or status != AuditStatus.COMPLETE) else AuditStatus.IN_PROGRESS,
-            lead_member=_member(ctx, lead) if lead else None,
-            participants=[_member(ctx, p) for p in participants],
-            children_involved=children,
-            families_involved=families,
-            practitioners_involved=practitioners,
-            scope=scope,
-            findings=found if status == AuditStatus.COMPLETE else "",
-            you_said_we_did=ysd,
-            completed_on=completed_on if found else None,
-        )
-        made += 1
+    title = EARLIER_NEGLECT_AUDIT[0]
+    baseline = existing.get(title) or _baseline_audit(ctx, priorities, year)
+    made = sum(_planned_audit(ctx, priorities, row, year, today) for row in PROGRAMME if row[1] not in existing)
     if RE_AUDIT not in existing:
         programme_services.audit_save(
             ctx,
@@ -595,13 +548,89 @@ def load_audit_programme(ctx: TenantContext, priorities: dict[str, Priority]) ->
     return made + (title not in existing)
 
 
+def _baseline_audit(ctx: TenantContext, priorities: dict[str, Priority], year: int) -> Audit:
+    """Last year's neglect audit, completed: the one this year's re-audit revisits."""
+    title, scope, findings = EARLIER_NEGLECT_AUDIT
+    return programme_services.audit_save(
+        ctx,
+        title=title,
+        kind="multi_agency_case",
+        priority=priorities["Neglect"],
+        year_start=year - 1,
+        quarter=3,
+        status=AuditStatus.COMPLETE,
+        lead_member=_member(ctx, COUNCIL),
+        participants=[_member(ctx, COUNCIL), _member(ctx, NELFT), _member(ctx, POLICE)],
+        practitioners_involved=True,
+        scope=scope,
+        findings=findings,
+        completed_on=quarter_dates(year - 1, 3)[1],
+    )
+
+
+def _planned_audit(ctx: TenantContext, priorities: dict[str, Priority], row: tuple, year: int, today: dt.date) -> int:
+    """One audit of this year's PROGRAMME, in the state its quarter puts it in."""
+    quarter, name, kind, priority, lead, participants, children, families, practitioners, scope, found, ysd = row
+    status, completed_on = _status_for(year, quarter, today)
+    programme_services.audit_save(
+        ctx,
+        title=name,
+        kind=kind,
+        priority=priorities[priority],
+        year_start=year,
+        quarter=quarter,
+        status=status if (found or status != AuditStatus.COMPLETE) else AuditStatus.IN_PROGRESS,
+        lead_member=_member(ctx, lead) if lead else None,
+        participants=[_member(ctx, p) for p in participants],
+        children_involved=children,
+        families_involved=families,
+        practitioners_involved=practitioners,
+        scope=scope,
+        findings=found if status == AuditStatus.COMPLETE else "",
+        you_said_we_did=ysd,
+        completed_on=completed_on if found else None,
+    )
+    return 1
+
+
+def _neglect_recommendations(ctx: TenantContext, drawn_up: dt.date) -> list:
+    return [
+        plans.RecommendationIn(
+            number=1,
+            part="",
+            text="Practitioners working with neglect use the Graded Care Profile 2.",
+            actions=[
+                plans.ActionIn(
+                    description="Train 60 practitioners across agencies in the Graded Care Profile 2",
+                    owner_member=_member(ctx, COUNCIL),
+                    due_date=drawn_up + dt.timedelta(days=330),
+                    measure_of_success="60 practitioners trained; use seen in the re-audit",
+                ),
+                plans.ActionIn(
+                    description="Health visitors complete the Graded Care Profile 2 at the first sign of neglect",
+                    owner_member=_member(ctx, NELFT),
+                    due_date=drawn_up + dt.timedelta(days=420),
+                    measure_of_success="Recorded in the health visiting audit",
+                ),
+            ],
+        ),
+        plans.RecommendationIn(
+            number=2,
+            part="",
+            text="Every child on a plan for neglect has a multi-agency chronology.",
+            actions=[
+                plans.ActionIn(
+                    description="Add the chronology to the core group agenda template",
+                    owner_member=None,
+                    due_date=drawn_up + dt.timedelta(days=60),
+                )
+            ],
+        ),
+    ]
+
+
 def _audit_action_plan(ctx: TenantContext, audit: Audit) -> None:
     """The baseline neglect audit's recommendations as a live action plan linked to the audit."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from reviews.action_plans import services as plans
-    from reviews.action_plans.models import Action, ActionPlan, SourceKind, Stage
-
     if (
         ActionPlan.objects.for_partnership(ctx.partnership)
         .filter(source_type=ContentType.objects.get_for_model(Audit), source_id=audit.pk)
@@ -617,39 +646,7 @@ def _audit_action_plan(ctx: TenantContext, audit: Audit) -> None:
         source=audit,
         summary=audit.findings,
         created_on=drawn_up,
-        recommendations=[
-            plans.RecommendationIn(
-                number=1,
-                part="",
-                text="Practitioners working with neglect use the Graded Care Profile 2.",
-                actions=[
-                    plans.ActionIn(
-                        description="Train 60 practitioners across agencies in the Graded Care Profile 2",
-                        owner_member=_member(ctx, COUNCIL),
-                        due_date=drawn_up + dt.timedelta(days=330),
-                        measure_of_success="60 practitioners trained; use seen in the re-audit",
-                    ),
-                    plans.ActionIn(
-                        description="Health visitors complete the Graded Care Profile 2 at the first sign of neglect",
-                        owner_member=_member(ctx, NELFT),
-                        due_date=drawn_up + dt.timedelta(days=420),
-                        measure_of_success="Recorded in the health visiting audit",
-                    ),
-                ],
-            ),
-            plans.RecommendationIn(
-                number=2,
-                part="",
-                text="Every child on a plan for neglect has a multi-agency chronology.",
-                actions=[
-                    plans.ActionIn(
-                        description="Add the chronology to the core group agenda template",
-                        owner_member=None,
-                        due_date=drawn_up + dt.timedelta(days=60),
-                    )
-                ],
-            ),
-        ],
+        recommendations=_neglect_recommendations(ctx, drawn_up),
     )
     for stage, days in ((Stage.LPRG, 21), (Stage.MEB, 35), (Stage.PARTNERS, 42)):
         plans.plan_ratify(
@@ -743,12 +740,12 @@ def load_section_11(ctx: TenantContext) -> str:
         .filter(cycle=cycle)
         .select_related("member__organisation")
     }
-    plans = {
+    answers = {
         NELFT: (lambda n: "amber" if n in (4, 8) else "green", True),
         BTUH: (lambda n: "red" if n == 7 else "amber" if n == 5 else "green", True),
         POLICE: (lambda n: "green" if n <= 4 else "", False),
     }
-    for organisation, (choose, submit) in plans.items():
+    for organisation, (choose, submit) in answers.items():
         lead = _lead_ctx(ctx, organisation)
         if lead is not None:
             self_assessment_services.return_save(

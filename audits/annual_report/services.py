@@ -12,10 +12,10 @@ from django.db import transaction
 
 from audits.annual_report.models import AnnualReport
 from audits.annual_report.permissions import AnnualReportPolicy
+from audits.changes import locked_with_values
 from audits.quarters import FINANCIAL_YEARS
 from lscp import activity
 from lscp.checks import Errors
-from lscp.states import check_version
 from lscp.tenancy import TenantContext
 
 NARRATIVE_FIELDS = [
@@ -71,9 +71,9 @@ def annual_report_save(
     so one person's text never silently replaces another's."""
     AnnualReportPolicy.require(ctx, "manage", report)
     if report is not None:
-        report = AnnualReport.objects.for_partnership(ctx.partnership).select_for_update().get(pk=report.pk)
-        check_version(report, version, what="The report")
-        values = {**{name: getattr(report, name) for name in NARRATIVE_FIELDS}, **values}
+        report, values = locked_with_values(
+            ctx, report, version=version, what="The report", fields=NARRATIVE_FIELDS, values=values
+        )
     _check_report(values)
     before = activity.snapshot(report, NARRATIVE_FIELDS) if report else {}
     report = report or AnnualReport(partnership=ctx.partnership, version=0)

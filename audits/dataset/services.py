@@ -11,13 +11,13 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from audits.changes import locked_with_values
 from audits.dataset.models import Direction, Indicator, IndicatorValue, Unit
 from audits.dataset.permissions import DatasetPolicy
 from audits.dataset.sheets import DATASET_COLUMNS, indicator_value
 from audits.quarters import check_quarter, quarter_dates, quarter_label
 from lscp import activity, spreadsheets
 from lscp.checks import Errors
-from lscp.states import check_version
 from lscp.tenancy import TenantContext
 
 INDICATOR_FIELDS = ["name", "unit", "priority", "reporting_member", "description", "direction", "is_active"]
@@ -60,9 +60,9 @@ def indicator_save(
     `version` is refused (someone else saved the indicator since it was read)."""
     DatasetPolicy.require(ctx, "manage", indicator)
     if indicator is not None:
-        indicator = Indicator.objects.for_partnership(ctx.partnership).select_for_update().get(pk=indicator.pk)
-        check_version(indicator, version, what="This indicator")
-        values = {**{name: getattr(indicator, name) for name in INDICATOR_FIELDS}, **values}
+        indicator, values = locked_with_values(
+            ctx, indicator, version=version, what="This indicator", fields=INDICATOR_FIELDS, values=values
+        )
     values.setdefault("direction", Direction.NEITHER)
     values["name"] = _check_indicator(ctx, values, indicator)
     values["description"] = (values.get("description") or "").strip()

@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from audits.changes import locked_with_values
 from audits.programme.models import Audit, AuditKind, AuditStatus, Priority
 from audits.programme.permissions import AuditPolicy
 from audits.quarters import check_quarter
 from lscp import activity
 from lscp.checks import Errors
-from lscp.states import check_version
 from lscp.tenancy import TenantContext
 
 
@@ -95,9 +95,9 @@ def audit_save(ctx: TenantContext, audit: Audit | None = None, *, version: int |
     `version` is refused (someone else saved the audit since it was read)."""
     AuditPolicy.require(ctx, "manage", audit)
     if audit is not None:
-        audit = Audit.objects.for_partnership(ctx.partnership).select_for_update().get(pk=audit.pk)
-        check_version(audit, version, what="This audit")
-        values = {**{name: getattr(audit, name) for name in AUDIT_FIELDS}, **values}
+        audit, values = locked_with_values(
+            ctx, audit, version=version, what="This audit", fields=AUDIT_FIELDS, values=values
+        )
     _check_audit(ctx, values, audit)
     participants = values.pop("participants", None)
     before = activity.snapshot(audit, AUDIT_FIELDS) if audit else {}

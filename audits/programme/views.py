@@ -14,7 +14,7 @@ from audits.programme.models import Audit
 from audits.programme.permissions import AuditPolicy
 from audits.quarters import current_year_start, quarter_label
 from lscp.tenancy import get_scoped_or_404
-from lscp.web.views import PartnershipFormView, PartnershipPage, RecordMixin, ServiceFormMixin
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 from reviews.action_plans import services as plan_services
 from reviews.action_plans.models import SourceKind
 from reviews.action_plans.permissions import ActionPlanPolicy
@@ -122,42 +122,36 @@ class AuditActionPlanView(PlanCreateView):
         return context
 
 
-class AuditEditView(BackLink, RecordMixin, ServiceFormMixin, TemplateView):
+class AuditEditView(BackLink, RecordFormView):
     template_name = "audits/form.html"
     model = Audit
+    form_class = AuditForm
     policy = AuditPolicy
     action = "manage"
-    log_views = False
+    success_message = "The audit has been saved"
 
-    def form(self, data=None):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "audit": self.object}
+
+    def get_initial(self):
         audit = self.object
         initial = {
             name: getattr(audit, name) for name in services.AUDIT_FIELDS if name not in ("year_start", "quarter")
         }
-        initial.update(
-            version=audit.version,
-            when=f"{audit.year_start}-{audit.quarter}",
-            priority=audit.priority_id,
-            lead_member=audit.lead_member_id,
-            re_audit_of=audit.re_audit_of_id,
-            participants=list(audit.participants.values_list("pk", flat=True)),
-        )
-        return AuditForm(data, ctx=self.ctx, audit=audit, initial=initial)
+        return initial | {
+            "version": audit.version,
+            "when": f"{audit.year_start}-{audit.quarter}",
+            "priority": audit.priority_id,
+            "lead_member": audit.lead_member_id,
+            "re_audit_of": audit.re_audit_of_id,
+            "participants": list(audit.participants.values_list("pk", flat=True)),
+        }
 
-    def show(self, form):
-        return self.render_to_response(self.get_context_data(form=form, heading=f"Change {self.object.title}"))
+    def perform(self, form):
+        return services.audit_save(self.ctx, self.object, version=form.cleaned_data["version"], **form.values())
 
-    def get(self, request, *args, **kwargs):
-        return self.show(self.form())
+    def get_success_url(self):
+        return audit_url(self.ctx, self.object)
 
-    def post(self, request, *args, **kwargs):
-        form = self.form(request.POST)
-        if not form.is_valid():
-            return self.show(form)
-        return self.run_service(
-            form,
-            lambda: services.audit_save(self.ctx, self.object, version=form.cleaned_data["version"], **form.values()),
-            success_url=audit_url(self.ctx, self.object),
-            message="The audit has been saved",
-            render=lambda: self.show(form),
-        )
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=f"Change {self.object.title}", **kwargs)

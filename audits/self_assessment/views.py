@@ -17,7 +17,7 @@ from audits.self_assessment.permissions import SelfAssessmentPolicy
 from lscp import deadlines
 from lscp.roles import Role
 from lscp.web.lists import paginate
-from lscp.web.views import PartnershipFormView, PartnershipPage, RecordMixin, ServiceFormMixin
+from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 
 
 def self_assessments_url(ctx) -> str:
@@ -82,35 +82,24 @@ class StandardAddView(BackLink, PartnershipFormView):
         return self_assessments_url(self.ctx)
 
 
-class StandardEditView(BackLink, RecordMixin, ServiceFormMixin, TemplateView):
+class StandardEditView(BackLink, RecordFormView):
     back_to = "self-assessments"
     template_name = "audits/form.html"
     model = Standard
+    form_class = StandardForm
     policy = SelfAssessmentPolicy
     action = "manage"
-    log_views = False
+    extra_context = {"heading": "Change a standard"}
+    success_message = "The standard has been saved"
 
-    def form(self, data=None):
-        initial = {name: getattr(self.object, name) for name in services.STANDARD_FIELDS}
-        return StandardForm(data, ctx=self.ctx, initial=initial)
+    def get_initial(self):
+        return {name: getattr(self.object, name) for name in services.STANDARD_FIELDS}
 
-    def show(self, form):
-        return self.render_to_response(self.get_context_data(form=form, heading="Change a standard"))
+    def perform(self, form):
+        return services.standard_save(self.ctx, self.object, **form.cleaned_data)
 
-    def get(self, request, *args, **kwargs):
-        return self.show(self.form())
-
-    def post(self, request, *args, **kwargs):
-        form = self.form(request.POST)
-        if not form.is_valid():
-            return self.show(form)
-        return self.run_service(
-            form,
-            lambda: services.standard_save(self.ctx, self.object, **form.cleaned_data),
-            success_url=self_assessments_url(self.ctx),
-            message="The standard has been saved",
-            render=lambda: self.show(form),
-        )
+    def get_success_url(self):
+        return self_assessments_url(self.ctx)
 
 
 class CycleAddView(BackLink, PartnershipFormView):

@@ -16,16 +16,11 @@ from audits.models import Challenge
 from lscp.models import ActivityEvent
 from lscp.states import StateError
 from partners.models import GovernanceGroup
-from tests.support.clients import api_as, signed_in
+from tests.support.clients import api_as, error_by_field, signed_in
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 5, 15)
-
-
-def error_by_field(html: str, field_id: str) -> str:
-    match = re.search(rf'<p id="{field_id}-error" class="govuk-error-message">(.*?)</p>', html, re.S)
-    return html_lib.unescape(re.sub(r"<[^>]+>", "", match.group(1)).replace("Error:", "").strip()) if match else ""
 
 
 def writes(world) -> tuple:

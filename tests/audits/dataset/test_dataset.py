@@ -20,17 +20,12 @@ from audits.dataset import services as dataset_services
 from audits.models import Indicator, IndicatorValue, Priority, quarter_of
 from audits.quarters import current_year_start
 from lscp.models import ActivityEvent
-from tests.support.clients import api_as, signed_in
+from tests.support.clients import api_as, error_by_field, signed_in
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 MAY_2026 = dt.datetime(2026, 5, 15, 10, 0)  # in Q1 2026-27 (April to June 2026)
-
-
-def error_by_field(html: str, field_id: str) -> str:
-    match = re.search(rf'<p id="{field_id}-error" class="govuk-error-message">(.*?)</p>', html, re.S)
-    return html_lib.unescape(re.sub(r"<[^>]+>", "", match.group(1)).replace("Error:", "").strip()) if match else ""
 
 
 def writes(world) -> tuple:
