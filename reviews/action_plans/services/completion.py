@@ -17,7 +17,7 @@ from lscp.tenancy import TenantContext
 from reviews.action_plans.models import OWNER_STATUSES, Action, ActionStatus, ProgressUpdate, UpdateKind
 from reviews.action_plans.permissions import ActionPolicy
 from reviews.action_plans.services.checks import check_completion, check_evidence, check_link, check_text
-from reviews.action_plans.services.records import action_refusal, locked_action, refuse, save_changed
+from reviews.action_plans.services.records import action_refusal, created, locked_action, refuse, save_changed
 
 EVIDENCE_FIELDS = ["completion_evidence", "completion_link", "impact_evidence"]
 
@@ -33,9 +33,7 @@ def _locked_for(ctx: TenantContext, action: Action, step: str, expected_version:
 
 def _entry(ctx: TenantContext, action: Action, *, kind: str, on: dt.date, text: str) -> ProgressUpdate:
     """A dated entry on the action's record, with the status it leaves the action in."""
-    return ProgressUpdate.objects.for_partnership(ctx.partnership).create(
-        partnership=ctx.partnership, action=action, kind=kind, on=on, text=text, status=action.status, by=ctx.user
-    )
+    return created(ctx, ProgressUpdate, action=action, kind=kind, on=on, text=text, status=action.status, by=ctx.user)
 
 
 def _attach(ctx: TenantContext, action: Action, document, title: str = ""):

@@ -5,6 +5,7 @@ reason, recorded with the date before."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Required, TypedDict, Unpack
 
 from django.db import transaction
@@ -13,13 +14,24 @@ from django.utils import timezone
 
 from lscp import activity, deadlines
 from lscp.checks import Errors
-from lscp.permissions import revoke
+from lscp.permissions import grant, revoke
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership
-from reviews.action_plans.models import Action, ActionPlan, DueDateChange, Recommendation
+from reviews.action_plans.models import (
+    DONE_STATUSES,
+    Action,
+    ActionPlan,
+    ActionStatus,
+    DueDateChange,
+    ProgressUpdate,
+    Recommendation,
+    UpdateKind,
+)
 from reviews.action_plans.permissions import OWNER_PERM, ActionPlanPolicy, ActionPolicy
 from reviews.action_plans.services.checks import (
     ACTION_FIELDS,
+    ActionIn,
+    RecommendationIn,
     check_action,
     check_recommendation_number,
     check_text,
@@ -27,14 +39,82 @@ from reviews.action_plans.services.checks import (
 )
 from reviews.action_plans.services.records import (
     action_refusal,
+    created,
     locked_action,
     locked_plan,
     plan_refusal,
     recommendation_refusal,
+    refresh_clocks,
     refuse,
     regrant,
     save_changed,
 )
+
+# ----------------------------------------------------------------------------------------------
+# A whole plan's recommendations and actions at once (a new plan's)
+
+
+def create_contents(ctx: TenantContext, plan: ActionPlan, recommendations: list[RecommendationIn]) -> list[Action]:
+    """Recommendations and actions in bulk (a spreadsheet may hold thousands), grants per organisation."""
+    recs = Recommendation.objects.for_partnership(ctx.partnership).bulk_create(
+        [
+            Recommendation(partnership=ctx.partnership, plan=plan, number=r.number, part=r.part, text=r.text.strip())
+            for r in recommendations
+        ]
+    )
+    given = [
+        (_new_action(ctx, plan, rec, position, a), a)
+        for rec, r in zip(recs, recommendations, strict=True)
+        for position, a in enumerate(r.actions, start=1)
+    ]
+    actions = Action.objects.for_partnership(ctx.partnership).bulk_create([action for action, _ in given])
+    ProgressUpdate.objects.for_partnership(ctx.partnership).bulk_create(
+        [
+            ProgressUpdate(
+                partnership=ctx.partnership,
+                action=action,
+                kind=UpdateKind.COMPLETED,
+                on=a.completed_on,
+                text=(a.completion_evidence or a.completion_link).strip(),
+                status=a.status,
+                by=ctx.user,
+            )
+            for action, a in given
+            if a.status in DONE_STATUSES
+        ]
+    )
+    by_member: dict[int, list[Action]] = defaultdict(list)
+    for action in actions:
+        if action.owner_member_id is not None:
+            by_member[action.owner_member_id].append(action)
+    for owned in by_member.values():
+        grant(owned, [owned[0].owner_member], OWNER_PERM)
+    refresh_clocks(actions, ctx.partnership)
+    return actions
+
+
+def _new_action(ctx: TenantContext, plan: ActionPlan, rec: Recommendation, position: int, a: ActionIn) -> Action:
+    accepted = a.status == ActionStatus.COMPLETE
+    return Action(
+        partnership=ctx.partnership,
+        plan=plan,
+        recommendation=rec,
+        position=position,
+        description=a.description.strip(),
+        owner_member=a.owner_member,
+        owner=a.owner,
+        due_date=a.due_date,
+        measure_of_success=(a.measure_of_success or "").strip(),
+        status=a.status,
+        completed_on=a.completed_on if a.status in DONE_STATUSES else None,
+        completion_evidence=(a.completion_evidence or "").strip(),
+        completion_link=(a.completion_link or "").strip(),
+        impact_evidence=(a.impact_evidence or "").strip(),
+        accepted_on=timezone.localdate() if accepted else None,
+        accepted_by=ctx.user if accepted else None,
+        created_on=plan.created_on,
+    )
+
 
 # ----------------------------------------------------------------------------------------------
 # Recommendations
@@ -60,9 +140,7 @@ def recommendation_add(
     refuse(plan_refusal(plan, "change"))
     part = (part or "").strip().lower()
     _check_recommendation(plan, number=number, part=part, text_=text)
-    recommendation = Recommendation.objects.for_partnership(ctx.partnership).create(
-        partnership=ctx.partnership, plan=plan, number=number, part=part, text=text.strip()
-    )
+    recommendation = created(ctx, Recommendation, plan=plan, number=number, part=part, text=text.strip())
     activity.record(
         ctx, event="recommendation.added", obj=plan, changes=activity.created(recommendation, ["label", "text"])
     )
@@ -126,8 +204,9 @@ def action_add(ctx: TenantContext, recommendation: Recommendation, **given: Unpa
     fields = check_action(errors, ctx, {**OPTIONAL, **given}, created_on=plan.created_on)
     errors.raise_if_any()
     position = (recommendation.actions.aggregate(last=Max("position"))["last"] or 0) + 1
-    action = Action.objects.for_partnership(ctx.partnership).create(
-        partnership=ctx.partnership,
+    action = created(
+        ctx,
+        Action,
         plan=plan,
         recommendation=recommendation,
         position=position,
@@ -178,8 +257,9 @@ def action_update(
         return action
     save_changed(action)
     if moving:
-        DueDateChange.objects.for_partnership(ctx.partnership).create(
-            partnership=ctx.partnership,
+        created(
+            ctx,
+            DueDateChange,
             action=action,
             old_date=old_due,
             new_date=due_date,

@@ -5,7 +5,6 @@ live and starts every action's clock), and closed once every action is complete.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,24 +14,17 @@ from django.utils import timezone
 
 from lscp import activity
 from lscp.checks import Errors
-from lscp.permissions import grant
 from lscp.tenancy import TenantContext, TenantOwned
 from reviews.action_plans.models import (
-    DONE_STATUSES,
     STAGE_ORDER,
     Action,
     ActionPlan,
-    ActionStatus,
     PlanStatus,
-    ProgressUpdate,
     Ratification,
-    Recommendation,
     Stage,
-    UpdateKind,
 )
-from reviews.action_plans.permissions import OWNER_PERM, ActionPlanPolicy
+from reviews.action_plans.permissions import ActionPlanPolicy
 from reviews.action_plans.services.checks import (
-    ActionIn,
     Problem,
     RecommendationIn,
     check_plan_fields,
@@ -40,7 +32,9 @@ from reviews.action_plans.services.checks import (
     check_text,
     day,
 )
+from reviews.action_plans.services.contents import create_contents
 from reviews.action_plans.services.records import (
+    created,
     locked_plan,
     plan_refusal,
     refresh_clocks,
@@ -129,7 +123,7 @@ def plan_create(
             plan.save()
     except IntegrityError:  # the same submission, committed by a concurrent request
         return ActionPlan.objects.for_partnership(ctx.partnership).get(submission_key=submission_key)
-    actions = _create_contents(ctx, plan, list(recommendations))
+    actions = create_contents(ctx, plan, list(recommendations))
     activity.record(
         ctx,
         event=event,
@@ -141,68 +135,6 @@ def plan_create(
         },
     )
     return plan
-
-
-def _create_contents(ctx: TenantContext, plan: ActionPlan, recommendations: list[RecommendationIn]) -> list[Action]:
-    """Recommendations and actions in bulk (a spreadsheet may hold thousands), grants per organisation."""
-    recs = Recommendation.objects.for_partnership(ctx.partnership).bulk_create(
-        [
-            Recommendation(partnership=ctx.partnership, plan=plan, number=r.number, part=r.part, text=r.text.strip())
-            for r in recommendations
-        ]
-    )
-    given = [
-        (_new_action(ctx, plan, rec, position, a), a)
-        for rec, r in zip(recs, recommendations, strict=True)
-        for position, a in enumerate(r.actions, start=1)
-    ]
-    actions = Action.objects.for_partnership(ctx.partnership).bulk_create([action for action, _ in given])
-    ProgressUpdate.objects.for_partnership(ctx.partnership).bulk_create(
-        [
-            ProgressUpdate(
-                partnership=ctx.partnership,
-                action=action,
-                kind=UpdateKind.COMPLETED,
-                on=a.completed_on,
-                text=(a.completion_evidence or a.completion_link).strip(),
-                status=a.status,
-                by=ctx.user,
-            )
-            for action, a in given
-            if a.status in DONE_STATUSES
-        ]
-    )
-    by_member: dict[int, list[Action]] = defaultdict(list)
-    for action in actions:
-        if action.owner_member_id is not None:
-            by_member[action.owner_member_id].append(action)
-    for owned in by_member.values():
-        grant(owned, [owned[0].owner_member], OWNER_PERM)
-    refresh_clocks(actions, ctx.partnership)
-    return actions
-
-
-def _new_action(ctx: TenantContext, plan: ActionPlan, rec: Recommendation, position: int, a: ActionIn) -> Action:
-    accepted = a.status == ActionStatus.COMPLETE
-    return Action(
-        partnership=ctx.partnership,
-        plan=plan,
-        recommendation=rec,
-        position=position,
-        description=a.description.strip(),
-        owner_member=a.owner_member,
-        owner=a.owner,
-        due_date=a.due_date,
-        measure_of_success=(a.measure_of_success or "").strip(),
-        status=a.status,
-        completed_on=a.completed_on if a.status in DONE_STATUSES else None,
-        completion_evidence=(a.completion_evidence or "").strip(),
-        completion_link=(a.completion_link or "").strip(),
-        impact_evidence=(a.impact_evidence or "").strip(),
-        accepted_on=timezone.localdate() if accepted else None,
-        accepted_by=ctx.user if accepted else None,
-        created_on=plan.created_on,
-    )
 
 
 @transaction.atomic
@@ -274,8 +206,9 @@ def plan_ratify(
         max_length=100,
     )
     errors.raise_if_any()
-    decision = Ratification.objects.for_partnership(ctx.partnership).create(
-        partnership=ctx.partnership,
+    decision = created(
+        ctx,
+        Ratification,
         plan=plan,
         stage=stage,
         decided_on=decided_on,

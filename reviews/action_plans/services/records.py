@@ -127,6 +127,11 @@ def locked_action(ctx: TenantContext, action: Action, expected_version: int | No
     return locked
 
 
+def created(ctx: TenantContext, model, **fields):
+    """A new row of `model` in this partnership."""
+    return model.objects.for_partnership(ctx.partnership).create(partnership=ctx.partnership, **fields)
+
+
 def save_changed(record: ActionPlan | Action, *, fields: list[str] | None = None) -> None:
     """Save a change to a plan or an action, raising its version (so a stale change is refused)."""
     record.bump_version()

@@ -157,25 +157,18 @@ class ActionEditView(ActionFormView):
     action = "manage"
     heading = "Change the action"
     service = services.action_update
+    initial_fields = ("description", "owner", "due_date", "measure_of_success")
+    success_message = "Action {object.number} has been saved"
 
     def get_initial(self):
-        a = self.object
-        return {
-            **super().get_initial(),
-            "description": a.description,
-            "owner_member": str(a.owner_member_id) if a.owner_member_id else BUSINESS_UNIT_CHOICE,
-            "owner": a.owner_id,
-            "due_date": a.due_date,
-            "measure_of_success": a.measure_of_success,
-        }
+        member = self.object.owner_member_id
+        return {**super().get_initial(), "owner_member": str(member) if member else BUSINESS_UNIT_CHOICE}
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         if not self.object.plan.is_live:
             del form.fields["reason"]
         return form
-
-    success_message = "Action {object.number} has been saved"
 
 
 class ActionRemoveView(ActionFormView):
@@ -185,19 +178,16 @@ class ActionRemoveView(ActionFormView):
     template_name = "action_plans/confirm.html"
     button = "Remove action"
     removed = False
+    success_message = "Action {object.number} has been removed"
+    heading = "Remove action {object.number}?"
+    message = "{object.description}"
 
     def perform(self, form):
         services.action_remove(self.ctx, self.object)
         self.removed = True
 
-    success_message = "Action {object.number} has been removed"
-
     def get_success_url(self):
         return plan_url(self.ctx, self.object.plan) if self.removed else action_url(self.ctx, self.object)
-
-    heading = "Remove action {object.number}?"
-
-    message = "{object.description}"
 
 
 class ProgressView(ActionFormView):
@@ -206,12 +196,11 @@ class ProgressView(ActionFormView):
     heading = "Update progress"
     button = "Save progress"
     service = services.progress_add
+    success_message = "Progress on action {object.number} has been saved"
 
     def get_initial(self):
         status = self.object.status if self.object.status != ActionStatus.NOT_STARTED else ActionStatus.ON_TRACK
         return {**super().get_initial(), "on": timezone.localdate(), "status": status}
-
-    success_message = "Progress on action {object.number} has been saved"
 
 
 class CompleteView(ActionFormView):
@@ -220,15 +209,11 @@ class CompleteView(ActionFormView):
     heading = "Mark the action complete"
     button = "Mark complete"
     service = services.action_complete
+    initial_fields = ("impact_evidence",)
+    success_message = "Action {object.number} is marked complete: the business unit will check the evidence"
 
     def get_initial(self):
-        return {
-            **super().get_initial(),
-            "completed_on": timezone.localdate(),
-            "impact_evidence": self.object.impact_evidence,
-        }
-
-    success_message = "Action {object.number} is marked complete: the business unit will check the evidence"
+        return {**super().get_initial(), "completed_on": timezone.localdate()}
 
 
 class EvidenceView(ActionFormView):
@@ -237,20 +222,11 @@ class EvidenceView(ActionFormView):
     heading = "Evidence"
     button = "Save evidence"
     service = services.evidence_update
+    initial_fields = ("completion_evidence", "completion_link", "impact_evidence")
+    success_message = "The evidence for action {object.number} has been saved"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "completion_locked": self.object.status == ActionStatus.COMPLETE}
-
-    def get_initial(self):
-        a = self.object
-        return {
-            **super().get_initial(),
-            "completion_evidence": a.completion_evidence,
-            "completion_link": a.completion_link,
-            "impact_evidence": a.impact_evidence,
-        }
-
-    success_message = "The evidence for action {object.number} has been saved"
 
 
 class AcceptView(ActionFormView):
@@ -261,11 +237,10 @@ class AcceptView(ActionFormView):
     heading = "Accept the completion"
     button = "Accept: the action is complete"
     service = services.action_accept
+    success_message = "Action {object.number} is complete"
 
     def get_initial(self):
         return {**super().get_initial(), "on": timezone.localdate()}
-
-    success_message = "Action {object.number} is complete"
 
     def get_context_data(self, **kwargs):
         return {
@@ -280,8 +255,7 @@ class ReturnView(AcceptView):
     heading = "Return the completion"
     button = "Return it to the owner"
     service = services.action_return
+    success_message = "Action {object.number} has been returned to its owner"
 
     def get_initial(self):
         return {"version": self.object.version, "status": ActionStatus.ON_TRACK}
-
-    success_message = "Action {object.number} has been returned to its owner"

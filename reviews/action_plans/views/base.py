@@ -35,6 +35,7 @@ class StepFormView(RecordFormView):
     step = "change"
     service: Callable | None = None
     refused_by: Callable[[object, str], str | None] | None = None
+    initial_fields: tuple[str, ...] = ()  # the record's fields the form starts from
 
     def refusal(self) -> str | None:
         refused_by = type(self).refused_by
@@ -48,7 +49,11 @@ class StepFormView(RecordFormView):
         return super().get(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"version": getattr(self.object, "version", None)}
+        fields = [self.object._meta.get_field(name) for name in self.initial_fields]
+        return {
+            "version": getattr(self.object, "version", None),
+            **{field.name: getattr(self.object, field.attname) for field in fields},
+        }
 
     def arguments(self, form) -> dict:
         """The form's fields as the service's arguments."""

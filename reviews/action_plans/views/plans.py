@@ -165,18 +165,7 @@ class PlanEditView(PlanFormView):
     form_class = PlanEditForm
     heading = "Change the plan's details"
     service = services.plan_update
-
-    def get_initial(self):
-        plan = self.object
-        return {
-            **super().get_initial(),
-            "title": plan.title,
-            "source_kind": plan.source_kind,
-            "source_reference": plan.source_reference,
-            "notification": plan.notification_id,
-            "created_on": plan.created_on,
-            "summary": plan.summary,
-        }
+    initial_fields = ("title", "source_kind", "source_reference", "notification", "created_on", "summary")
 
     success_message = "The plan's details have been saved"
 
@@ -291,12 +280,11 @@ class RecommendationAddView(RecommendationNumber, PlanFormView):
     heading = "Add a recommendation"
     button = "Add recommendation"
     service = services.recommendation_add
+    success_message = "Recommendation {result.label} has been added"
 
     def get_initial(self):
         numbers = list(self.object.recommendations.values_list("number", flat=True))
         return {"label": str(max(numbers, default=0) + 1)}
-
-    success_message = "Recommendation {result.label} has been added"
 
 
 class RecommendationFormView(StepFormView):
@@ -322,11 +310,10 @@ class RecommendationEditView(RecommendationNumber, RecommendationFormView):
     form_class = RecommendationForm
     heading = "Change the recommendation"
     service = services.recommendation_update
+    success_message = "Recommendation {object.label} has been saved"
 
     def get_initial(self):
         return {"label": self.object.label, "text": self.object.text}
-
-    success_message = "Recommendation {object.label} has been saved"
 
 
 class RecommendationRemoveView(RecommendationFormView):
@@ -334,15 +321,12 @@ class RecommendationRemoveView(RecommendationFormView):
     template_name = "action_plans/confirm.html"
     button = "Remove recommendation"
     step = "remove"
+    success_message = "Recommendation {object.label} has been removed"
+    heading = "Remove recommendation {object.label}?"
+    message = "{object.text}"
 
     def perform(self, form):
         return services.recommendation_remove(self.ctx, self.object)
-
-    success_message = "Recommendation {object.label} has been removed"
-
-    heading = "Remove recommendation {object.label}?"
-
-    message = "{object.text}"
 
 
 class ActionAddView(RecommendationFormView):
