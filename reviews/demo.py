@@ -22,7 +22,7 @@ from reviews.notifications.services import ChildAnswer
 from reviews.notifications.steps import STEPS
 from reviews.rapid_review import selectors as rapid_selectors
 from reviews.rapid_review import services as rapid
-from reviews.rapid_review.models import InformationRequest, SignOff
+from reviews.rapid_review.models import InformationRequest, LcsprCriterion, SignOff
 
 # (key, pathway, notifier statutory role or organisation name, aware: working days ago,
 #  outcome, abuse, location, children, summary, steps: {step: working days after aware}, criteria)
@@ -419,54 +419,57 @@ def _rapid_review(ctx, notification, plan, calendar, aware, members):
     """Take a case through its rapid review (requests, answers, meeting, sign-offs), then move the
     generated dates back to where this case's history puts them."""
     on = lambda days: calendar.add(aware, days).date  # noqa: E731
-    partnership = ctx.partnership
-    asked = InformationRequest.objects.for_partnership(partnership).filter(notification=notification)
+    asked = InformationRequest.objects.for_partnership(ctx.partnership).filter(notification=notification)
     if not asked.exists() and notification.status in rapid.OPEN_FOR_REQUESTS:
-        rapid.request_information(
-            ctx,
-            notification,
-            members=[members[name] for name in plan["orgs"]],
-            reply_by=timezone.localdate() + dt.timedelta(days=30),
-            message="Please use the SET template.",
-        )
-        asked.update(requested_on=on(plan["asked"]), reply_by=on(plan["reply"]))
-        for request in asked:
-            if request.member.organisation.name in plan["answered"]:
-                agency = _agency_ctx(partnership, request.member)
-                if agency is None:
-                    continue
-                rapid.save_agency_summary(
-                    agency,
-                    request,
-                    submit=True,
-                    involvement=f"{request.member.organisation} saw the family {request.pk % 3 + 2} times in the year before the incident.",
-                    immediate_actions="The case was discussed at the agency's safeguarding supervision the next day.",
-                    learning="Follow up missed appointments with the family and the GP, and share concerns with the health visitor.",
-                    chronology=[
-                        {
-                            "date": aware - dt.timedelta(days=90),
-                            "event": "Routine contact",
-                            "agency_action": "None needed",
-                        },
-                        {
-                            "date": aware - dt.timedelta(days=20),
-                            "event": "Missed appointment",
-                            "agency_action": "Letter sent",
-                        },
-                    ],
-                )
-                InformationRequest.objects.for_partnership(partnership).filter(pk=request.pk).update(
-                    submitted_on=min(on(plan["reply"]), timezone.localdate())
-                )
-        for request in asked:
-            engine.refresh(request)
+        _ask_and_answer(ctx, notification, plan, on, aware, members, asked)
     if (
         "meeting" not in plan
         or notification.status != "rapid_review_started"
         or rapid_selectors.rapid_review_for(notification)
     ):
         return
-    members_list = list(members.values())
+    _meeting(ctx, notification, plan, on, members)
+    _signed(ctx, notification, plan, on)
+
+
+def _ask_and_answer(ctx, notification, plan, on, aware, members, asked):
+    partnership = ctx.partnership
+    rapid.request_information(
+        ctx,
+        notification,
+        members=[members[name] for name in plan["orgs"]],
+        reply_by=timezone.localdate() + dt.timedelta(days=30),
+        message="Please use the SET template.",
+    )
+    asked.update(requested_on=on(plan["asked"]), reply_by=on(plan["reply"]))
+    for request in asked:
+        agency = _agency_ctx(partnership, request.member)
+        if request.member.organisation.name not in plan["answered"] or agency is None:
+            continue
+        rapid.save_agency_summary(
+            agency,
+            request,
+            submit=True,
+            involvement=f"{request.member.organisation} saw the family {request.pk % 3 + 2} times in the year before the incident.",
+            immediate_actions="The case was discussed at the agency's safeguarding supervision the next day.",
+            learning="Follow up missed appointments with the family and the GP, and share concerns with the health visitor.",
+            chronology=[
+                {"date": aware - dt.timedelta(days=90), "event": "Routine contact", "agency_action": "None needed"},
+                {"date": aware - dt.timedelta(days=20), "event": "Missed appointment", "agency_action": "Letter sent"},
+            ],
+        )
+        InformationRequest.objects.for_partnership(partnership).filter(pk=request.pk).update(
+            submitted_on=min(on(plan["reply"]), timezone.localdate())
+        )
+    for request in asked:
+        engine.refresh(request)
+
+
+MET_IN_DEMO = ("agencies_together", "improvement_needs")
+
+
+def _meeting(ctx, notification, plan, on, members):
+    present = [m for m in members.values() if m.statutory_role or m.organisation.name in plan["orgs"]]
     rapid.save_meeting(
         ctx,
         notification,
@@ -477,33 +480,24 @@ def _rapid_review(ctx, notification, plan, calendar, aware, members):
                 "name": ATTENDEE_NAMES[index % len(ATTENDEE_NAMES)],
                 "role": "Head of Safeguarding" if m.statutory_role else "Named professional for safeguarding",
             }
-            for index, m in enumerate(
-                m for m in members_list if m.statutory_role or m.organisation.name in plan["orgs"]
-            )
+            for index, m in enumerate(present)
         ],
         criteria={
-            c: {
-                "met": c in ("agencies_together", "improvement_needs"),
-                "rationale": "Agencies held information the others did not have"
-                if c in ("agencies_together", "improvement_needs")
-                else "",
+            c.value: {
+                "met": c.value in MET_IN_DEMO,
+                "rationale": "Agencies held information the others did not have" if c.value in MET_IN_DEMO else "",
             }
-            for c in [
-                "improvement_needs",
-                "recurrent_themes",
-                "agencies_together",
-                "panel_view",
-                "single_agency",
-                "no_involvement",
-                "cross_border",
-                "institutional",
-            ]
+            for c in LcsprCriterion
         },
         recommendation=plan["recommendation"],
         recommendation_rationale="The learning about information sharing between health and children's social care is "
         "significant and recurrent; a local review will test it with practitioners.",
         **MEETING,
     )
+
+
+def _signed(ctx, notification, plan, on):
+    partnership = ctx.partnership
     rapid.send_for_sign_off(ctx, notification)
     for role in plan["signed"]:
         lead = (
@@ -580,45 +574,12 @@ def load(admin: Person) -> str:
         members = {
             m.organisation.name: m for m in Member.objects.for_partnership(partnership).select_related("organisation")
         }
-        council = Member.objects.for_partnership(partnership).get(statutory_role="council")
         for scenario in scenarios:
             key = f"demo-{slug}-{scenario['key']}"
             notification = Notification.objects.for_partnership(partnership).filter(submission_key=key).first()
             aware = calendar.subtract(today, scenario["aware"]).date
             if notification is None:
-                notifier = council if scenario["notifier"] == "council" else members[scenario["notifier"]]
-                children = [
-                    ChildAnswer(
-                        reference=c["reference"],
-                        age_years=c["age_years"],
-                        age_months=c.get("age_months"),
-                        sex=c["sex"],
-                        ethnicity=c["ethnicity"],
-                        looked_after=c["looked_after"],
-                        home_area=partnership.area,
-                        known_to=[members[name] for name in c["known_to"] if name in members],
-                    )
-                    for c in scenario["children"]
-                ]
-                notification = services.notification_submit(
-                    ctx,
-                    submission_key=key,
-                    pathway=scenario["pathway"],
-                    notifying_member=notifier,
-                    notifier_name="Duty Safeguarding Lead",
-                    notifier_role="Safeguarding lead",
-                    notifier_email=f"safeguarding@{slug}.demo.lscp.invalid",
-                    incident_date=calendar.subtract(aware, scenario["incident_before"]).date
-                    if scenario["incident_before"]
-                    else aware,
-                    aware_date=aware,
-                    location=scenario["location"],
-                    outcome=scenario["outcome"],
-                    abuse_or_neglect=scenario["abuse"],
-                    children=children,
-                    summary=scenario["summary"],
-                    received_on=calendar.add(aware, 1).date if scenario["pathway"] == "agency" else aware,
-                )
+                notification = _submit(ctx, scenario, key=key, aware=aware, calendar=calendar, members=members)
                 created += 1
             if scenario.get("criteria") and not notification.criteria_decision:
                 rationale = (
@@ -632,24 +593,65 @@ def load(admin: Person) -> str:
             plan = RAPID_REVIEWS.get(f"{slug}-{scenario['key']}")
             if plan:
                 _rapid_review(ctx, notification, plan, calendar, aware, members)
-            for step in STEPS:
-                if step == "rapid_review_completed" and plan:
-                    _rapid_review(ctx, notification, plan, calendar, aware, members)
-                if step not in scenario["steps"] or notification.status != STEPS[step].from_status:
-                    continue
-                on = calendar.add(aware, scenario["steps"][step]).date
-                values = {}
-                if step == "panel_notified":
-                    values["panel_reference"] = f"CSPRP-{aware:%y}{notification.pk:04d}"
-                    if notification.is_lac_death:
-                        values.update(sos_notified_on=on, ofsted_notified_on=on)
-                if step == "panel_responded":
-                    values["response"] = (
-                        "The Panel agrees with the partnership's decision and looks forward to the learning."
-                    )
-                if step == "rapid_review_completed" and services.step_refusal(notification, STEPS[step]):
-                    break  # waiting for sign-off
-                notification = services.record_step(ctx, notification, step, on=on, **values)
+            notification = _steps(ctx, notification, scenario, plan, calendar=calendar, aware=aware, members=members)
             if plan:
                 _lcspr(ctx, notification, plan, calendar, aware)
     return f"Notifications created: {created}"
+
+
+def _submit(ctx, scenario, *, key, aware, calendar, members) -> Notification:
+    partnership = ctx.partnership
+    council = Member.objects.for_partnership(partnership).get(statutory_role="council")
+    notifier = council if scenario["notifier"] == "council" else members[scenario["notifier"]]
+    children = [
+        ChildAnswer(
+            reference=c["reference"],
+            age_years=c["age_years"],
+            age_months=c.get("age_months"),
+            sex=c["sex"],
+            ethnicity=c["ethnicity"],
+            looked_after=c["looked_after"],
+            known_to=[members[name] for name in c["known_to"] if name in members],
+        )
+        for c in scenario["children"]
+    ]
+    return services.notification_submit(
+        ctx,
+        submission_key=key,
+        pathway=scenario["pathway"],
+        notifying_member=notifier,
+        notifier_name="Duty Safeguarding Lead",
+        notifier_role="Safeguarding lead",
+        notifier_email=f"safeguarding@{partnership.slug}.demo.lscp.invalid",
+        incident_date=calendar.subtract(aware, scenario["incident_before"]).date
+        if scenario["incident_before"]
+        else aware,
+        aware_date=aware,
+        location=scenario["location"],
+        outcome=scenario["outcome"],
+        abuse_or_neglect=scenario["abuse"],
+        children=children,
+        summary=scenario["summary"],
+        received_on=calendar.add(aware, 1).date if scenario["pathway"] == "agency" else aware,
+    )
+
+
+def _steps(ctx, notification, scenario, plan, *, calendar, aware, members) -> Notification:
+    """The statutory steps the scenario has reached, each on its working day after `aware`."""
+    for step, spec in STEPS.items():
+        if step == "rapid_review_completed" and plan:
+            _rapid_review(ctx, notification, plan, calendar, aware, members)
+        if step not in scenario["steps"] or notification.status != spec.from_status:
+            continue
+        on = calendar.add(aware, scenario["steps"][step]).date
+        values = {}
+        if step == "panel_notified":
+            values["panel_reference"] = f"CSPRP-{aware:%y}{notification.pk:04d}"
+            if notification.is_lac_death:
+                values.update(sos_notified_on=on, ofsted_notified_on=on)
+        if step == "panel_responded":
+            values["response"] = "The Panel agrees with the partnership's decision and looks forward to the learning."
+        if step == "rapid_review_completed" and services.step_refusal(notification, spec):
+            break  # waiting for sign-off
+        notification = services.record_step(ctx, notification, step=step, on=on, **values)
+    return notification

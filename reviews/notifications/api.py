@@ -356,7 +356,9 @@ class NotificationViewSet(
         values = dict(data.validated_data)
         version = values.pop("version", None)
         on = values.pop(STEPS[step].date_input)
-        notification = services.record_step(self.ctx, notification, step, on=on, expected_version=version, **values)
+        notification = services.record_step(
+            self.ctx, notification, step=step, on=on, expected_version=version, **values
+        )
         return self._output(notification)
 
     @action(detail=True, methods=["post"])

@@ -487,7 +487,7 @@ def _step_updates(notification: Notification, spec: StepSpec, on: dt.date | None
 def record_step(
     ctx: TenantContext,
     notification: Notification,
-    step: str,
+    step: str,  # keyword-only once the callers outside reviews/ name it (issue 11 report)
     *,
     on: dt.date | None,
     expected_version: int | None = None,

@@ -663,7 +663,7 @@ class StepView(NotificationFormView):
 
     def perform(self, form):
         return services.record_step(
-            self.ctx, self.object, self.step, expected_version=form.cleaned_data["version"], **form.step_values()
+            self.ctx, self.object, step=self.step, expected_version=form.cleaned_data["version"], **form.step_values()
         )
 
     def get_success_message(self):

@@ -155,9 +155,9 @@ def started(world: World, **overrides) -> Notification:
     notification = submit(world, aware_date=aware, incident_date=aware, **overrides)
     ctx = world.ctx()
     notification = services.record_step(
-        ctx, notification, "panel_notified", on=aware + dt.timedelta(days=1), panel_reference="P-1"
+        ctx, notification, step="panel_notified", on=aware + dt.timedelta(days=1), panel_reference="P-1"
     )
-    return services.record_step(ctx, notification, "rapid_review_started", on=aware + dt.timedelta(days=2))
+    return services.record_step(ctx, notification, step="rapid_review_started", on=aware + dt.timedelta(days=2))
 
 
 def meeting(world: World, notification: Notification, *, recommendation="lcspr", **overrides) -> RapidReview:
@@ -198,7 +198,7 @@ def commissioned(world: World) -> Lcspr:
     notification = started(world)
     meeting(world, notification)
     signed_off(world, notification)
-    notification = services.record_step(world.ctx(), notification, "rapid_review_completed", on=None)
+    notification = services.record_step(world.ctx(), notification, step="rapid_review_completed", on=None)
     today = timezone.localdate()
     return lcspr_services.commission(
         world.ctx(),
@@ -232,7 +232,7 @@ def full_case(world: World) -> Notification:
     )
     meeting(world, notification)
     signed_off(world, notification)
-    notification = services.record_step(world.ctx(), notification, "rapid_review_completed", on=None)
+    notification = services.record_step(world.ctx(), notification, step="rapid_review_completed", on=None)
     today = timezone.localdate()
     lcspr = lcspr_services.commission(
         world.ctx(),

@@ -83,7 +83,7 @@ def test_overriding_the_evaluation_needs_a_rationale(world_a):
     assert error.value.message_dict == {"rationale": ["Give the reason for overriding the product's evaluation"]}
     with pytest.raises(StateError, match="does not meet the criteria"):
         services.record_step(
-            world_a.ctx(), notification, "panel_notified", on=notification.aware_date, panel_reference="X"
+            world_a.ctx(), notification, step="panel_notified", on=notification.aware_date, panel_reference="X"
         )
     services.decide_criteria(
         world_a.ctx(), notification, result="meets", rationale="Neglect emerged at the strategy meeting"
@@ -124,16 +124,18 @@ def test_the_whole_statutory_path_met_and_met_late(world_a):
         notification = submit(world_a, aware_date=dt.date(2026, 3, 2))
     with time_machine.travel(dt.datetime(2026, 4, 30, 9), tick=False):
         ctx = world_a.ctx()
-        n = services.record_step(ctx, notification, "panel_notified", on=dt.date(2026, 3, 6), panel_reference="CSPRP-1")
-        n = services.record_step(ctx, n, "rapid_review_started", on=dt.date(2026, 3, 9))
+        n = services.record_step(
+            ctx, notification, step="panel_notified", on=dt.date(2026, 3, 6), panel_reference="CSPRP-1"
+        )
+        n = services.record_step(ctx, n, step="rapid_review_started", on=dt.date(2026, 3, 9))
         meeting(world_a, n, meeting_date=dt.date(2026, 3, 20))
         signed_off(world_a, n)
         # 15 working days from Fri 6 Mar is Fri 27 Mar; completing on Tue 31 Mar is late.
-        n = services.record_step(ctx, n, "rapid_review_completed", on=dt.date(2026, 3, 31))
+        n = services.record_step(ctx, n, step="rapid_review_completed", on=dt.date(2026, 3, 31))
         # 5 working days from Tue 31 Mar: Wed 1, Thu 2, [Good Friday], [Easter Monday], Tue 7, Wed 8, Thu 9 Apr.
-        n = services.record_step(ctx, n, "outcome_sent", on=dt.date(2026, 4, 9))
+        n = services.record_step(ctx, n, step="outcome_sent", on=dt.date(2026, 4, 9))
         n = services.record_step(
-            ctx, n, "panel_responded", on=dt.date(2026, 4, 29), response="Agreed: no national review"
+            ctx, n, step="panel_responded", on=dt.date(2026, 4, 29), response="Agreed: no national review"
         )
         today = dt.date(2026, 4, 30)
         found = {kind: (c.due_date, c.met_on, c.status_on(today)) for kind, c in clocks(n).items()}
@@ -150,14 +152,14 @@ def test_each_step_only_from_the_state_before_it(world_a):
     notification = submit(world_a)
     ctx = world_a.ctx()
     with pytest.raises(StateError) as error:
-        services.record_step(ctx, notification, "rapid_review_completed", on=notification.aware_date)
+        services.record_step(ctx, notification, step="rapid_review_completed", on=notification.aware_date)
     assert str(error.value) == (
         f"'Rapid review completed' can be recorded only after 'rapid review started'. {notification.reference} is at "
         "'submitted': record 'notification sent to the national panel' first."
     )
-    n = services.record_step(ctx, notification, "panel_notified", on=notification.aware_date, panel_reference="P1")
+    n = services.record_step(ctx, notification, step="panel_notified", on=notification.aware_date, panel_reference="P1")
     with pytest.raises(StateError, match="already recorded"):
-        services.record_step(ctx, n, "panel_notified", on=n.aware_date, panel_reference="P2")
+        services.record_step(ctx, n, step="panel_notified", on=n.aware_date, panel_reference="P2")
     n.refresh_from_db()
     assert n.panel_reference == "P1"
 
@@ -169,10 +171,14 @@ def test_a_step_dated_before_the_one_it_follows_or_in_the_future(world_a):
     )
     ctx = world_a.ctx()
     with pytest.raises(ValidationError) as error:
-        services.record_step(ctx, notification, "panel_notified", on=today - dt.timedelta(days=11), panel_reference="P")
+        services.record_step(
+            ctx, notification, step="panel_notified", on=today - dt.timedelta(days=11), panel_reference="P"
+        )
     assert "the same as or after the date the local authority became aware" in error.value.message_dict["sent_on"][0]
     with pytest.raises(ValidationError) as error:
-        services.record_step(ctx, notification, "panel_notified", on=today + dt.timedelta(days=1), panel_reference="P")
+        services.record_step(
+            ctx, notification, step="panel_notified", on=today + dt.timedelta(days=1), panel_reference="P"
+        )
     assert error.value.message_dict["sent_on"] == ["The date must be today or in the past"]
     notification.refresh_from_db()
     assert notification.status == "submitted" and notification.panel_notified_on is None
@@ -185,13 +191,13 @@ def test_a_looked_after_childs_death_needs_the_secretary_of_state_and_ofsted(wor
     assert notification.criteria_result == "lac_death"
     with pytest.raises(ValidationError) as error:
         services.record_step(
-            world_a.ctx(), notification, "panel_notified", on=notification.aware_date, panel_reference="P"
+            world_a.ctx(), notification, step="panel_notified", on=notification.aware_date, panel_reference="P"
         )
     assert set(error.value.message_dict) == {"sos_notified_on", "ofsted_notified_on"}
     n = services.record_step(
         world_a.ctx(),
         notification,
-        "panel_notified",
+        step="panel_notified",
         on=notification.aware_date,
         panel_reference="P",
         sos_notified_on=notification.aware_date,
@@ -208,7 +214,7 @@ def test_stale_versions_are_refused_not_overwritten(world_a):
         services.record_step(
             world_a.ctx(),
             notification,
-            "panel_notified",
+            step="panel_notified",
             on=notification.aware_date,
             panel_reference="P",
             expected_version=seen,

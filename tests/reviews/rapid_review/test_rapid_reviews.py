@@ -347,14 +347,14 @@ def test_three_partners_sign_and_then_the_review_can_be_completed(world_a):
         rapid.send_for_sign_off(world_a.ctx(), notification)
         rapid.sign_off(world_a.ctx("council"), notification, decision="signed")
         with pytest.raises(StateError) as error:
-            services.record_step(world_a.ctx(), notification, "rapid_review_completed", on=None)
+            services.record_step(world_a.ctx(), notification, step="rapid_review_completed", on=None)
         assert str(error.value) == "Waiting for sign-off from the executive leads of the police and health."
         with time_machine.travel(dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC), tick=False):
             rapid.sign_off(world_a.ctx("police"), notification, decision="signed")
             rapid.sign_off(world_a.ctx("health"), notification, decision="signed")
         review = rapid_selectors.rapid_review_for(notification)
         assert review.status == "signed_off"
-        completed = services.record_step(world_a.ctx(), notification, "rapid_review_completed", on=None)
+        completed = services.record_step(world_a.ctx(), notification, step="rapid_review_completed", on=None)
     assert completed.rapid_review_completed_on == rapid_selectors.last_signature_date(review) == dt.date(2026, 11, 26)
     outcome_clock = {d.kind: d for d in deadlines.clocks_for(completed)}["outcome_to_panel"]
     assert outcome_clock.starts_on == completed.rapid_review_completed_on
@@ -500,7 +500,7 @@ def lcspr_for(world):
     notification = started(world)
     meeting(world, notification)
     signed_off(world, notification)
-    notification = services.record_step(world.ctx(), notification, "rapid_review_completed", on=None)
+    notification = services.record_step(world.ctx(), notification, step="rapid_review_completed", on=None)
     return notification
 
 
