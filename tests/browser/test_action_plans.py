@@ -9,8 +9,9 @@ import pytest
 from openpyxl import Workbook
 
 from reviews.action_plans import services
-from reviews.action_plans.models import Action, ActionPlan, SourceKind, Stage
+from reviews.action_plans.models import Action, ActionPlan, SourceKind
 from tests.browser.conftest import Pages
+from tests.support.makers_actions import plan_with, ratify_all
 from tests.support.makers_reviews import PDF_BYTES
 from tests.support.world import PASSWORD, make_world
 
@@ -26,38 +27,24 @@ def fill_date(page, name, day):
 def thurrock_plan():
     world = make_world("thurrock", area="Thurrock", with_objects=False)
     today = dt.date.today()
-    plan = services.plan_create(
-        world.ctx(),
-        title="Shae and Ashley LHR action plan",
-        source_kind=SourceKind.LOCAL_REVIEW,
-        created_on=today - dt.timedelta(days=40),
-        recommendations=[
-            services.RecommendationIn(
-                1,
-                "a",
+    plan = plan_with(
+        world,
+        [
+            (
+                "1a",
                 "Health visitors use the Graded Care Profile 2",
-                actions=[
-                    services.ActionIn(
-                        "Train every health visitor in GCP2", world.members["agency"], today + dt.timedelta(days=60)
-                    )
-                ],
+                [("Train every health visitor in GCP2", "agency", today + dt.timedelta(days=60))],
             ),
-            services.RecommendationIn(
-                2,
-                "",
+            (
+                "2",
                 "GPs record children not brought to appointments",
-                actions=[
-                    services.ActionIn(
-                        "Was-not-brought guidance", world.members["health"], today + dt.timedelta(days=90)
-                    )
-                ],
+                [("Was-not-brought guidance", "health", today + dt.timedelta(days=90))],
             ),
         ],
+        created_on=today - dt.timedelta(days=40),
+        title="Shae and Ashley LHR action plan",
     )
-    for stage, days in ((Stage.LPRG, 30), (Stage.MEB, 20), (Stage.PARTNERS, 10)):
-        services.plan_ratify(
-            world.ctx(), plan, stage=stage, decided_on=today - dt.timedelta(days=days), minute_reference=f"{stage} 1"
-        )
+    ratify_all(world, plan, *(today - dt.timedelta(days=days) for days in (30, 20, 10)))
     return world, plan
 
 
@@ -140,21 +127,14 @@ def _sheet(path, rows):
 def test_every_action_plan_page_meets_wcag_2_2_aa(pages, tmp_path):
     world, plan = thurrock_plan()
     slug = world.slug
-    draft = services.plan_create(
-        world.ctx(),
+    draft = plan_with(
+        world,
+        [
+            ("1", "Share intelligence", [("MACE protocol", "police", dt.date.today() + dt.timedelta(days=30))]),
+            ("2", "No actions yet", []),
+        ],
         title="Youth violence thematic review plan",
         source_kind=SourceKind.THEMATIC_REVIEW,
-        recommendations=[
-            services.RecommendationIn(
-                1,
-                "",
-                "Share intelligence",
-                actions=[
-                    services.ActionIn("MACE protocol", world.members["police"], dt.date.today() + dt.timedelta(days=30))
-                ],
-            ),
-            services.RecommendationIn(2, "", "No actions yet"),
-        ],
     )
     actions = {a.description: a for a in Action.objects.for_partnership(world.partnership)}
     mine = actions["Train every health visitor in GCP2"]

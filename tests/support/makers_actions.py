@@ -23,6 +23,34 @@ from reviews.action_plans.models import (
 from tests.support.world import World, maker
 
 
+def plan_with(world: World, recommendations, *, created_on: dt.date | None = None, title="Test plan", **extra):
+    """A plan from a compact list: [("3a", "text", [(description, member key or None, due date), ...]), ...]."""
+    given = []
+    for label, text, actions in recommendations:
+        number, part = services.parse_number(label)
+        given.append(
+            services.RecommendationIn(
+                number=number,
+                part=part,
+                text=text,
+                actions=[
+                    services.ActionIn(
+                        description=description, owner_member=world.members[member] if member else None, due_date=due
+                    )
+                    for description, member, due in actions
+                ],
+            )
+        )
+    extra.setdefault("source_kind", SourceKind.LOCAL_REVIEW)
+    return services.plan_create(world.ctx(), title=title, created_on=created_on, recommendations=given, **extra)
+
+
+def ratify_all(world: World, plan: ActionPlan, *days: dt.date) -> None:
+    """Ratified by the three groups in order, on one day each (or all on the one day given)."""
+    for stage, day in zip((Stage.LPRG, Stage.MEB, Stage.PARTNERS), days * 3 if len(days) == 1 else days, strict=False):
+        services.plan_ratify(world.ctx(), plan, stage=stage, decided_on=day, minute_reference=f"{stage} item 1")
+
+
 def make_plan(world: World, *, title: str = "Child Q rapid review action plan", live: bool = True, actions: int = 1):
     """A plan with one recommendation and `actions` actions owned by the world's relevant agency."""
     today = timezone.localdate()

@@ -28,6 +28,7 @@ from reviews.action_plans.models import (
     Stage,
 )
 from tests.support.clients import error_by_field
+from tests.support.makers_actions import plan_with, ratify_all
 from tests.support.makers_reviews import PDF_BYTES
 from tests.support.world import add_person, make_world, organisation
 
@@ -40,39 +41,9 @@ def at(day: dt.date, hour: int = 10):
     return time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, 0), tick=False)
 
 
-def plan_with(world, recommendations, *, created_on: dt.date, title="Test plan", **extra):
-    """recommendations: [("3a", "text", [(description, member key or None, due date), ...]), ...]"""
-    given = []
-    for label, text, actions in recommendations:
-        number, part = services.parse_number(label)
-        given.append(
-            services.RecommendationIn(
-                number=number,
-                part=part,
-                text=text,
-                actions=[
-                    services.ActionIn(
-                        description=description,
-                        owner_member=world.members[member] if member else None,
-                        due_date=due,
-                    )
-                    for description, member, due in actions
-                ],
-            )
-        )
-    return services.plan_create(
-        world.ctx(),
-        title=title,
-        source_kind=SourceKind.LOCAL_REVIEW,
-        created_on=created_on,
-        recommendations=given,
-        **extra,
-    )
-
-
-def ratify_all(world, plan, day: dt.date):
-    for stage in (Stage.LPRG, Stage.MEB, Stage.PARTNERS):
-        services.plan_ratify(world.ctx(), plan, stage=stage, decided_on=day, minute_reference=f"{stage} item 1")
+def date_fields(name: str, day: dt.date) -> dict:
+    """A GOV.UK date input's three fields, as a page posts them."""
+    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
 
 
 def actions_of(plan):
@@ -653,44 +624,24 @@ def test_create_a_plan_recommendation_and_action_through_the_pages(world_a, as_u
     assert rec.label == "2b"
     duplicate = client.post(reverse("recommendation-add", args=[slug, plan.pk]), {"label": "2B", "text": "Again"})
     assert error_by_field(duplicate.content.decode(), "id_label") == "The plan already has recommendation 2b"
-    bad = client.post(
-        reverse("action-add", args=[slug, rec.pk]),
-        {
-            "description": "MACE protocol",
-            "owner_member": "999999",
-            "due_date-day": "4",
-            "due_date-month": "1",
-            "due_date-year": "2026",
-        },
-    )
+
+    def add_action(owner_member, due: dt.date):
+        return client.post(
+            reverse("action-add", args=[slug, rec.pk]),
+            {"description": "MACE protocol", "owner_member": owner_member, **date_fields("due_date", due)},
+        )
+
+    bad = add_action("999999", D(2026, 1, 4))
     html = bad.content.decode()
     assert error_by_field(html, "id_owner_member") == "Choose an organisation that is a member of Thurrock LSCP"
     assert "MACE protocol" in html  # the input is kept
-    early = client.post(
-        reverse("action-add", args=[slug, rec.pk]),
-        {
-            "description": "MACE protocol",
-            "owner_member": world_a.members["police"].pk,
-            "due_date-day": "4",
-            "due_date-month": "1",
-            "due_date-year": "2026",
-        },
-    )
+    early = add_action(world_a.members["police"].pk, D(2026, 1, 4))
     assert (
         error_by_field(early.content.decode(), "id_due_date")
         == "The due date, 4 Jan 2026, is before the plan was drawn up (5 Jan 2026)"
     )
     assert not Action.objects.for_partnership(world_a.partnership).filter(plan=plan).exists()
-    ok = client.post(
-        reverse("action-add", args=[slug, rec.pk]),
-        {
-            "description": "MACE protocol",
-            "owner_member": world_a.members["police"].pk,
-            "due_date-day": "30",
-            "due_date-month": "6",
-            "due_date-year": "2026",
-        },
-    )
+    ok = add_action(world_a.members["police"].pk, D(2026, 6, 30))
     assert ok.status_code == 302
     action = Action.objects.for_partnership(world_a.partnership).get(plan=plan)
     assert action.number == "2b.1"

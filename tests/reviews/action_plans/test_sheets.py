@@ -13,8 +13,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from reviews.action_plans import services, sheets
-from reviews.action_plans.models import Action, ActionPlan, ProgressUpdate, SourceKind, Stage
+from reviews.action_plans.models import Action, ActionPlan, ProgressUpdate, SourceKind
 from tests.support.clients import error_by_field
+from tests.support.makers_actions import plan_with, ratify_all
 
 pytestmark = pytest.mark.django_db
 
@@ -349,25 +350,20 @@ def test_an_import_is_loaded_once_however_often_it_is_submitted(world_a):
 
 
 def test_open_actions_export_follows_the_filters_and_the_grants(world_a, as_user, november):
-    plan = services.plan_create(
-        world_a.ctx(),
-        title="Two owners",
-        source_kind=SourceKind.STANDALONE,
-        created_on=D(2026, 11, 2),
-        recommendations=[
-            services.RecommendationIn(
-                1,
-                "",
+    plan = plan_with(
+        world_a,
+        [
+            (
+                "1",
                 "R",
-                actions=[
-                    services.ActionIn("NELFT's overdue action", world_a.members["agency"], D(2026, 11, 20)),
-                    services.ActionIn("Police action", world_a.members["police"], D(2027, 1, 20)),
-                ],
+                [("NELFT's overdue action", "agency", D(2026, 11, 20)), ("Police action", "police", D(2027, 1, 20))],
             )
         ],
+        created_on=D(2026, 11, 2),
+        title="Two owners",
+        source_kind=SourceKind.STANDALONE,
     )
-    for stage in (Stage.LPRG, Stage.MEB, Stage.PARTNERS):
-        services.plan_ratify(world_a.ctx(), plan, stage=stage, decided_on=D(2026, 11, 3), minute_reference="x")
+    ratify_all(world_a, plan, D(2026, 11, 3))
     business = as_user(world_a.people["business"])
     everything = business.get(reverse("action-list-xlsx", args=[world_a.slug]))
     sheet = load_workbook(io.BytesIO(everything.content)).active
