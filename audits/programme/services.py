@@ -3,7 +3,6 @@ permission first, ValidationError by field, the activity log in the same transac
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audits.changes import locked_with_values
@@ -18,11 +17,13 @@ from lscp.tenancy import TenantContext
 @transaction.atomic
 def priority_create(ctx: TenantContext, *, name: str, description: str = "") -> Priority:
     AuditPolicy.require(ctx, "manage")
+    errors = Errors()
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": ["Enter the priority"]})
-    if Priority.objects.for_partnership(ctx.partnership).filter(name__iexact=name).exists():
-        raise ValidationError({"name": ["The partnership already has this priority"]})
+        errors.add("name", "Enter the priority")
+    elif Priority.objects.for_partnership(ctx.partnership).filter(name__iexact=name).exists():
+        errors.add("name", "The partnership already has this priority")
+    errors.raise_if_any()
     priority = Priority.objects.for_partnership(ctx.partnership).create(
         partnership=ctx.partnership, name=name, description=description.strip()
     )

@@ -43,8 +43,27 @@ class StandardForm(TenantForm):
 GRADE_CHOICES = [("", "Not graded yet"), *Grade.choices]
 
 
-class ReturnForm(VersionedForm):
+class GradeRows:
+    """A form with the same fields for each standard of a return (`row_fields`, named
+    `<field>_<StandardGrade id>`): the page shows them row by row, the service takes them by id."""
+
+    row_fields: tuple[str, ...] = ()
+    grade_rows: list = []
+
+    def rows(self):
+        return [(row, *(self[f"{name}_{row.pk}"] for name in self.row_fields)) for row in self.grade_rows]
+
+    def row_values(self) -> dict[int, dict]:
+        data = self.cleaned_data
+        return {
+            row.pk: {name: data.get(f"{name}_{row.pk}") or "" for name in self.row_fields} for row in self.grade_rows
+        }
+
+
+class ReturnForm(GradeRows, VersionedForm):
     """One grade, evidence and improvement actions per standard of the cycle."""
+
+    row_fields = ("grade", "evidence", "improvement_actions")
 
     def __init__(self, *args, grades, for_organisation: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,25 +95,14 @@ class ReturnForm(VersionedForm):
                 help_text="Required for red and amber",
             )
 
-    def rows(self):
-        return [
-            (row, self[f"grade_{row.pk}"], self[f"evidence_{row.pk}"], self[f"improvement_actions_{row.pk}"])
-            for row in self.grade_rows
-        ]
-
     def grades(self) -> dict[int, dict]:
-        data = self.cleaned_data
-        return {
-            row.pk: {
-                "grade": data.get(f"grade_{row.pk}") or "",
-                "evidence": data.get(f"evidence_{row.pk}") or "",
-                "improvement_actions": data.get(f"improvement_actions_{row.pk}") or "",
-            }
-            for row in self.grade_rows
-        }
+        """{StandardGrade id: {"grade", "evidence", "improvement_actions"}}, as return_save takes them."""
+        return self.row_values()
 
 
-class ModerationForm(TenantForm):
+class ModerationForm(GradeRows, TenantForm):
+    row_fields = ("moderation", "comment", "agreed_grade")
+
     def __init__(self, *args, grades, **kwargs):
         super().__init__(*args, **kwargs)
         self.grade_rows = list(grades)
@@ -121,19 +129,6 @@ class ModerationForm(TenantForm):
                 widget=forms.RadioSelect(attrs={"data-inline": True}),
             )
 
-    def rows(self):
-        return [
-            (row, self[f"moderation_{row.pk}"], self[f"comment_{row.pk}"], self[f"agreed_grade_{row.pk}"])
-            for row in self.grade_rows
-        ]
-
     def decisions(self) -> dict[int, dict]:
-        data = self.cleaned_data
-        return {
-            row.pk: {
-                "moderation": data.get(f"moderation_{row.pk}") or "",
-                "comment": data.get(f"comment_{row.pk}") or "",
-                "agreed_grade": data.get(f"agreed_grade_{row.pk}") or "",
-            }
-            for row in self.grade_rows
-        }
+        """{StandardGrade id: {"moderation", "comment", "agreed_grade"}}, as return_moderate takes them."""
+        return self.row_values()
