@@ -1,11 +1,13 @@
-"""Forms for a local child safeguarding practice review: one per step."""
+"""Forms for a local child safeguarding practice review: one per step. A step that changes the
+review as it stands carries the version the person read (VersionedForm); commissioning, a
+meeting and a report add to it."""
 
 from __future__ import annotations
 
 from django import forms
 
 from lscp.documents import DocumentField
-from lscp.web.forms import GovukDateField, TenantForm
+from lscp.web.forms import GovukDateField, TenantForm, VersionedForm
 from reviews.lcspr.models import ReviewerKind
 
 
@@ -28,18 +30,18 @@ class ReportForm(TenantForm):
     received_on = GovukDateField(label="Date received")
 
 
-class PublicationDateForm(TenantForm):
+class PublicationDateForm(VersionedForm):
     planned_publication_date = GovukDateField(
         label="Planned publication date",
         help_text="The final report goes to the National Panel and the DfE at least 7 working days before",
     )
 
 
-class SentForm(TenantForm):
+class SentForm(VersionedForm):
     sent_on = GovukDateField(label="Date sent to the National Panel and the Department for Education")
 
 
-class PublishedForm(TenantForm):
+class PublishedForm(VersionedForm):
     published_on = GovukDateField(label="Date published")
     published_url = forms.URLField(
         label="Address of the published report",
@@ -49,7 +51,7 @@ class PublishedForm(TenantForm):
     )
 
 
-class NotPublishingForm(TenantForm):
+class NotPublishingForm(VersionedForm):
     rationale = forms.CharField(label="Why the report will not be published", widget=forms.Textarea(attrs={"rows": 5}))
     improvements_summary = forms.CharField(
         label="What will be published instead about the improvements being made",

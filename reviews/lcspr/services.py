@@ -194,9 +194,11 @@ def receive_report(
 
 
 @transaction.atomic
-def plan_publication(ctx: TenantContext, lcspr: Lcspr, *, planned_publication_date: dt.date | None) -> Lcspr:
+def plan_publication(
+    ctx: TenantContext, lcspr: Lcspr, *, planned_publication_date: dt.date | None, expected_version: int | None = None
+) -> Lcspr:
     LcsprPolicy.require(ctx, "manage", lcspr)
-    lcspr = _locked(ctx, lcspr, step="publication-date")
+    lcspr = _locked(ctx, lcspr, step="publication-date", expected_version=expected_version)
     if planned_publication_date is None:
         raise ValidationError({"planned_publication_date": ["Enter the planned publication date"]})
     if lcspr.final_report_received_on and planned_publication_date <= lcspr.final_report_received_on:
@@ -217,9 +219,11 @@ def plan_publication(ctx: TenantContext, lcspr: Lcspr, *, planned_publication_da
 
 
 @transaction.atomic
-def send_to_panel(ctx: TenantContext, lcspr: Lcspr, *, sent_on: dt.date | None) -> Lcspr:
+def send_to_panel(
+    ctx: TenantContext, lcspr: Lcspr, *, sent_on: dt.date | None, expected_version: int | None = None
+) -> Lcspr:
     LcsprPolicy.require(ctx, "manage", lcspr)
-    lcspr = _locked(ctx, lcspr, step="sent-to-panel")
+    lcspr = _locked(ctx, lcspr, step="sent-to-panel", expected_version=expected_version)
     errors = Errors()
     errors.date_not_in_future("sent_on", sent_on, name="The date")
     if sent_on and sent_on < lcspr.final_report_received_on:
@@ -234,9 +238,16 @@ def send_to_panel(ctx: TenantContext, lcspr: Lcspr, *, sent_on: dt.date | None) 
 
 
 @transaction.atomic
-def publish(ctx: TenantContext, lcspr: Lcspr, *, published_on: dt.date | None, published_url: str) -> Lcspr:
+def publish(
+    ctx: TenantContext,
+    lcspr: Lcspr,
+    *,
+    published_on: dt.date | None,
+    published_url: str,
+    expected_version: int | None = None,
+) -> Lcspr:
     LcsprPolicy.require(ctx, "manage", lcspr)
-    lcspr = _locked(ctx, lcspr, step="published")
+    lcspr = _locked(ctx, lcspr, step="published", expected_version=expected_version)
     errors = Errors()
     errors.date_not_in_future("published_on", published_on, name="The publication date")
     if published_on and published_on < lcspr.sent_to_panel_on:
@@ -253,9 +264,11 @@ def publish(ctx: TenantContext, lcspr: Lcspr, *, published_on: dt.date | None, p
 
 
 @transaction.atomic
-def decide_not_to_publish(ctx: TenantContext, lcspr: Lcspr, *, rationale: str, improvements_summary: str) -> Lcspr:
+def decide_not_to_publish(
+    ctx: TenantContext, lcspr: Lcspr, *, rationale: str, improvements_summary: str, expected_version: int | None = None
+) -> Lcspr:
     LcsprPolicy.require(ctx, "manage", lcspr)
-    lcspr = _locked(ctx, lcspr, step="not-publishing")
+    lcspr = _locked(ctx, lcspr, step="not-publishing", expected_version=expected_version)
     errors = Errors()
     if not (rationale or "").strip():
         errors.add("rationale", "Give the reason the report will not be published")

@@ -36,6 +36,14 @@ def _report(*, final: bool):
     return receive
 
 
+def _service_values(data: dict) -> dict:
+    """A form's values as the service takes them (the version read is the expected version)."""
+    values = dict(data)
+    if "version" in values:
+        values["expected_version"] = values.pop("version")
+    return values
+
+
 # step (as in the URL) -> (heading, form, the service call)
 STEPS = {
     "meeting": ("Add a review panel meeting", MeetingForm, lambda ctx, lcspr, d: services.add_meeting(ctx, lcspr, **d)),
@@ -131,7 +139,10 @@ class LcsprFormView(NotificationRecord, ServiceFormMixin, TemplateView):
         refused = self.refuse(services.lcspr_refusal(lcspr, step=self.step, notification=self.object), back)
         if refused:
             return refused
-        return self.render_to_response(self.get_context_data(form=form_class(ctx=self.ctx), heading=heading))
+        initial = {"version": lcspr.version} if lcspr else {}
+        return self.render_to_response(
+            self.get_context_data(form=form_class(ctx=self.ctx, initial=initial), heading=heading)
+        )
 
     def post(self, request, *args, **kwargs):
         heading, form_class, action = self.spec()
@@ -140,7 +151,7 @@ class LcsprFormView(NotificationRecord, ServiceFormMixin, TemplateView):
         if form.is_valid():
             return self.run_service(
                 form,
-                lambda: action(self.ctx, lcspr, dict(form.cleaned_data)),
+                lambda: action(self.ctx, lcspr, _service_values(form.cleaned_data)),
                 success_url=self.detail_url(),
                 message=f"{heading}: recorded",
                 render=lambda: self.render_to_response(self.get_context_data(form=form, heading=heading)),

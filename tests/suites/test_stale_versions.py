@@ -52,9 +52,7 @@ MIN_FORMS = 16
 KNOWN_STALE: dict[str, str] = {}
 
 # Versioned models no form saves today (a bug in another area: their forms carry no version).
-KNOWN_UNCOVERED: dict[str, str] = {
-    "Lcspr": "LCSPR: its forms carry no version, so its services' version check is never used from a page",
-}
+KNOWN_UNCOVERED: dict[str, str] = {}
 
 # Forms the suite cannot post validly, by the route they post to, with the reason.
 UNREACHABLE: dict[str, str] = {}
