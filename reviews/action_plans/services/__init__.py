@@ -40,10 +40,6 @@ from reviews.action_plans.services.contents import (
 from reviews.action_plans.services.plans import plan_close, plan_create, plan_import, plan_ratify, plan_update
 from reviews.action_plans.services.records import action_refusal, next_stage, plan_refusal, recommendation_refusal
 
-# SHIM (issue 11): `ratify` is now `plan_ratify`; remove once audits/demo.py, tests/support/busy_year.py
-# and tests/test_annual_report.py call plan_ratify.
-ratify = plan_ratify
-
 __all__ = [
     "ActionIn",
     "Problem",
@@ -67,7 +63,6 @@ __all__ = [
     "plan_refusal",
     "plan_update",
     "progress_add",
-    "ratify",
     "recommendation_add",
     "recommendation_refusal",
     "recommendation_remove",
