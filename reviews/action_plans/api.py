@@ -490,11 +490,7 @@ class RecommendationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
-        return (
-            Recommendation.objects.for_partnership(self.ctx.partnership)
-            .select_related("plan")
-            .order_by("plan_id", "number", "part", "pk")
-        )
+        return selectors.recommendations_for(self.ctx).order_by("plan_id", "number", "part", "pk")
 
     def create(self, request, *args, **kwargs):
         data = RecommendationCreateIn(data=request.data, context=self.get_serializer_context())

@@ -236,13 +236,25 @@ def plan_page(ctx: TenantContext, plan: ActionPlan, *, w: ragging.Windows | None
     rows = rows_for(actions, w)
     for row in rows:
         row.action.plan = plan
-    ratifications = list(
-        Ratification.objects.for_partnership(ctx.partnership).filter(plan=plan).select_related("recorded_by")
-    )
+    ratifications = ratifications_for(ctx, plan)
     summary = summarise(
         rows, recommendations=len({r.number for r in recommendations}), partnership_name=ctx.partnership.name
     )
     return PlanPage(plan, summary, rows, ratifications, recommendations)
+
+
+def ratifications_for(ctx: TenantContext, plan: ActionPlan) -> list[Ratification]:
+    return list(Ratification.objects.for_partnership(ctx.partnership).filter(plan=plan).select_related("recorded_by"))
+
+
+def next_recommendation_number(ctx: TenantContext, plan: ActionPlan) -> int:
+    """The number after the plan's highest (what a new recommendation is offered)."""
+    numbers = Recommendation.objects.for_partnership(ctx.partnership).filter(plan=plan).values_list("number", flat=True)
+    return max(numbers, default=0) + 1
+
+
+def recommendations_for(ctx: TenantContext):
+    return Recommendation.objects.for_partnership(ctx.partnership).select_related("plan")
 
 
 def ratification_text(page: PlanPage) -> str:

@@ -195,7 +195,7 @@ class RatifyView(PlanFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(stage=self.stage(), ratifications=list(self.object.ratifications.all()))
+        context.update(stage=self.stage(), ratifications=selectors.ratifications_for(self.ctx, self.object))
         return context
 
 
@@ -283,8 +283,7 @@ class RecommendationAddView(RecommendationNumber, PlanFormView):
     success_message = "Recommendation {result.label} has been added"
 
     def get_initial(self):
-        numbers = list(self.object.recommendations.values_list("number", flat=True))
-        return {"label": str(max(numbers, default=0) + 1)}
+        return {"label": str(selectors.next_recommendation_number(self.ctx, self.object))}
 
 
 class RecommendationFormView(StepFormView):
@@ -295,7 +294,7 @@ class RecommendationFormView(StepFormView):
     action = "manage"
 
     def get_queryset(self):
-        return Recommendation.objects.for_partnership(self.ctx.partnership).select_related("plan")
+        return selectors.recommendations_for(self.ctx)
 
     refused_by = services.recommendation_refusal
 
