@@ -58,6 +58,14 @@ def _field_error(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+def _name(field: str, value: str, missing: str) -> str:
+    """A name with its spaces tidied; `missing` is the error when there is none."""
+    name = " ".join((value or "").split())
+    if not name:
+        raise _field_error(field, missing)
+    return name
+
+
 # ----------------------------------------------------------------------------------------------
 # Partnerships (administrator only)
 
@@ -155,9 +163,7 @@ def _check_statutory_seat(organisation: Organisation, kind: str, statutory_role:
 def organisation_create(*, ctx: TenantContext, name: str, sector: str) -> Organisation:
     """A new organisation in the shared directory (any partnership may then add it)."""
     MemberPolicy.require(ctx, "manage")
-    name = " ".join(name.split())
-    if not name:
-        raise _field_error("new_organisation_name", "Enter the organisation's name")
+    name = _name("new_organisation_name", name, "Enter the organisation's name")
     if sector not in Sector.values:
         raise _field_error("new_organisation_sector", "Choose the organisation's sector")
     existing = Organisation.objects.filter(name__iexact=name).first()
@@ -431,9 +437,7 @@ def group_create(
     position: int = 0,
 ) -> GovernanceGroup:
     GovernancePolicy.require(ctx, "manage")
-    name = " ".join(name.split())
-    if not name:
-        raise _field_error("name", "Enter the group's name")
+    name = _name("name", name, "Enter the group's name")
     if kind not in GroupKind.values:
         raise _field_error("kind", "Choose the kind of group")
     if reports_to is not None and reports_to.partnership_id != ctx.partnership.pk:
