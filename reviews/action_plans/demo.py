@@ -495,50 +495,8 @@ class _Loader:
                     )
 
 
-def load(admin: Person) -> str:
-    partnership = Partnership.objects.filter(slug="thurrock").first()
-    if partnership is None:
-        return ""
-    loader = _Loader(partnership, admin)
-    created = []
-
-    made = loader.plan(
-        "shae-ashley",
-        title="Shae and Ashley Local Health Review (LHR) action plan",
-        source_kind=SourceKind.LOCAL_REVIEW,
-        source_reference="Shae and Ashley Local Health Review",
-        summary="Agreed through meetings of multi-agency representatives to address the review's ten "
-        "recommendations, divided into fourteen actionable areas.",
-        created_ago=70,
-        recommendations=SHAE_AND_ASHLEY,
-    )
-    if made:
-        plan, states = made
-        loader.ratify(
-            plan,
-            (Stage.LPRG, 60, 5),
-            (Stage.MEB, 50, 4),
-            (Stage.PARTNERS, 45, 3),
-        )
-        loader.progress(plan, states)
-        created.append(plan.title)
-
-    made = loader.plan(
-        "youth-violence",
-        title="Thematic Review into Serious Youth Violence and Gang Related Crime action plan",
-        source_kind=SourceKind.THEMATIC_REVIEW,
-        source_reference="Thematic Review into Serious Youth Violence and Gang Related Crime",
-        summary="Going through the governance process for ratification; work has started on some actions.",
-        created_ago=25,
-        recommendations=YOUTH_VIOLENCE,
-    )
-    if made:
-        plan, states = made
-        loader.ratify(plan, (Stage.LPRG, 12, 7))
-        loader.progress(plan, states)
-        created.append(plan.title)
-
-    business = loader.ctx.membership
+def _composite() -> list:
+    """The independent review's composite recommendations, each one action of the business unit's."""
     composite = []
     for index, text in enumerate(COMPOSITE, start=1):
         state = COMPOSITE_STATES.get(index, ("complete", 20 + (index * 7) % 150))
@@ -546,39 +504,84 @@ def load(admin: Person) -> str:
         if state[0] in ("complete", "awaiting"):
             due = -(state[1] - 10) if state[1] > 10 else 20
         composite.append((str(index), text, [("", text, BU, "", due, state)]))
-    made = loader.plan(
-        "independent-review-2020",
-        title="Independent review of Thurrock LSCP (2020): composite recommendations",
-        source_kind=SourceKind.SCRUTINY,
-        source_reference="Independent Review of Thurrock's Local Safeguarding Children Partnership, Nicky Pace, "
-        "independent scrutineer, August 2020",
-        summary="The review's 26 composite recommendations (section 22), owned by the partnership and tracked by "
-        "the business unit.",
-        created_ago=260,
-        recommendations=composite,
-        owner=business,
+    return composite
+
+
+def _move_a_due_date(loader: _Loader, plan: ActionPlan) -> None:
+    """One due date moved once the plan was live, with its reason."""
+    moved = plan.actions.select_related("recommendation", "plan").get(recommendation__number=17)
+    services.action_update(
+        loader.ctx,
+        moved,
+        description=moved.description,
+        owner_member=None,
+        owner=moved.owner,
+        due_date=loader.calendar.add(moved.due_date, 40).date,
+        measure_of_success=moved.measure_of_success,
+        reason="Waiting for the SET training review, agreed by the three business managers.",
     )
-    if made:
+
+
+def load(admin: Person) -> str:
+    partnership = Partnership.objects.filter(slug="thurrock").first()
+    if partnership is None:
+        return ""
+    loader = _Loader(partnership, admin)
+    plans = [
+        # (key, the plan, its ratifications: (group, days ago, minute item), what happens once live)
+        (
+            "shae-ashley",
+            dict(
+                title="Shae and Ashley Local Health Review (LHR) action plan",
+                source_kind=SourceKind.LOCAL_REVIEW,
+                source_reference="Shae and Ashley Local Health Review",
+                summary="Agreed through meetings of multi-agency representatives to address the review's ten "
+                "recommendations, divided into fourteen actionable areas.",
+                created_ago=70,
+                recommendations=SHAE_AND_ASHLEY,
+            ),
+            [(Stage.LPRG, 60, 5), (Stage.MEB, 50, 4), (Stage.PARTNERS, 45, 3)],
+            None,
+        ),
+        (
+            "youth-violence",
+            dict(
+                title="Thematic Review into Serious Youth Violence and Gang Related Crime action plan",
+                source_kind=SourceKind.THEMATIC_REVIEW,
+                source_reference="Thematic Review into Serious Youth Violence and Gang Related Crime",
+                summary="Going through the governance process for ratification; work has started on some actions.",
+                created_ago=25,
+                recommendations=YOUTH_VIOLENCE,
+            ),
+            [(Stage.LPRG, 12, 7)],
+            None,
+        ),
+        (
+            "independent-review-2020",
+            dict(
+                title="Independent review of Thurrock LSCP (2020): composite recommendations",
+                source_kind=SourceKind.SCRUTINY,
+                source_reference="Independent Review of Thurrock's Local Safeguarding Children Partnership, "
+                "Nicky Pace, independent scrutineer, August 2020",
+                summary="The review's 26 composite recommendations (section 22), owned by the partnership and "
+                "tracked by the business unit.",
+                created_ago=260,
+                recommendations=_composite(),
+                owner=loader.ctx.membership,
+            ),
+            [(Stage.LPRG, 255, 2), (Stage.MEB, 250, 3), (Stage.PARTNERS, 245, 2)],
+            _move_a_due_date,
+        ),
+    ]
+    created = []
+    for key, fields, ratifications, once_live in plans:
+        made = loader.plan(key, **fields)
+        if not made:
+            continue
         plan, states = made
-        loader.ratify(
-            plan,
-            (Stage.LPRG, 255, 2),
-            (Stage.MEB, 250, 3),
-            (Stage.PARTNERS, 245, 2),
-        )
-        # One due date moved once the plan was live, with its reason.
-        moved = plan.actions.select_related("recommendation", "plan").get(recommendation__number=17)
-        services.action_update(
-            loader.ctx,
-            moved,
-            description=moved.description,
-            owner_member=None,
-            owner=moved.owner,
-            due_date=loader.calendar.add(moved.due_date, 40).date,
-            measure_of_success=moved.measure_of_success,
-            reason="Waiting for the SET training review, agreed by the three business managers.",
-        )
+        loader.ratify(plan, *ratifications)
+        if once_live is not None:
+            once_live(loader, plan)
         loader.progress(plan, states)
         created.append(plan.title)
-
     return f"Action plans created: {len(created)}"
