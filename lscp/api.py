@@ -19,6 +19,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from lscp import activity, tenancy
 from lscp.accounts import limits as sign_in_limits
+from lscp.accounts.forms import SignInForm
+from lscp.states import StateError
+from partners.models import Membership
 
 
 class StateConflict(exceptions.APIException):
@@ -32,7 +35,6 @@ class StateConflict(exceptions.APIException):
 def exception_handler(exc, context):
     """Django's ValidationError (from services) becomes 400 with errors per field; Django's
     PermissionDenied 403; a state error 409. Never a 500 for bad input."""
-    from lscp.states import StateError
 
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -225,8 +227,6 @@ class TokenView(APIView):
         auth=[],
     )
     def post(self, request):
-        from lscp.accounts.forms import SignInForm
-
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         # The same rules as the sign-in page: wrong password, deactivated, no active membership,
@@ -263,8 +263,6 @@ class MeView(APIView):
         memberships = serializers.SerializerMethodField()
 
         def get_memberships(self, person) -> list[dict]:
-            from partners.models import Membership
-
             memberships = (
                 Membership.objects.active_for_person(person)
                 .select_related("partnership", "member__organisation")

@@ -7,14 +7,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from lscp import deadlines
+from partners.models import Person
+
 DEMO_PASSWORD = "demo-pass-2026"
 
 LOADERS = ["partners.demo.load", *list(getattr(settings, "LSCP_DEMO_LOADERS", []))]
 
 
 def demo_admin():
-    from partners.models import Person
-
     admin, created = Person.objects.get_or_create(
         username="admin",
         defaults={
@@ -37,7 +38,6 @@ def load() -> str:
     and in the demo mail folder from the first minute. The sweep comes after every loader: one run
     mid-way would leave the clocks loaded after it (a self-assessment cycle's, an audit's
     actions') for the next load to escalate, and loading twice would not be a no-op."""
-    from lscp import deadlines
 
     admin = demo_admin()
     lines = []

@@ -21,6 +21,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -134,8 +135,6 @@ def register(model_label: str, policy, action: str = "view") -> None:
 
 
 def _subject(document):
-    from django.contrib.contenttypes.models import ContentType
-
     model = ContentType.objects.get_for_id(document.about_type_id).model_class()
     return model.objects.for_partnership(document.partnership).filter(pk=document.about_id).first()
 
@@ -156,7 +155,6 @@ def attach(
     ctx: TenantContext, *, about, upload, content: bytes | None = None, kind: FileKind | None = None, title: str = ""
 ):
     """Store an upload against a record. The caller has checked that the person may attach it."""
-    from django.contrib.contenttypes.models import ContentType
 
     if content is None or kind is None:
         content, kind = check_upload(upload)
@@ -185,8 +183,6 @@ def attach(
 
 
 def documents_about(partnership, obj):
-    from django.contrib.contenttypes.models import ContentType
-
     return (
         Document.objects.for_partnership(partnership)
         .filter(about_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), about_id=obj.pk)

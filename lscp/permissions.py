@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, get_objects_for_group, remove_perm
 
 from lscp.roles import Role
 from lscp.tenancy import TenantContext
+from partners.models import Member
 
 
 class Policy:
@@ -70,30 +74,24 @@ class Policy:
 
 
 def member_group(member):
-    from django.contrib.auth.models import Group
-
     group, _ = Group.objects.get_or_create(name=f"lscp-member-{member.pk}")
     return group
 
 
 def grant(obj, members, perm: str) -> None:
     """Give each member organisation's agency leads `perm` on `obj` (idempotent)."""
-    from guardian.shortcuts import assign_perm
 
     for member in members:
         assign_perm(perm, member_group(member), obj)
 
 
 def revoke(obj, members, perm: str) -> None:
-    from guardian.shortcuts import remove_perm
-
     for member in members:
         remove_perm(perm, member_group(member), obj)
 
 
 def granted(ctx: TenantContext, queryset, perm: str):
     """The rows of `queryset` granted to the acting person's organisation in this partnership."""
-    from guardian.shortcuts import get_objects_for_group
 
     if ctx.member is None:
         return queryset.none()
@@ -101,8 +99,6 @@ def granted(ctx: TenantContext, queryset, perm: str):
 
 
 def has_grant(ctx: TenantContext, obj, perm: str) -> bool:
-    from guardian.core import ObjectPermissionChecker
-
     if ctx.member is None:
         return False
     return ObjectPermissionChecker(member_group(ctx.member)).has_perm(perm.split(".", 1)[-1], obj)
@@ -110,7 +106,6 @@ def has_grant(ctx: TenantContext, obj, perm: str) -> bool:
 
 def sync_member_groups(membership) -> None:
     """An active agency lead belongs to their organisation's group and to no other's here."""
-    from partners.models import Member
 
     person = membership.person
     groups = [member_group(m) for m in Member.objects.for_partnership(membership.partnership)]

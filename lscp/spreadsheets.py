@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.http import HttpResponse
+
 from lscp.checks import parse_decimal
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -269,8 +271,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def xlsx_response(data: bytes, filename: str):
-    from django.http import HttpResponse
-
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store, private"
@@ -278,8 +278,6 @@ def xlsx_response(data: bytes, filename: str):
 
 
 def csv_response(text: str, filename: str):
-    from django.http import HttpResponse
-
     # A byte-order mark so that Excel opens UTF-8 (names with accents, '£') correctly.
     response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

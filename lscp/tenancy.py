@@ -25,6 +25,8 @@ from django.apps import apps
 from django.db import models
 from django.http import Http404
 
+from lscp.roles import Role
+
 if TYPE_CHECKING:
     from partners.models import Member, Membership, Organisation, Partnership, Person
 
@@ -142,8 +144,6 @@ class TenantContext:
 
     @property
     def role(self) -> str:
-        from lscp.roles import Role
-
         return self.membership.role if self.membership else Role.ADMINISTRATOR
 
     @property

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from lscp.accounts import limits as sign_in_limits
 from lscp.web.forms import GovukForm
+from partners.models import Membership, Person
 
 
 class SignInForm(GovukForm, AuthenticationForm):
@@ -45,8 +46,6 @@ class SignInForm(GovukForm, AuthenticationForm):
         return cleaned
 
     def _check(self, username, password):
-        from partners.models import Person
-
         if username and password:
             # A deactivated account with the right password is told so, not "wrong password".
             try:
@@ -58,8 +57,6 @@ class SignInForm(GovukForm, AuthenticationForm):
         return super().clean()
 
     def confirm_login_allowed(self, user):
-        from partners.models import Membership
-
         super().confirm_login_allowed(user)
         if not user.is_superuser and not Membership.objects.active_for_person(user).exists():
             raise ValidationError(self.error_messages["inactive"], code="inactive")

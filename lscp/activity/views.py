@@ -13,6 +13,7 @@ from lscp.roles import BUSINESS_UNIT
 from lscp.web.forms import GovukDateField, TenantForm
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipPage
+from partners.models import Membership
 
 
 class ActivityPolicy(Policy):
@@ -31,8 +32,6 @@ class ActivityFilterForm(TenantForm):
     date_to = GovukDateField(label="To", required=False)
 
     def __init__(self, *args, **kwargs):
-        from partners.models import Membership
-
         super().__init__(*args, **kwargs)
         people = (
             Membership.objects.for_partnership(self.ctx.partnership)

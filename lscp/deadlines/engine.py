@@ -34,15 +34,17 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
 from lscp import bulk, outbox
-from lscp.deadlines.workdays import WorkingCalendar, calendar_for, explain, format_day
+from lscp.deadlines.workdays import Counted, WorkingCalendar, calendar_for, explain, format_day
 from lscp.models import CalendarOverride, Deadline, DeadlinePolicy, Escalation, EscalationSettings
 from lscp.outbox import messages
 from lscp.recipients import Recipients
+from partners.models import Partnership
 
 log = logging.getLogger(__name__)
 
@@ -141,10 +143,6 @@ def policies_of(partnership) -> dict[str, DeadlinePolicy]:
 
 def _add(calendar: WorkingCalendar, start: dt.date, n: int, unit: str):
     if unit == MONTHS:
-        from dateutil.relativedelta import relativedelta
-
-        from lscp.deadlines.workdays import Counted
-
         return Counted(start + relativedelta(months=n))
     return calendar.add(start, n, unit)
 
@@ -466,8 +464,6 @@ class _Partnership:
 
 
 def _partnerships(ids: set[int]) -> dict[int, _Partnership]:
-    from partners.models import Partnership
-
     partnerships = Partnership.objects.in_bulk(ids)
     settings_rows = {
         row.partnership_id: row for row in EscalationSettings.dangerously_unscoped.filter(partnership_id__in=ids)

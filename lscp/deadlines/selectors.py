@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from lscp.deadlines.engine import REGISTRY, in_registered_order, label_for, subjects_of
 from lscp.deadlines.workdays import calendar_for
-from lscp.models import Deadline, Escalation
+from lscp.models import Deadline, Escalation, OutboxDelivery, OutboxEmail
 from lscp.roles import Role
 from lscp.web.home import soon_by, task_status
 
@@ -43,7 +43,6 @@ def escalation_problems(partnership, *, limit: int = 20) -> dict:
     """What the business unit must look at for escalation to work: clocks whose escalation failed
     (tried again at every sweep until it works), and emails that reached nobody or not everyone.
     The newest `limit` of each, with their counts."""
-    from lscp.models import OutboxDelivery, OutboxEmail
 
     failed = (
         Deadline.objects.for_partnership(partnership)

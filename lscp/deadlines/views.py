@@ -16,6 +16,7 @@ from lscp.models import CalendarOverride
 from lscp.roles import Role
 from lscp.web.forms import GovukDateField, TenantForm
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView
+from partners.models import Membership
 
 UNIT_CHOICES = [("working", "Working days"), ("calendar", "Calendar days"), ("months", "Calendar months")]
 
@@ -83,8 +84,6 @@ class EscalationForm(TenantForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from partners.models import Membership
-
         super().__init__(*args, **kwargs)
         self.fields["business_unit_manager"].queryset = (
             Membership.objects.for_partnership(self.ctx.partnership)

@@ -28,6 +28,8 @@ from functools import lru_cache
 
 import holidays
 
+from lscp.models import CalendarOverride
+
 WORKING = "working"
 CALENDAR = "calendar"
 UNITS = [(WORKING, "working days"), (CALENDAR, "calendar days")]
@@ -175,7 +177,6 @@ class WorkingCalendar:
 
 def calendar_for(partnership) -> WorkingCalendar:
     """The partnership's calendar: England's bank holidays with its own overrides."""
-    from lscp.models import CalendarOverride
 
     overrides = dict(CalendarOverride.objects.for_partnership(partnership).values_list("date", "is_working_day"))
     return WorkingCalendar(overrides=overrides)

@@ -6,8 +6,11 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
+from lscp.deadlines import label_for
+from lscp.money import format_money
 from lscp.web.forms import render_field
 
 register = template.Library()
@@ -32,7 +35,6 @@ def govuk_date(value) -> str:
 def govuk_datetime(value) -> str:
     if not value:
         return ""
-    from django.utils import timezone
 
     value = timezone.localtime(value)
     return value.strftime("%-d %b %Y, %H:%M")
@@ -78,8 +80,6 @@ def clock_status(deadline, today) -> str:
 
 @register.filter
 def clock_label(deadline) -> str:
-    from lscp.deadlines import label_for
-
     return label_for(deadline)
 
 
@@ -91,7 +91,6 @@ def get_item(mapping, key):
 @register.filter
 def money(value) -> str:
     """£1,234.56 from a Decimal (never a float); '' for None."""
-    from lscp.money import format_money
 
     return format_money(value)
 
@@ -99,7 +98,6 @@ def money(value) -> str:
 @register.filter
 def money_pounds(value) -> str:
     """£1,235: whole pounds, for charts' axis labels and compact tables."""
-    from lscp.money import format_money
 
     return format_money(value, pence=False)
 

@@ -2,14 +2,13 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from lscp.web.navigation import navigation_for
+from partners.models import Membership
 
 
 def service(request):
     tenant = getattr(request, "tenant", None)
 
     def membership_count():
-        from partners.models import Membership
-
         if not request.user.is_authenticated:
             return 0
         return Membership.objects.active_for_person(request.user).count()

@@ -3,6 +3,7 @@ calls its service), and the pages outside any partnership (your partnerships, er
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 from lscp import activity, tenancy
 from lscp.permissions import Policy
 from lscp.states import StaleVersion, StateError
+from partners.models import Membership
 
 
 class PartnershipMixin:
@@ -162,8 +164,6 @@ def _resolve(url: str | Callable[[], str]) -> str:
 
 
 def _takes_argument(function: Callable) -> bool:
-    import inspect
-
     try:
         return bool(inspect.signature(function).parameters)
     except (TypeError, ValueError):
@@ -196,8 +196,6 @@ class PartnershipListView(TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from partners.models import Membership
-
         context = super().get_context_data(**kwargs)
         context["memberships"] = (
             Membership.objects.active_for_person(self.request.user)
