@@ -95,7 +95,7 @@ DJANGO_ALLOWED_HOSTS=lscp.example.org \
   "$PY" manage.py check --deploy --fail-level WARNING
 
 say "pytest (PostgreSQL, Redis, Chromium)"
-# The API fuzz (tests/test_api_fuzz.py) writes its figures here; they are printed after the run.
+# The API fuzz (tests/suites/test_api_fuzz.py) writes its figures here; they are printed after the run.
 export LSCP_FUZZ_REPORT="$WORK/api-fuzz.txt"
 status=0
 DJANGO_SETTINGS_MODULE=lscp.settings.test "$PY" -m pytest -n 2 "${@:2}" || status=$?

@@ -1,4 +1,4 @@
-"""No request answers 500: each cause the schema-driven fuzz (tests/test_api_fuzz.py) found, pinned
+"""No request answers 500: each cause the schema-driven fuzz (tests/suites/test_api_fuzz.py) found, pinned
 by a test of its own."""
 
 from __future__ import annotations
