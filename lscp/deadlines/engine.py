@@ -627,9 +627,11 @@ def _save_next_steps(done: list[Deadline]) -> None:
         Deadline.dangerously_unscoped.filter(pk__in=recovered).update(escalation_error="", escalation_failed_at=None)
 
 
-def subjects_of(deadlines: list[Deadline]) -> dict[tuple[int, int], models.Model]:
+def subjects_of(deadlines: list[Deadline], *, partnership=None) -> dict[tuple[int, int], models.Model]:
     """The records these clocks are on, by (content type id, id), with what their kinds name in
-    `related` loaded too: a few queries for any number of clocks."""
+    `related` loaded too: a few queries for any number of clocks. A page passes its partnership
+    and reads through the partnership wall; only the escalation sweep, the system's own job across
+    partnerships, reads without it (each clock's subject is of the clock's own partnership)."""
     by_type = defaultdict(set)
     for deadline in deadlines:
         by_type[deadline.subject_type_id].add(deadline.subject_id)
@@ -637,7 +639,7 @@ def subjects_of(deadlines: list[Deadline]) -> dict[tuple[int, int], models.Model
     for subject_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(subject_type_id).model_class()
         related = sorted({name for kind in kinds_for(model) for name in kind.related})
-        # The system's own job across partnerships: each clock's subject is of the clock's partnership.
-        for subject in model._base_manager.filter(pk__in=ids).select_related("partnership", *related):
+        rows = model.dangerously_unscoped if partnership is None else model.objects.for_partnership(partnership)
+        for subject in rows.filter(pk__in=ids).select_related("partnership", *related):
             found[(subject_type_id, subject.pk)] = subject
     return found

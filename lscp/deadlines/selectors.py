@@ -50,7 +50,7 @@ def escalation_problems(partnership, *, limit: int = 20) -> dict:
         .order_by("-escalation_failed_at", "-id")
     )
     clocks = list(failed[:limit])
-    subjects = subjects_of(clocks)
+    subjects = subjects_of(clocks, partnership=partnership)
     failed_clocks = []
     for clock in clocks:
         kind = REGISTRY.get(clock.kind)
@@ -92,7 +92,7 @@ def home_clocks(ctx) -> dict | None:
         queryset.filter(due_date__lt=today) if ctx.role == Role.EXECUTIVE_LEAD else queryset.filter(due_date__lte=soon)
     )
     clocks = list(queryset.select_related("subject_type").order_by("due_date")[:50])
-    subjects = subjects_of(clocks)
+    subjects = subjects_of(clocks, partnership=ctx.partnership)
     tasks = []
     for clock in clocks:
         kind = REGISTRY.get(clock.kind)
