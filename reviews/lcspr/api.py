@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -18,7 +18,7 @@ from reviews.lcspr import services
 from reviews.lcspr.models import ReviewerKind
 from reviews.lcspr.permissions import LcsprPolicy
 from reviews.lcspr.selectors import lcspr_for
-from reviews.rapid_review.api import schema
+from reviews.rapid_review.api import NamedClockOut, schema
 
 
 class LcsprOut(serializers.Serializer):
@@ -44,18 +44,9 @@ class LcsprOut(serializers.Serializer):
     def get_meetings(self, lcspr) -> list[dict]:
         return [{"date": m.date, "notes": m.notes} for m in lcspr.meetings.all()]
 
-    def get_deadlines(self, lcspr) -> list[dict]:
-        today = timezone.localdate()
-        return [
-            {
-                "kind": d.kind,
-                "due_date": d.due_date,
-                "met_on": d.met_on,
-                "status": d.status_on(today),
-                "explanation": d.explanation,
-            }
-            for d in deadlines.clocks_for(lcspr)
-        ]
+    @extend_schema_field(NamedClockOut(many=True))
+    def get_deadlines(self, lcspr):
+        return NamedClockOut(deadlines.clocks_for(lcspr), many=True).data
 
 
 class CommissionIn(serializers.Serializer):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -35,23 +34,15 @@ from reviews.notifications.models import (
 )
 from reviews.notifications.permissions import NotificationPolicy
 from reviews.notifications.steps import STEPS
-from reviews.rapid_review.api import MemberField, RapidReviewActions
+from reviews.rapid_review.api import MemberField, NamedClockOut, RapidReviewActions
 
 
-class DeadlineOut(serializers.Serializer):
-    kind = serializers.CharField()
+class DeadlineOut(NamedClockOut):
     label = serializers.SerializerMethodField()
     starts_on = serializers.DateField(allow_null=True)
-    due_date = serializers.DateField(allow_null=True)
-    met_on = serializers.DateField(allow_null=True)
-    status = serializers.SerializerMethodField()
-    explanation = serializers.CharField()
 
     def get_label(self, deadline) -> str:
         return deadlines.label_for(deadline)
-
-    def get_status(self, deadline) -> str:
-        return deadline.status_on(timezone.localdate())
 
 
 class EscalationOut(serializers.Serializer):

@@ -228,46 +228,33 @@ def notification_submit(
     existing = notification_submitted_as(ctx, submission_key)
     if existing is not None:
         return existing
-    notifying_member = notifying_member or default_notifying_member(ctx)
-    notifier_name = (notifier_name or "").strip() or ctx.user.get_full_name()
-    notifier_email = (notifier_email or "").strip() or ctx.user.email
     for child in children:
         child.home_area = (child.home_area or "").strip() or default_home_area(ctx)
-    check_submission(
-        ctx,
+    answers = dict(
         pathway=pathway,
-        notifying_member=notifying_member,
-        notifier_name=notifier_name,
-        notifier_email=notifier_email,
+        notifying_member=notifying_member or default_notifying_member(ctx),
+        notifier_name=(notifier_name or "").strip() or ctx.user.get_full_name(),
+        notifier_email=(notifier_email or "").strip() or ctx.user.email,
         incident_date=incident_date,
         aware_date=aware_date,
         location=location,
         outcome=outcome,
         abuse_or_neglect=abuse_or_neglect,
-        children=children,
-        summary=summary,
+        summary=(summary or "").strip(),
     )
+    check_submission(ctx, children=children, **answers)
     received_on = received_on or timezone.localdate()
     notification = Notification(
         partnership=ctx.partnership,
         submission_key=submission_key,
         reference=_next_reference(ctx.partnership, received_on.year),
-        pathway=pathway,
-        notifying_member=notifying_member,
-        notifier_name=notifier_name,
         notifier_role=(notifier_role or "").strip(),
-        notifier_email=notifier_email,
         notifier_phone=(notifier_phone or "").strip(),
         submitted_by=ctx.user,
         submitted_at=timezone.now(),
         received_on=received_on,
-        incident_date=incident_date,
         incident_time=incident_time,
-        aware_date=aware_date,
-        location=location,
-        outcome=outcome,
-        abuse_or_neglect=abuse_or_neglect,
-        summary=summary.strip(),
+        **answers,
     )
     try:
         with transaction.atomic():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -32,6 +32,22 @@ class MemberField(serializers.PrimaryKeyRelatedField):
         return Member.objects.for_partnership(ctx.partnership) if ctx is not None else Member.objects.none()
 
 
+class ClockOut(serializers.Serializer):
+    """A clock of the deadline engine as the API shows it (the notifications', a request's, an LCSPR's)."""
+
+    due_date = serializers.DateField(allow_null=True)
+    met_on = serializers.DateField(allow_null=True)
+    status = serializers.SerializerMethodField()
+    explanation = serializers.CharField()
+
+    def get_status(self, deadline) -> str:
+        return deadline.status_on(timezone.localdate())
+
+
+class NamedClockOut(ClockOut):
+    kind = serializers.CharField()
+
+
 class ChronologyItem(serializers.Serializer):
     date = serializers.DateField()
     event = serializers.CharField()
@@ -54,16 +70,10 @@ class InformationRequestOut(serializers.Serializer):
     version = serializers.IntegerField()
     deadline = serializers.SerializerMethodField()
 
-    def get_deadline(self, request) -> dict | None:
+    @extend_schema_field(ClockOut(allow_null=True))
+    def get_deadline(self, request):
         clock = next(iter(request.deadlines.all()), None)
-        if clock is None:
-            return None
-        return {
-            "due_date": clock.due_date,
-            "met_on": clock.met_on,
-            "status": clock.status_on(timezone.localdate()),
-            "explanation": clock.explanation,
-        }
+        return ClockOut(clock).data if clock is not None else None
 
 
 class RequestsIn(TenantSerializer):

@@ -198,6 +198,11 @@ def commissioned(world: World) -> Lcspr:
     notification = started(world)
     meeting(world, notification)
     signed_off(world, notification)
+    return _commission(world, notification)
+
+
+def _commission(world: World, notification: Notification) -> Lcspr:
+    """Complete the signed-off rapid review, and commission the LCSPR it recommends."""
     notification = services.record_step(world.ctx(), notification, step="rapid_review_completed", on=None)
     today = timezone.localdate()
     return lcspr_services.commission(
@@ -232,19 +237,8 @@ def full_case(world: World) -> Notification:
     )
     meeting(world, notification)
     signed_off(world, notification)
-    notification = services.record_step(world.ctx(), notification, step="rapid_review_completed", on=None)
-    today = timezone.localdate()
-    lcspr = lcspr_services.commission(
-        world.ctx(),
-        notification,
-        decision_date=today,
-        reviewer_name="Dr Jo Reviewer",
-        reviewer_kind="independent",
-        terms_of_reference="Terms.",
-        scope_from=today - dt.timedelta(days=400),
-        scope_to=today - dt.timedelta(days=10),
-    )
-    lcspr_services.add_meeting(world.ctx(), lcspr, date=today, notes="Scoping")
+    lcspr = _commission(world, notification)
+    lcspr_services.add_meeting(world.ctx(), lcspr, date=timezone.localdate(), notes="Scoping")
     notification.refresh_from_db()
     return notification
 
