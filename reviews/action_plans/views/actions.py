@@ -136,17 +136,12 @@ class ActionFormView(StepFormView):
     model = Action
     policy = ActionPolicy
     action = "update"
-
-    def get_queryset(self):
-        return selectors.action_detail_queryset(self.ctx)
-
+    records = selectors.action_detail_queryset
     refused_by = services.action_refusal
+    caption = "Action {object.number}, {object.plan.title}"
 
     def get_success_url(self):
         return action_url(self.ctx, self.object)
-
-    def get_caption(self):
-        return f"Action {self.object.number}, {self.object.plan.title}"
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "action": self.object}

@@ -25,7 +25,7 @@ class StepFormView(RecordFormView):
     """One step's form on one record. Subclasses name the `service` it calls (with the record and
     the form's fields, the version read as `expected_version`), the record's refusal (`refused_by`,
     asked with `step` before the form is shown), and what the page says: `heading`, `button`, a
-    `message` under the heading and the `success_message`, each formatted with the record as
+    `caption` and `message` around the heading and the `success_message`, each formatted with the record as
     `object` (and the success message with the service's `result`)."""
 
     template_name = "action_plans/form.html"
@@ -35,6 +35,8 @@ class StepFormView(RecordFormView):
     step = "change"
     service: Callable | None = None
     refused_by: Callable[[object, str], str | None] | None = None
+    records: Callable | None = None  # the selector this page's record is read with (else the model's rows)
+    caption = ""
     initial_fields: tuple[str, ...] = ()  # the record's fields the form starts from
 
     def refusal(self) -> str | None:
@@ -71,8 +73,12 @@ class StepFormView(RecordFormView):
     def get_success_message(self) -> str:
         return self.success_message.format(object=self.object, result=getattr(self, "result", None))
 
+    def get_queryset(self):
+        records = type(self).records
+        return records(self.ctx) if records else super().get_queryset()
+
     def get_caption(self) -> str:
-        return ""
+        return self.caption.format(object=self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -151,14 +151,11 @@ class PlanFormView(StepFormView):
     model = ActionPlan
     policy = ActionPlanPolicy
     action = "manage"
-
     refused_by = services.plan_refusal
+    caption = "{object.title}"
 
     def get_success_url(self):
         return plan_url(self.ctx, self.object)
-
-    def get_caption(self):
-        return self.object.title
 
 
 class PlanEditView(PlanFormView):
@@ -292,17 +289,12 @@ class RecommendationFormView(StepFormView):
     model = Recommendation
     policy = ActionPlanPolicy
     action = "manage"
-
-    def get_queryset(self):
-        return selectors.recommendations_for(self.ctx)
-
+    records = selectors.recommendations_for
     refused_by = services.recommendation_refusal
+    caption = "{object.plan.title}"
 
     def get_success_url(self):
         return plan_url(self.ctx, self.object.plan)
-
-    def get_caption(self):
-        return self.object.plan.title
 
 
 class RecommendationEditView(RecommendationNumber, RecommendationFormView):
