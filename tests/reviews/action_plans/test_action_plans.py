@@ -597,13 +597,7 @@ def test_create_a_plan_recommendation_and_action_through_the_pages(world_a, as_u
     slug = world_a.slug
     response = client.post(
         reverse("action-plan-new", args=[slug]),
-        {
-            "title": "",
-            "source_kind": "thematic_review",
-            "created_on-day": "5",
-            "created_on-month": "1",
-            "created_on-year": "2026",
-        },
+        {"title": "", "source_kind": "thematic_review", **date_fields("created_on", D(2026, 1, 5))},
     )
     assert error_by_field(response.content.decode(), "id_title") == "This field is required."
     response = client.post(
@@ -612,9 +606,7 @@ def test_create_a_plan_recommendation_and_action_through_the_pages(world_a, as_u
             "title": "Serious youth violence",
             "source_kind": "thematic_review",
             "source_reference": "Thematic review",
-            "created_on-day": "5",
-            "created_on-month": "1",
-            "created_on-year": "2026",
+            **date_fields("created_on", D(2026, 1, 5)),
         },
     )
     plan = ActionPlan.objects.for_partnership(world_a.partnership).get(title="Serious youth violence")
