@@ -140,13 +140,10 @@ def commission(
 def add_meeting(ctx: TenantContext, lcspr: Lcspr, *, date: dt.date | None, notes: str = "") -> LcsprMeeting:
     LcsprPolicy.require(ctx, "manage", lcspr)
     errors = Errors()
-    if date is None:
-        errors.add("date", "Enter the date of the meeting")
-    elif date < lcspr.decision_date:
-        errors.add(
-            "date",
-            f"The meeting must be on or after the decision to commission the review ({lcspr.decision_date:%-d %b %Y})",
-        )
+    errors.required("date", date, name="The date of the meeting")
+    errors.date_not_before(
+        "date", date, lcspr.decision_date, name="The meeting", earliest_name="the decision to commission the review"
+    )
     errors.raise_if_any()
     meeting = LcsprMeeting.objects.for_partnership(ctx.partnership).create(
         partnership=ctx.partnership, lcspr=lcspr, date=date, notes=(notes or "").strip()
@@ -226,11 +223,13 @@ def send_to_panel(
     lcspr = _locked(ctx, lcspr, step="sent-to-panel", expected_version=expected_version)
     errors = Errors()
     errors.date_not_in_future("sent_on", sent_on, name="The date")
-    if sent_on and sent_on < lcspr.final_report_received_on:
-        errors.add(
-            "sent_on",
-            f"The date must be on or after the final report was received ({lcspr.final_report_received_on:%-d %b %Y})",
-        )
+    errors.date_not_before(
+        "sent_on",
+        sent_on,
+        lcspr.final_report_received_on,
+        name="The date",
+        earliest_name="the day the final report was received",
+    )
     errors.raise_if_any()
     before = activity.snapshot(lcspr, FIELDS)
     lcspr.sent_to_panel_on, lcspr.status = sent_on, LcsprStatus.SENT_TO_PANEL
@@ -250,11 +249,13 @@ def publish(
     lcspr = _locked(ctx, lcspr, step="published", expected_version=expected_version)
     errors = Errors()
     errors.date_not_in_future("published_on", published_on, name="The publication date")
-    if published_on and published_on < lcspr.sent_to_panel_on:
-        errors.add(
-            "published_on",
-            f"The publication date must be on or after the report went to the Panel ({lcspr.sent_to_panel_on:%-d %b %Y})",
-        )
+    errors.date_not_before(
+        "published_on",
+        published_on,
+        lcspr.sent_to_panel_on,
+        name="The publication date",
+        earliest_name="the day the report went to the Panel",
+    )
     if not (published_url or "").strip():
         errors.add("published_url", "Enter the address of the published report")
     errors.raise_if_any()
