@@ -41,6 +41,15 @@ class NotificationFilter(django_filters.FilterSet):
         form = GovukForm
         fields = ["status", "pathway", "overdue", "q"]
 
+    @property
+    def form(self):
+        # The page's own inputs are named filter-<name>: the error summary links to them.
+        if not hasattr(self, "_form"):
+            self._form = self.get_form_class()(
+                self.data if self.is_bound else None, prefix=self.form_prefix, auto_id="filter-%s"
+            )
+        return self._form
+
     def only_overdue(self, queryset, name, value):
         # The queryset is annotated with is_overdue by selectors.notifications_for.
         return queryset.filter(is_overdue=True) if value else queryset

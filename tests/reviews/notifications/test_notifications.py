@@ -693,6 +693,7 @@ def test_bad_list_filters_are_an_error_on_the_page_and_a_400(world_a, query):
     html = page.content.decode()
     assert page.status_code == 200
     assert "There is a problem" in html and "No notifications match." in html
+    assert f'href="#filter-{field}"' in html and f'id="filter-{field}"' in html  # the summary links to the input
     api = api_as(world_a.people["business"]).get(f"/api/v1/{world_a.slug}/notifications/?{query}")
     assert api.status_code == 400 and field in api.json()
     good = api_as(world_a.people["business"]).get(f"/api/v1/{world_a.slug}/notifications/?overdue=0")
