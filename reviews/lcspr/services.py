@@ -81,6 +81,13 @@ def _locked(ctx, lcspr: Lcspr, *, step: str, expected_version: int | None = None
     return locked
 
 
+def _happened(errors: Errors, field: str, value, *, name: str, after: tuple) -> None:
+    """A step's date: given, today or in the past, and not before the step it follows (after:
+    that step's date and its words)."""
+    errors.date_not_in_future(field, value, name=name)
+    errors.date_not_before(field, value, after[0], name=name, earliest_name=after[1])
+
+
 def _save(ctx, lcspr: Lcspr, before: dict, event: str) -> Lcspr:
     lcspr.bump_version()
     lcspr.save()
@@ -222,13 +229,12 @@ def send_to_panel(
     LcsprPolicy.require(ctx, "manage", lcspr)
     lcspr = _locked(ctx, lcspr, step="sent-to-panel", expected_version=expected_version)
     errors = Errors()
-    errors.date_not_in_future("sent_on", sent_on, name="The date")
-    errors.date_not_before(
+    _happened(
+        errors,
         "sent_on",
         sent_on,
-        lcspr.final_report_received_on,
         name="The date",
-        earliest_name="the day the final report was received",
+        after=(lcspr.final_report_received_on, "the day the final report was received"),
     )
     errors.raise_if_any()
     before = activity.snapshot(lcspr, FIELDS)
@@ -248,13 +254,12 @@ def publish(
     LcsprPolicy.require(ctx, "manage", lcspr)
     lcspr = _locked(ctx, lcspr, step="published", expected_version=expected_version)
     errors = Errors()
-    errors.date_not_in_future("published_on", published_on, name="The publication date")
-    errors.date_not_before(
+    _happened(
+        errors,
         "published_on",
         published_on,
-        lcspr.sent_to_panel_on,
         name="The publication date",
-        earliest_name="the day the report went to the Panel",
+        after=(lcspr.sent_to_panel_on, "the day the report went to the Panel"),
     )
     if not (published_url or "").strip():
         errors.add("published_url", "Enter the address of the published report")

@@ -109,25 +109,14 @@ def test_the_lcspr_lifecycle_and_its_clocks(world_a):
 def test_an_lcspr_needs_a_signed_off_recommendation_and_can_be_not_published(world_a):
     notification = started(world_a)
     meeting(world_a, notification, recommendation="none", criteria=criteria())
+    terms = dict(decision_date=TODAY(), reviewer_name="X", reviewer_kind="internal", terms_of_reference="T")
     with pytest.raises(StateError, match="recommends one"):
-        lcspr_services.commission(
-            world_a.ctx(),
-            notification,
-            decision_date=TODAY(),
-            reviewer_name="X",
-            reviewer_kind="internal",
-            terms_of_reference="T",
-            scope_from=TODAY(),
-            scope_to=TODAY(),
-        )
+        lcspr_services.commission(world_a.ctx(), notification, **terms, scope_from=TODAY(), scope_to=TODAY())
     other = lcspr_for(world_a)
     lcspr = lcspr_services.commission(
         world_a.ctx(),
         other,
-        decision_date=TODAY(),
-        reviewer_name="X",
-        reviewer_kind="internal",
-        terms_of_reference="T",
+        **terms,
         scope_from=TODAY() - dt.timedelta(days=5),
         scope_to=TODAY(),
     )

@@ -549,15 +549,11 @@ def test_the_business_unit_records_steps_on_pages_and_a_wrong_step_says_why(worl
 # The API
 
 
-def test_api_submission_clocks_and_steps(world_a):
-    api = APIClient()
-    api.force_authenticate(world_a.person("business"))
-    today = dt.date.today()
-    payload = {
+def api_payload(world, **overrides) -> dict:
+    """A notification as the API takes it: the council notifies one child; any field overridden."""
+    return {
         "pathway": "mandatory",
-        "notifying_member": world_a.members["council"].pk,
-        "incident_date": str(today),
-        "aware_date": str(today),
+        "notifying_member": world.members["council"].pk,
         "location": "in_area",
         "outcome": "serious_harm",
         "abuse_or_neglect": "known",
@@ -571,7 +567,15 @@ def test_api_submission_clocks_and_steps(world_a):
             }
         ],
         "summary": "What happened.",
+        **overrides,
     }
+
+
+def test_api_submission_clocks_and_steps(world_a):
+    api = APIClient()
+    api.force_authenticate(world_a.person("business"))
+    today = dt.date.today()
+    payload = api_payload(world_a, incident_date=str(today), aware_date=str(today))
     created = api.post(f"/api/v1/{world_a.slug}/notifications/", payload, format="json", HTTP_IDEMPOTENCY_KEY="abc-1")
     assert created.status_code == 201, created.content
     body = created.json()
@@ -733,26 +737,7 @@ def test_bad_list_filters_are_an_error_on_the_page_and_a_400(world_a, query):
 def test_api_bad_input_is_400_by_field_never_500(world_a, world_b, change, field):
     api = APIClient()
     api.force_authenticate(world_a.person("business"))
-    payload = {
-        "pathway": "mandatory",
-        "notifying_member": world_a.members["council"].pk,
-        "incident_date": "2026-11-01",
-        "aware_date": "2026-11-02",
-        "location": "in_area",
-        "outcome": "serious_harm",
-        "abuse_or_neglect": "known",
-        "children": [
-            {
-                "reference": "Child Q",
-                "age_years": 15,
-                "sex": "female",
-                "ethnicity": "black_african",
-                "looked_after": False,
-            }
-        ],
-        "summary": "What happened.",
-        **change,
-    }
+    payload = api_payload(world_a, **{"incident_date": "2026-11-01", "aware_date": "2026-11-02", **change})
     if payload["notifying_member"] == "OTHER":
         payload["notifying_member"] = world_b.members["council"].pk
     before = notifications(world_a).count()
