@@ -26,9 +26,39 @@ from reviews.notifications.models import (
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class MemberField(forms.ModelChoiceField):
+def members_of(ctx):
+    """The partnership's member organisations by name: the choices of every "which organisation"."""
+    return Member.objects.for_partnership(ctx.partnership).select_related("organisation").order_by("organisation__name")
+
+
+class OrganisationChoice(forms.ModelChoiceField):
+    """One of the partnership's member organisations, shown by name (MembersForm sets the choices)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=None, **kwargs)
+
     def label_from_instance(self, obj):
         return str(obj.organisation)
+
+
+class OrganisationChoices(forms.ModelMultipleChoiceField):
+    """Any of the partnership's member organisations, shown by name (MembersForm sets the choices)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=None, **kwargs)
+
+    def label_from_instance(self, obj):
+        return str(obj.organisation)
+
+
+class MembersForm(TenantForm):
+    """A form that asks which member organisations: its choices are the partnership's members."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, (OrganisationChoice, OrganisationChoices)):
+                field.queryset = members_of(self.ctx)
 
 
 class PathwayForm(TenantForm):
@@ -37,9 +67,8 @@ class PathwayForm(TenantForm):
     )
 
 
-class NotifierForm(TenantForm):
-    notifying_member = MemberField(
-        queryset=None,
+class NotifierForm(MembersForm):
+    notifying_member = OrganisationChoice(
         label="Notifying organisation",
         empty_label="Choose an organisation",
     )
@@ -57,15 +86,10 @@ class NotifierForm(TenantForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        members = (
-            Member.objects.for_partnership(self.ctx.partnership)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
         if self.ctx.role == Role.AGENCY_LEAD:  # services.check_notifier: their own organisation only
-            members = members.filter(pk=self.ctx.member.pk if self.ctx.member else None)
-            self.fields["notifying_member"].help_text = "Agency leads notify on behalf of their own organisation"
-        self.fields["notifying_member"].queryset = members
+            field = self.fields["notifying_member"]
+            field.queryset = field.queryset.filter(pk=self.ctx.member.pk if self.ctx.member else None)
+            field.help_text = "Agency leads notify on behalf of their own organisation"
 
 
 class IncidentForm(TenantForm):
@@ -100,7 +124,7 @@ class IncidentForm(TenantForm):
         return data
 
 
-class ChildForm(TenantForm):
+class ChildForm(MembersForm):
     reference = forms.CharField(
         label="Case reference",
         max_length=40,
@@ -137,22 +161,12 @@ class ChildForm(TenantForm):
     home_area = forms.CharField(
         label="Home area", max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input--width-20"})
     )
-    known_to = forms.ModelMultipleChoiceField(
+    known_to = OrganisationChoices(
         label="Which organisations knew the child?",
-        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"data-small": True}),
         help_text="Their agency leads will be able to see this notification",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["known_to"].queryset = (
-            Member.objects.for_partnership(self.ctx.partnership)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
-        self.fields["known_to"].label_from_instance = lambda member: str(member.organisation)
 
     def clean(self):
         data = super().clean()

@@ -7,20 +7,12 @@ from django import forms
 
 from lscp.documents import DocumentField
 from lscp.web.forms import GovukDateField, GovukForm, TenantForm, VersionedForm
-from partners.models import Member
+from reviews.notifications.forms import YES_NO, MembersForm, OrganisationChoice, OrganisationChoices
 from reviews.rapid_review.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
-
-class OrganisationChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj.organisation)
-
-
-class RequestInformationForm(TenantForm):
+class RequestInformationForm(MembersForm):
     members = OrganisationChoices(
-        queryset=None,
         label="Which organisations are asked?",
         widget=forms.CheckboxSelectMultiple(attrs={"data-small": True}),
         help_text="Those that notified the incident or knew the child are already ticked",
@@ -29,14 +21,6 @@ class RequestInformationForm(TenantForm):
     message = forms.CharField(
         label="Message to the organisations (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = (
-            Member.objects.for_partnership(self.ctx.partnership)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
 
 
 class ChronologyEntryForm(GovukForm):
@@ -67,21 +51,10 @@ class ReasonForm(TenantForm):
     reason = forms.CharField(label="Why is it being reopened?", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AttendeeForm(TenantForm):
-    member = forms.ModelChoiceField(
-        queryset=None, label="Organisation", required=False, empty_label="Choose an organisation"
-    )
+class AttendeeForm(MembersForm):
+    member = OrganisationChoice(label="Organisation", required=False, empty_label="Choose an organisation")
     name = forms.CharField(label="Name", required=False, max_length=200)
     role = forms.CharField(label="Role", required=False, max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            Member.objects.for_partnership(self.ctx.partnership)
-            .select_related("organisation")
-            .order_by("organisation__name")
-        )
-        self.fields["member"].label_from_instance = lambda member: str(member.organisation)
 
 
 class BaseAttendeeFormSet(forms.BaseFormSet):
