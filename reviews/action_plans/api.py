@@ -223,12 +223,12 @@ class ActionIn(OwnerIn):
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False, default=ActionStatus.NOT_STARTED)
     completed_on = serializers.DateField(required=False, allow_null=True, default=None)
     completion_evidence = serializers.CharField(required=False, allow_blank=True, default="")
-    completion_link = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    completion_link = serializers.CharField(required=False, allow_blank=True, default="")
     impact_evidence = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class RecommendationNumberIn(serializers.Serializer):
-    number = serializers.CharField(max_length=4, help_text="1, 2 ... or 3a for a sub-part")
+    number = serializers.CharField(help_text="1, 2 ... or 3a for a sub-part")
 
     def validate_number(self, value):
         try:
@@ -243,9 +243,9 @@ class RecommendationIn(RecommendationNumberIn):
 
 
 class PlanFieldsIn(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField()
     source_kind = serializers.ChoiceField(choices=SourceKind.choices)
-    source_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    source_reference = serializers.CharField(required=False, allow_blank=True, default="")
     notification = PartnershipChoice(Notification, required=False, allow_null=True, default=None)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     created_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -269,7 +269,7 @@ class PlanUpdateIn(PlanFieldsIn, VersionIn):
 class RatificationIn(VersionIn):
     stage = serializers.ChoiceField(choices=Stage.choices)
     decided_on = serializers.DateField()
-    minute_reference = serializers.CharField(max_length=100)
+    minute_reference = serializers.CharField()
 
 
 class RecommendationCreateIn(RecommendationNumberIn):
@@ -278,7 +278,7 @@ class RecommendationCreateIn(RecommendationNumberIn):
 
 
 class RecommendationUpdateIn(RecommendationNumberIn):
-    number = serializers.CharField(max_length=4, required=False)
+    number = serializers.CharField(required=False)
     text = serializers.CharField(required=False)
 
 
@@ -310,16 +310,14 @@ class ActionUpdateIn(OwnerIn, VersionIn):
 class CompleteIn(VersionIn):
     completed_on = serializers.DateField()
     completion_evidence = serializers.CharField(required=False, allow_blank=True, default="")
-    completion_link = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    completion_link = serializers.CharField(required=False, allow_blank=True, default="")
     impact_evidence = serializers.CharField(required=False, allow_blank=True, default="")
     document = serializers.FileField(required=False, allow_null=True, default=None)
 
 
 class EvidenceIn(VersionIn):
     completion_evidence = serializers.CharField(required=False, allow_blank=True, default=None, allow_null=True)
-    completion_link = serializers.CharField(
-        required=False, allow_blank=True, default=None, allow_null=True, max_length=500
-    )
+    completion_link = serializers.CharField(required=False, allow_blank=True, default=None, allow_null=True)
     impact_evidence = serializers.CharField(required=False, allow_blank=True, default=None, allow_null=True)
     document = serializers.FileField(required=False, allow_null=True, default=None)
 

@@ -39,7 +39,6 @@ def _example() -> str:
 class PlanForm(TenantForm):
     title = forms.CharField(
         label="Title",
-        max_length=200,
         help_text="For example, Shae and Ashley Local Health Review action plan",
     )
     source_kind = forms.ChoiceField(
@@ -47,7 +46,6 @@ class PlanForm(TenantForm):
     )
     source_reference = forms.CharField(
         label="Source, in words (optional)",
-        max_length=200,
         required=False,
         help_text="The review, audit or report, for example 'Independent review of Thurrock LSCP, August 2020'",
     )
@@ -60,7 +58,6 @@ class PlanForm(TenantForm):
     )
     created_on = GovukDateField(
         label="Date the plan was drawn up",
-        allow_future=False,
         help_text=f"No action can be due before it. {_example()}",
     )
     summary = _textarea("Summary (optional)", rows=4)
@@ -98,10 +95,9 @@ class PlanImportForm(PlanCreateForm):
 
 
 class RatifyForm(VersionedForm):
-    decided_on = GovukDateField(label="Date of the decision", allow_future=False, help_text=_example())
+    decided_on = GovukDateField(label="Date of the decision", help_text=_example())
     minute_reference = forms.CharField(
         label="Minute reference",
-        max_length=100,
         help_text="Where the decision is minuted, for example 'MEB 14 Oct 2022, item 6'",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
     )
@@ -118,7 +114,6 @@ class PlainConfirmForm(TenantForm):
 class RecommendationForm(TenantForm):
     label = forms.CharField(
         label="Number",
-        max_length=4,
         help_text="1, 2 ... or 3a for a sub-part of recommendation 3",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-4"}),
     )
@@ -129,8 +124,8 @@ class RecommendationForm(TenantForm):
     def clean_label(self):
         try:
             return parse_number(self.cleaned_data["label"])
-        except ValueError:
-            raise forms.ValidationError("Enter a number from 1 to 999, or a number and a letter like 3a") from None
+        except ValueError as error:  # the API's message too (api.RecommendationNumberIn)
+            raise forms.ValidationError(str(error)) from None
 
 
 class OwnerFields(TenantForm):
@@ -193,7 +188,7 @@ class ActionEditForm(ActionForm, VersionedForm):
 
 
 class ProgressForm(VersionedForm):
-    on = GovukDateField(label="Date of the update", allow_future=False, help_text=_example())
+    on = GovukDateField(label="Date of the update", help_text=_example())
     text = _textarea("Progress", rows=5, required=True)
     status = forms.ChoiceField(
         label="The action is now",
@@ -209,7 +204,6 @@ class EvidenceForm(VersionedForm):
     completion_link = forms.URLField(
         label="Link to the evidence (optional)",
         required=False,
-        max_length=500,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"spellcheck": "false"}),
     )
@@ -246,9 +240,7 @@ class CompleteForm(EvidenceForm):
 
 
 class AcceptForm(VersionedForm):
-    on = GovukDateField(
-        label="Date accepted", allow_future=False, help_text="Today, or the date of the meeting that accepted it"
-    )
+    on = GovukDateField(label="Date accepted", help_text="Today, or the date of the meeting that accepted it")
     note = _textarea("Note (optional)", rows=3)
 
 

@@ -16,10 +16,9 @@ from lscp.spreadsheets import Column, Sheet
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership
 from reviews.action_plans.models import ActionStatus
-from reviews.action_plans.services.checks import TEXT_MAX, ActionIn, Problem, RecommendationIn, parse_number
+from reviews.action_plans.services.checks import LINK_MAX, TEXT_MAX, ActionIn, Problem, RecommendationIn, parse_number
 
 MAX_ROWS = 5000
-LINK_MAX = 500
 
 STATUS_CHOICES = {label: value for value, label in ActionStatus.choices} | {v: v for v in ActionStatus.values}
 HEADERS = [

@@ -169,9 +169,12 @@ def check_action(
     return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
 
 
+LINK_MAX = 500
+
+
 def check_link(errors: Errors, link: str | None) -> str:
-    link = (link or "").strip()
-    if link:
+    link = errors.text("completion_link", link, name="The link", max_length=LINK_MAX, required=False)
+    if link and "completion_link" not in errors:
         try:
             URLValidator(schemes=["http", "https"])(link)
         except ValidationError:

@@ -768,3 +768,57 @@ def test_a_step_the_records_state_refuses_is_refused_before_its_form_and_by_the_
             assert response.redirect_chain and refusal in response.content.decode(), name
         with pytest.raises(StateError, match="is closed: nothing in it can be changed"):
             services.evidence_update(world_a.ctx(), fresh(action), impact_evidence="Later")
+
+
+def test_the_same_mistake_has_the_same_message_on_the_page_and_in_the_api(world_a, as_user):
+    """The checks are the service's (lscp.checks.Errors), not the page form's nor the serializer's."""
+    from tests.support.clients import api_as
+
+    with at(D(2026, 11, 26)):
+        plan = plan_with(world_a, [("1", "R", [("A", "agency", D(2026, 12, 10))])], created_on=D(2026, 11, 2))
+        [action] = actions_of(plan)
+        page, api = as_user(world_a.people["business"]), api_as(world_a.people["business"])
+        base = f"/api/v1/{world_a.slug}/action-plans/"
+        for posted, sent, field, message in (
+            (
+                page.post(
+                    reverse("action-progress", args=[world_a.slug, action.pk]),
+                    {
+                        "version": action.version,
+                        "text": "x",
+                        "status": "on_track",
+                        **date_fields("on", D(2026, 11, 27)),
+                    },
+                ),
+                api.post(
+                    f"{base}progress-updates/",
+                    {"action": action.pk, "on": "2026-11-27", "text": "x", "status": "on_track"},
+                    format="json",
+                ),
+                "on",
+                "The date of the update must be today or in the past",
+            ),
+            (
+                page.post(reverse("recommendation-add", args=[world_a.slug, plan.pk]), {"label": "1.5", "text": "T"}),
+                api.post(f"{base}recommendations/", {"plan": plan.pk, "number": "1.5", "text": "T"}, format="json"),
+                ("label", "number"),
+                "'1.5' is not a recommendation number: use 1 to 999, or 3a for a sub-part",
+            ),
+            (
+                page.post(
+                    reverse("action-plan-edit", args=[world_a.slug, plan.pk]),
+                    {
+                        "version": plan.version,
+                        "title": "T" * 201,
+                        "source_kind": plan.source_kind,
+                        **date_fields("created_on", plan.created_on),
+                    },
+                ),
+                api.patch(f"{base}{plan.pk}/", {"title": "T" * 201}, format="json"),
+                "title",
+                "The title must be 200 characters or fewer",
+            ),
+        ):
+            page_field, api_field = field if isinstance(field, tuple) else (field, field)
+            assert error_by_field(posted.content.decode(), f"id_{page_field}") == message
+            assert sent.status_code == 400 and sent.json()[api_field] == [message]
