@@ -23,7 +23,7 @@ from reviews.action_plans.forms import (
     ProgressForm,
     ReturnForm,
 )
-from reviews.action_plans.models import Action, ActionStatus, PlanStatus
+from reviews.action_plans.models import Action, ActionStatus
 from reviews.action_plans.permissions import ActionPlanPolicy, ActionPolicy
 from reviews.action_plans.views.base import StepFormView, action_url, plan_url
 
@@ -110,7 +110,7 @@ class ActionDetailView(RecordMixin, TemplateView):
         [row] = selectors.rows_for([action], selectors.windows_for(self.ctx))
         today = timezone.localdate()
         manage = ActionPolicy.can(self.ctx, "manage", action)
-        writable = action.plan.status != PlanStatus.CLOSED
+        writable = services.plan_refusal(action.plan, "change") is None
         context.update(
             row=row,
             clocks=[(d, deadlines.label_for(d), d.status_on(today)) for d in deadlines.clocks_for(action)],

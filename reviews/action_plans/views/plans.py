@@ -137,7 +137,7 @@ class PlanDetailView(RecordMixin, TemplateView):
             rule=ragging.RULE,
             ratification=selectors.ratification_text(page),
             can_manage=manage,
-            writable=manage and plan.status != PlanStatus.CLOSED,
+            writable=manage and services.plan_refusal(plan, "change") is None,
             next_stage=Stage(upcoming) if upcoming else None,
             can_close=manage and plan.status == PlanStatus.LIVE and page.summary.complete == page.summary.actions,
             removable=manage and not plan.is_live,
