@@ -78,8 +78,8 @@ def test_every_demo_login_signs_in_to_its_partnership():
 
 
 def test_the_demo_audit_programme_and_section_11_cycle():
-    from audits import dashboard
     from audits.models import Audit, SelfAssessment
+    from audits.self_assessment.selectors import heatmap
     from lscp.tenancy import TenantContext
     from reviews.action_plans.models import ActionPlan
 
@@ -103,7 +103,7 @@ def test_the_demo_audit_programme_and_section_11_cycle():
 
     scrutineer = Membership.objects.for_partnership(thurrock).get(person__username="thurrock-scrutineer")
     ctx = TenantContext(partnership=thurrock, user=scrutineer.person, membership=scrutineer)
-    heat = dashboard.heatmap(ctx)
+    heat = heatmap(ctx)
     rows = {row.organisation: row.cells for row in heat.rows}
     # NELFT graded information sharing green; the business unit challenged it to amber.
     assert rows["North East London NHS Foundation Trust (NELFT)"][6] == "amber"

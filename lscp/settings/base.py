@@ -222,7 +222,7 @@ LSCP_OUTBOX_FLUSH_SECONDS = int(env("LSCP_OUTBOX_FLUSH_SECONDS", "240"))
 LSCP_HOME_SECTIONS = [
     "reviews.rapid_review_views.home_sign_offs",
     "reviews.rapid_review_views.home_requests",
-    "audits.views.home_returns",
+    "audits.self_assessment.selectors.home_returns",
     "lscp.deadlines.selectors.home_clocks",
     "reviews.action_plans.views.home_our_actions",
     "reviews.action_plans.views.home_awaiting_acceptance",

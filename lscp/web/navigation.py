@@ -48,12 +48,12 @@ SECTIONS = [
     NavSection(
         "Scrutiny",
         (
-            NavItem("Dashboard", "dashboard", "audits.permissions.DashboardPolicy"),
-            NavItem("Audits", "audit-programme", "audits.permissions.AuditPolicy"),
-            NavItem("Self-assessments", "self-assessments", "audits.permissions.SelfAssessmentPolicy"),
-            NavItem("Dataset", "dataset", "audits.permissions.DatasetPolicy"),
-            NavItem("Challenge log", "challenge-list", "audits.permissions.ChallengePolicy"),
-            NavItem("Annual reports", "annual-report-list", "audits.permissions.AnnualReportPolicy"),
+            NavItem("Dashboard", "dashboard", "audits.dashboard.permissions.DashboardPolicy"),
+            NavItem("Audits", "audit-programme", "audits.programme.permissions.AuditPolicy"),
+            NavItem("Self-assessments", "self-assessments", "audits.self_assessment.permissions.SelfAssessmentPolicy"),
+            NavItem("Dataset", "dataset", "audits.dataset.permissions.DatasetPolicy"),
+            NavItem("Challenge log", "challenge-list", "audits.challenges.permissions.ChallengePolicy"),
+            NavItem("Annual reports", "annual-report-list", "audits.annual_report.permissions.AnnualReportPolicy"),
         ),
     ),
     NavSection("Funding", (NavItem("Funding", "funding-home", "funding.permissions.FundingPolicy"),)),

@@ -85,8 +85,8 @@ def test_a_person_or_seat_without_an_organisation_matches_the_schema(app, world_
 
 
 def test_an_audit_without_a_priority_matches_the_schema(app, world_a):
-    from audits import services
     from audits.models import AuditKind
+    from audits.programme import services
 
     audit = services.audit_save(
         world_a.ctx(), title="Neglect deep dive", kind=AuditKind.DEEP_DIVE, year_start=2025, quarter=2, priority=None

@@ -250,8 +250,8 @@ class Command(BaseCommand):
 
         from pypdf import PdfReader
 
-        from audits import report
-        from audits.dashboard import current_year_start
+        from audits.annual_report.selectors import annual_report_pdf
+        from audits.quarters import current_year_start
         from tests.support.busy_year import Scale, busy_year
         from tests.support.world import make_world
 
@@ -271,7 +271,7 @@ class Command(BaseCommand):
         pages = []
 
         def render():
-            data = report.annual_report_pdf(ctx, annual)
+            data = annual_report_pdf(ctx, annual)
             pages.append(len(PdfReader(io.BytesIO(data)).pages))
 
         render_time = timed(render, repeat=1 if tiny else 5)
