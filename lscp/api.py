@@ -205,6 +205,23 @@ class TenantSerializer(serializers.Serializer):
             tenancy.scope_choices(self.fields, ctx.partnership)
 
 
+class PartnershipChoice(serializers.PrimaryKeyRelatedField):
+    """A record chosen by its id among the request's partnership's rows (`rows(ctx)` when given,
+    else every row of `model` there), read through the partnership wall when the input is checked;
+    without a request's partnership (the schema generator) there is no choice. Another
+    partnership's id, or a row the person may not see, is 'does not exist', as a missing one is."""
+
+    def __init__(self, model, *, rows=None, **kwargs):
+        self.model, self.rows = model, rows
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        ctx = self.context.get("ctx")
+        if ctx is None:
+            return self.model.objects.none()
+        return self.rows(ctx) if self.rows else self.model.objects.for_partnership(ctx.partnership)
+
+
 # ----------------------------------------------------------------------------------------------
 # Outside any partnership
 

@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer, sent_on_top
+from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer, sent_on_top
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.tenancy import get_scoped_or_404
 from partners import selectors, services
@@ -40,20 +40,6 @@ class MemberOut(serializers.Serializer):
     statutory_role = serializers.CharField(allow_blank=True)
     joined_on = serializers.DateField(allow_null=True)
     people_count = serializers.IntegerField(required=False)
-
-
-class PartnershipRecord(serializers.PrimaryKeyRelatedField):
-    """A record of `model` chosen by id among the request's partnership's rows (the view's `ctx`
-    in the serializer's context; none without one, as for the schema generator). Another
-    partnership's id is 'does not exist', as a missing one is."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(queryset=model.objects.none(), **kwargs)
-
-    def get_queryset(self):
-        ctx = self.context.get("ctx")
-        return self.model.objects.for_partnership(ctx.partnership) if ctx is not None else self.model.objects.none()
 
 
 class NewOrganisationIn(serializers.Serializer):
@@ -152,13 +138,13 @@ class PersonCreateIn(TenantSerializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=MEMBERSHIP_ROLES)
-    member = PartnershipRecord(Member, required=False, allow_null=True, default=None)
+    member = PartnershipChoice(Member, required=False, allow_null=True, default=None)
     job_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class PersonUpdateIn(TenantSerializer):
     role = serializers.ChoiceField(choices=MEMBERSHIP_ROLES)
-    member = PartnershipRecord(Member, required=False, allow_null=True, default=None)
+    member = PartnershipChoice(Member, required=False, allow_null=True, default=None)
     job_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -239,7 +225,7 @@ class GroupOut(serializers.Serializer):
 
 
 class SeatIn(TenantSerializer):
-    membership = PartnershipRecord(Membership)
+    membership = PartnershipChoice(Membership)
     group_role = serializers.ChoiceField(choices=GroupRole.choices, default=GroupRole.MEMBER)
 
 

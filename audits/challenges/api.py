@@ -11,13 +11,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from audits.api_fields import TenantRef
 from audits.challenges import selectors, services
 from audits.challenges.filters import ChallengeFilter
 from audits.challenges.models import Challenge, ChallengeStatus, RaisedBy
 from audits.challenges.permissions import ChallengePolicy
 from audits.dataset.api import Ref
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
 from partners.models import GovernanceGroup, Member
 
 
@@ -41,8 +40,8 @@ class ChallengeIn(TenantSerializer):
     raised_on = serializers.DateField()
     raised_by = serializers.ChoiceField(choices=RaisedBy.choices)
     raised_by_name = serializers.CharField(max_length=200)
-    raised_at = TenantRef(GovernanceGroup, required=False, allow_null=True, default=None)
-    to_member = TenantRef(Member)
+    raised_at = PartnershipChoice(GovernanceGroup, required=False, allow_null=True, default=None)
+    to_member = PartnershipChoice(Member)
     subject = serializers.CharField(max_length=200)
     challenge = serializers.CharField()
 

@@ -14,14 +14,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from audits.api_fields import TenantRef
 from audits.dataset import selectors, services
 from audits.dataset.filters import IndicatorFilter
 from audits.dataset.models import Direction, Indicator, IndicatorValue, Unit
 from audits.dataset.permissions import DatasetPolicy
 from audits.programme.models import Priority
 from audits.quarters import quarter_label
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
 from partners.models import Member
 
 
@@ -79,8 +78,8 @@ class IndicatorIn(TenantSerializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
     unit = serializers.ChoiceField(choices=Unit.choices)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False, default=Direction.NEITHER)
-    priority = TenantRef(Priority, required=False, allow_null=True, default=None)
-    reporting_member = TenantRef(Member)
+    priority = PartnershipChoice(Priority, required=False, allow_null=True, default=None)
+    reporting_member = PartnershipChoice(Member)
     is_active = serializers.BooleanField(required=False, default=True)
 
 
@@ -89,8 +88,8 @@ class IndicatorPatchIn(TenantSerializer):
     description = serializers.CharField(required=False, allow_blank=True)
     unit = serializers.ChoiceField(choices=Unit.choices, required=False)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
-    priority = TenantRef(Priority, required=False, allow_null=True)
-    reporting_member = TenantRef(Member, required=False)
+    priority = PartnershipChoice(Priority, required=False, allow_null=True)
+    reporting_member = PartnershipChoice(Member, required=False)
     is_active = serializers.BooleanField(required=False)
     version = serializers.IntegerField(
         required=False, help_text="The version read: if someone has saved the indicator since, 409 and nothing changes"

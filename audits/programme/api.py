@@ -6,12 +6,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from audits.api_fields import TenantRef
 from audits.programme import services
 from audits.programme.filters import AuditFilter
 from audits.programme.models import Audit, AuditKind, AuditStatus, Priority
 from audits.programme.permissions import AuditPolicy
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
 from partners.models import Member
 
 
@@ -45,9 +44,9 @@ class AuditIn(TenantSerializer):
     kind = serializers.ChoiceField(choices=AuditKind.choices)
     year_start = serializers.IntegerField()
     quarter = serializers.IntegerField()
-    priority = TenantRef(Priority, required=False, allow_null=True)
-    lead_member = TenantRef(Member, required=False, allow_null=True)
-    participants = TenantRef(Member, many=True, required=False)
+    priority = PartnershipChoice(Priority, required=False, allow_null=True)
+    lead_member = PartnershipChoice(Member, required=False, allow_null=True)
+    participants = PartnershipChoice(Member, many=True, required=False)
     status = serializers.ChoiceField(choices=AuditStatus.choices, required=False)
     children_involved = serializers.BooleanField(required=False)
     families_involved = serializers.BooleanField(required=False)
@@ -56,7 +55,7 @@ class AuditIn(TenantSerializer):
     findings = serializers.CharField(required=False, allow_blank=True)
     you_said_we_did = serializers.CharField(required=False, allow_blank=True)
     completed_on = serializers.DateField(required=False, allow_null=True)
-    re_audit_of = TenantRef(Audit, required=False, allow_null=True)
+    re_audit_of = PartnershipChoice(Audit, required=False, allow_null=True)
     version = serializers.IntegerField(required=False)
 
 

@@ -7,11 +7,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from audits.api_fields import TenantRef
 from audits.self_assessment import selectors, services
 from audits.self_assessment.models import Cycle, Framework, Grade, Moderation, SelfAssessment
 from audits.self_assessment.permissions import SelfAssessmentPolicy
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
 from lscp.roles import Role
 from partners.models import Member
 
@@ -42,7 +41,7 @@ class CycleIn(TenantSerializer):
     framework = serializers.ChoiceField(choices=Framework.choices)
     opens_on = serializers.DateField()
     due_on = serializers.DateField()
-    members = TenantRef(Member, many=True)
+    members = PartnershipChoice(Member, many=True)
 
 
 @extend_schema_view(
