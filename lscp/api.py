@@ -22,6 +22,7 @@ from lscp.accounts import limits as sign_in_limits
 from lscp.accounts.forms import SignInForm
 from lscp.states import StateError
 from partners.models import Membership
+from partners.selectors import context_for
 
 
 class StateConflict(exceptions.APIException):
@@ -106,7 +107,7 @@ class TenantAPIMixin:
         # Authenticate first (401 for no credentials), then the tenant (404), then permissions.
         self.perform_authentication(request)
         if request.user and request.user.is_authenticated:
-            request.tenant = self.ctx = tenancy.resolve(request.user, kwargs["slug"])
+            request.tenant = self.ctx = context_for(request.user, kwargs["slug"])
         super().initial(request, *args, **kwargs)
 
     def __init_subclass__(cls, **kwargs):

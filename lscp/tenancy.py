@@ -5,8 +5,9 @@
   Forgetting the scope is an error, never a leak.
 - Django's own machinery (admin, unique validation, related managers, deletion) uses the plain
   default manager, named `dangerously_unscoped` so that a reviewer sees every bypass.
-- `resolve(user, slug)` turns a request into a `TenantContext`, or raises 404: the same answer for
-  "there is no such partnership" and "you are not an active member of it".
+- `partners.selectors.context_for(user, slug)` turns a request into a `TenantContext`, or raises 404 (the same answer for
+  "there is no such partnership" and "you are not an active member of it"); it sits beside the
+  membership queries, so this module imports nothing from partners.
 - `get_scoped_or_404` fetches one object: 404 for "does not exist" and for "not this partnership".
 - A model names its rows in URLs by `url_kwarg`, with the value of `url_field` (the id, or a
   natural key unique within a partnership, such as a financial year's label "2020-21").
@@ -164,24 +165,3 @@ class TenantContext:
         if not user.is_superuser:
             raise PermissionError("Only an administrator acts without a membership")
         return cls(partnership=partnership, user=user, membership=None)
-
-
-def resolve(user, slug: str) -> TenantContext:
-    """The signed-in user's context in the partnership `slug`, or 404.
-
-    An inactive partnership, an unknown slug, no membership, or a deactivated membership all give
-    the same 404: nothing tells an outsider whether the partnership exists.
-    """
-    from partners.models import Membership
-
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise Http404("No such partnership")
-    membership = (
-        Membership.objects.active_for_person(user)
-        .filter(partnership__slug=slug)
-        .select_related("partnership", "member__organisation")
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such partnership")
-    return TenantContext(partnership=membership.partnership, user=user, membership=membership)

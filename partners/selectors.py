@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 
 from lscp.tenancy import TenantContext
 from partners.models import GovernanceGroup, GroupMember, Member, Membership, StatutoryRole
@@ -54,3 +55,22 @@ def active_people_choices(ctx: TenantContext):
         .select_related("person", "member__organisation")
         .order_by("person__first_name", "person__last_name")
     )
+
+
+def context_for(user, slug: str) -> TenantContext:
+    """The signed-in user's context in the partnership `slug`, or 404.
+
+    An inactive partnership, an unknown slug, no membership, or a deactivated membership all give
+    the same 404: nothing tells an outsider whether the partnership exists.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404("No such partnership")
+    membership = (
+        Membership.objects.active_for_person(user)
+        .filter(partnership__slug=slug)
+        .select_related("partnership", "member__organisation")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such partnership")
+    return TenantContext(partnership=membership.partnership, user=user, membership=membership)

@@ -18,6 +18,7 @@ from lscp import activity, tenancy
 from lscp.permissions import Policy
 from lscp.states import StaleVersion, StateError
 from partners.models import Membership
+from partners.selectors import context_for
 
 
 class PartnershipMixin:
@@ -32,7 +33,7 @@ class PartnershipMixin:
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        self.ctx = tenancy.resolve(request.user, kwargs["slug"])
+        self.ctx = context_for(request.user, kwargs["slug"])
         request.tenant = self.ctx
         self.authorize(request, **kwargs)
         return super().dispatch(request, *args, **kwargs)
