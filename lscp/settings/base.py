@@ -224,8 +224,8 @@ LSCP_HOME_SECTIONS = [
     "reviews.rapid_review_views.home_requests",
     "audits.self_assessment.selectors.home_returns",
     "lscp.deadlines.selectors.home_clocks",
-    "reviews.action_plans.views.home_our_actions",
-    "reviews.action_plans.views.home_awaiting_acceptance",
+    "reviews.action_plans.selectors.home_our_actions",
+    "reviews.action_plans.selectors.home_awaiting_acceptance",
 ]
 # Demo data loaders after the partners' (see lscp/demo.py).
 LSCP_DEMO_LOADERS = [

@@ -17,7 +17,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin
+from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin
 from partners.models import Member, Membership
 from reviews.action_plans import selectors, services
 from reviews.action_plans.filters import ActionFilter, PlanFilter, ProgressUpdateFilter, RecommendationFilter
@@ -175,21 +175,6 @@ class ProgressUpdateOut(serializers.Serializer):
 
 # ----------------------------------------------------------------------------------------------
 # Input
-
-
-class PartnershipChoice(serializers.PrimaryKeyRelatedField):
-    """A record chosen by its id among the request's partnership's rows (`rows(ctx)`, else every row
-    of `model` there): another partnership's id, or a row the person may not see, does not exist."""
-
-    def __init__(self, model, *, rows=None, **kwargs):
-        self.model, self.rows = model, rows
-        super().__init__(queryset=model.objects.none(), **kwargs)
-
-    def get_queryset(self):
-        ctx = self.context.get("ctx")
-        if ctx is None:
-            return self.model.objects.none()
-        return self.rows(ctx) if self.rows else self.model.objects.for_partnership(ctx.partnership)
 
 
 class VersionIn(serializers.Serializer):

@@ -43,7 +43,7 @@ def grow(world, n: int) -> None:
 # (what, url template, ceiling)
 PAGES = [
     # The home page's sections: clocks, and one query each for an action plan's owner and the
-    # business unit's completions to accept (reviews/action_plans/views.py).
+    # business unit's completions to accept (reviews/action_plans/selectors.py).
     ("home", "/{slug}/", 15),
     ("members", "/{slug}/partners/", 7),
     ("people", "/{slug}/people/", 6),

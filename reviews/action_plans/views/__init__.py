@@ -2,9 +2,6 @@
 the progress report), actions.py (the open actions across plans, an action and its steps), base.py
 (what they share). Views parse input and call one service or selector."""
 
-# SHIM (issue 11): the home page's sections moved to reviews.action_plans.selectors; remove once
-# LSCP_HOME_SECTIONS in lscp/settings/base.py names them there.
-from reviews.action_plans.selectors import home_awaiting_acceptance, home_our_actions
 from reviews.action_plans.views.actions import (
     AcceptView,
     ActionDetailView,
@@ -59,6 +56,4 @@ __all__ = [
     "ReportView",
     "ReturnView",
     "TemplateDownloadView",
-    "home_awaiting_acceptance",
-    "home_our_actions",
 ]
