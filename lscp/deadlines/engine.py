@@ -5,8 +5,8 @@ runs by default, which event starts it (with the choices a partnership may pick 
 is met, who must act, and where the record lives. Then:
 
 - `refresh(subject)`: (re)compute every clock of a record from the record itself, the
-  partnership's policy and calendar. Services call it after every change to the record.
-- `refresh_partnership(partnership)`: recompute every open clock (after a policy or calendar change).
+  partnership's clock rules and calendar. Services call it after every change to the record.
+- `refresh_partnership(partnership)`: recompute every open clock (after a clock rule or calendar change).
 - `sweep()`: find the clocks whose next escalation step is due (an indexed read of only those)
   and queue them, in chunks, for `escalate`.
 - `escalate(ids)`: decide each due step once, inside a transaction with the clock locked: the
@@ -22,7 +22,7 @@ was down), only the latest is sent and the earlier ones are recorded as supersed
 A clock is counted from its start (`length` working days, calendar days or months), counted back
 from a target (`counts_back_from`), or due on a date the record itself sets (`due_on`: an action's
 agreed due date). When a clock's due date moves after some of its steps were decided (a due date
-re-set with a reason, a policy or calendar change), its ladder starts again for the new date: the
+re-set with a reason, a clock rule or calendar change), its ladder starts again for the new date: the
 steps already decided stay in the log, and the new date gets its own reminder, due and overdue steps.
 """
 
@@ -110,30 +110,30 @@ def kinds_for(model: type[models.Model]) -> list[ClockKind]:
 
 
 # ----------------------------------------------------------------------------------------------
-# Policy
+# A clock kind's rule in a partnership (its length, unit and start; the DeadlinePolicy rows)
 
 
 @dataclass(frozen=True)
-class Policy:
+class ClockRule:
     length: int
     unit: str
     start: str
 
 
-def policy_for(partnership, kind: ClockKind, rows: dict[str, DeadlinePolicy] | None = None) -> Policy:
+def rule_for(partnership, kind: ClockKind, rows: dict[str, DeadlinePolicy] | None = None) -> ClockRule:
     if rows is None:
         row = DeadlinePolicy.objects.for_partnership(partnership).filter(kind=kind.key).first()
     else:
         row = rows.get(kind.key)
     start_keys = [option.key for option in kind.starts]
     if row is None or not kind.editable:
-        return Policy(kind.length, kind.unit, start_keys[0])
+        return ClockRule(kind.length, kind.unit, start_keys[0])
     start = row.start if row.start in start_keys else start_keys[0]
-    return Policy(row.length, row.unit, start)
+    return ClockRule(row.length, row.unit, start)
 
 
-def policies_of(partnership) -> dict[str, DeadlinePolicy]:
-    """The partnership's local policy rows, by clock kind (for policy_for, read once)."""
+def rules_of(partnership) -> dict[str, DeadlinePolicy]:
+    """The partnership's own clock rules (DeadlinePolicy rows), by clock kind (for rule_for, read once)."""
     return {row.kind: row for row in DeadlinePolicy.objects.for_partnership(partnership)}
 
 
@@ -151,9 +151,9 @@ def _explain_months(due: dt.date, start: dt.date, n: int) -> str:
     return f"due {format_day(due)}: {n} calendar month{'s' if n != 1 else ''} after {format_day(start)}"
 
 
-def compute(subject, kind: ClockKind, *, policy: Policy, calendar: WorkingCalendar) -> dict:
+def compute(subject, kind: ClockKind, *, rule: ClockRule, calendar: WorkingCalendar) -> dict:
     """The clock's fields for this subject now: starts_on, due_date, met_on, explanation."""
-    option = next(o for o in kind.starts if o.key == policy.start)
+    option = next(o for o in kind.starts if o.key == rule.start)
     if not kind.applies(subject):
         return {
             "starts_on": None,
@@ -161,7 +161,7 @@ def compute(subject, kind: ClockKind, *, policy: Policy, calendar: WorkingCalend
             "met_on": None,
             "explanation": kind.not_applicable_reason or "Not needed",
         }
-    starts_on = kind.start_date(subject, policy.start)
+    starts_on = kind.start_date(subject, rule.start)
     met_on = kind.met_date(subject)
     if kind.due_on is not None:
         due = kind.due_on(subject)
@@ -182,12 +182,12 @@ def compute(subject, kind: ClockKind, *, policy: Policy, calendar: WorkingCalend
                 "met_on": met_on,
                 "explanation": f"starts when {waiting} is known",
             }
-        counted = _add(calendar, target, -policy.length, policy.unit)
+        counted = _add(calendar, target, -rule.length, rule.unit)
         text = explain(
             due=counted.date,
             start=target,
-            n=-policy.length,
-            unit=policy.unit,
+            n=-rule.length,
+            unit=rule.unit,
             skipped=counted.skipped_holidays,
             start_label=kind.counts_back_label,
         )
@@ -199,15 +199,15 @@ def compute(subject, kind: ClockKind, *, policy: Policy, calendar: WorkingCalend
             "met_on": met_on,
             "explanation": f"starts when {option.label} is recorded",
         }
-    counted = _add(calendar, starts_on, policy.length, policy.unit)
-    if policy.unit == MONTHS:
-        text = _explain_months(counted.date, starts_on, policy.length)
+    counted = _add(calendar, starts_on, rule.length, rule.unit)
+    if rule.unit == MONTHS:
+        text = _explain_months(counted.date, starts_on, rule.length)
     else:
         text = explain(
             due=counted.date,
             start=starts_on,
-            n=policy.length,
-            unit=policy.unit,
+            n=rule.length,
+            unit=rule.unit,
             skipped=counted.skipped_holidays,
             start_label=option.label.removeprefix("the date ").removeprefix("the "),
         )
@@ -215,11 +215,11 @@ def compute(subject, kind: ClockKind, *, policy: Policy, calendar: WorkingCalend
 
 
 @transaction.atomic
-def refresh(subject, *, calendar: WorkingCalendar | None = None, policies: dict | None = None) -> list[Deadline]:
+def refresh(subject, *, calendar: WorkingCalendar | None = None, rules: dict | None = None) -> list[Deadline]:
     """Bring every clock of `subject` up to date with the record. Idempotent."""
     partnership = subject.partnership
     calendar = calendar or calendar_for(partnership)
-    policies = policies_of(partnership) if policies is None else policies
+    rules = rules_of(partnership) if rules is None else rules
     ladder = _settings(partnership)
     subject_type = ContentType.objects.get_for_model(subject, for_concrete_model=True)
     existing = {
@@ -231,9 +231,9 @@ def refresh(subject, *, calendar: WorkingCalendar | None = None, policies: dict 
     decided = _decided_rows([d.pk for d in existing.values()])
     result = []
     for kind in kinds_for(type(subject)):
-        policy = policy_for(partnership, kind, policies)
-        fields = compute(subject, kind, policy=policy, calendar=calendar)
-        fields.update(length=policy.length, unit=policy.unit)
+        rule = rule_for(partnership, kind, rules)
+        fields = compute(subject, kind, rule=rule, calendar=calendar)
+        fields.update(length=rule.length, unit=rule.unit)
         deadline = existing.get(kind.key)
         if deadline is None:
             deadline = Deadline(
@@ -259,9 +259,9 @@ def refresh(subject, *, calendar: WorkingCalendar | None = None, policies: dict 
 
 
 def refresh_partnership(partnership) -> int:
-    """Recompute every open clock of the partnership (policy or calendar changed)."""
+    """Recompute every open clock of the partnership (a clock rule or the calendar changed)."""
     calendar = calendar_for(partnership)
-    policies = policies_of(partnership)
+    rules = rules_of(partnership)
     count = 0
     open_clocks = Deadline.objects.for_partnership(partnership).filter(met_on__isnull=True)
     by_type = defaultdict(set)
@@ -270,7 +270,7 @@ def refresh_partnership(partnership) -> int:
     for subject_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(subject_type_id).model_class()
         for subject in model.objects.for_partnership(partnership).filter(pk__in=ids):
-            refresh(subject, calendar=calendar, policies=policies)
+            refresh(subject, calendar=calendar, rules=rules)
             count += 1
     return count
 

@@ -16,7 +16,7 @@ from lscp.roles import BUSINESS_UNIT, EVERYONE, Role
 from lscp.tenancy import TenantContext
 
 
-class DeadlinePolicyPolicy(Policy):
+class ClockRulesPolicy(Policy):
     resource = "deadline policy"
     rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
 
@@ -27,7 +27,7 @@ UNITS = {"working", "calendar", "months"}
 @transaction.atomic
 def set_policies(ctx: TenantContext, policies: dict[str, dict]) -> int:
     """`policies`: {kind: {"length", "unit", "start"}}. Returns how many kinds changed."""
-    DeadlinePolicyPolicy.require(ctx, "manage")
+    ClockRulesPolicy.require(ctx, "manage")
     errors: dict[str, list[str]] = {}
     changed = 0
     rows = {row.kind: row for row in DeadlinePolicy.objects.for_partnership(ctx.partnership)}
@@ -45,7 +45,7 @@ def set_policies(ctx: TenantContext, policies: dict[str, dict]) -> int:
             errors[f"{key}_start"] = [f"{kind.label}: choose what starts the clock"]
         if errors:
             continue
-        current = deadlines.policy_for(ctx.partnership, kind, rows)
+        current = deadlines.rule_for(ctx.partnership, kind, rows)
         if (current.length, current.unit, current.start) == (length, unit, start):
             if key not in rows:  # the statutory default, now the partnership's stated policy
                 DeadlinePolicy.objects.for_partnership(ctx.partnership).create(
@@ -84,7 +84,7 @@ def escalation_settings(partnership) -> EscalationSettings:
 def set_escalation(
     ctx: TenantContext, *, reminder_days_before: int, repeat_every_days: int, business_unit_manager
 ) -> EscalationSettings:
-    DeadlinePolicyPolicy.require(ctx, "manage")
+    ClockRulesPolicy.require(ctx, "manage")
     errors = {}
     if reminder_days_before is None or not 0 <= reminder_days_before <= 20:
         errors["reminder_days_before"] = ["Enter a number of working days from 0 (no reminder) to 20"]
@@ -117,7 +117,7 @@ def set_escalation(
 
 @transaction.atomic
 def add_calendar_override(ctx: TenantContext, *, date: dt.date, is_working_day: bool, reason: str) -> CalendarOverride:
-    DeadlinePolicyPolicy.require(ctx, "manage")
+    ClockRulesPolicy.require(ctx, "manage")
     errors = {}
     if date is None:
         errors["date"] = ["Enter the date"]
@@ -147,7 +147,7 @@ def add_calendar_override(ctx: TenantContext, *, date: dt.date, is_working_day: 
 
 @transaction.atomic
 def remove_calendar_override(ctx: TenantContext, override: CalendarOverride) -> None:
-    DeadlinePolicyPolicy.require(ctx, "manage", override)
+    ClockRulesPolicy.require(ctx, "manage", override)
     description = str(override)
     override.delete()
     activity.record(ctx, event="calendar.override_removed", changes={"override": {"old": description, "new": None}})

@@ -29,7 +29,7 @@ class PolicyForm(TenantForm):
         rows = {row.kind: row for row in services.DeadlinePolicy.objects.for_partnership(self.ctx.partnership)}
         self.kinds = [kind for kind in deadlines.REGISTRY.values() if kind.editable]
         for kind in self.kinds:
-            policy = deadlines.policy_for(self.ctx.partnership, kind, rows)
+            policy = deadlines.rule_for(self.ctx.partnership, kind, rows)
             self.fields[f"{kind.key}_length"] = forms.IntegerField(
                 label=f"{kind.label}: length",
                 min_value=1,
@@ -106,7 +106,7 @@ class CalendarOverrideForm(TenantForm):
 
 class DeadlinePolicyView(PartnershipPage):
     template_name = "deadlines/policy.html"
-    policy = services.DeadlinePolicyPolicy
+    policy = services.ClockRulesPolicy
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -115,7 +115,7 @@ class DeadlinePolicyView(PartnershipPage):
         calendar = calendar_for(self.ctx.partnership)
         context.update(
             kinds=[
-                (kind, deadlines.policy_for(self.ctx.partnership, kind, rows)) for kind in deadlines.REGISTRY.values()
+                (kind, deadlines.rule_for(self.ctx.partnership, kind, rows)) for kind in deadlines.REGISTRY.values()
             ],
             units=dict(UNIT_CHOICES),
             escalation=services.escalation_settings(self.ctx.partnership),
@@ -123,7 +123,7 @@ class DeadlinePolicyView(PartnershipPage):
                 date__gte=today - dt.timedelta(days=365)
             ),
             holidays=calendar.holidays_between(today, today + dt.timedelta(days=365)),
-            can_manage=services.DeadlinePolicyPolicy.can(self.ctx, "manage"),
+            can_manage=services.ClockRulesPolicy.can(self.ctx, "manage"),
         )
         if context["can_manage"]:
             context["problems"] = deadlines.escalation_problems(self.ctx.partnership)
@@ -133,7 +133,7 @@ class DeadlinePolicyView(PartnershipPage):
 class PolicyEditView(PartnershipFormView):
     template_name = "deadlines/form.html"
     form_class = PolicyForm
-    policy = services.DeadlinePolicyPolicy
+    policy = services.ClockRulesPolicy
     action = "manage"
     extra_context = {"heading": "Deadline policy"}
 
@@ -184,7 +184,7 @@ class CalendarOverrideAddView(PolicyEditView):
 class CalendarOverrideRemoveView(RecordFormView):
     template_name = "deadlines/remove.html"
     model = CalendarOverride
-    policy = services.DeadlinePolicyPolicy
+    policy = services.ClockRulesPolicy
     action = "manage"
 
     def get_form_class(self):

@@ -63,7 +63,7 @@ SECTIONS = [
             NavItem("Partners", "member-list", "partners.permissions.MemberPolicy"),
             NavItem("People", "person-list", "partners.permissions.PeoplePolicy"),
             NavItem("Governance", "group-list", "partners.permissions.GovernancePolicy"),
-            NavItem("Deadlines", "deadline-policy", "lscp.deadlines.services.DeadlinePolicyPolicy", "manage"),
+            NavItem("Deadlines", "deadline-policy", "lscp.deadlines.services.ClockRulesPolicy", "manage"),
             NavItem("Activity log", "activity-list", "lscp.activity.views.ActivityPolicy"),
         ),
     ),

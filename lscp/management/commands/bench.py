@@ -207,10 +207,10 @@ class Command(BaseCommand):
             copy.incident_date = copy.aware_date = copy.received_on = aware
             copies.append(copy)
         created = Notification.dangerously_unscoped.bulk_create(copies, batch_size=2000)
-        policies = deadlines.policies_of(world.partnership)
+        rules = deadlines.rules_of(world.partnership)
         for subject in created:
             subject.partnership = world.partnership
-            deadlines.refresh(subject, calendar=calendar, policies=policies)
+            deadlines.refresh(subject, calendar=calendar, rules=rules)
         ids = list(
             Deadline.objects.for_partnership(world.partnership)
             .filter(subject_id__in=[s.pk for s in created], kind="panel_notification", next_escalation_on__lte=today)

@@ -150,6 +150,6 @@ def regrant(action: Action, old_member_id: int | None) -> None:
 
 def refresh_clocks(actions, partnership) -> None:
     calendar = calendar_for(partnership)
-    policies = deadlines.policies_of(partnership)
+    rules = deadlines.rules_of(partnership)
     for action in actions:
-        deadlines.refresh(action, calendar=calendar, policies=policies)
+        deadlines.refresh(action, calendar=calendar, rules=rules)

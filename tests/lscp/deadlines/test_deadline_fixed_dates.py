@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from lscp import deadlines
-from lscp.deadlines import ClockKind, Policy, StartOption, compute
+from lscp.deadlines import ClockKind, ClockRule, StartOption, compute
 from lscp.deadlines.workdays import WorkingCalendar
 from lscp.models import Escalation
 from reviews import services
@@ -45,22 +45,22 @@ def fixed_kind(**overrides) -> ClockKind:
 
 def test_a_clock_due_on_a_fixed_date_is_not_counted():
     kind = fixed_kind()
-    policy = Policy(0, "working", "live")
+    rule = ClockRule(0, "working", "live")
     calendar = WorkingCalendar()
     # Due on a Saturday, the day the plan says: a fixed date is not moved or counted.
     subject = SimpleNamespace(live_on=dt.date(2026, 11, 2), due=dt.date(2026, 12, 26), done_on=None)
-    assert compute(subject, kind, policy=policy, calendar=calendar) == {
+    assert compute(subject, kind, rule=rule, calendar=calendar) == {
         "starts_on": dt.date(2026, 11, 2),
         "due_date": dt.date(2026, 12, 26),
         "met_on": None,
         "explanation": "due Sat 26 Dec 2026: the due date agreed in the plan (not a working day)",
     }
     waiting = SimpleNamespace(live_on=None, due=dt.date(2026, 12, 26), done_on=None)
-    assert compute(waiting, kind, policy=policy, calendar=calendar)["explanation"] == (
+    assert compute(waiting, kind, rule=rule, calendar=calendar)["explanation"] == (
         "starts when the date the plan went live is recorded"
     )
     no_date = SimpleNamespace(live_on=dt.date(2026, 11, 2), due=None, done_on=None)
-    assert compute(no_date, kind, policy=policy, calendar=calendar)["explanation"] == (
+    assert compute(no_date, kind, rule=rule, calendar=calendar)["explanation"] == (
         "starts when the due date agreed in the plan is set"
     )
 
