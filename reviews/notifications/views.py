@@ -689,11 +689,16 @@ class NotificationRecord(RecordMixin):
             raise Http404
 
     def refuse(self, reason: str | None, url: str):
-        """A step not allowed now: the reason as a message, and back to `url` (None if allowed)."""
-        if reason:
-            messages.error(self.request, reason)
-            return redirect(url)
-        return None
+        return refused(self.request, reason, url)
+
+
+def refused(request, reason: str | None, url: str):
+    """A step not allowed now (a service's *_refusal): the reason as a message and back to `url`;
+    None when the step is allowed, so a page's GET shows its form only when the service would act."""
+    if reason:
+        messages.error(request, reason)
+        return redirect(url)
+    return None
 
 
 class TimelineView(NotificationRecord, TemplateView):

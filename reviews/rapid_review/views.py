@@ -15,7 +15,7 @@ from lscp import activity, deadlines, documents, pdf
 from lscp.deadlines.workdays import calendar_for
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordMixin, ServiceFormMixin
-from reviews.notifications.views import NotificationRecord
+from reviews.notifications.views import NotificationRecord, refused
 from reviews.rapid_review import selectors, services
 from reviews.rapid_review.forms import (
     AgencySummaryForm,
@@ -227,11 +227,8 @@ class ReopenSummaryView(RecordMixin, ServiceFormMixin, TemplateView):
         return reverse("information-request-detail", args=[self.ctx.partnership.slug, self.object.pk])
 
     def get(self, request, *args, **kwargs):
-        reason = services.information_request_refusal(self.object, step="reopen")
-        if reason:
-            messages.error(request, reason)
-            return redirect(self.detail_url())
-        return self.render_to_response(self.get_context_data(form=ReasonForm(ctx=self.ctx)))
+        refusal = refused(request, services.information_request_refusal(self.object, step="reopen"), self.detail_url())
+        return refusal or self.render_to_response(self.get_context_data(form=ReasonForm(ctx=self.ctx)))
 
     def post(self, request, *args, **kwargs):
         form = ReasonForm(request.POST, ctx=self.ctx)
