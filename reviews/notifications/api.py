@@ -19,19 +19,8 @@ from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
 from lscp.models import Escalation
 from lscp.outbox.api import EmailOut
 from reviews.lcspr.api import LcsprActions
-from reviews.notifications import selectors, services
+from reviews.notifications import models, selectors, services
 from reviews.notifications.filters import NotificationFilter
-from reviews.notifications.models import (
-    ETHNICITY_CHOICES,
-    AbuseOrNeglect,
-    CriteriaResult,
-    Location,
-    Notification,
-    Outcome,
-    Pathway,
-    Sex,
-    Status,
-)
 from reviews.notifications.permissions import NotificationPolicy
 from reviews.notifications.steps import STEPS
 from reviews.rapid_review.api import MemberField, NamedClockOut, RapidReviewActions
@@ -184,15 +173,15 @@ class ChildIn(TenantSerializer):
     reference = serializers.CharField(max_length=40)
     age_years = serializers.IntegerField(min_value=0, max_value=17)
     age_months = serializers.IntegerField(min_value=0, max_value=11, required=False, allow_null=True, default=None)
-    sex = serializers.ChoiceField(choices=Sex.choices)
-    ethnicity = serializers.ChoiceField(choices=ETHNICITY_CHOICES)
+    sex = serializers.ChoiceField(choices=models.Sex.choices)
+    ethnicity = serializers.ChoiceField(choices=models.ETHNICITY_CHOICES)
     looked_after = serializers.BooleanField()
     home_area = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     known_to = MemberField(many=True, required=False, default=list)
 
 
 class NotificationIn(TenantSerializer):
-    pathway = serializers.ChoiceField(choices=Pathway.choices)
+    pathway = serializers.ChoiceField(choices=models.Pathway.choices)
     notifying_member = MemberField(
         required=False,
         allow_null=True,
@@ -206,9 +195,9 @@ class NotificationIn(TenantSerializer):
     incident_date = serializers.DateField()
     incident_time = serializers.TimeField(required=False, allow_null=True, default=None)
     aware_date = serializers.DateField()
-    location = serializers.ChoiceField(choices=Location.choices)
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    abuse_or_neglect = serializers.ChoiceField(choices=AbuseOrNeglect.choices)
+    location = serializers.ChoiceField(choices=models.Location.choices)
+    outcome = serializers.ChoiceField(choices=models.Outcome.choices)
+    abuse_or_neglect = serializers.ChoiceField(choices=models.AbuseOrNeglect.choices)
     children = ChildIn(many=True, allow_empty=True)
     summary = serializers.CharField()
     submission_key = serializers.CharField(
@@ -254,7 +243,7 @@ class RespondedIn(StepIn):
 
 
 class CriteriaIn(StepIn):
-    result = serializers.ChoiceField(choices=CriteriaResult.choices)
+    result = serializers.ChoiceField(choices=models.CriteriaResult.choices)
     rationale = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -263,8 +252,8 @@ STEP_INPUTS = dict(zip(STEPS, [PanelNotifiedIn, StartedIn, CompletedIn, SentIn, 
 
 LIST_FILTERS = [
     SLUG_PARAMETER,
-    OpenApiParameter("status", str, enum=Status.values),
-    OpenApiParameter("pathway", str, enum=Pathway.values),
+    OpenApiParameter("status", str, enum=models.Status.values),
+    OpenApiParameter("pathway", str, enum=models.Pathway.values),
     OpenApiParameter("overdue", bool, description="Only notifications with an overdue clock"),
     OpenApiParameter("q", str, description="Part of the reference or the Panel reference"),
 ]
@@ -291,7 +280,7 @@ class NotificationViewSet(
     """Serious-incident notifications. Scrutineers get status and timeliness only. The statutory
     steps' actions (one per steps.STEPS) are added below the class."""
 
-    model = Notification
+    model = models.Notification
     policy = NotificationPolicy
     filterset_class = NotificationFilter
     policy_actions = {

@@ -19,7 +19,7 @@ from lscp import deadlines, outbox
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
-from reviews.notifications import selectors, services
+from reviews.notifications import models, selectors, services
 from reviews.notifications.filters import NotificationFilter
 from reviews.notifications.forms import (
     AnotherChildForm,
@@ -32,16 +32,6 @@ from reviews.notifications.forms import (
     StepForm,
     SubmitForm,
     SummaryForm,
-)
-from reviews.notifications.models import (
-    ETHNICITY_CHOICES,
-    AbuseOrNeglect,
-    Location,
-    Notification,
-    Outcome,
-    Pathway,
-    Sex,
-    Status,
 )
 from reviews.notifications.permissions import NotificationPolicy
 from reviews.notifications.steps import STEPS, next_step
@@ -80,8 +70,8 @@ class NotificationListView(PartnershipPage):
             rows=rows,
             sorting=sorting,
             today=today,
-            statuses=Status.choices,
-            pathways=Pathway.choices,
+            statuses=models.Status.choices,
+            pathways=models.Pathway.choices,
             filter_form=filters.form,
             filters={
                 "status": params.get("status", ""),
@@ -448,7 +438,7 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
         (
             "Notification",
             [
-                ("Pathway", dict(Pathway.choices).get(answers["pathway"], ""), change("pathway")),
+                ("Pathway", dict(models.Pathway.choices).get(answers["pathway"], ""), change("pathway")),
                 (
                     "Notifying organisation",
                     str(answers["notifying_member"].organisation) if answers["notifying_member"] else "",
@@ -476,11 +466,11 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
                     change("incident"),
                 ),
                 ("Local authority became aware", day(answers["aware_date"]), change("incident")),
-                ("Where", dict(Location.choices).get(answers["location"], ""), change("incident")),
-                ("What happened", dict(Outcome.choices).get(answers["outcome"], ""), change("incident")),
+                ("Where", dict(models.Location.choices).get(answers["location"], ""), change("incident")),
+                ("What happened", dict(models.Outcome.choices).get(answers["outcome"], ""), change("incident")),
                 (
                     "Abuse or neglect",
-                    dict(AbuseOrNeglect.choices).get(answers["abuse_or_neglect"], ""),
+                    dict(models.AbuseOrNeglect.choices).get(answers["abuse_or_neglect"], ""),
                     change("incident"),
                 ),
             ],
@@ -493,8 +483,12 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
                 f"Child {index}: {child.reference}",
                 [
                     ("Age", age, change("child", child=index)),
-                    ("Sex", dict(Sex.choices).get(child.sex, ""), change("child", child=index)),
-                    ("Ethnicity", dict(ETHNICITY_CHOICES).get(child.ethnicity, ""), change("child", child=index)),
+                    ("Sex", dict(models.Sex.choices).get(child.sex, ""), change("child", child=index)),
+                    (
+                        "Ethnicity",
+                        dict(models.ETHNICITY_CHOICES).get(child.ethnicity, ""),
+                        change("child", child=index),
+                    ),
                     ("Looked after", "Yes" if child.looked_after else "No", change("child", child=index)),
                     ("Home area", child.home_area, change("child", child=index)),
                     (
@@ -528,7 +522,7 @@ class RemoveChildView(PartnershipMixin, TemplateView):
 
 class SubmittedView(RecordMixin, TemplateView):
     template_name = "reviews/submitted.html"
-    model = Notification
+    model = models.Notification
     policy = NotificationPolicy
     log_views = False
 
@@ -539,7 +533,7 @@ class SubmittedView(RecordMixin, TemplateView):
 
 class NotificationDetailView(RecordMixin, TemplateView):
     template_name = "reviews/notification_detail.html"
-    model = Notification
+    model = models.Notification
     policy = NotificationPolicy
 
     def get_queryset(self):
@@ -571,7 +565,7 @@ class NotificationDetailView(RecordMixin, TemplateView):
 
 
 class NotificationFormView(RecordFormView):
-    model = Notification
+    model = models.Notification
     policy = NotificationPolicy
     action = "manage"
     template_name = "reviews/notification_form.html"
@@ -678,7 +672,7 @@ class NotificationRecord(RecordMixin):
     """A page about one notification, decided by a policy other than NotificationPolicy: the
     notification must still be one this person may see."""
 
-    model = Notification
+    model = models.Notification
 
     def get_queryset(self):
         return selectors.notification_detail_queryset(self.ctx)
