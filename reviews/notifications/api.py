@@ -15,15 +15,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lscp import deadlines, outbox
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer
+from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
 from lscp.models import Escalation
 from lscp.outbox.api import EmailOut
+from partners.models import Member
 from reviews.lcspr.api import LcsprActions
 from reviews.notifications import models, selectors, services
 from reviews.notifications.filters import NotificationFilter
 from reviews.notifications.permissions import NotificationPolicy
 from reviews.notifications.steps import STEPS
-from reviews.rapid_review.api import MemberField, NamedClockOut, RapidReviewActions
+from reviews.rapid_review.api import NamedClockOut, RapidReviewActions
 
 
 class DeadlineOut(NamedClockOut):
@@ -177,12 +178,13 @@ class ChildIn(TenantSerializer):
     ethnicity = serializers.ChoiceField(choices=models.ETHNICITY_CHOICES)
     looked_after = serializers.BooleanField()
     home_area = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    known_to = MemberField(many=True, required=False, default=list)
+    known_to = PartnershipChoice(Member, many=True, required=False, default=list)
 
 
 class NotificationIn(TenantSerializer):
     pathway = serializers.ChoiceField(choices=models.Pathway.choices)
-    notifying_member = MemberField(
+    notifying_member = PartnershipChoice(
+        Member,
         required=False,
         allow_null=True,
         default=None,

@@ -12,24 +12,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lscp import activity
-from lscp.api import SLUG_PARAMETER, TenantSerializer
+from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantSerializer
 from lscp.tenancy import get_scoped_or_404
 from partners.models import Member
 from reviews.rapid_review import selectors, services
 from reviews.rapid_review.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
 from reviews.rapid_review.permissions import InformationRequestPolicy, RapidReviewPolicy
-
-
-class MemberField(serializers.PrimaryKeyRelatedField):
-    """A member organisation of the caller's partnership: the choices are read from the request's
-    tenant when the input is checked (none without one, as for the schema generator)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=Member.objects.none(), **kwargs)
-
-    def get_queryset(self):
-        ctx = self.context.get("ctx")
-        return Member.objects.for_partnership(ctx.partnership) if ctx is not None else Member.objects.none()
 
 
 class ClockOut(serializers.Serializer):
@@ -77,7 +65,7 @@ class InformationRequestOut(serializers.Serializer):
 
 
 class RequestsIn(TenantSerializer):
-    members = MemberField(many=True)
+    members = PartnershipChoice(Member, many=True)
     reply_by = serializers.DateField()
     message = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -102,7 +90,7 @@ class ReasonIn(serializers.Serializer):
 
 
 class AttendeeItem(serializers.Serializer):
-    member = MemberField()
+    member = PartnershipChoice(Member)
     name = serializers.CharField(max_length=200)
     role = serializers.CharField(max_length=200)
 
