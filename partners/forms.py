@@ -3,6 +3,7 @@ from django import forms
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.web.forms import TenantForm
 from partners.models import GroupRole, Member, MemberKind, Membership, Organisation, Sector, StatutoryRole
+from partners.selectors import active_people_choices
 
 SEAT_CHOICES = [
     (StatutoryRole.COUNCIL.value, "Statutory partner: the local authority"),
@@ -126,7 +127,5 @@ class GroupMemberAddForm(TenantForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from partners.selectors import active_people_choices
-
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = active_people_choices(self.ctx)

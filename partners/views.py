@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from lscp.web.home import home_sections
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 from partners import selectors, services
@@ -31,8 +32,6 @@ class HomeView(PartnershipPage):
     policy = PartnershipPolicy
 
     def get_context_data(self, **kwargs):
-        from lscp.web.home import home_sections
-
         context = super().get_context_data(**kwargs)
         context["sections"] = home_sections(self.ctx)
         if MemberPolicy.can(self.ctx, "manage"):

@@ -16,6 +16,7 @@ from lscp.models import CalendarOverride
 from lscp.roles import Role
 from lscp.web.forms import GovukDateField, TenantForm
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView
+from partners.forms import ConfirmForm
 from partners.models import Membership
 
 UNIT_CHOICES = [("working", "Working days"), ("calendar", "Calendar days"), ("months", "Calendar months")]
@@ -188,8 +189,6 @@ class CalendarOverrideRemoveView(RecordFormView):
     action = "manage"
 
     def get_form_class(self):
-        from partners.forms import ConfirmForm
-
         return ConfirmForm
 
     def perform(self, form):

@@ -10,6 +10,7 @@ from lscp.documents import DocumentField
 from lscp.roles import Role
 from lscp.web.forms import GovukDateField, TenantForm, VersionedForm
 from partners.models import Member, Membership
+from reviews.action_plans import selectors
 from reviews.action_plans.models import ActionStatus, SourceKind
 from reviews.action_plans.services import parse_number
 from reviews.models import Notification
@@ -267,8 +268,6 @@ class ReportForm(TenantForm):
     )
 
     def __init__(self, *args, **kwargs):
-        from reviews.action_plans import selectors
-
         super().__init__(*args, **kwargs)
         self.fields["plans"].queryset = selectors.plans_for(self.ctx).order_by("title", "pk")
         self.fields["plans"].label_from_instance = lambda p: f"{p.title} ({p.get_status_display().lower()})"

@@ -12,6 +12,7 @@
 
 from lscp.permissions import Policy, granted, has_grant
 from lscp.roles import BUSINESS_UNIT, EVERYONE, Role
+from reviews.action_plans.models import Action
 
 OWNER_PERM = "reviews.change_action"
 
@@ -64,8 +65,6 @@ class ProgressUpdatePolicy(ActionPolicy):
     @classmethod
     def filter(cls, ctx, queryset):
         if ctx.role == Role.AGENCY_LEAD:
-            from reviews.action_plans.models import Action
-
             visible = ActionPolicy.filter(ctx, Action.objects.for_partnership(ctx.partnership))
             return queryset.filter(action__in=visible.values("pk"))
         return queryset

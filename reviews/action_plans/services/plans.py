@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from lscp import activity
 from lscp.checks import Errors
+from lscp.spreadsheets import SpreadsheetError
 from lscp.tenancy import TenantContext, TenantOwned
+from reviews.action_plans import sheets
 from reviews.action_plans.models import (
     STAGE_ORDER,
     Action,
@@ -263,8 +265,6 @@ def plan_close(ctx: TenantContext, plan: ActionPlan, *, expected_version: int | 
 def plan_import(ctx: TenantContext, *, upload, submission_key: str = "", **given: Unpack[PlanFields]) -> ActionPlan:
     """A new plan from an .xlsx file, one row per action: every row loads, or none does and every
     problem is listed under `file` as "Row N, Column: message"."""
-    from lscp.spreadsheets import SpreadsheetError
-    from reviews.action_plans import sheets  # sheets reads rows into this package's ActionIn
 
     ActionPlanPolicy.require(ctx, "manage")
     existing = _submitted(ctx, (submission_key or "").strip()[:64])
