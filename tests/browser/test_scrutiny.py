@@ -138,7 +138,7 @@ def test_every_dataset_challenge_and_annual_report_page_meets_wcag_2_2_aa(pages,
     )
     page.click("button:has-text('Upload')")
     pages.check()
-    assert "4 problems in the spreadsheet" in page.locator("#problems").inner_text()
+    assert "4 problems in the spreadsheet" in page.locator("#sheet-problems").inner_text()
     # A narrative edit that crossed another save: the warning and the kept text.
     pages.goto(f"/{slug}/annual-reports/{annual.pk}/change/")
     annual_report_services.annual_report_save(ctx, annual, foreword="Someone else's foreword.")

@@ -456,7 +456,7 @@ def upload(world, rows, who="business", client=None):
 
 def problems(response) -> list[str]:
     html = html_lib.unescape(response.content.decode())
-    listed = re.search(r'<div class="govuk-inset-text" id="problems">.*?</div>', html, re.S)
+    listed = re.search(r'<div class="govuk-inset-text" id="sheet-problems">.*?</div>', html, re.S)
     if listed:
         return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", listed.group(0), re.S)]
     return [error_by_field(response.content.decode(), "id_file")]
