@@ -220,8 +220,8 @@ LSCP_OUTBOX_FLUSH_SECONDS = int(env("LSCP_OUTBOX_FLUSH_SECONDS", "240"))
 
 # "What needs me now" on each partnership's home page: one provider per app (see lscp/home.py).
 LSCP_HOME_SECTIONS = [
-    "reviews.rapid_review_views.home_sign_offs",
-    "reviews.rapid_review_views.home_requests",
+    "reviews.rapid_review.selectors.home_sign_offs",
+    "reviews.rapid_review.selectors.home_requests",
     "audits.self_assessment.selectors.home_returns",
     "lscp.deadlines.selectors.home_clocks",
     "reviews.action_plans.selectors.home_our_actions",

@@ -32,9 +32,11 @@ SECTIONS = [
     NavSection(
         "Cases",
         (
-            NavItem("Notifications", "notification-list", "reviews.permissions.NotificationPolicy"),
+            NavItem("Notifications", "notification-list", "reviews.notifications.permissions.NotificationPolicy"),
             NavItem(
-                "Requests for information", "information-request-list", "reviews.permissions.InformationRequestPolicy"
+                "Requests for information",
+                "information-request-list",
+                "reviews.rapid_review.permissions.InformationRequestPolicy",
             ),
         ),
     ),

@@ -474,8 +474,8 @@ def _step_updates(notification: Notification, spec: StepSpec, on: dt.date | None
 def record_step(
     ctx: TenantContext,
     notification: Notification,
-    step: str,  # keyword-only once the callers outside reviews/ name it (issue 11 report)
     *,
+    step: str,
     on: dt.date | None,
     expected_version: int | None = None,
     **values,

@@ -100,7 +100,7 @@ def test_a_notifications_requests_for_information_are_paginated_as_documented(ap
     """Every API list is paginated (README): this one was documented so but answered a bare list."""
     import time_machine
 
-    from reviews import rapid_review_services
+    from reviews.rapid_review import services as rapid_review_services
     from tests.support.makers_reviews import started
 
     with time_machine.travel(dt.datetime(2026, 3, 3, 10, tzinfo=dt.UTC), tick=False):

@@ -204,7 +204,7 @@ def test_route_list_includes_non_tenant_routes_that_need_no_slug():
 def test_choices_are_narrowed_in_nested_serializers_too(world_a, world_b):
     """A tenant-owned choice inside a nested list (a rapid review's attendees) is narrowed to the
     caller's partnership like a top-level one: another partnership's member is not a valid choice."""
-    from reviews.rapid_review_api import RapidReviewIn
+    from reviews.rapid_review.api import RapidReviewIn
 
     ours, theirs = world_a.members["agency"], world_b.members["agency"]
     for member, valid in ((ours, True), (theirs, False)):

@@ -114,25 +114,25 @@ def _notifications(world: World, first: dt.date, last: dt.date, count: int, with
         notification = submit(world, aware_date=aware, received_on=aware)
         notified = within(aware + dt.timedelta(days=2 + i % 8))  # every few is late
         notification = review_services.record_step(
-            ctx, notification, "panel_notified", on=notified, panel_reference=f"P-{i}"
+            ctx, notification, step="panel_notified", on=notified, panel_reference=f"P-{i}"
         )
         if i % 3:
             continue
         started = within(notified + dt.timedelta(days=1))
-        notification = review_services.record_step(ctx, notification, "rapid_review_started", on=started)
+        notification = review_services.record_step(ctx, notification, step="rapid_review_started", on=started)
         meeting_date = within(started + dt.timedelta(days=8 + i % 10))
         meeting(world, notification, meeting_date=meeting_date)
         signed_off(world, notification)
         completed = within(meeting_date + dt.timedelta(days=2))
-        notification = review_services.record_step(ctx, notification, "rapid_review_completed", on=completed)
+        notification = review_services.record_step(ctx, notification, step="rapid_review_completed", on=completed)
         notification = review_services.record_step(
-            ctx, notification, "outcome_sent", on=within(completed + dt.timedelta(days=3 + i % 5))
+            ctx, notification, step="outcome_sent", on=within(completed + dt.timedelta(days=3 + i % 5))
         )
         if i % 2 == 0:
             review_services.record_step(
                 ctx,
                 notification,
-                "panel_responded",
+                step="panel_responded",
                 on=within(completed + dt.timedelta(days=25)),
                 response="The Panel agreed with the decision.",
             )

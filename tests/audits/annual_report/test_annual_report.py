@@ -307,18 +307,18 @@ def year_of_records(db):
     with on(dt.date(2025, 6, 2)):
         first = submit(world, aware_date=dt.date(2025, 6, 2))  # a Monday: the Panel is due on Monday 9 June
     with on(dt.date(2025, 6, 5)):
-        review_services.record_step(ctx, first, "panel_notified", on=dt.date(2025, 6, 5), panel_reference="P-1")
+        review_services.record_step(ctx, first, step="panel_notified", on=dt.date(2025, 6, 5), panel_reference="P-1")
     with on(dt.date(2025, 9, 8)):
         reviewed = submit(world, aware_date=dt.date(2025, 9, 8))  # due Monday 15 September
     with on(dt.date(2025, 9, 10)):
         reviewed = review_services.record_step(
-            ctx, reviewed, "panel_notified", on=dt.date(2025, 9, 10), panel_reference="P-2"
+            ctx, reviewed, step="panel_notified", on=dt.date(2025, 9, 10), panel_reference="P-2"
         )
-        reviewed = review_services.record_step(ctx, reviewed, "rapid_review_started", on=dt.date(2025, 9, 10))
+        reviewed = review_services.record_step(ctx, reviewed, step="rapid_review_started", on=dt.date(2025, 9, 10))
     with on(dt.date(2025, 9, 24)):
         meeting(world, reviewed)
         signed_off(world, reviewed)
-        reviewed = review_services.record_step(ctx, reviewed, "rapid_review_completed", on=None)
+        reviewed = review_services.record_step(ctx, reviewed, step="rapid_review_completed", on=None)
         lcspr_services.commission(
             ctx,
             reviewed,
@@ -332,7 +332,7 @@ def year_of_records(db):
     with on(dt.date(2025, 11, 10)):
         late = submit(world, "agency", aware_date=dt.date(2025, 11, 10))  # due Monday 17 November
     with on(dt.date(2025, 11, 20)):
-        review_services.record_step(ctx, late, "panel_notified", on=dt.date(2025, 11, 20), panel_reference="P-3")
+        review_services.record_step(ctx, late, step="panel_notified", on=dt.date(2025, 11, 20), panel_reference="P-3")
     with on(dt.date(2026, 4, 20)):
         submit(world, aware_date=dt.date(2026, 4, 20))
 

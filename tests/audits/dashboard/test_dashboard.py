@@ -33,19 +33,19 @@ def test_timeliness_figures_equal_the_hand_worked_ones():
         a = submit(world, aware_date=D(2026, 3, 2), children=[child("Child A")])
     ctx = world.ctx()
     with at(D(2026, 3, 6)):
-        a = review_services.record_step(ctx, a, "panel_notified", on=D(2026, 3, 6), panel_reference="P-A")
-        a = review_services.record_step(ctx, a, "rapid_review_started", on=D(2026, 3, 6))
+        a = review_services.record_step(ctx, a, step="panel_notified", on=D(2026, 3, 6), panel_reference="P-A")
+        a = review_services.record_step(ctx, a, step="rapid_review_started", on=D(2026, 3, 6))
         meeting(world, a, meeting_date=D(2026, 3, 6))
     with at(D(2026, 3, 31)):
         signed_off(world, a)
-        a = review_services.record_step(ctx, a, "rapid_review_completed", on=D(2026, 3, 31))
+        a = review_services.record_step(ctx, a, step="rapid_review_completed", on=D(2026, 3, 31))
     with at(D(2026, 4, 8)):
-        a = review_services.record_step(ctx, a, "outcome_sent", on=D(2026, 4, 8))
+        a = review_services.record_step(ctx, a, step="outcome_sent", on=D(2026, 4, 8))
     with at(D(2026, 4, 27)):
-        review_services.record_step(ctx, a, "panel_responded", on=D(2026, 4, 27), response="Agreed")
+        review_services.record_step(ctx, a, step="panel_responded", on=D(2026, 4, 27), response="Agreed")
     with at(D(2026, 6, 10)):
         b = submit(world, aware_date=D(2026, 6, 1), incident_date=D(2026, 6, 1), children=[child("Child B")])
-        b = review_services.record_step(ctx, b, "panel_notified", on=D(2026, 6, 10), panel_reference="P-B")
+        b = review_services.record_step(ctx, b, step="panel_notified", on=D(2026, 6, 10), panel_reference="P-B")
     with at(D(2026, 6, 15)):
         c = submit(world, aware_date=D(2026, 6, 15), children=[child("Child C")])
     with at(D(2026, 6, 30)):

@@ -11,7 +11,7 @@ from django.db import close_old_connections, connection
 from lscp import deadlines, outbox
 from lscp.deadlines import services as deadline_services
 from lscp.models import Escalation, OutboxDelivery
-from reviews import services
+from reviews.notifications import services
 from tests.support.makers_reviews import submit
 from tests.support.world import make_world
 
@@ -56,7 +56,9 @@ def test_the_ladder_in_order_over_christmas(smtp):
             sweep_and_send()
             sent[day] = smtp.messages[before:]
             if day == dt.date(2027, 1, 8):
-                services.record_step(world.ctx(), notification, "panel_notified", on=day, panel_reference="CSPRP-9")
+                services.record_step(
+                    world.ctx(), notification, step="panel_notified", on=day, panel_reference="CSPRP-9"
+                )
     # Each recipient gets their own copy: group the copies of a day by subject.
     days_with_mail = {}
     for day, messages in sent.items():
