@@ -248,7 +248,7 @@ class FinancialYearViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retriev
 
     model = FinancialYear
     policy = FundingPolicy
-    policy_actions = {
+    action_permissions = {
         "list": "view",
         "retrieve": "view",
         "create": "manage",
@@ -306,7 +306,7 @@ class LineViewSet(TenantAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericVie
     """One line of a year: read, change (PATCH) or remove (DELETE)."""
 
     policy = FundingPolicy
-    policy_actions = {"retrieve": "view", "partial_update": "manage", "destroy": "manage"}
+    action_permissions = {"retrieve": "view", "partial_update": "manage", "destroy": "manage"}
     lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "patch", "delete", "head", "options"]
     fields: list[str] = []
@@ -501,7 +501,7 @@ class BenchmarkViewSet(
 
     model = Benchmark
     policy = FundingPolicy
-    policy_actions = {
+    action_permissions = {
         "list": "view",
         "retrieve": "view",
         "comparison": "view",

@@ -64,7 +64,7 @@ class YearAddView(PartnershipFormView):
     template_name = "funding/year_add.html"
     form_class = YearAddForm
     policy = FundingPolicy
-    action = "manage"
+    permission = "manage"
 
     def perform(self, form):
         return services.year_add(
@@ -172,7 +172,7 @@ class YearLineAddView(RecordFormView):
 
     model = FinancialYear
     policy = FundingPolicy
-    action = "manage"
+    permission = "manage"
 
     def get_success_url(self):
         return year_url(self.ctx, self.object.label)
@@ -198,7 +198,7 @@ class ContributionAddView(YearLineAddView):
 
 class LineChangeView(RecordFormView):
     policy = FundingPolicy
-    action = "manage"
+    permission = "manage"
     fields: list[str] = []
 
     def get_queryset(self):
@@ -365,7 +365,7 @@ class BenchmarkAddView(PartnershipFormView):
     template_name = "funding/benchmark_form.html"
     form_class = BenchmarkForm
     policy = FundingPolicy
-    action = "manage"
+    permission = "manage"
 
     def perform(self, form):
         return services.benchmark_add(ctx=self.ctx, **form.cleaned_data)
@@ -382,7 +382,7 @@ class BenchmarkChangeView(RecordFormView):
     model = Benchmark
     form_class = BenchmarkForm
     policy = FundingPolicy
-    action = "manage"
+    permission = "manage"
 
     def get_initial(self):
         initial = {name: getattr(self.object, name) for name in services.BENCHMARK_FIELDS}
@@ -404,7 +404,7 @@ class BenchmarkRemoveView(RecordFormView):
     model = Benchmark
     form_class = ConfirmForm
     policy = FundingPolicy
-    action = "manage"
+    permission = "manage"
 
     def perform(self, form):
         return services.benchmark_remove(ctx=self.ctx, benchmark=self.object)
@@ -420,7 +420,7 @@ class BenchmarkUploadView(PartnershipFormView):
     template_name = "funding/benchmark_upload.html"
     form_class = BenchmarkUploadForm
     policy = FundingPolicy
-    action = "manage"
+    permission = "manage"
 
     def perform(self, form):
         rows = sheets.read_benchmarks(form.cleaned_data["file"])

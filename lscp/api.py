@@ -61,13 +61,13 @@ class PolicyPermission(BasePermission):
     copy carries nothing set on the original."""
 
     def has_permission(self, request, view):
-        policy, action = view.policy_and_action()
+        policy, action = view.policy_and_permission()
         if policy is None:
             return True
         return policy.can(view.ctx, action)
 
     def has_object_permission(self, request, view, obj):
-        policy, action = view.object_policy_and_action()
+        policy, action = view.object_policy_and_permission()
         if policy is None:
             return True
         if not policy.can_see(view.ctx, obj):
@@ -87,15 +87,15 @@ class TenantAPIMixin:
     caller is not an active member), scopes the queryset, narrows it by the policy, and logs each
     retrieve as a view in the activity log.
 
-    Subclasses set `model`, `policy` and `policy_actions` ({view action or HTTP method: policy
-    action}); they may narrow `tenant_queryset` further, never widen it. They name the serializer
+    Subclasses set `model`, `policy` and `action_permissions` ({DRF view action or HTTP method: the
+    permission it needs}); they may narrow `tenant_queryset` further, never widen it. They name the serializer
     each write action takes in `input_serializers` (the one its extend_schema names as `request`).
     """
 
     model = None
     policy = None
-    policy_actions: dict[str, str] = {}
-    # Extra actions decided by another resource's policy: {view action: (Policy, policy action)}.
+    action_permissions: dict[str, str] = {}
+    # Extra actions decided by another resource's policy: {view action: (Policy, permission)}.
     action_policies: dict[str, tuple] = {}
     # {view action: the input serializer it takes}. DRF describes it in OPTIONS and renders it as
     # the browsable API's form; the views' own code reads and writes with explicit serializers.
@@ -118,28 +118,28 @@ class TenantAPIMixin:
             cls.lookup_url_kwarg = cls.model.get_url_kwarg()
             cls.lookup_field = cls.model.url_field
 
-    def policy_and_action(self):
+    def policy_and_permission(self):
         action = getattr(self, "action", None)
         if action in self.action_policies:
             return self.action_policies[action]
-        return self.policy, self.get_policy_action()
+        return self.policy, self.get_permission()
 
-    def object_policy_and_action(self):
+    def object_policy_and_permission(self):
         """The check on the object get_object() returns. An action decided by another resource's
         policy still fetches this view's object (e.g. the notification a request hangs off):
         that object must be visible under this view's own policy; the action's own records are
         checked by its service."""
         if getattr(self, "action", None) in self.action_policies:
             return self.policy, "view"
-        return self.policy_and_action()
+        return self.policy_and_permission()
 
-    def get_policy_action(self) -> str:
+    def get_permission(self) -> str:
         action = getattr(self, "action", None) or self.request.method.lower()
-        if action in self.policy_actions:
-            return self.policy_actions[action]
+        if action in self.action_permissions:
+            return self.action_permissions[action]
         method = self.request.method.lower()
-        if method in self.policy_actions:
-            return self.policy_actions[method]
+        if method in self.action_permissions:
+            return self.action_permissions[method]
         return "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "manage"
 
     def get_queryset(self):

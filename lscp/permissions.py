@@ -3,7 +3,8 @@
 A policy answers three questions, and pages, the API and services all ask the same one:
 - `filter(ctx, queryset)`: which rows of this resource may this person see (lists);
 - `can_see(ctx, obj)`: may they see this one (detail pages; False means 404, as if missing);
-- `can(ctx, action, obj)`: may they do `action` (False means 403).
+- `can(ctx, permission, obj)`: may they do it (`permission` is a verb such as "view" or
+  "manage"; False means 403).
 Services call `require` before they change anything, so no caller can skip the check.
 """
 
@@ -23,15 +24,15 @@ from partners.models import Member
 
 
 class Policy:
-    """Subclass per resource; set `rules` (action -> roles) and override the object checks."""
+    """Subclass per resource; set `rules` (permission -> roles) and override the object checks."""
 
     resource: ClassVar[str] = "record"
     rules: ClassVar[dict[str, frozenset[str]]] = {}
 
     @classmethod
-    def _roles_for(cls, action: str) -> frozenset[str]:
-        # An action without a rule is nobody's (fail closed): a 403, never a 500.
-        return cls.rules.get(action, frozenset())
+    def _roles_for(cls, permission: str) -> frozenset[str]:
+        # A permission without a rule is nobody's (fail closed): a 403, never a 500.
+        return cls.rules.get(permission, frozenset())
 
     @classmethod
     def filter(cls, ctx: TenantContext, queryset):
@@ -43,26 +44,26 @@ class Policy:
         return True
 
     @classmethod
-    def object_allows(cls, ctx: TenantContext, action: str, obj) -> bool:
+    def object_allows(cls, ctx: TenantContext, permission: str, obj) -> bool:
         """Object-level rule beyond the role (e.g. an agency lead's own organisation only)."""
         return True
 
     @classmethod
-    def can(cls, ctx: TenantContext, action: str, obj=None) -> bool:
+    def can(cls, ctx: TenantContext, permission: str, obj=None) -> bool:
         role = Role.BUSINESS_UNIT if ctx.role == Role.ADMINISTRATOR else ctx.role
-        if role not in cls._roles_for(action):
+        if role not in cls._roles_for(permission):
             return False
         if obj is not None:
-            return cls.can_see(ctx, obj) and cls.object_allows(ctx, action, obj)
+            return cls.can_see(ctx, obj) and cls.object_allows(ctx, permission, obj)
         return True
 
     @classmethod
-    def require(cls, ctx: TenantContext, action: str, obj=None) -> None:
-        """404 if the object is hidden from this person, 403 if the action is not theirs."""
+    def require(cls, ctx: TenantContext, permission: str, obj=None) -> None:
+        """404 if the object is hidden from this person, 403 if the permission is not theirs."""
         if obj is not None and not cls.can_see(ctx, obj):
             raise Http404("No such record")
-        if not cls.can(ctx, action, obj):
-            raise PermissionDenied(f"You do not have permission to {action.replace('_', ' ')} this {cls.resource}.")
+        if not cls.can(ctx, permission, obj):
+            raise PermissionDenied(f"You do not have permission to {permission.replace('_', ' ')} this {cls.resource}.")
 
 
 # ----------------------------------------------------------------------------------------------

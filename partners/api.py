@@ -85,7 +85,7 @@ class MemberViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
     model = Member
     policy = MemberPolicy
-    policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
+    action_permissions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
     input_serializers = {"create": MemberCreateIn, "partial_update": MemberUpdateIn}
     serializer_class = MemberOut
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -161,7 +161,7 @@ class PersonViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
     model = Membership
     policy = PeoplePolicy
-    policy_actions = {
+    action_permissions = {
         "list": "view",
         "retrieve": "view",
         "create": "manage",
@@ -239,7 +239,7 @@ class GovernanceGroupViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retri
 
     model = GovernanceGroup
     policy = GovernancePolicy
-    policy_actions = {"list": "view", "retrieve": "view", "add_member": "manage", "remove_member": "manage"}
+    action_permissions = {"list": "view", "retrieve": "view", "add_member": "manage", "remove_member": "manage"}
     input_serializers = {"add_member": SeatIn}
     serializer_class = GroupOut
 

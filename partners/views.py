@@ -72,7 +72,7 @@ class MemberAddView(PartnershipFormView):
     template_name = "partners/member_add.html"
     form_class = MemberAddForm
     policy = MemberPolicy
-    action = "manage"
+    permission = "manage"
 
     def perform(self, form):
         data = form.cleaned_data
@@ -111,7 +111,7 @@ class MemberEditView(RecordFormView):
     model = Member
     form_class = MemberEditForm
     policy = MemberPolicy
-    action = "manage"
+    permission = "manage"
 
     def get_initial(self):
         return {"seat": self.object.statutory_role or "relevant_agency"}
@@ -162,7 +162,7 @@ class PersonAddView(PartnershipFormView):
     template_name = "partners/person_add.html"
     form_class = PersonAddForm
     policy = PeoplePolicy
-    action = "manage"
+    permission = "manage"
 
     def perform(self, form):
         data = form.cleaned_data
@@ -204,7 +204,7 @@ class PersonEditView(RecordFormView):
     model = Membership
     form_class = PersonEditForm
     policy = PeoplePolicy
-    action = "manage"
+    permission = "manage"
 
     def get_initial(self):
         return {"role": self.object.role, "member": self.object.member_id, "job_title": self.object.job_title}
@@ -227,7 +227,7 @@ class PersonDeactivateView(RecordFormView):
     model = Membership
     form_class = ConfirmForm
     policy = PeoplePolicy
-    action = "manage"
+    permission = "manage"
     reactivate = False
 
     def get(self, request, *args, **kwargs):
@@ -292,7 +292,7 @@ class GroupMemberAddView(RecordFormView):
     model = GovernanceGroup
     form_class = GroupMemberAddForm
     policy = GovernancePolicy
-    action = "manage"
+    permission = "manage"
 
     def perform(self, form):
         return services.group_member_add(
@@ -314,7 +314,7 @@ class GroupMemberRemoveView(RecordFormView):
     model = GroupMember
     form_class = ConfirmForm
     policy = GovernancePolicy
-    action = "manage"
+    permission = "manage"
 
     def get_queryset(self):
         return super().get_queryset().select_related("group", "membership__person")

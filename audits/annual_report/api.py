@@ -84,7 +84,7 @@ class AnnualReportViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrieve
 
     model = AnnualReport
     policy = AnnualReportPolicy
-    policy_actions = {
+    action_permissions = {
         "list": "view",
         "retrieve": "view",
         "create": "manage",

@@ -46,7 +46,7 @@ class AnnualReportStartView(BackLink, PartnershipFormView):
     template_name = "audits/annual_report_start.html"
     form_class = AnnualReportStartForm
     policy = AnnualReportPolicy
-    action = "manage"
+    permission = "manage"
 
     def perform(self, form):
         return services.annual_report_save(self.ctx, **form.cleaned_data)
@@ -82,7 +82,7 @@ class AnnualReportEditView(RecordFormView):
     model = AnnualReport
     form_class = AnnualReportForm
     policy = AnnualReportPolicy
-    action = "manage"
+    permission = "manage"
     conflict = False
 
     def get_initial(self):

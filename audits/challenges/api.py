@@ -64,7 +64,7 @@ class ChallengeViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     model = Challenge
     policy = ChallengePolicy
-    policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "respond": "manage"}
+    action_permissions = {"list": "view", "retrieve": "view", "create": "manage", "respond": "manage"}
     input_serializers = {"create": ChallengeIn, "respond": RespondIn}
     serializer_class = ChallengeOut
     filterset_class = ChallengeFilter

@@ -63,7 +63,7 @@ class ChallengeAddView(BackLink, PartnershipFormView):
     template_name = "audits/form.html"
     form_class = ChallengeForm
     policy = ChallengePolicy
-    action = "manage"
+    permission = "manage"
     extra_context = {"heading": "Log a challenge"}
 
     def perform(self, form):
@@ -100,7 +100,7 @@ class ChallengeRespondView(RecordFormView):
     model = Challenge
     form_class = ResponseForm
     policy = ChallengePolicy
-    action = "manage"
+    permission = "manage"
 
     def get_queryset(self):
         return super().get_queryset().select_related("to_member__organisation", "raised_at")

@@ -96,7 +96,7 @@ class DashboardView(TenantAPIMixin, APIView):
     self-assessment heatmap, funding by sector and the challenge log. No child details."""
 
     policy = DashboardPolicy
-    policy_actions = {"get": "view"}
+    action_permissions = {"get": "view"}
 
     @extend_schema(parameters=[SLUG_PARAMETER], responses=dict)
     def get(self, request, *args, **kwargs):

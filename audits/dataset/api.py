@@ -123,7 +123,7 @@ class IndicatorViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
     model = Indicator
     policy = DatasetPolicy
-    policy_actions = {
+    action_permissions = {
         "list": "view",
         "retrieve": "view",
         "create": "manage",

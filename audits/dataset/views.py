@@ -65,7 +65,7 @@ class IndicatorAddView(BackLink, PartnershipFormView):
     template_name = "audits/form.html"
     form_class = IndicatorForm
     policy = DatasetPolicy
-    action = "manage"
+    permission = "manage"
     extra_context = {"heading": "Add an indicator"}
 
     def perform(self, form):
@@ -107,7 +107,7 @@ class IndicatorEditView(RecordFormView):
     model = Indicator
     form_class = IndicatorForm
     policy = DatasetPolicy
-    action = "manage"
+    permission = "manage"
     success_message = "The indicator has been saved"
 
     def get_form_kwargs(self):
@@ -131,7 +131,7 @@ class ValueFormView(RecordFormView):
     template_name = "audits/value_form.html"
     form_class = ValueForm
     policy = DatasetPolicy
-    action = "manage"
+    permission = "manage"
 
     def indicator(self) -> Indicator:
         raise NotImplementedError
@@ -204,7 +204,7 @@ class DatasetUploadView(PartnershipFormView):
     template_name = "audits/dataset_upload.html"
     form_class = DatasetUploadForm
     policy = DatasetPolicy
-    action = "manage"
+    permission = "manage"
 
     def perform(self, form):
         return services.indicator_values_import(self.ctx, upload=form.cleaned_data["file"])

@@ -79,7 +79,7 @@ class AuditViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
 
     model = Audit
     policy = AuditPolicy
-    policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
+    action_permissions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
     input_serializers = {"create": AuditIn, "partial_update": AuditPatchIn}
     serializer_class = AuditOut
     filterset_class = AuditFilter

@@ -58,7 +58,7 @@ class AuditAddView(BackLink, PartnershipFormView):
     template_name = "audits/form.html"
     form_class = AuditForm
     policy = AuditPolicy
-    action = "manage"
+    permission = "manage"
     extra_context = {"heading": "Plan an audit"}
 
     def get_initial(self):
@@ -127,7 +127,7 @@ class AuditEditView(BackLink, RecordFormView):
     model = Audit
     form_class = AuditForm
     policy = AuditPolicy
-    action = "manage"
+    permission = "manage"
     success_message = "The audit has been saved"
 
     def get_form_kwargs(self):

@@ -54,7 +54,7 @@ class CycleViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
 
     model = Cycle
     policy = SelfAssessmentPolicy
-    policy_actions = {"list": "view", "retrieve": "view", "create": "manage"}
+    action_permissions = {"list": "view", "retrieve": "view", "create": "manage"}
     input_serializers = {"create": CycleIn}
     serializer_class = CycleOut
     http_method_names = ["get", "post", "head", "options"]
@@ -159,7 +159,7 @@ class SelfAssessmentViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
 
     model = SelfAssessment
     policy = SelfAssessmentPolicy
-    policy_actions = {"list": "view", "retrieve": "view", "partial_update": "answer", "moderate": "moderate"}
+    action_permissions = {"list": "view", "retrieve": "view", "partial_update": "answer", "moderate": "moderate"}
     input_serializers = {"partial_update": ReturnIn, "moderate": ModerationIn}
     serializer_class = SelfAssessmentOut
     http_method_names = ["get", "post", "patch", "head", "options"]

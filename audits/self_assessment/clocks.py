@@ -18,7 +18,7 @@ SELF_ASSESSMENT = register(
         due_on=lambda r: r.cycle.due_on,
         due_on_label="the cycle's return date",
         met_label="the organisation submits its return",
-        action="submit your organisation's self-assessment",
+        task="submit your organisation's self-assessment",
         subject_label=lambda r: f"{r.cycle} ({r.member})",
         url=lambda r: reverse("self-assessment-detail", args=[r.partnership.slug, r.pk]),
         actors=lambda r, directory: directory.agency_leads(r.member_id),

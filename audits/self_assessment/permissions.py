@@ -46,9 +46,9 @@ class SelfAssessmentPolicy(Policy):
         return True
 
     @classmethod
-    def object_allows(cls, ctx, action: str, obj) -> bool:
+    def object_allows(cls, ctx, permission: str, obj) -> bool:
         """An agency lead answers their own organisation's return, never another's."""
-        if action == "answer" and ctx.role == Role.AGENCY_LEAD:
+        if permission == "answer" and ctx.role == Role.AGENCY_LEAD:
             return cls._own(ctx, obj)
         return True
 

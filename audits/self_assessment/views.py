@@ -51,7 +51,7 @@ class SelfAssessmentsView(PartnershipPage):
 
 class InstallStandardsView(PartnershipPage):
     policy = SelfAssessmentPolicy
-    action = "manage"
+    permission = "manage"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -71,7 +71,7 @@ class StandardAddView(BackLink, PartnershipFormView):
     template_name = "audits/form.html"
     form_class = StandardForm
     policy = SelfAssessmentPolicy
-    action = "manage"
+    permission = "manage"
     extra_context = {"heading": "Add a standard"}
     success_message = "The standard has been added"
 
@@ -88,7 +88,7 @@ class StandardEditView(BackLink, RecordFormView):
     model = Standard
     form_class = StandardForm
     policy = SelfAssessmentPolicy
-    action = "manage"
+    permission = "manage"
     extra_context = {"heading": "Change a standard"}
     success_message = "The standard has been saved"
 
@@ -107,7 +107,7 @@ class CycleAddView(BackLink, PartnershipFormView):
     template_name = "audits/form.html"
     form_class = CycleForm
     policy = SelfAssessmentPolicy
-    action = "manage"
+    permission = "manage"
     extra_context = {"heading": "Open a self-assessment cycle", "button": "Open the cycle"}
 
     def perform(self, form):

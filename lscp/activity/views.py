@@ -128,7 +128,7 @@ class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
 
     model = ActivityEvent
     policy = ActivityPolicy
-    policy_actions = {"list": "view"}
+    action_permissions = {"list": "view"}
     serializer_class = ActivityOut
 
     def tenant_queryset(self):

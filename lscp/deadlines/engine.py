@@ -69,7 +69,7 @@ class ClockKind:
     start_date: Callable[[models.Model, str], dt.date | None]
     met_date: Callable[[models.Model], dt.date | None]
     met_label: str  # "sent to the Panel"
-    action: str  # "notify the National Panel" (for emails)
+    task: str  # "notify the National Panel": what the clock asks for (in emails)
     subject_label: Callable[[models.Model], str]
     url: Callable[[models.Model], str]
     # Who must act, as emails (the directory answers "business unit", "agency leads of X" ...).
@@ -414,12 +414,12 @@ def _email_text(kind: ClockKind, deadline: Deadline, subject, step: Step, partne
     label = kind.subject_label(subject)
     due = format_day(deadline.due_date)
     if step.step == Escalation.Step.REMINDER:
-        headline = f"Reminder: {kind.action} for {label} by {due}"
+        headline = f"Reminder: {kind.task} for {label} by {due}"
     elif step.step == Escalation.Step.DUE:
-        headline = f"Due today: {kind.action} for {label}"
+        headline = f"Due today: {kind.task} for {label}"
     else:
         late = f" (reminder {step.repetition + 1})" if step.repetition else ""
-        headline = f"Overdue: {kind.action} for {label} was due {due}{late}"
+        headline = f"Overdue: {kind.task} for {label} was due {due}{late}"
     return messages.message(
         "escalation",
         partnership=partnership,

@@ -135,7 +135,7 @@ class PolicyEditView(PartnershipFormView):
     template_name = "deadlines/form.html"
     form_class = PolicyForm
     policy = services.ClockRulesPolicy
-    action = "manage"
+    permission = "manage"
     extra_context = {"heading": "Deadline policy"}
 
     def perform(self, form):
@@ -186,7 +186,7 @@ class CalendarOverrideRemoveView(RecordFormView):
     template_name = "deadlines/remove.html"
     model = CalendarOverride
     policy = services.ClockRulesPolicy
-    action = "manage"
+    permission = "manage"
 
     def get_form_class(self):
         return ConfirmForm

@@ -14,7 +14,7 @@ class NavItem:
     label: str
     url_name: str
     policy: str  # dotted path of the Policy class
-    action: str = "view"
+    permission: str = "view"
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def navigation_for(request, tenant) -> list[dict]:
     for section in SECTIONS:
         items = []
         for item in section.items:
-            if not import_string(item.policy).can(tenant, item.action):
+            if not import_string(item.policy).can(tenant, item.permission):
                 continue
             url = reverse(item.url_name, args=[tenant.partnership.slug])
             home = item.url_name == "partnership-home"

@@ -28,7 +28,7 @@ class PartnershipMixin:
     """
 
     policy: type[Policy] | None = None
-    action: str = "view"
+    permission: str = "view"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -40,10 +40,10 @@ class PartnershipMixin:
 
     def authorize(self, request, **kwargs) -> None:
         if self.policy is not None:
-            self.policy.require(self.ctx, self.get_action())
+            self.policy.require(self.ctx, self.get_permission())
 
-    def get_action(self) -> str:
-        return self.action
+    def get_permission(self) -> str:
+        return self.permission
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,7 +71,7 @@ class RecordMixin(PartnershipMixin):
             **{self.model.url_field: kwargs[self.model.get_url_kwarg()]},
         )
         if self.policy is not None:
-            self.policy.require(self.ctx, self.get_action(), self.object)
+            self.policy.require(self.ctx, self.get_permission(), self.object)
         if request.method == "GET" and self.log_views:
             activity.record_view(self.ctx, self.object)
 

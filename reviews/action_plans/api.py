@@ -376,7 +376,7 @@ class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
     model = ActionPlan
     policy = ActionPlanPolicy
-    policy_actions = {
+    action_permissions = {
         "list": "view",
         "retrieve": "view",
         "create": "manage",
@@ -466,7 +466,7 @@ class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
 class RecommendationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     model = Recommendation
     policy = ActionPlanPolicy
-    policy_actions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
+    action_permissions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
     input_serializers = {"create": RecommendationCreateIn, "partial_update": RecommendationUpdateIn}
     serializer_class = RecommendationOut
     filterset_class = RecommendationFilter
@@ -534,7 +534,7 @@ class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
     model = Action
     policy = ActionPolicy
-    policy_actions = {
+    action_permissions = {
         "list": "view",
         "retrieve": "view",
         "create": "manage",
@@ -639,7 +639,7 @@ class ProgressUpdateViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
 
     model = ProgressUpdate
     policy = ProgressUpdatePolicy
-    policy_actions = {"list": "view", "retrieve": "view", "create": "update"}
+    action_permissions = {"list": "view", "retrieve": "view", "create": "update"}
     input_serializers = {"create": ProgressIn}
     serializer_class = ProgressUpdateOut
     filterset_class = ProgressUpdateFilter

@@ -51,8 +51,8 @@ class ActionPolicy(Policy):
         return True
 
     @classmethod
-    def object_allows(cls, ctx, action: str, obj) -> bool:
-        if action == "update" and ctx.role == Role.EXECUTIVE_LEAD:
+    def object_allows(cls, ctx, permission: str, obj) -> bool:
+        if permission == "update" and ctx.role == Role.EXECUTIVE_LEAD:
             return ctx.membership is not None and obj.owner_id == ctx.membership.pk
         return True
 
@@ -74,5 +74,5 @@ class ProgressUpdatePolicy(ActionPolicy):
         return ActionPolicy.can_see(ctx, obj.action)
 
     @classmethod
-    def object_allows(cls, ctx, action: str, obj) -> bool:
-        return ActionPolicy.object_allows(ctx, action, obj.action)
+    def object_allows(cls, ctx, permission: str, obj) -> bool:
+        return ActionPolicy.object_allows(ctx, permission, obj.action)

@@ -102,7 +102,7 @@ class LcsprDetailView(NotificationRecord, TemplateView):
 class LcsprFormView(NotificationRecord, ServiceFormMixin, TemplateView):
     template_name = "reviews/lcspr_form.html"
     policy = LcsprPolicy
-    action = "manage"
+    permission = "manage"
     log_views = False
     step = ""
 

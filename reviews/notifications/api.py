@@ -285,7 +285,7 @@ class NotificationViewSet(
     model = models.Notification
     policy = NotificationPolicy
     filterset_class = NotificationFilter
-    policy_actions = {
+    action_permissions = {
         "list": "view",
         "retrieve": "view",
         "create": "submit",

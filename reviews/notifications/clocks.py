@@ -40,7 +40,7 @@ PANEL_NOTIFICATION = register(
         start_date=lambda n, start: n.aware_date,
         met_date=lambda n: n.panel_notified_on,
         met_label="the notification is sent to the National Panel",
-        action="notify the National Panel",
+        task="notify the National Panel",
         **COMMON,
     )
 )
@@ -58,7 +58,7 @@ RAPID_REVIEW = register(
         start_date=lambda n, start: n.received_on if start == "received" else n.panel_notified_on,
         met_date=lambda n: n.rapid_review_completed_on,
         met_label="the rapid review is completed",
-        action="complete the rapid review",
+        task="complete the rapid review",
         **COMMON,
     )
 )
@@ -73,7 +73,7 @@ OUTCOME_TO_PANEL = register(
         start_date=lambda n, start: n.rapid_review_completed_on,
         met_date=lambda n: n.outcome_sent_on,
         met_label="the outcome is sent to the National Panel",
-        action="send the rapid review outcome to the National Panel",
+        task="send the rapid review outcome to the National Panel",
         **COMMON,
     )
 )
@@ -88,7 +88,7 @@ PANEL_RESPONSE = register(
         start_date=lambda n, start: n.outcome_sent_on,
         met_date=lambda n: n.panel_response_received_on,
         met_label="the Panel's response is recorded",
-        action="chase the National Panel for its response",
+        task="chase the National Panel for its response",
         # The Panel is late, not a partner: the business unit chases; the partners need not be told.
         escalate_to_partners=False,
         **COMMON,

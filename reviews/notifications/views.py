@@ -162,7 +162,7 @@ class QuestionView(PartnershipMixin, FormView):
     """One question page of a submission. `question` comes from the URL pattern."""
 
     policy = NotificationPolicy
-    action = "submit"
+    permission = "submit"
     question = ""
     forms = {
         "pathway": PathwayForm,
@@ -330,7 +330,7 @@ class NewNotificationView(PartnershipMixin, TemplateView):
     """Start (or carry on with) a notification."""
 
     policy = NotificationPolicy
-    action = "submit"
+    permission = "submit"
     template_name = "reviews/new.html"
 
     def get(self, request, *args, **kwargs):
@@ -381,7 +381,7 @@ def draft_answers(ctx, draft: Draft) -> dict:
 
 class CheckAnswersView(PartnershipMixin, ServiceFormMixin, FormView):
     policy = NotificationPolicy
-    action = "submit"
+    permission = "submit"
     template_name = "reviews/check_answers.html"
     form_class = SubmitForm
 
@@ -505,7 +505,7 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
 
 class RemoveChildView(PartnershipMixin, TemplateView):
     policy = NotificationPolicy
-    action = "submit"
+    permission = "submit"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -567,7 +567,7 @@ class NotificationDetailView(RecordMixin, TemplateView):
 class NotificationFormView(RecordFormView):
     model = models.Notification
     policy = NotificationPolicy
-    action = "manage"
+    permission = "manage"
     template_name = "reviews/notification_form.html"
     heading = ""
 

@@ -36,17 +36,22 @@ class InformationRequestPolicy(Policy):
         return True
 
     @classmethod
-    def object_allows(cls, ctx, action: str, obj) -> bool:
-        if action == "answer":  # an agency answers only its own organisation's request
+    def object_allows(cls, ctx, permission: str, obj) -> bool:
+        if permission == "answer":  # an agency answers only its own organisation's request
             return cls._addressed_to_own_organisation(ctx, obj)
         return True
 
     @classmethod
-    def require(cls, ctx, action: str, obj=None) -> None:
-        super().require(ctx, action, None)
-        if action == "answer" and obj is not None and cls.can_see(ctx, obj) and not cls.object_allows(ctx, action, obj):
+    def require(cls, ctx, permission: str, obj=None) -> None:
+        super().require(ctx, permission, None)
+        if (
+            permission == "answer"
+            and obj is not None
+            and cls.can_see(ctx, obj)
+            and not cls.object_allows(ctx, permission, obj)
+        ):
             raise PermissionDenied(f"This request is addressed to {obj.member}, not to your organisation.")
-        super().require(ctx, action, obj)
+        super().require(ctx, permission, obj)
 
     @staticmethod
     def _addressed_to_own_organisation(ctx, request) -> bool:
@@ -66,19 +71,19 @@ class RapidReviewPolicy(Policy):
     }
 
     @classmethod
-    def object_allows(cls, ctx, action: str, obj) -> bool:
-        if action == "sign":  # only a statutory partner signs
+    def object_allows(cls, ctx, permission: str, obj) -> bool:
+        if permission == "sign":  # only a statutory partner signs
             return cls.signing_partner(ctx) is not None
         return True
 
     @classmethod
-    def require(cls, ctx, action: str, obj=None) -> None:
-        super().require(ctx, action, None)
-        if action == "sign" and obj is not None and not cls.object_allows(ctx, action, obj):
+    def require(cls, ctx, permission: str, obj=None) -> None:
+        super().require(ctx, permission, None)
+        if permission == "sign" and obj is not None and not cls.object_allows(ctx, permission, obj):
             raise PermissionDenied(
                 "Only the executive leads of the three safeguarding partners sign off a rapid review."
             )
-        super().require(ctx, action, obj)
+        super().require(ctx, permission, obj)
 
     @classmethod
     def signing_partner(cls, ctx) -> str | None:

@@ -75,7 +75,7 @@ class RapidReviewView(NotificationRecord, TemplateView):
 class RequestInformationView(NotificationRecord, ServiceFormMixin, TemplateView):
     template_name = "reviews/request_information.html"
     policy = InformationRequestPolicy
-    action = "request"
+    permission = "request"
     log_views = False
 
     def get_form(self):
@@ -220,7 +220,7 @@ class ReopenSummaryView(RecordMixin, ServiceFormMixin, TemplateView):
     template_name = "reviews/reopen_summary.html"
     model = InformationRequest
     policy = InformationRequestPolicy
-    action = "request"
+    permission = "request"
     log_views = False
 
     def detail_url(self) -> str:
@@ -252,7 +252,7 @@ class MeetingView(NotificationRecord, ServiceFormMixin, TemplateView):
 
     template_name = "reviews/meeting.html"
     policy = RapidReviewPolicy
-    action = "manage"
+    permission = "manage"
     log_views = False
     conflict = None
 
@@ -326,7 +326,7 @@ class MeetingView(NotificationRecord, ServiceFormMixin, TemplateView):
 class SendForSignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
     template_name = "reviews/send_for_sign_off.html"
     policy = RapidReviewPolicy
-    action = "manage"
+    permission = "manage"
     log_views = False
 
     def get(self, request, *args, **kwargs):
@@ -362,7 +362,7 @@ class SignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
 
     template_name = "reviews/sign_off.html"
     policy = RapidReviewPolicy
-    action = "sign"
+    permission = "sign"
     log_views = False
 
     def authorize(self, request, **kwargs) -> None:
@@ -414,7 +414,7 @@ class SummaryPdfView(NotificationRecord, TemplateView):
     """The rapid review summary for the National Panel, as a PDF; each download is logged."""
 
     policy = RapidReviewPolicy
-    action = "download_summary"
+    permission = "download_summary"
     log_views = False
 
     def get(self, request, *args, **kwargs):

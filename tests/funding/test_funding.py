@@ -477,7 +477,7 @@ FUNDING_WRITES = [
     (route, method)
     for route in tenant_routes()
     for method in sorted(route.write_methods)
-    if route.policy_and_action(method) == (FundingPolicy, "manage")
+    if route.policy_and_permission(method) == (FundingPolicy, "manage")
 ]
 
 

@@ -89,7 +89,7 @@ def test_scrutineer_can_write_nothing(route, method, shared_a):
 
 
 MANAGE_PEOPLE = [
-    (route, method) for route, method in WRITES if route.policy_and_action(method) == (PeoplePolicy, "manage")
+    (route, method) for route, method in WRITES if route.policy_and_permission(method) == (PeoplePolicy, "manage")
 ]
 
 

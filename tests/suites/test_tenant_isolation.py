@@ -102,7 +102,7 @@ def someone_allowed(route, method, world):
         method = next(iter(sorted(route.methods)), None)
         if method is None:
             return world.people["business"]
-    policy, action = route.policy_and_action(method)
+    policy, action = route.policy_and_permission(method)
     roles = policy.rules.get(action, frozenset()) if policy else {"business_unit"}
     who = next(
         (

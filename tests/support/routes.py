@@ -44,7 +44,7 @@ class Route:
     def write_methods(self) -> set[str]:
         return self.methods & set(WRITE_METHODS)
 
-    def policy_and_action(self, method: str):
+    def policy_and_permission(self, method: str):
         view = self.view_class
         policy = getattr(view, "policy", None)
         actions = getattr(self.callback, "actions", None)
@@ -52,8 +52,8 @@ class Route:
             action_name = actions[method]
             if action_name in getattr(view, "action_policies", {}):
                 return view.action_policies[action_name]
-            return policy, view.policy_actions.get(action_name, "manage" if method in WRITE_METHODS else "view")
-        return policy, getattr(view, "action", "view")
+            return policy, view.action_permissions.get(action_name, "manage" if method in WRITE_METHODS else "view")
+        return policy, getattr(view, "permission", "view")
 
     def url(self, slug: str, objects: dict) -> str:
         """This route with `slug`, and each object kwarg filled from `objects` ({model: instance})."""

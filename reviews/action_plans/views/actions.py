@@ -135,7 +135,7 @@ class ActionFormView(StepFormView):
 
     model = Action
     policy = ActionPolicy
-    action = "update"
+    permission = "update"
     records = selectors.action_detail_queryset
     refused_by = services.action_refusal
     caption = "Action {object.number}, {object.plan.title}"
@@ -149,7 +149,7 @@ class ActionFormView(StepFormView):
 
 class ActionEditView(ActionFormView):
     form_class = ActionEditForm
-    action = "manage"
+    permission = "manage"
     heading = "Change the action"
     service = services.action_update
     initial_fields = ("description", "owner", "due_date", "measure_of_success")
@@ -168,7 +168,7 @@ class ActionEditView(ActionFormView):
 
 class ActionRemoveView(ActionFormView):
     form_class = PlainConfirmForm
-    action = "manage"
+    permission = "manage"
     step = "remove"
     template_name = "action_plans/confirm.html"
     button = "Remove action"
@@ -226,7 +226,7 @@ class EvidenceView(ActionFormView):
 
 class AcceptView(ActionFormView):
     form_class = AcceptForm
-    action = "manage"
+    permission = "manage"
     step = "accept"
     template_name = "action_plans/decide.html"
     heading = "Accept the completion"

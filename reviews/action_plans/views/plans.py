@@ -62,7 +62,7 @@ class PlanCreateView(PartnershipFormView):
     template_name = "action_plans/form.html"
     form_class = PlanCreateForm
     policy = ActionPlanPolicy
-    action = "manage"
+    permission = "manage"
     extra_context = {"heading": "Create an action plan", "button": "Create plan"}
 
     def get_initial(self):
@@ -150,7 +150,7 @@ class PlanFormView(StepFormView):
 
     model = ActionPlan
     policy = ActionPlanPolicy
-    action = "manage"
+    permission = "manage"
     refused_by = services.plan_refusal
     caption = "{object.title}"
 
@@ -288,7 +288,7 @@ class RecommendationFormView(StepFormView):
 
     model = Recommendation
     policy = ActionPlanPolicy
-    action = "manage"
+    permission = "manage"
     records = selectors.recommendations_for
     refused_by = services.recommendation_refusal
     caption = "{object.plan.title}"

@@ -31,7 +31,7 @@ def fixed_kind(**overrides) -> ClockKind:
         start_date=lambda s, start: s.live_on,
         met_date=lambda s: s.done_on,
         met_label="it is done",
-        action="do the thing",
+        task="do the thing",
         subject_label=lambda s: "the thing",
         url=lambda s: "/",
         actors=lambda s, d: [],
