@@ -27,7 +27,7 @@ from funding.models import (
     SpendingLine,
 )
 from funding.permissions import FundingPolicy
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin, TenantSerializer, sent_on_top
+from lscp.api import TenantAPIMixin, TenantSerializer, sent_on_top
 from partners.models import Organisation
 
 YEAR_PARAMETER = OpenApiParameter("year", str, OpenApiParameter.PATH, description='A financial year, like "2020-21"')
@@ -230,16 +230,14 @@ def _merged(instance, fields: list[str], request) -> dict:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SLUG_PARAMETER], responses=YearListOut(many=True)),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER, YEAR_PARAMETER], responses=YearOut),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=YearIn, responses={201: YearOut}),
+    list=extend_schema(responses=YearListOut(many=True)),
+    retrieve=extend_schema(parameters=[YEAR_PARAMETER], responses=YearOut),
+    create=extend_schema(request=YearIn, responses={201: YearOut}),
     add_contribution=extend_schema(
-        parameters=[SLUG_PARAMETER, YEAR_PARAMETER], request=ContributionIn, responses={201: ContributionOut}
+        parameters=[YEAR_PARAMETER], request=ContributionIn, responses={201: ContributionOut}
     ),
-    add_income=extend_schema(parameters=[SLUG_PARAMETER, YEAR_PARAMETER], request=IncomeIn, responses={201: IncomeOut}),
-    add_spending=extend_schema(
-        parameters=[SLUG_PARAMETER, YEAR_PARAMETER], request=SpendingIn, responses={201: SpendingOut}
-    ),
+    add_income=extend_schema(parameters=[YEAR_PARAMETER], request=IncomeIn, responses={201: IncomeOut}),
+    add_spending=extend_schema(parameters=[YEAR_PARAMETER], request=SpendingIn, responses={201: SpendingOut}),
 )
 class FinancialYearViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Financial years, newest first. A year (`/funding/years/2020-21/`) has its contributions,
@@ -332,9 +330,8 @@ class LineViewSet(TenantAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericVie
 
 def _line_schema(input_class, output_class):
     return extend_schema_view(
-        retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-        partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=input_class, responses=output_class),
-        destroy=extend_schema(parameters=[SLUG_PARAMETER], responses={204: None}),
+        partial_update=extend_schema(request=input_class, responses=output_class),
+        destroy=extend_schema(responses={204: None}),
     )
 
 
@@ -475,14 +472,11 @@ class ComparisonOut(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SLUG_PARAMETER]),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=BenchmarkIn, responses={201: BenchmarkOut}),
-    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=BenchmarkIn, responses=BenchmarkOut),
-    destroy=extend_schema(parameters=[SLUG_PARAMETER], responses={204: None}),
+    create=extend_schema(request=BenchmarkIn, responses={201: BenchmarkOut}),
+    partial_update=extend_schema(request=BenchmarkIn, responses=BenchmarkOut),
+    destroy=extend_schema(responses={204: None}),
     comparison=extend_schema(
         parameters=[
-            SLUG_PARAMETER,
             OpenApiParameter("year", str, description="Benchmark year (default: the latest)"),
             OpenApiParameter("group", str, enum=["unitary", "county"], description="Only unitary or county areas"),
             OpenApiParameter("recorded", str, description="One of our recorded years to show beside them"),

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
@@ -80,6 +81,17 @@ class NoInput(serializers.Serializer):
 
 
 SLUG_PARAMETER = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The partnership's slug")
+
+
+class TenantSchema(AutoSchema):
+    """The API's schema: every operation under /api/v1/{slug}/ documents the slug, said once here
+    rather than by each view."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if "{slug}" in self.path and not any(getattr(p, "name", None) == "slug" for p in parameters):
+            parameters = [SLUG_PARAMETER, *parameters]
+        return parameters
 
 
 class TenantAPIMixin:

@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer, sent_on_top
+from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer, sent_on_top
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.tenancy import get_scoped_or_404
 from partners import selectors, services
@@ -75,10 +75,8 @@ class MemberUpdateIn(TenantSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SLUG_PARAMETER]),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=MemberCreateIn, responses={201: MemberOut}),
-    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=MemberUpdateIn, responses=MemberOut),
+    create=extend_schema(request=MemberCreateIn, responses={201: MemberOut}),
+    partial_update=extend_schema(request=MemberUpdateIn, responses=MemberOut),
 )
 class MemberViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The partnership's member organisations: statutory partners and relevant agencies."""
@@ -149,12 +147,10 @@ class PersonUpdateIn(TenantSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SLUG_PARAMETER]),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=PersonCreateIn, responses={201: PersonOut}),
-    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=PersonUpdateIn, responses=PersonOut),
-    deactivate=extend_schema(parameters=[SLUG_PARAMETER], request=None, responses=PersonOut),
-    reactivate=extend_schema(parameters=[SLUG_PARAMETER], request=None, responses=PersonOut),
+    create=extend_schema(request=PersonCreateIn, responses={201: PersonOut}),
+    partial_update=extend_schema(request=PersonUpdateIn, responses=PersonOut),
+    deactivate=extend_schema(request=None, responses=PersonOut),
+    reactivate=extend_schema(request=None, responses=PersonOut),
 )
 class PersonViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """People and their roles in the partnership. Filters: `role`, `status` (active | deactivated | all), `q`."""
@@ -230,9 +226,7 @@ class SeatIn(TenantSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SLUG_PARAMETER]),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    add_member=extend_schema(parameters=[SLUG_PARAMETER], request=SeatIn, responses={201: SeatOut}),
+    add_member=extend_schema(request=SeatIn, responses={201: SeatOut}),
 )
 class GovernanceGroupViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The governance structure: groups and who sits on them."""
@@ -254,7 +248,7 @@ class GovernanceGroupViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retri
         seat = services.group_member_add(ctx=self.ctx, group=group, **data.validated_data)
         return Response(SeatOut(seat).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[SLUG_PARAMETER], request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"members/(?P<group_member_id>[0-9]+)")
     def remove_member(self, request, *args, **kwargs):
         group = self.get_object()

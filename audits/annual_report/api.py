@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from audits.annual_report import selectors, services
 from audits.annual_report.models import AnnualReport
 from audits.annual_report.permissions import AnnualReportPolicy
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin
+from lscp.api import TenantAPIMixin
 from lscp.pdf import pdf_response
 
 
@@ -68,14 +68,9 @@ class PdfRenderer(renderers.BaseRenderer):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SLUG_PARAMETER]),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=AnnualReportIn, responses={201: AnnualReportOut}),
-    partial_update=extend_schema(
-        parameters=[SLUG_PARAMETER], request=AnnualReportIn, responses={200: AnnualReportOut, 409: None}
-    ),
+    create=extend_schema(request=AnnualReportIn, responses={201: AnnualReportOut}),
+    partial_update=extend_schema(request=AnnualReportIn, responses={200: AnnualReportOut, 409: None}),
     pdf=extend_schema(
-        parameters=[SLUG_PARAMETER],
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The annual report")},
     ),
 )

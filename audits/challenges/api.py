@@ -16,7 +16,7 @@ from audits.challenges.filters import ChallengeFilter
 from audits.challenges.models import Challenge, ChallengeStatus, RaisedBy
 from audits.challenges.permissions import ChallengePolicy
 from audits.dataset.api import Ref
-from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
 from partners.models import GovernanceGroup, Member
 
 
@@ -54,10 +54,9 @@ class RespondIn(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SLUG_PARAMETER, OpenApiParameter("status", str, enum=ChallengeStatus.values)]),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=ChallengeIn, responses={201: ChallengeOut}),
-    respond=extend_schema(parameters=[SLUG_PARAMETER], request=RespondIn, responses={200: ChallengeOut, 409: None}),
+    list=extend_schema(parameters=[OpenApiParameter("status", str, enum=ChallengeStatus.values)]),
+    create=extend_schema(request=ChallengeIn, responses={201: ChallengeOut}),
+    respond=extend_schema(request=RespondIn, responses={200: ChallengeOut, 409: None}),
 )
 class ChallengeViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The challenge log: challenges raised at meetings or by the scrutineer, their response and outcome."""

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from audits.dashboard.permissions import DashboardPolicy
 from audits.dashboard.selectors import figures
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin
+from lscp.api import TenantAPIMixin
 
 
 def _decimal(value):
@@ -98,6 +98,6 @@ class DashboardView(TenantAPIMixin, APIView):
     policy = DashboardPolicy
     action_permissions = {"get": "view"}
 
-    @extend_schema(parameters=[SLUG_PARAMETER], responses=dict)
+    @extend_schema(responses=dict)
     def get(self, request, *args, **kwargs):
         return Response(dashboard_figures(self.ctx))

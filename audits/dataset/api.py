@@ -20,7 +20,7 @@ from audits.dataset.models import Direction, Indicator, IndicatorValue, Unit
 from audits.dataset.permissions import DatasetPolicy
 from audits.programme.models import Priority
 from audits.quarters import quarter_label
-from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
 from partners.models import Member
 
 
@@ -106,17 +106,13 @@ class ValueIn(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            SLUG_PARAMETER,
             OpenApiParameter("priority", str, description="A priority's id, or none"),
             OpenApiParameter("active", str, enum=["yes", "no", "all"], description="In use (default all)"),
         ]
     ),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=IndicatorIn, responses={201: IndicatorOut}),
-    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=IndicatorPatchIn, responses=IndicatorOut),
-    values=extend_schema(
-        parameters=[SLUG_PARAMETER], request=ValueIn, responses={201: ValueOut, 200: ValueOut, 400: None}
-    ),
+    create=extend_schema(request=IndicatorIn, responses={201: IndicatorOut}),
+    partial_update=extend_schema(request=IndicatorPatchIn, responses=IndicatorOut),
+    values=extend_schema(request=ValueIn, responses={201: ValueOut, 200: ValueOut, 400: None}),
 )
 class IndicatorViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The multi-agency dataset: indicators, each with its quarterly values."""

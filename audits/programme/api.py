@@ -10,7 +10,7 @@ from audits.programme import services
 from audits.programme.filters import AuditFilter
 from audits.programme.models import Audit, AuditKind, AuditStatus, Priority
 from audits.programme.permissions import AuditPolicy
-from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
 from partners.models import Member
 
 
@@ -67,12 +67,9 @@ class AuditPatchIn(AuditIn):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[SLUG_PARAMETER, OpenApiParameter("year", int, description="Financial year by its start")]
-    ),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=AuditIn, responses={201: AuditOut}),
-    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=AuditPatchIn, responses=AuditOut),
+    list=extend_schema(parameters=[OpenApiParameter("year", int, description="Financial year by its start")]),
+    create=extend_schema(request=AuditIn, responses={201: AuditOut}),
+    partial_update=extend_schema(request=AuditPatchIn, responses=AuditOut),
 )
 class AuditViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The audit programme. Filter by `year` (2026 for 2026-27)."""

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from audits.self_assessment import selectors, services
 from audits.self_assessment.models import Cycle, Framework, Grade, Moderation, SelfAssessment
 from audits.self_assessment.permissions import SelfAssessmentPolicy
-from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
 from lscp.roles import Role
 from partners.models import Member
 
@@ -45,9 +45,7 @@ class CycleIn(TenantSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SLUG_PARAMETER]),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=CycleIn, responses={201: CycleOut}),
+    create=extend_schema(request=CycleIn, responses={201: CycleOut}),
 )
 class CycleViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Self-assessment cycles, with their standards and each organisation's return status."""
@@ -147,10 +145,8 @@ class ModerationIn(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[SLUG_PARAMETER]),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER]),
-    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=ReturnIn, responses=SelfAssessmentOut),
-    moderate=extend_schema(parameters=[SLUG_PARAMETER], request=ModerationIn, responses=SelfAssessmentOut),
+    partial_update=extend_schema(request=ReturnIn, responses=SelfAssessmentOut),
+    moderate=extend_schema(request=ModerationIn, responses=SelfAssessmentOut),
 )
 class SelfAssessmentViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Returns: an agency lead's own organisation's (PATCH grades; `submit: true` submits and locks);

@@ -6,7 +6,7 @@ from django import forms
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from lscp.api import SLUG_PARAMETER, TenantAPIMixin
+from lscp.api import TenantAPIMixin
 from lscp.models import ActivityEvent
 from lscp.permissions import Policy
 from lscp.roles import BUSINESS_UNIT
@@ -121,7 +121,7 @@ class ActivityFilterIn(serializers.Serializer):
         return data
 
 
-@extend_schema_view(list=extend_schema(parameters=[SLUG_PARAMETER, ActivityFilterIn]))
+@extend_schema_view(list=extend_schema(parameters=[ActivityFilterIn]))
 class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The activity log, newest first. Filters: `person` (id), `kind`, `event`, `record`,
     `date_from`, `date_to` (YYYY-MM-DD). Read-only for everyone, always."""

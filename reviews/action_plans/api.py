@@ -17,7 +17,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin
+from lscp.api import PartnershipChoice, TenantAPIMixin
 from partners.models import Member, Membership
 from reviews.action_plans import selectors, services
 from reviews.action_plans.filters import ActionFilter, PlanFilter, ProgressUpdateFilter, RecommendationFilter
@@ -355,20 +355,17 @@ def _plan_context(ctx, plans) -> dict:
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            SLUG_PARAMETER,
             OpenApiParameter("status", str, enum=PlanStatus.values),
             OpenApiParameter("source_kind", str, enum=SourceKind.values),
             OpenApiParameter("q", str, description="Words in the title or the source"),
         ],
         responses=PlanOut(many=True),
     ),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=PlanDetailOut),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=PlanIn, responses={201: PlanDetailOut}),
-    partial_update=extend_schema(parameters=[SLUG_PARAMETER], request=PlanUpdateIn, responses=PlanDetailOut),
-    ratifications=extend_schema(
-        parameters=[SLUG_PARAMETER], request=RatificationIn, responses={201: PlanDetailOut, 409: None}
-    ),
-    close=extend_schema(parameters=[SLUG_PARAMETER], request=VersionIn, responses={200: PlanDetailOut, 409: None}),
+    retrieve=extend_schema(responses=PlanDetailOut),
+    create=extend_schema(request=PlanIn, responses={201: PlanDetailOut}),
+    partial_update=extend_schema(request=PlanUpdateIn, responses=PlanDetailOut),
+    ratifications=extend_schema(request=RatificationIn, responses={201: PlanDetailOut, 409: None}),
+    close=extend_schema(request=VersionIn, responses={200: PlanDetailOut, 409: None}),
 )
 class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Action plans, each with its computed progress. Create one with its recommendations and
@@ -452,16 +449,10 @@ class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[SLUG_PARAMETER, OpenApiParameter("plan", int)], responses=RecommendationOut(many=True)
-    ),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=RecommendationOut),
-    create=extend_schema(
-        parameters=[SLUG_PARAMETER], request=RecommendationCreateIn, responses={201: RecommendationOut}
-    ),
-    partial_update=extend_schema(
-        parameters=[SLUG_PARAMETER], request=RecommendationUpdateIn, responses=RecommendationOut
-    ),
+    list=extend_schema(parameters=[OpenApiParameter("plan", int)], responses=RecommendationOut(many=True)),
+    retrieve=extend_schema(responses=RecommendationOut),
+    create=extend_schema(request=RecommendationCreateIn, responses={201: RecommendationOut}),
+    partial_update=extend_schema(request=RecommendationUpdateIn, responses=RecommendationOut),
 )
 class RecommendationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     model = Recommendation
@@ -500,7 +491,6 @@ class RecommendationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
 
 
 ACTION_FILTERS = [
-    SLUG_PARAMETER,
     OpenApiParameter(
         "owner_organisation",
         str,
@@ -516,12 +506,12 @@ ACTION_FILTERS = [
 
 
 def _action_schema(serializer, code=200):
-    return extend_schema(parameters=[SLUG_PARAMETER], request=serializer, responses={code: ActionOut, 409: None})
+    return extend_schema(request=serializer, responses={code: ActionOut, 409: None})
 
 
 @extend_schema_view(
     list=extend_schema(parameters=ACTION_FILTERS, responses=ActionOut(many=True)),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=ActionOut),
+    retrieve=extend_schema(responses=ActionOut),
     create=_action_schema(ActionCreateIn, 201),
     partial_update=_action_schema(ActionUpdateIn),
     complete=_action_schema(CompleteIn),
@@ -625,13 +615,9 @@ class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[SLUG_PARAMETER, OpenApiParameter("action", int)], responses=ProgressUpdateOut(many=True)
-    ),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=ProgressUpdateOut),
-    create=extend_schema(
-        parameters=[SLUG_PARAMETER], request=ProgressIn, responses={201: ProgressUpdateOut, 409: None}
-    ),
+    list=extend_schema(parameters=[OpenApiParameter("action", int)], responses=ProgressUpdateOut(many=True)),
+    retrieve=extend_schema(responses=ProgressUpdateOut),
+    create=extend_schema(request=ProgressIn, responses={201: ProgressUpdateOut, 409: None}),
 )
 class ProgressUpdateViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Dated progress updates (and the completion workflow's entries) on the actions you may see.

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lscp import deadlines, outbox
-from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
 from lscp.models import Escalation
 from lscp.outbox.api import EmailOut
 from partners.models import Member
@@ -253,7 +253,6 @@ class CriteriaIn(StepIn):
 STEP_INPUTS = dict(zip(STEPS, [PanelNotifiedIn, StartedIn, CompletedIn, SentIn, RespondedIn], strict=True))
 
 LIST_FILTERS = [
-    SLUG_PARAMETER,
     OpenApiParameter("status", str, enum=models.Status.values),
     OpenApiParameter("pathway", str, enum=models.Pathway.values),
     OpenApiParameter("overdue", bool, description="Only notifications with an overdue clock"),
@@ -262,13 +261,13 @@ LIST_FILTERS = [
 
 
 def _step_schema(serializer):
-    return extend_schema(parameters=[SLUG_PARAMETER], request=serializer, responses={200: NotificationOut, 409: None})
+    return extend_schema(request=serializer, responses={200: NotificationOut, 409: None})
 
 
 @extend_schema_view(
     list=extend_schema(parameters=LIST_FILTERS, responses=NotificationOut(many=True)),
-    retrieve=extend_schema(parameters=[SLUG_PARAMETER], responses=NotificationDetailOut),
-    create=extend_schema(parameters=[SLUG_PARAMETER], request=NotificationIn, responses={201: NotificationOut}),
+    retrieve=extend_schema(responses=NotificationDetailOut),
+    create=extend_schema(request=NotificationIn, responses={201: NotificationOut}),
     criteria=_step_schema(CriteriaIn),
 )
 class NotificationViewSet(

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lscp import activity
-from lscp.api import SLUG_PARAMETER, PartnershipChoice, TenantSerializer
+from lscp.api import PartnershipChoice, TenantSerializer
 from lscp.tenancy import get_scoped_or_404
 from partners.models import Member
 from reviews.rapid_review import selectors, services
@@ -167,7 +167,7 @@ class SignOffIn(serializers.Serializer):
 
 
 def schema(request=None, response=None):
-    return extend_schema(parameters=[SLUG_PARAMETER], request=request, responses=response)
+    return extend_schema(request=request, responses=response)
 
 
 class RapidReviewActions:
