@@ -27,7 +27,7 @@ from funding.models import (
     SpendingLine,
 )
 from funding.permissions import FundingPolicy
-from lscp.api import TenantAPIMixin, TenantSerializer, sent_on_top
+from lscp.api import TenantAPIMixin, TenantSerializer, TenantViewSet, sent_on_top
 from partners.models import Organisation
 
 YEAR_PARAMETER = OpenApiParameter("year", str, OpenApiParameter.PATH, description='A financial year, like "2020-21"')
@@ -239,7 +239,7 @@ def _merged(instance, fields: list[str], request) -> dict:
     add_income=extend_schema(parameters=[YEAR_PARAMETER], request=IncomeIn, responses={201: IncomeOut}),
     add_spending=extend_schema(parameters=[YEAR_PARAMETER], request=SpendingIn, responses={201: SpendingOut}),
 )
-class FinancialYearViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FinancialYearViewSet(TenantViewSet):
     """Financial years, newest first. A year (`/funding/years/2020-21/`) has its contributions,
     other income, spending lines and the computed summary; add lines by POSTing to its
     `contributions/`, `income/` and `spending/`."""

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -206,6 +206,14 @@ def sent_on_top(current: dict, request) -> dict:
             {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {type(given).__name__}."]}
         )
     return {**current, **(given.dict() if hasattr(given, "dict") else given)}
+
+
+class TenantViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A partnership's records: listed and read with GET; a subclass adds its writes (create,
+    partial_update, extra actions), each calling one service. Reading needs "view", writing
+    "manage", unless `action_permissions` says otherwise."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
 
 class TenantSerializer(serializers.Serializer):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer, sent_on_top
+from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet, sent_on_top
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.tenancy import get_scoped_or_404
 from partners import selectors, services
@@ -78,15 +78,13 @@ class MemberUpdateIn(TenantSerializer):
     create=extend_schema(request=MemberCreateIn, responses={201: MemberOut}),
     partial_update=extend_schema(request=MemberUpdateIn, responses=MemberOut),
 )
-class MemberViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MemberViewSet(TenantViewSet):
     """The partnership's member organisations: statutory partners and relevant agencies."""
 
     model = Member
     policy = MemberPolicy
-    action_permissions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
     input_serializers = {"create": MemberCreateIn, "partial_update": MemberUpdateIn}
     serializer_class = MemberOut
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
         return selectors.members_for(self.ctx)
@@ -152,7 +150,7 @@ class PersonUpdateIn(TenantSerializer):
     deactivate=extend_schema(request=None, responses=PersonOut),
     reactivate=extend_schema(request=None, responses=PersonOut),
 )
-class PersonViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PersonViewSet(TenantViewSet):
     """People and their roles in the partnership. Filters: `role`, `status` (active | deactivated | all), `q`."""
 
     model = Membership
@@ -167,7 +165,6 @@ class PersonViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     }
     input_serializers = {"create": PersonCreateIn, "partial_update": PersonUpdateIn}
     serializer_class = PersonOut
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     filterset_class = PeopleFilter
 
@@ -228,7 +225,7 @@ class SeatIn(TenantSerializer):
 @extend_schema_view(
     add_member=extend_schema(request=SeatIn, responses={201: SeatOut}),
 )
-class GovernanceGroupViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class GovernanceGroupViewSet(TenantViewSet):
     """The governance structure: groups and who sits on them."""
 
     model = GovernanceGroup
@@ -236,6 +233,7 @@ class GovernanceGroupViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retri
     action_permissions = {"list": "view", "retrieve": "view", "add_member": "manage", "remove_member": "manage"}
     input_serializers = {"add_member": SeatIn}
     serializer_class = GroupOut
+    http_method_names = ["get", "post", "delete", "head", "options"]
 
     def tenant_queryset(self):
         return selectors.groups_for(self.ctx).order_by("position", "name", "pk")

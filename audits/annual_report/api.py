@@ -10,14 +10,14 @@ import json
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, renderers, serializers, status, viewsets
+from rest_framework import renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audits.annual_report import selectors, services
 from audits.annual_report.models import AnnualReport
 from audits.annual_report.permissions import AnnualReportPolicy
-from lscp.api import TenantAPIMixin
+from lscp.api import TenantViewSet
 from lscp.pdf import pdf_response
 
 
@@ -74,7 +74,7 @@ class PdfRenderer(renderers.BaseRenderer):
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The annual report")},
     ),
 )
-class AnnualReportViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AnnualReportViewSet(TenantViewSet):
     """Annual reports: their period and narrative; the PDF adds the figures for the period."""
 
     model = AnnualReport
@@ -88,7 +88,6 @@ class AnnualReportViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrieve
     }
     input_serializers = {"create": AnnualReportIn, "partial_update": AnnualReportIn}
     serializer_class = AnnualReportOut
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
         return super().tenant_queryset().order_by("-period_start", "-pk")

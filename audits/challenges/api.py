@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -16,7 +16,7 @@ from audits.challenges.filters import ChallengeFilter
 from audits.challenges.models import Challenge, ChallengeStatus, RaisedBy
 from audits.challenges.permissions import ChallengePolicy
 from audits.dataset.api import Ref
-from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet
 from partners.models import GovernanceGroup, Member
 
 
@@ -58,7 +58,7 @@ class RespondIn(serializers.Serializer):
     create=extend_schema(request=ChallengeIn, responses={201: ChallengeOut}),
     respond=extend_schema(request=RespondIn, responses={200: ChallengeOut, 409: None}),
 )
-class ChallengeViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ChallengeViewSet(TenantViewSet):
     """The challenge log: challenges raised at meetings or by the scrutineer, their response and outcome."""
 
     model = Challenge

@@ -10,7 +10,7 @@ Values are strings with two decimal places ("41.50"), never JSON numbers.
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -20,7 +20,7 @@ from audits.dataset.models import Direction, Indicator, IndicatorValue, Unit
 from audits.dataset.permissions import DatasetPolicy
 from audits.programme.models import Priority
 from audits.quarters import quarter_label
-from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet
 from partners.models import Member
 
 
@@ -114,7 +114,7 @@ class ValueIn(serializers.Serializer):
     partial_update=extend_schema(request=IndicatorPatchIn, responses=IndicatorOut),
     values=extend_schema(request=ValueIn, responses={201: ValueOut, 200: ValueOut, 400: None}),
 )
-class IndicatorViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class IndicatorViewSet(TenantViewSet):
     """The multi-agency dataset: indicators, each with its quarterly values."""
 
     model = Indicator
@@ -129,7 +129,6 @@ class IndicatorViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMod
     input_serializers = {"create": IndicatorIn, "partial_update": IndicatorPatchIn, "values": ValueIn}
     serializer_class = IndicatorOut
     filterset_class = IndicatorFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
         return selectors.indicators(self.ctx).prefetch_related("values").order_by("name", "pk")

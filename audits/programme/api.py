@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from audits.programme import services
 from audits.programme.filters import AuditFilter
 from audits.programme.models import Audit, AuditKind, AuditStatus, Priority
 from audits.programme.permissions import AuditPolicy
-from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet
 from partners.models import Member
 
 
@@ -71,16 +71,14 @@ class AuditPatchIn(AuditIn):
     create=extend_schema(request=AuditIn, responses={201: AuditOut}),
     partial_update=extend_schema(request=AuditPatchIn, responses=AuditOut),
 )
-class AuditViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AuditViewSet(TenantViewSet):
     """The audit programme. Filter by `year` (2026 for 2026-27)."""
 
     model = Audit
     policy = AuditPolicy
-    action_permissions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
     input_serializers = {"create": AuditIn, "partial_update": AuditPatchIn}
     serializer_class = AuditOut
     filterset_class = AuditFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
         return (

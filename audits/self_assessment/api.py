@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audits.self_assessment import selectors, services
 from audits.self_assessment.models import Cycle, Framework, Grade, Moderation, SelfAssessment
 from audits.self_assessment.permissions import SelfAssessmentPolicy
-from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet
 from lscp.roles import Role
 from partners.models import Member
 
@@ -47,7 +47,7 @@ class CycleIn(TenantSerializer):
 @extend_schema_view(
     create=extend_schema(request=CycleIn, responses={201: CycleOut}),
 )
-class CycleViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CycleViewSet(TenantViewSet):
     """Self-assessment cycles, with their standards and each organisation's return status."""
 
     model = Cycle
@@ -148,7 +148,7 @@ class ModerationIn(serializers.Serializer):
     partial_update=extend_schema(request=ReturnIn, responses=SelfAssessmentOut),
     moderate=extend_schema(request=ModerationIn, responses=SelfAssessmentOut),
 )
-class SelfAssessmentViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SelfAssessmentViewSet(TenantViewSet):
     """Returns: an agency lead's own organisation's (PATCH grades; `submit: true` submits and locks);
     the business unit moderates, and may record a return an organisation sent in (with
     `received_on`)."""
@@ -158,7 +158,6 @@ class SelfAssessmentViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.Retrie
     action_permissions = {"list": "view", "retrieve": "view", "partial_update": "answer", "moderate": "moderate"}
     input_serializers = {"partial_update": ReturnIn, "moderate": ModerationIn}
     serializer_class = SelfAssessmentOut
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
         return (

@@ -13,11 +13,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from lscp.api import PartnershipChoice, TenantAPIMixin
+from lscp.api import PartnershipChoice, TenantViewSet
 from partners.models import Member, Membership
 from reviews.action_plans import selectors, services
 from reviews.action_plans.filters import ActionFilter, PlanFilter, ProgressUpdateFilter, RecommendationFilter
@@ -367,7 +367,7 @@ def _plan_context(ctx, plans) -> dict:
     ratifications=extend_schema(request=RatificationIn, responses={201: PlanDetailOut, 409: None}),
     close=extend_schema(request=VersionIn, responses={200: PlanDetailOut, 409: None}),
 )
-class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ActionPlanViewSet(TenantViewSet):
     """Action plans, each with its computed progress. Create one with its recommendations and
     actions in one request (all or nothing); record ratification decisions in order."""
 
@@ -389,7 +389,6 @@ class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
     }
     filterset_class = PlanFilter
     lookup_value_regex = "[0-9]+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
         return selectors.plans_for(self.ctx).prefetch_related("ratifications").order_by("-created_on", "-pk")
@@ -454,14 +453,14 @@ class ActionPlanViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveMo
     create=extend_schema(request=RecommendationCreateIn, responses={201: RecommendationOut}),
     partial_update=extend_schema(request=RecommendationUpdateIn, responses=RecommendationOut),
 )
-class RecommendationViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RecommendationViewSet(TenantViewSet):
+    """A plan's recommendations (numbered, with sub-parts like 3a). Filter by `plan`."""
+
     model = Recommendation
     policy = ActionPlanPolicy
-    action_permissions = {"list": "view", "retrieve": "view", "create": "manage", "partial_update": "manage"}
     input_serializers = {"create": RecommendationCreateIn, "partial_update": RecommendationUpdateIn}
     serializer_class = RecommendationOut
     filterset_class = RecommendationFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
         return selectors.recommendations_for(self.ctx).order_by("plan_id", "number", "part", "pk")
@@ -519,7 +518,7 @@ def _action_schema(serializer, code=200):
     accept=_action_schema(AcceptIn),
     return_=_action_schema(ReturnIn),
 )
-class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ActionViewSet(TenantViewSet):
     """Actions across plans. An agency lead sees and updates only their organisation's."""
 
     model = Action
@@ -543,7 +542,6 @@ class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         "return_": ReturnIn,
     }
     filterset_class = ActionFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def tenant_queryset(self):
         return (
@@ -619,7 +617,7 @@ class ActionViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     retrieve=extend_schema(responses=ProgressUpdateOut),
     create=extend_schema(request=ProgressIn, responses={201: ProgressUpdateOut, 409: None}),
 )
-class ProgressUpdateViewSet(TenantAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ProgressUpdateViewSet(TenantViewSet):
     """Dated progress updates (and the completion workflow's entries) on the actions you may see.
     POST one to update an action's progress and status."""
 
