@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from lscp import deadlines as engine
+from lscp import pdf
 from lscp.deadlines.workdays import calendar_for
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership, Partnership, Person
@@ -407,9 +409,6 @@ def _agency_ctx(partnership, member):
 
 
 def _tiny_report(title: str):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from lscp import pdf
 
     content = pdf.render_pdf("pdf/demo_report.html", {"title": title, "partnership": None})
     return SimpleUploadedFile(f"{title}.pdf", content)

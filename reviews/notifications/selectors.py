@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from lscp.models import ActivityEvent, Deadline, OutboxEmail
 from lscp.tenancy import TenantContext
+from reviews.lcspr.models import Lcspr
 from reviews.notifications.models import Child, Notification
 from reviews.notifications.permissions import NotificationPolicy
+from reviews.rapid_review.models import InformationRequest, RapidReview
 
 
 def notifications_for(ctx: TenantContext):
@@ -77,8 +79,6 @@ def current_clock(notification, today=None):
 def timeline(ctx: TenantContext, notification) -> list[dict]:
     """Every step, request, submission, signature, email and document of a case, in order, with
     who and when: the activity log's changes to the case's records, and the emails sent about it."""
-    from reviews.lcspr.models import Lcspr
-    from reviews.rapid_review.models import InformationRequest, RapidReview
 
     records = [(ContentType.objects.get_for_model(Notification), notification.pk)]
     records += [
