@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from django import forms
-from drf_spectacular.utils import extend_schema, extend_schema_view
+import django_filters
 from rest_framework import mixins, serializers, viewsets
 
 from lscp.api import TenantAPIMixin
+from lscp.checks import Errors
 from lscp.models import ActivityEvent
 from lscp.permissions import Policy
 from lscp.roles import BUSINESS_UNIT
-from lscp.web.forms import GovukDateField, TenantForm
+from lscp.web.filters import DateParamFilter, TenantFilterSet
+from lscp.web.forms import GovukForm
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipPage
-from partners.models import Membership
+from partners.models import Person
 
 
 class ActivityPolicy(Policy):
@@ -21,59 +22,74 @@ class ActivityPolicy(Policy):
     rules = {"view": BUSINESS_UNIT}
 
 
-class ActivityFilterForm(TenantForm):
-    person = forms.ChoiceField(label="Person", required=False)
-    kind = forms.ChoiceField(
-        label="Kind", required=False, choices=[("", "Changes and views"), *ActivityEvent.Kind.choices]
-    )
-    event = forms.CharField(label="Event", required=False, help_text="For example person.added")
-    record = forms.CharField(label="Record", required=False, help_text="Part of the record's name")
-    date_from = GovukDateField(label="From", required=False)
-    date_to = GovukDateField(label="To", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        people = (
-            Membership.objects.for_partnership(self.ctx.partnership)
-            .select_related("person")
-            .order_by("person__first_name", "person__last_name")
-        )
-        self.fields["person"].choices = [("", "Anyone")] + [
-            (str(m.person_id), m.person.get_full_name() or m.person.username) for m in people
-        ]
-
+class ActivityFilterForm(GovukForm):
     def clean(self):
         data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "The end date must be the same as or after the start date")
+        errors = Errors()
+        errors.date_not_before(
+            "date_to", data.get("date_to"), data.get("date_from"), name="The end date", earliest_name="the start date"
+        )
+        for field, found in errors.by_field.items():
+            for message in found:
+                self.add_error(field, message)
         return data
 
 
-def activity_for(
-    ctx,
-    *,
-    person: int | str | None = None,
-    kind: str = "",
-    event: str = "",
-    record: str = "",
-    date_from=None,
-    date_to=None,
-):
+def _people(request):
+    """The people of the request's partnership (read only when the field is drawn or checked)."""
+    ctx = getattr(request, "tenant", None)
+    if ctx is None:
+        return Person.objects.none()
+    return (
+        Person.objects.filter(memberships__partnership=ctx.partnership)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    """A person of this partnership by id, shown by name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, queryset=_people, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        field.label_from_instance = lambda person: person.get_full_name() or person.username
+        return field
+
+
+class ActivityFilter(TenantFilterSet):
+    """The log's filters, for the page and the API alike. `person` (a person's id in this
+    partnership), `kind`, `event` (part of its name, e.g. person.added), `record` (part of the
+    record's name), `date_from` and `date_to`."""
+
+    person = PersonFilter(label="Person", field_name="actor", empty_label="Anyone")
+    kind = django_filters.ChoiceFilter(
+        label="Kind", choices=ActivityEvent.Kind.choices, empty_label="Changes and views"
+    )
+    event = django_filters.CharFilter(label="Event", lookup_expr="icontains", help_text="For example person.added")
+    record = django_filters.CharFilter(
+        label="Record", field_name="object_repr", lookup_expr="icontains", help_text="Part of the record's name"
+    )
+    date_from = DateParamFilter(label="From", field_name="at", lookup_expr="date__gte")
+    date_to = DateParamFilter(label="To", field_name="at", lookup_expr="date__lte")
+
+    class Meta:
+        model = ActivityEvent
+        fields = ["person", "kind", "event", "record", "date_from", "date_to"]
+        form = ActivityFilterForm
+
+
+def activity_for(ctx):
+    """The partnership's activity log, newest first (ActivityFilter narrows it)."""
     ActivityPolicy.require(ctx, "view")
-    queryset = ActivityEvent.objects.for_partnership(ctx.partnership).select_related("actor", "object_type")
-    if person:
-        queryset = queryset.filter(actor_id=person)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if event:
-        queryset = queryset.filter(event__icontains=event.strip())
-    if record:
-        queryset = queryset.filter(object_repr__icontains=record.strip())
-    if date_from:
-        queryset = queryset.filter(at__date__gte=date_from)
-    if date_to:
-        queryset = queryset.filter(at__date__lte=date_to)
-    return queryset.order_by("-at", "-id")
+    return (
+        ActivityEvent.objects.for_partnership(ctx.partnership)
+        .select_related("actor", "object_type")
+        .order_by("-at", "-id")
+    )
 
 
 class ActivityListView(PartnershipPage):
@@ -82,10 +98,10 @@ class ActivityListView(PartnershipPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filters = ActivityFilterForm(self.request.GET or None, ctx=self.ctx)
-        values = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-        context["filters"] = filters
-        context["page"] = paginate(self.request, activity_for(self.ctx, **values), per_page=50)
+        filters = ActivityFilter(self.request.GET or None, queryset=activity_for(self.ctx), request=self.request)
+        context["filters"] = filters.form
+        rows = filters.qs if filters.is_valid() else ActivityEvent.objects.none()
+        context["page"] = paginate(self.request, rows, per_page=50)
         return context
 
 
@@ -105,23 +121,6 @@ class ActivityOut(serializers.Serializer):
     changes = serializers.JSONField()
 
 
-class ActivityFilterIn(serializers.Serializer):
-    """The list's query parameters: a bad one is a 400 naming it."""
-
-    person = serializers.IntegerField(required=False, help_text="A person's id")
-    kind = serializers.ChoiceField(choices=ActivityEvent.Kind.choices, required=False)
-    event = serializers.CharField(required=False, help_text="Part of the event's name, e.g. person.added")
-    record = serializers.CharField(required=False, help_text="Part of the record's name")
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-    def validate(self, data):
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise serializers.ValidationError({"date_to": ["The end date must be the same as or after the start date"]})
-        return data
-
-
-@extend_schema_view(list=extend_schema(parameters=[ActivityFilterIn]))
 class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """The activity log, newest first. Filters: `person` (id), `kind`, `event`, `record`,
     `date_from`, `date_to` (YYYY-MM-DD). Read-only for everyone, always."""
@@ -131,7 +130,7 @@ class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericVie
     action_permissions = {"list": "view"}
     serializer_class = ActivityOut
 
+    filterset_class = ActivityFilter
+
     def tenant_queryset(self):
-        filters = ActivityFilterIn(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
-        return activity_for(self.ctx, **filters.validated_data)
+        return activity_for(self.ctx)

@@ -5,36 +5,17 @@ and never a silently unfiltered list."""
 from __future__ import annotations
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from lscp.web.filters import FlagFilter
 from lscp.web.forms import GovukForm
 from reviews.notifications.models import Pathway, Status
-
-
-class YesNoField(forms.Field):
-    """'1' or 'true' is yes, '0' or 'false' (or nothing) is no; anything else is a mistake."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value):
-        text = str(value or "").strip().lower()
-        if text in ("", "0", "false"):
-            return False
-        if text in ("1", "true"):
-            return True
-        raise ValidationError("Choose yes or no (1 or 0)", code="invalid")
-
-
-class YesNoFilter(django_filters.Filter):
-    field_class = YesNoField
 
 
 class NotificationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, label="Status")
     pathway = django_filters.ChoiceFilter(choices=Pathway.choices, label="Pathway")
-    overdue = YesNoFilter(method="only_overdue", label="Only with an overdue clock")
+    overdue = FlagFilter(method="only_overdue", label="Only with an overdue clock")
     q = django_filters.CharFilter(method="reference_contains", label="Part of the reference or the Panel reference")
 
     class Meta:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from lscp.models import ActivityEvent, AppendOnlyError
 from partners import services
+from tests.support.clients import api_as, error_by_field, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +130,26 @@ def test_admin_changes_are_logged(world_a):
     assert response.status_code == 302, response.content.decode()[:2000]
     event = events(world_a, event="governancegroup.changed_in_admin").get()
     assert event.actor == world_a.admin and event.changes["purpose"]["new"] == "Audits and S11"
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("person=²", "person", "Select a valid choice"),
+        ("kind=nonsense", "kind", "Select a valid choice"),
+        ("date_from=2026-02-31", "date_from", "is not a date"),
+        ("date_from=2026-03-02&date_to=2026-03-01", "date_to", "The end date must be on or after the start date"),
+    ],
+)
+def test_the_log_reads_its_filters_alike_on_the_page_and_in_the_api(world_a, query, field, message):
+    """One FilterSet for both: a bad value is the page's error by its field (and no rows) and
+    the API's 400 naming the parameter, never a 500 or a silently unfiltered list."""
+    business = world_a.people["business"]
+    page = signed_in(business).get(reverse("activity-list", args=[world_a.slug]) + "?" + query)
+    assert page.status_code == 200
+    assert message in error_by_field(page.content.decode(), f"id_{field}")
+    assert "<code>member.added</code>" not in page.content.decode()
+    answer = api_as(business).get(f"/api/v1/{world_a.slug}/activity/?{query}")
+    assert answer.status_code == 400 and message in " ".join(answer.json()[field])
+    mine = api_as(business).get(f"/api/v1/{world_a.slug}/activity/?person={business.person.pk}")
+    assert mine.status_code == 200 and mine.json()["results"], "a person of this partnership filters"
