@@ -6,6 +6,7 @@ The demo is loaded once for this module and the tests read it, each in its own s
 an empty database to load into are in test_demo_loading.py.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -155,3 +156,28 @@ def test_demo_loads_the_seed_and_the_product_reproduces_it():
     assert comparison.own.per_head.quantize(D("0.01")) == D("0.72")
     southend = Partnership.objects.get(slug="southend")
     assert Benchmark.objects.for_partnership(southend).get(is_this_partnership=True).name == "Southend"
+
+
+LINK = re.compile(r'href="(/thurrock/[^"#?]*)"')
+
+
+@pytest.mark.parametrize("login", ["business", "agency", "partner-police", "scrutineer"])
+def test_no_demo_page_links_its_reader_to_a_page_they_may_not_open(login):
+    """Following links from the home page as each role would, through the demo's real cases:
+    every page linked answers that person (no 403, no 404, no 500). A link someone may not
+    follow is not offered (an agency lead on an LCSPR page was offered the rapid review)."""
+    client = Client()
+    client.post("/accounts/sign-in/", {"username": f"thurrock-{login}", "password": DEMO_PASSWORD})
+    queue, seen, broken = ["/thurrock/"], set(), []
+    while queue and len(seen) < 150:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code >= 400:
+            broken.append((url, response.status_code))
+        elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            queue += [link for link in LINK.findall(response.content.decode()) if link not in seen]
+    assert len(seen) > 20, f"only {len(seen)} pages reached as {login}"
+    assert not broken, f"links {login} was offered but may not follow: {broken}"

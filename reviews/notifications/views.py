@@ -685,6 +685,12 @@ class NotificationRecord(RecordMixin):
     def refuse(self, reason: str | None, url: str):
         return refused(self.request, reason, url)
 
+    def get_context_data(self, **kwargs):
+        # The case's navigation links only to the pages this person may open.
+        context = super().get_context_data(**kwargs)
+        context["can_see_rapid_review"] = RapidReviewPolicy.can(self.ctx, "view")
+        return context
+
 
 def refused(request, reason: str | None, url: str):
     """A step not allowed now (a service's *_refusal): the reason as a message and back to `url`;
