@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from funding.models import AuthorityType, IncomeKind, SpendingKind
 from funding.planning import MAX_YEARS
+from lscp.checks import parse_whole_number
 from lscp.web.forms import GovukDateField, GovukForm, MoneyField, PercentField, TenantForm
 from partners.models import Organisation
 
@@ -125,12 +126,13 @@ class BenchmarkForm(TenantForm):
     notes = NOTES
 
     def clean_population(self):
-        text = (self.cleaned_data.get("population") or "").replace(",", "").replace(" ", "")
+        text = (self.cleaned_data.get("population") or "").strip()
         if not text:
             return None
-        if not text.isdigit():
+        population = parse_whole_number(text)
+        if population is None or population < 0:
             raise ValidationError("The population must be a whole number of people, like 167025")
-        return int(text)
+        return population
 
 
 class BenchmarkUploadForm(TenantForm):
@@ -164,7 +166,7 @@ class PlanningForm(GovukForm):
     )
 
     def clean_years(self):
-        text = (self.cleaned_data.get("years") or "").strip()
-        if not text.isdigit():
+        years = parse_whole_number(self.cleaned_data.get("years"))
+        if years is None or years < 0:
             raise ValidationError(f"Enter the number of years as a whole number from 1 to {MAX_YEARS}")
-        return int(text)
+        return years

@@ -186,7 +186,7 @@ def _step(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
 
 
-_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 
 
 def parse_decimal(value: Any) -> Decimal | None:
@@ -210,6 +210,15 @@ def parse_decimal(value: Any) -> Decimal | None:
     if not _NUMBER.match(text):
         return None
     return Decimal(text)
+
+
+def parse_whole_number(value: Any) -> int | None:
+    """A whole number a person typed ("167,025", "2"), or None when it is not one. Only the
+    digits 0-9 count: '²' is a digit to str.isdigit() but not a number to int()."""
+    number = parse_decimal(value)
+    if number is None or number != number.to_integral_value():
+        return None
+    return int(number)
 
 
 def future_message(name: str) -> str:

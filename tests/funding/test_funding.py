@@ -868,3 +868,21 @@ def test_a_service_handed_another_partnerships_record_answers_as_if_it_were_miss
             ctx=world_a.ctx(), year=theirs, organisation=world_a.members["council"].organisation, agreed=Decimal("1")
         )
     assert not theirs.contributions.exists()
+
+
+def test_a_superscript_digit_is_a_mistake_by_its_field_not_a_500(thurrock, as_user):
+    """'²' is a digit to str.isdigit() but not to int(): the planning page's years and a
+    benchmark's population are checked by the one whole-number reading (lscp.checks)."""
+    seed_benchmarks(thurrock)
+    year = seed_year(thurrock)
+    client = as_user(thurrock.people["business"])
+    url = reverse("funding-planning", args=[thurrock.slug, year.label])
+    page = client.get(url, {"council": "54.0", "health": "26.5", "police": "13.8", "other": "5.7", "years": "²"})
+    assert page.status_code == 200
+    assert "whole number" in error_by_field(page.content.decode(), "id_years")
+    before = writes(thurrock)
+    data = {"name": "Newham", "year": "2016-17", "council": "1", "health": "1", "police": "1", "other": "1"}
+    added = client.post(reverse("funding-benchmark-add", args=[thurrock.slug]), {**data, "population": "1²"})
+    assert added.status_code == 200
+    assert "whole number" in error_by_field(added.content.decode(), "id_population")
+    assert writes(thurrock) == before
