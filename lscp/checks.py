@@ -186,6 +186,7 @@ def _step(places: int) -> Decimal:
     return Decimal(1).scaleb(-places)
 
 
+MAX_DIGITS = 15  # digits before the decimal point
 _NUMBER = re.compile(r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 
 
@@ -205,11 +206,14 @@ def parse_decimal(value: Any) -> Decimal | None:
             number = Decimal(repr(value))
         except InvalidOperation:  # pragma: no cover - repr of a float is always a number
             return None
-        return number if number.is_finite() else None
+        return number if number.is_finite() and (number.is_zero() or number.adjusted() < MAX_DIGITS) else None
     text = str(value).strip().replace(",", "").replace(" ", "").replace("£", "", 1)
     if not _NUMBER.match(text):
         return None
-    return Decimal(text)
+    number = Decimal(text)
+    # Nothing a person types here reaches a thousand million million; past it, rounding to pence
+    # would overflow Decimal's precision (a 500), so it is not a number the product reads.
+    return number if number.is_zero() or number.adjusted() < MAX_DIGITS else None
 
 
 def parse_whole_number(value: Any) -> int | None:
