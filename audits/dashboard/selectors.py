@@ -118,7 +118,7 @@ def timeliness(
     if period:
         clocks = clocks.filter(due_date__gte=period[0], due_date__lte=period[1])
     clocks = list(clocks.order_by("due_date", "id"))
-    subjects = deadlines.subjects_of(clocks)
+    subjects = deadlines.subjects_of(clocks, partnership=ctx.partnership)
     results = {
         kind: ClockTimeliness(kind=kind, label=deadlines.REGISTRY[kind].label if kind in deadlines.REGISTRY else kind)
         for kind in kinds

@@ -25,13 +25,13 @@ UNITS = {"working", "calendar", "months"}
 
 
 @transaction.atomic
-def set_policies(ctx: TenantContext, policies: dict[str, dict]) -> int:
-    """`policies`: {kind: {"length", "unit", "start"}}. Returns how many kinds changed."""
+def set_clock_rules(ctx: TenantContext, rules: dict[str, dict]) -> int:
+    """`rules`: {kind: {"length", "unit", "start"}}. Returns how many kinds changed."""
     ClockRulesPolicy.require(ctx, "manage")
     errors: dict[str, list[str]] = {}
     changed = 0
     rows = {row.kind: row for row in DeadlinePolicy.objects.for_partnership(ctx.partnership)}
-    for key, wanted in policies.items():
+    for key, wanted in rules.items():
         kind = deadlines.REGISTRY.get(key)
         if kind is None or not kind.editable:
             errors[f"{key}_length"] = ["This clock cannot be changed"]

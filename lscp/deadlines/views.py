@@ -50,7 +50,7 @@ class PolicyForm(TenantForm):
                     widget=forms.RadioSelect,
                 )
 
-    def policies(self) -> dict[str, dict]:
+    def rules(self) -> dict[str, dict]:
         data = self.cleaned_data
         return {
             kind.key: {
@@ -139,7 +139,7 @@ class PolicyEditView(PartnershipFormView):
     extra_context = {"heading": "Deadline policy"}
 
     def perform(self, form):
-        return services.set_policies(self.ctx, form.policies())
+        return services.set_clock_rules(self.ctx, form.rules())
 
     def get_success_message(self):
         return (

@@ -86,7 +86,7 @@ def _escalation(world: World) -> Escalation:
 
 @maker(DeadlinePolicy)
 def _policy(world: World) -> DeadlinePolicy:
-    deadline_services.set_policies(
+    deadline_services.set_clock_rules(
         world.ctx(), {"rapid_review": {"length": 15, "unit": "working", "start": "panel_notified"}}
     )
     return DeadlinePolicy.objects.for_partnership(world.partnership).get(kind="rapid_review")

@@ -86,7 +86,7 @@ def test_a_due_date_that_moves_after_steps_were_decided_starts_a_new_ladder():
         notification = submit(world, aware_date=dt.date(2026, 11, 19))  # due Thu 26 Nov
     with at(dt.date(2026, 11, 26)):
         deadlines.sweep(dispatch=lambda ids: deadlines.escalate(ids))
-        deadline_services.set_policies(
+        deadline_services.set_clock_rules(
             world.ctx(), {"panel_notification": {"length": 10, "unit": "working", "start": "aware"}}
         )
     clock = deadlines.clocks_for(notification)[0]

@@ -761,7 +761,7 @@ def test_a_partnership_the_agency_lead_is_not_in_is_404(world_a, world_b):
 def test_a_local_policy_recomputes_open_clocks(world_a, december):
     notification = submit(world_a, aware_date=MON_21_DEC_2026, received_on=dt.date(2026, 12, 21))
     assert clocks(notification)["rapid_review"].due_date is None
-    deadline_services.set_policies(
+    deadline_services.set_clock_rules(
         world_a.ctx(), {"rapid_review": {"length": 10, "unit": "calendar", "start": "received"}}
     )
     rapid = clocks(notification)["rapid_review"]
@@ -771,7 +771,7 @@ def test_a_local_policy_recomputes_open_clocks(world_a, december):
         == "due Thu 31 Dec 2026: 10 calendar days after Mon 21 Dec (partnership received the notification)"
     )
     with pytest.raises(ValidationError):
-        deadline_services.set_policies(world_a.ctx(), {"rapid_review": {"length": 0, "unit": "weeks", "start": "x"}})
+        deadline_services.set_clock_rules(world_a.ctx(), {"rapid_review": {"length": 0, "unit": "weeks", "start": "x"}})
 
 
 def test_a_calendar_override_moves_due_dates(world_a, december):
