@@ -27,8 +27,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.views import View
+from pypdf import PdfReader
 
-from lscp import activity
+from lscp import activity, archives
 from lscp.models import Document
 from lscp.tenancy import TenantContext
 from lscp.web.views import RecordMixin
@@ -63,30 +64,39 @@ ACCEPTED = "PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), PNG or JPEG
 
 
 def detect(data: bytes) -> FileKind | None:
-    """What the bytes are, by their content (magic numbers and container structure)."""
+    """What the bytes are, by their content: magic numbers, a PDF that parses as one, a zip's
+    structure read from its headers (lscp.archives refuses a zip bomb before anything inflates)."""
     if data.startswith(b"%PDF-"):
-        return KINDS["pdf"]
+        return KINDS["pdf"] if _parses_as_pdf(data) else None
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return KINDS["png"]
     if data.startswith(b"\xff\xd8\xff"):
         return KINDS["jpeg"]
     if data.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with archives.open_checked(data) as archive:
                 names = set(archive.namelist())
-                if (
-                    "mimetype" in names
-                    and archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text"
-                ):
-                    return KINDS["odt"]
+                if "mimetype" in names:
+                    with archive.open("mimetype") as part:
+                        if part.read(64).strip() == b"application/vnd.oasis.opendocument.text":
+                            return KINDS["odt"]
                 if "[Content_Types].xml" in names:
                     if any(name.startswith("word/") for name in names):
                         return KINDS["docx"]
                     if any(name.startswith("xl/") for name in names):
                         return KINDS["xlsx"]
-        except (zipfile.BadZipFile, KeyError, OSError):
+        except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError):
             return None
     return None
+
+
+def _parses_as_pdf(data: bytes) -> bool:
+    """A PDF with a readable cross-reference and at least one page: `%PDF-` in front of HTML or
+    anything else is not one."""
+    try:
+        return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
+    except Exception:
+        return False
 
 
 def check_upload(upload) -> tuple[bytes, FileKind]:
@@ -100,7 +110,10 @@ def check_upload(upload) -> tuple[bytes, FileKind]:
         raise ValidationError("The file must be smaller than 20 MB")
     if not data:
         raise ValidationError("The selected file is empty")
-    kind = detect(data)
+    try:
+        kind = detect(data)
+    except archives.ArchiveRefused as refused:
+        raise ValidationError(f"The selected file cannot be accepted: {refused}") from None
     if kind is None:
         raise ValidationError(
             f"The selected file must be a {ACCEPTED}: its contents are not one of these, whatever its name"

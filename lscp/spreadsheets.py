@@ -23,6 +23,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from lscp import archives
 from lscp.checks import parse_decimal
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -163,7 +164,10 @@ def read_xlsx(
     if len(data) > MAX_BYTES:
         raise SpreadsheetError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     try:
+        archives.open_checked(data).close()
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except archives.ArchiveRefused as refused:
+        raise SpreadsheetError(f"The spreadsheet cannot be read: {refused}") from None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise SpreadsheetError("The file is not an Excel spreadsheet (.xlsx)") from None
     try:

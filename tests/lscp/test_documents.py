@@ -116,3 +116,89 @@ def test_no_url_serves_the_media_folder(world_a, as_user):
     client = as_user(world_a.people["business"])
     for url in (f"/media/{document.file.name}", f"/static/../var/media/{document.file.name}", f"/{document.file.name}"):
         assert client.get(url).status_code == 404
+
+
+# ----------------------------------------------------------------------------------------------
+# Bombs: refused by the zip's headers, before anything is inflated (issue 12, finding 6)
+
+
+def zeros_zip(entries: dict[str, int], small: dict[str, bytes] | None = None) -> bytes:
+    """A zip whose parts are `n` zero bytes each (deflated to about a thousandth), plus small parts."""
+    buffer = io.BytesIO()
+    chunk = b"\0" * (1024 * 1024)
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in (small or {}).items():
+            archive.writestr(name, content)
+        for name, size in entries.items():
+            with archive.open(name, "w", force_zip64=True) as part:
+                for _ in range(size // len(chunk)):
+                    part.write(chunk)
+    return buffer.getvalue()
+
+
+def bounded(call):
+    """Run `call`; return (what it raised or returned, peak bytes allocated, seconds)."""
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        outcome = call()
+    except Exception as error:
+        outcome = error
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return outcome, peak, seconds
+
+
+MB = 1024 * 1024
+BOMBS = {
+    # 120 MB of zeros in the very part detect() reads to tell an ODT
+    "notes.odt": lambda: zeros_zip({"mimetype": 120 * MB}),
+    "summary.docx": lambda: zeros_zip({"word/document.xml": 110 * MB}, {"[Content_Types].xml": b"<Types/>"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOMBS))
+def test_a_zip_bomb_is_refused_by_its_headers_in_bounded_memory_and_time(name):
+    data = BOMBS[name]()
+    assert len(data) < 1024 * 1024  # a small upload ...
+    outcome, peak, seconds = bounded(lambda: documents.check_upload(SimpleUploadedFile(name, data)))
+    assert isinstance(outcome, ValidationError) and "would unpack to" in outcome.messages[0]
+    assert peak < 5 * 1024 * 1024 + 2 * len(data), f"{peak:,} bytes allocated"  # ... never inflated
+    assert seconds < 1, f"{seconds:.2f} s"
+
+
+def test_a_highly_compressed_zip_is_refused_even_under_the_size_cap():
+    # 20 MB in about 20 KB: under 100 MB, but a thousand times its size.
+    data = zeros_zip({"word/document.xml": 20 * MB}, {"[Content_Types].xml": b"<Types/>"})
+    with pytest.raises(ValidationError, match="times its size"):
+        documents.check_upload(SimpleUploadedFile("summary.docx", data))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n<html><body><script>alert(document.cookie)</script></body></html>",
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",  # a header and no document
+    ],
+)
+def test_a_pdf_must_parse_as_a_pdf(data):
+    with pytest.raises(ValidationError, match="its contents are not one of these"):
+        documents.check_upload(SimpleUploadedFile("report.pdf", data))
+
+
+def test_a_spreadsheet_bomb_is_refused_before_openpyxl_reads_it():
+    """A workbook whose shared strings would unpack to 110 MB: refused by its headers."""
+    from lscp import spreadsheets
+
+    data = zeros_zip(
+        {"xl/sharedStrings.xml": 110 * MB},
+        {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"},
+    )
+    columns = [spreadsheets.Column("Name", "name", spreadsheets.parse_text)]
+    outcome, peak, seconds = bounded(lambda: spreadsheets.read_xlsx(data, columns))
+    assert isinstance(outcome, spreadsheets.SpreadsheetError) and "would unpack to" in str(outcome)
+    assert peak < 5 * 1024 * 1024 + 2 * len(data) and seconds < 1, (peak, seconds)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from lscp import deadlines
 from lscp.deadlines import services as deadline_services
@@ -109,7 +111,16 @@ def _override(world: World) -> CalendarOverride:
     )
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+def _one_page_pdf() -> bytes:
+    """The smallest real PDF: one blank page (an upload must parse as a PDF)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=72, height=72)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = _one_page_pdf()
 
 
 @maker(Document)
