@@ -6,12 +6,10 @@ import django_filters
 from rest_framework import mixins, serializers, viewsets
 
 from lscp.api import TenantAPIMixin
-from lscp.checks import Errors
 from lscp.models import ActivityEvent
 from lscp.permissions import Policy
 from lscp.roles import BUSINESS_UNIT
-from lscp.web.filters import DateParamFilter, TenantFilterSet
-from lscp.web.forms import GovukForm
+from lscp.web.filters import DateParamFilter, DateRangeForm, TenantFilterSet
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipPage
 from partners.models import Person
@@ -20,19 +18,6 @@ from partners.models import Person
 class ActivityPolicy(Policy):
     resource = "activity log"
     rules = {"view": BUSINESS_UNIT}
-
-
-class ActivityFilterForm(GovukForm):
-    def clean(self):
-        data = super().clean()
-        errors = Errors()
-        errors.date_not_before(
-            "date_to", data.get("date_to"), data.get("date_from"), name="The end date", earliest_name="the start date"
-        )
-        for field, found in errors.by_field.items():
-            for message in found:
-                self.add_error(field, message)
-        return data
 
 
 def _people(request):
@@ -79,7 +64,7 @@ class ActivityFilter(TenantFilterSet):
     class Meta:
         model = ActivityEvent
         fields = ["person", "kind", "event", "record", "date_from", "date_to"]
-        form = ActivityFilterForm
+        form = DateRangeForm
 
 
 def activity_for(ctx):

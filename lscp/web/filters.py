@@ -13,7 +13,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 
-from lscp.web.forms import GovukDateField, GovukDateWidget
+from lscp.checks import Errors
+from lscp.web.forms import GovukDateField, GovukDateWidget, GovukForm
 
 
 class DateParamWidget(GovukDateWidget):
@@ -133,3 +134,17 @@ class TenantFilterSet(django_filters.FilterSet):
                     data.setlist(new, data.getlist(old))
         super().__init__(data, *args, request=request, **kwargs)
         self.ctx = getattr(request, "tenant", None)
+
+
+class DateRangeForm(GovukForm):
+    """A filter form whose dates `date_range` (from, to) must not run backwards."""
+
+    date_range = ("date_from", "date_to")
+
+    def clean(self):
+        data = super().clean()
+        start, end = self.date_range
+        errors = Errors()
+        errors.date_not_before(end, data.get(end), data.get(start), name="The end date", earliest_name="the start date")
+        self.add_check_errors(errors)
+        return data

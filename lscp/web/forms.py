@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from lscp.checks import future_message, parse_decimal
+from lscp.checks import Errors, future_message, parse_decimal
 from lscp.tenancy import TenantContext, scope_choices
 
 
@@ -157,6 +157,13 @@ class GovukForm(forms.Form):
                 self.add_error(field if field in self.fields else None, errors)
         else:
             self.add_error(None, error)
+
+    def add_check_errors(self, errors: Errors) -> None:
+        """Put the messages of lscp.checks' Errors by their fields (a field that already has an
+        error keeps only its own, as GOV.UK shows one message per field)."""
+        for field, messages in errors.by_field.items():
+            if field not in self.errors:
+                self.add_error(field, messages)
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(message, link) for every error, non-field errors first, fields in form order."""

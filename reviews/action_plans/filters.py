@@ -7,13 +7,11 @@ unfiltered list. Dates are given as YYYY-MM-DD (the API) or as the page's three 
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from lscp.checks import Errors
-from lscp.web.filters import DateParamFilter, FlagFilter, IdFilter, TenantFilterSet
+from lscp.web.filters import DateParamFilter, DateRangeForm, FlagFilter, IdFilter, TenantFilterSet
 from lscp.web.forms import GovukForm
 from reviews.action_plans import selectors
 from reviews.action_plans.forms import BUSINESS_UNIT_CHOICE, owner_choices
@@ -32,25 +30,12 @@ class OwnerFilter(django_filters.ChoiceFilter):
         return qs.filter(owner_member_id=int(value))
 
 
-def _errors_onto(form: forms.Form, errors: Errors) -> None:
-    for field, messages in errors.by_field.items():
-        for message in messages:
-            form.add_error(field, message)
-
-
 # ----------------------------------------------------------------------------------------------
 # Actions
 
 
-class ActionFilterForm(GovukForm):
-    def clean(self):
-        data = super().clean()
-        errors = Errors()
-        errors.date_not_before(
-            "due_to", data.get("due_to"), data.get("due_from"), name="The end date", earliest_name="the start date"
-        )
-        _errors_onto(self, errors)
-        return data
+class ActionFilterForm(DateRangeForm):
+    date_range = ("due_from", "due_to")
 
 
 class ActionFilter(TenantFilterSet):

@@ -118,9 +118,7 @@ class IncidentForm(TenantForm):
         services.check_incident_dates(
             errors, incident_date=data.get("incident_date"), aware_date=data.get("aware_date")
         )
-        for field, messages in errors.by_field.items():
-            if field not in self.errors:
-                self.add_error(field, messages)
+        self.add_check_errors(errors)
         return data
 
 
