@@ -62,3 +62,17 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Second factor (issue 12): when one is required, the admin site is open only to a session that
+# has verified it (the middleware sends other sessions to the step before they get here).
+def _admin_needs_second_factor(has_permission):
+    from lscp.accounts import second_factor
+
+    def check(request):
+        return has_permission(request) and second_factor.admin_allows(request)
+
+    return check
+
+
+admin.site.has_permission = _admin_needs_second_factor(admin.site.has_permission)

@@ -7,6 +7,10 @@ class LscpConfig(AppConfig):
     verbose_name = "LSCP platform"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        # Second factor: each sign-in notes whether the person has one to verify.
+        from lscp.accounts import second_factor  # noqa: F401
+
 
 class StaticFilesConfig(BaseStaticFilesConfig):
     """Django's static files, less the ReDoc bundle drf-spectacular-sidecar ships: the API docs are

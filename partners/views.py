@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from lscp.accounts import second_factor
 from lscp.web.home import home_sections
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
@@ -256,6 +257,33 @@ class PersonDeactivateView(RecordFormView):
 
 class PersonReactivateView(PersonDeactivateView):
     reactivate = True
+
+
+class PersonSecondFactorResetView(RecordFormView):
+    """The business unit removes a person's second factors (a lost phone): they set one up again
+    at their next sign-in where one is required. See lscp.accounts.second_factor.reset."""
+
+    template_name = "partners/person_second_factor_reset.html"
+    model = Membership
+    form_class = ConfirmForm
+    policy = PeoplePolicy
+    permission = "manage"
+
+    def get(self, request, *args, **kwargs):
+        refusal = second_factor.reset_refusal(self.ctx, self.object)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def perform(self, form):
+        return second_factor.reset(ctx=self.ctx, membership=self.object, request=self.request)
+
+    def get_success_message(self):
+        return f"{self.object.person.get_full_name()}'s second factor has been reset"
+
+    def get_success_url(self):
+        return reverse("person-detail", args=[self.ctx.partnership.slug, self.object.pk])
 
 
 # ----------------------------------------------------------------------------------------------

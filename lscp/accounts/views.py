@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
 
+from lscp.accounts import second_factor
 from lscp.accounts.forms import GovukSetPasswordForm, SignInForm
 
 
 class SignInView(auth_views.LoginView):
+    """The password; then, for a person with a second factor (or when one is required), the
+    second-factor step or enrolment before anything else (lscp/accounts/second_factor.py)."""
+
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        step = second_factor.pending_step(self.request)
+        if step:
+            return redirect(second_factor.step_url(step, self.get_success_url()))
+        return response
 
 
 class SignOutView(auth_views.LogoutView):

@@ -48,6 +48,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "django_celery_beat",
+    # Second factor (issue 12): django-otp's authenticator-app (TOTP) and recovery-code devices,
+    # and django-otp-webauthn's passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "lscp",
     "partners",
     "reviews",
@@ -62,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Second factor: request.user.is_verified(), then unverified sessions that need one are sent
+    # to the second-factor step or to enrolment (lscp/accounts/second_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "lscp.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lscp.web.middleware.PrivacyHeadersMiddleware",
@@ -154,11 +164,31 @@ LSCP_SIGN_IN_LIMITS = {
     "window_seconds": int(env("LSCP_SIGN_IN_WINDOW_SECONDS", "900")),
 }
 
+# Second factor (issue 12, finding 2): django-otp (authenticator app, recovery codes) and
+# django-otp-webauthn (passkeys); see lscp/accounts/second_factor.py.
+# LSCP_SECOND_FACTOR_REQUIRED: everyone must enrol and verify a second factor after their password
+# (on in production, off in the demo and tests). Whatever it says, a person who has enrolled one
+# verifies it at each sign-in, and a session the identity provider's MFA satisfied
+# (session["lscp_second_factor"] == "identity-provider") counts as verified.
+LSCP_SECOND_FACTOR_REQUIRED = env_bool("LSCP_SECOND_FACTOR_REQUIRED", False)
+LSCP_RECOVERY_CODES = 10  # how many one-time recovery codes each generation gives
+# Passkeys are bound to the relying party id (the site's domain; "localhost" for the demo, as
+# browsers allow WebAuthn on http only there) and checked against the allowed origins.
+OTP_WEBAUTHN_RP_ID = env("LSCP_WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = SERVICE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("LSCP_WEBAUTHN_ORIGINS", "http://localhost:8000")
+# Passkeys are a second factor here, after the password (and its limits), never instead of it.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_TOTP_ISSUER = SERVICE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes double the wait before the next try (1 s, 2 s, 4 s ...)
+OTP_STATIC_THROTTLE_FACTOR = 1
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a missing or bad credential is a 401 with WWW-Authenticate.
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # A session counts only once its second factor is verified where one is needed.
+        "lscp.accounts.second_factor.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "lscp.api.TenantSchema",

@@ -10,6 +10,9 @@ from .base import BASE_DIR, env, env_bool
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", "demo-only-not-secret-" + "x" * 40)
 LSCP_DEMO_MODE = True
+# Second factor (issue 12): optional in the demo (enrol on "Your account"); open the demo at
+# http://localhost:8000 for passkeys (browsers allow WebAuthn on http only for localhost).
+LSCP_SECOND_FACTOR_REQUIRED = env_bool("LSCP_SECOND_FACTOR_REQUIRED", False)
 
 VAR_DIR = BASE_DIR / "var"
 

@@ -45,3 +45,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Second factor (issue 12): required for everyone unless turned off; passkeys bound to the site's
+# own domain (LSCP_WEBAUTHN_RP_ID, e.g. lscp.example.gov.uk) and its https origin.
+LSCP_SECOND_FACTOR_REQUIRED = env_bool("LSCP_SECOND_FACTOR_REQUIRED", True)
+OTP_WEBAUTHN_RP_ID = env("LSCP_WEBAUTHN_RP_ID", ALLOWED_HOSTS[0])  # noqa: F405
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("LSCP_WEBAUTHN_ORIGINS", f"https://{OTP_WEBAUTHN_RP_ID}")

@@ -8,6 +8,9 @@ from .base import BASE_DIR, env
 
 SECRET_KEY = "test-only-" + "t" * 50
 LSCP_DEMO_MODE = False
+# Second factor (issue 12): off, so tests that sign in with force_login are unchanged; the tests of
+# enforcement turn it on.
+LSCP_SECOND_FACTOR_REQUIRED = False
 
 DATABASES = {
     "default": {
