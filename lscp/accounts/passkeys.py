@@ -26,7 +26,7 @@ class CompleteRegistrationView(webauthn.CompleteCredentialRegistrationView):
         return response
 
 
-class BeginAuthenticationView(webauthn.BeginCredentialAuthenticationView):
+class AfterPasswordMixin:
     def check_can_authenticate(self):
         # Only as the second step of a sign-in: someone who has given their password.
         if not self.request.user.is_authenticated:
@@ -34,9 +34,11 @@ class BeginAuthenticationView(webauthn.BeginCredentialAuthenticationView):
         super().check_can_authenticate()
 
 
-class CompleteAuthenticationView(webauthn.CompleteCredentialAuthenticationView):
-    check_can_authenticate = BeginAuthenticationView.check_can_authenticate
+class BeginAuthenticationView(AfterPasswordMixin, webauthn.BeginCredentialAuthenticationView):
+    pass
 
+
+class CompleteAuthenticationView(AfterPasswordMixin, webauthn.CompleteCredentialAuthenticationView):
     def complete_auth(self, device):
         if device.user_id != self.request.user.pk:
             raise exceptions.CredentialNotFound()
