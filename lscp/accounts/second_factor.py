@@ -243,12 +243,18 @@ def verify_code(request, code: str):
         return None
     kind = "recovery-code" if isinstance(matched, StaticDevice) else "app"
     otp_login(request, matched)
-    _event(request, "second-factor-verified", person, {"kind": kind})
+    _verified(request, person, kind)
     return matched
 
 
 def passkey_verified(request, device) -> None:
-    _event(request, "second-factor-verified", device.user, {"kind": "passkey"})
+    _verified(request, device.user, "passkey")
+
+
+def _verified(request, person, kind: str) -> None:
+    # The session gained a privilege: a new session key, as at sign-in.
+    request.session.cycle_key()
+    _event(request, "second-factor-verified", person, {"kind": kind})
 
 
 def passkey_failed(request) -> None:
