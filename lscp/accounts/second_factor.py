@@ -41,6 +41,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from django_otp_webauthn.models import WebAuthnCredential
+from drf_spectacular.authentication import SessionScheme
 from rest_framework.authentication import SessionAuthentication
 
 from lscp.activity.signals import security_event
@@ -214,6 +215,12 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if result is not None and pending_step(request._request):
             return None
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The API schema describes it as the session cookie it is."""
+
+    target_class = "lscp.accounts.second_factor.VerifiedSessionAuthentication"
 
 
 # ----------------------------------------------------------------------------------------------
