@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 
+from lscp.accounts import oidc
 from lscp.accounts.forms import GovukSetPasswordForm, SignInForm
 
 
@@ -11,6 +12,10 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # The identity provider's button and refusal, when one is configured (lscp/accounts/oidc.py).
+        return super().get_context_data(**kwargs) | {"identity_provider": oidc.sign_in_context(self.request)}
 
 
 class SignOutView(auth_views.LogoutView):
