@@ -49,6 +49,7 @@ REFUSED_MESSAGE = (
     "You could not be signed in with {provider}. Sign in with your username and password, or ask "
     "your partnership's business unit to check the email address on your account."
 )
+UNAVAILABLE_MESSAGE = "{provider} could not be reached. Try again later, or sign in with your username and password."
 INACTIVE_MESSAGE = "Your access has been removed. If you think this is wrong, contact your partnership's business unit."
 
 # Setting name -> the discovery document's key, for endpoints left to the issuer's discovery.
@@ -87,6 +88,8 @@ def sign_in_context(request) -> dict | None:
     error = None
     if refused == "inactive":
         error = INACTIVE_MESSAGE
+    elif refused == "unavailable":
+        error = UNAVAILABLE_MESSAGE.format(provider=name)
     elif refused:
         error = REFUSED_MESSAGE.format(provider=name)
     url = reverse("oidc_authentication_init")
@@ -206,6 +209,20 @@ def multi_factor(id_token: dict) -> bool:
     return isinstance(value, str) and value in wanted
 
 
+def refuse(view, refused: Refused):
+    """Back to the sign-in page with the refusal shown once; the reason to the activity log."""
+    security_event.send(
+        sender=type(view),
+        request=view.request,
+        event="sign-in-failed",
+        person=refused.person,
+        partnership=None,
+        details={"method": METHOD, "reason": refused.reason},
+    )
+    view.request.session[REFUSAL_KEY] = refused.shown
+    return HttpResponseRedirect(reverse(settings.LOGIN_URL))
+
+
 class NotConfigured:
     def dispatch(self, request, *args, **kwargs):
         if not enabled():
@@ -222,7 +239,11 @@ class AuthenticateView(NotConfigured, OIDCAuthenticationRequestView):
         super(OIDCAuthenticationRequestView, self).__init__(*args, **kwargs)  # settings read in get()
 
     def get(self, request):
-        self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        except requests.RequestException as error:
+            log.warning("identity provider's discovery document unavailable: %s", error)
+            return refuse(self, Refused("provider-unreachable", shown="unavailable"))
         self.OIDC_RP_CLIENT_ID = self.get_settings("OIDC_RP_CLIENT_ID")
         return super().get(request)
 
@@ -238,29 +259,17 @@ class CallbackView(NotConfigured, OIDCAuthenticationCallbackView):
             return super().get(request)
         except requests.RequestException as error:
             log.warning("identity provider unreachable or refused the code: %s", error)
-            return self.refuse(Refused("provider-error"))
+            return refuse(self, Refused("provider-error", shown="unavailable"))
         except SuspiciousOperation as error:
             log.warning("identity provider callback refused: %s", error)
-            return self.refuse(Refused("invalid-response"))
+            return refuse(self, Refused("invalid-response"))
 
     def login_failure(self):
         refused = getattr(self.request, "lscp_oidc_refused", None)
         if refused is None:
             error = self.request.GET.get("error")
             refused = Refused(f"provider-{error}" if error else "invalid-response")
-        return self.refuse(refused)
-
-    def refuse(self, refused: Refused):
-        security_event.send(
-            sender=type(self),
-            request=self.request,
-            event="sign-in-failed",
-            person=refused.person,
-            partnership=None,
-            details={"method": METHOD, "reason": refused.reason},
-        )
-        self.request.session[REFUSAL_KEY] = refused.shown
-        return HttpResponseRedirect(reverse(settings.LOGIN_URL))
+        return refuse(self, refused)
 
     def login_success(self):
         request = self.request

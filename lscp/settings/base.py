@@ -266,7 +266,9 @@ LOGGING = {
 #   LSCP_OIDC_MFA_SATISFIES   the provider's multi-factor sign-in counts as the second factor
 #                             (default off: the service's own second factor is asked for as well)
 #   LSCP_OIDC_MFA_CLAIM, LSCP_OIDC_MFA_VALUES   which ID-token claim says so: `amr` containing "mfa"
-#                             (Entra, default), or e.g. `acr` with the provider's value for MFA
+#                             (default), or e.g. `acr` with the provider's value for MFA. Entra ID
+#                             puts `amr` in its v1.0 ID tokens only, not v2.0: without the claim the
+#                             service's own second factor is asked for, as when this is off
 LSCP_OIDC_PROVIDER_NAME = env("LSCP_OIDC_PROVIDER_NAME", "")
 LSCP_OIDC_ISSUER = env("LSCP_OIDC_ISSUER", "")
 OIDC_OP_AUTHORIZATION_ENDPOINT = env("LSCP_OIDC_AUTHORIZATION_ENDPOINT", "")

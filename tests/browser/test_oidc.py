@@ -51,3 +51,15 @@ def test_an_unknown_email_lands_on_the_sign_in_page_with_the_error(pages, config
     assert page.title().startswith("Error: Sign in")
     assert page.locator(".lscp-account-bar").count() == 0
     assert (Person.objects.count(), Membership.dangerously_unscoped.count()) == (people, memberships)
+
+
+def test_the_identity_provider_needs_no_javascript(pages_without_js, configured):
+    page, base_url = pages_without_js
+    world = make_world("thurrock", area="Thurrock")
+    Person.objects.filter(pk=world.person("agency").pk).update(email=idp.ACCOUNTS["verified"]["email"])
+    page.goto(f"{base_url}/accounts/sign-in/")
+    page.click(f"text=Sign in with {idp.PROVIDER_NAME}")
+    page.fill("#account", "verified")
+    page.click("button:has-text('Continue')")
+    page.wait_for_url(f"{base_url}/")
+    assert page.locator("h1").inner_text() == "Your partnerships"

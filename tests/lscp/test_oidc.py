@@ -191,6 +191,44 @@ def test_a_token_for_another_client_is_refused(configured, world_a, events):
     assert events[-1]["details"]["reason"] in {"provider-error", "invalid-response"}
 
 
+def test_explicit_endpoints_work_and_an_id_token_from_another_issuer_is_refused(oidc_provider, world_a, events):
+    """Endpoints may be set instead of discovered; the ID token's `iss` must still be the issuer
+    configured (mozilla-django-oidc does not check it)."""
+    person = give_email(world_a.people["agency"], "verified")
+    base = oidc_provider.issuer
+    endpoints = {
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": f"{base}/auth",
+        "OIDC_OP_TOKEN_ENDPOINT": f"{base}/token",
+        "OIDC_OP_USER_ENDPOINT": f"{base}/me",
+        "OIDC_OP_JWKS_ENDPOINT": f"{base}/jwks",
+    }
+    with override_settings(**idp.settings(oidc_provider, **endpoints)):
+        client = Client()
+        idp.through_provider(client, "verified")
+        assert signed_in_as(client) == person.pk
+    with override_settings(**idp.settings(oidc_provider, **endpoints, LSCP_OIDC_ISSUER="https://elsewhere.example")):
+        client = Client()
+        response = idp.through_provider(client, "verified")
+        assert response["Location"] == "/accounts/sign-in/" and signed_in_as(client) is None
+    assert events[-1]["details"] == {"method": "identity-provider", "reason": "invalid-response"}
+
+
+def test_a_provider_that_cannot_be_reached_is_said_so_on_the_sign_in_page(world_a, events):
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    gone = idp.Provider(issuer=f"http://127.0.0.1:{port}", start_seconds=0)
+    with override_settings(**idp.settings(gone)):
+        client = Client()
+        response = client.get("/accounts/oidc/authenticate/")
+        assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/"
+        page = client.get("/accounts/sign-in/").content.decode()
+    assert f"{idp.PROVIDER_NAME} could not be reached" in page
+    assert events[-1]["details"] == {"method": "identity-provider", "reason": "provider-unreachable"}
+
+
 def test_the_provider_refusing_lands_on_the_sign_in_page(configured, events):
     client = Client()
     client.get("/accounts/oidc/authenticate/")
