@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: from a fresh Debian machine (as root) to the whole suite passing.
 #  1. installs what is missing: Debian packages (PostgreSQL, Redis, Chromium, WeasyPrint's
-#     libraries, a font, Node/npm), Python deps into .venv, front-end deps into node_modules;
+#     libraries, a font, Node/npm), Python deps into .venv, front-end deps into node_modules,
+#     the test identity provider into tests/support/oidc/node_modules;
 #  2. starts PostgreSQL and Redis on loopback, on free ports, in a throwaway directory;
 #  3. runs ruff, makemigrations --check, check --deploy (production settings), then pytest
 #     against the real servers, which includes collectstatic under the production settings
@@ -39,6 +40,14 @@ fi
 
 say "Python and front-end dependencies"
 make --no-print-directory .venv/.dev assets
+# The identity-provider tests' OpenID Connect provider (oidc-provider, from the npm registry; not
+# part of the product), reinstalled when its lock file changes. Its tests fail, not skip, without it.
+OIDC_DIR=tests/support/oidc
+if [ ! "$OIDC_DIR/node_modules/.installed" -nt "$OIDC_DIR/package-lock.json" ]; then
+  npm ci --prefix "$OIDC_DIR" --no-audit --no-fund --ignore-scripts --loglevel=error
+  touch "$OIDC_DIR/node_modules/.installed"
+fi
+export LSCP_REQUIRE_OIDC_PROVIDER=1
 PY=$ROOT/.venv/bin/python
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from tests.support.clients import api_as, signed_in
+from tests.support.oidc_provider import oidc_provider  # noqa: F401 (a fixture: the test identity provider)
 from tests.support.world import World, make_world
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from lscp.accounts import second_factor_views, views
+from lscp.accounts import oidc, second_factor_views, views
 
 urlpatterns = [
     path("accounts/sign-in/", views.SignInView.as_view(), name="sign-in"),
@@ -26,4 +26,8 @@ urlpatterns = [
         name="second-factor-remove",
     ),
     path("accounts/passkeys/", include("lscp.accounts.passkeys")),
+    # The identity provider (lscp/accounts/oidc.py): 404 unless one is configured. Named as
+    # mozilla-django-oidc names them; its logout view is not used (sign-out is ours).
+    path("accounts/oidc/authenticate/", oidc.AuthenticateView.as_view(), name="oidc_authentication_init"),
+    path("accounts/oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
 ]

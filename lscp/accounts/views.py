@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 
-from lscp.accounts import second_factor
+from lscp.accounts import oidc, second_factor
 from lscp.accounts.forms import GovukSetPasswordForm, SignInForm
 
 
@@ -23,6 +23,10 @@ class SignInView(auth_views.LoginView):
         if step:
             return redirect(second_factor.step_url(step, self.get_success_url()))
         return response
+
+    def get_context_data(self, **kwargs):
+        # The identity provider's button and refusal, when one is configured (lscp/accounts/oidc.py).
+        return super().get_context_data(**kwargs) | {"identity_provider": oidc.sign_in_context(self.request)}
 
 
 class SignOutView(auth_views.LogoutView):

@@ -275,3 +275,61 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LSCP_LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Sign-in with the council's or NHS organisation's identity provider (issue 12, finding 3):
+# OpenID Connect through mozilla-django-oidc (lscp/accounts/oidc.py). Off unless the provider's
+# name, the client id and either the issuer or all four endpoints are set. The provider only proves
+# who someone is: a person is matched by a verified email address to an existing account with an
+# active membership, never created or changed.
+#   LSCP_OIDC_PROVIDER_NAME   shown on the button: "Sign in with Essex County Council"
+#   LSCP_OIDC_ISSUER          e.g. https://login.microsoftonline.com/<tenant id>/v2.0; the ID token's
+#                             `iss` must match it, and endpoints not set below come from its
+#                             /.well-known/openid-configuration (fetched once per process)
+#   LSCP_OIDC_AUTHORIZATION_ENDPOINT, LSCP_OIDC_TOKEN_ENDPOINT, LSCP_OIDC_USERINFO_ENDPOINT,
+#   LSCP_OIDC_JWKS_ENDPOINT   explicit endpoints (then nothing is discovered)
+#   LSCP_OIDC_CLIENT_ID, LSCP_OIDC_CLIENT_SECRET   the app registration (redirect URI:
+#                             <LSCP_BASE_URL>/accounts/oidc/callback/)
+#   LSCP_OIDC_SIGN_ALGO       RS256 (keys from the JWKS endpoint); LSCP_OIDC_SCOPES "openid email profile"
+#   LSCP_OIDC_TRUST_UNVERIFIED_EMAIL   accept an `email` claim without `email_verified: true` (Entra
+#                             work accounts send none; only for a single-tenant app registration
+#                             whose directory controls its users' addresses). Default off.
+#   LSCP_OIDC_MFA_SATISFIES   the provider's multi-factor sign-in counts as the second factor
+#                             (default off: the service's own second factor is asked for as well)
+#   LSCP_OIDC_MFA_CLAIM, LSCP_OIDC_MFA_VALUES   which ID-token claim says so: `amr` containing "mfa"
+#                             (default), or e.g. `acr` with the provider's value for MFA. Entra ID
+#                             puts `amr` in its v1.0 ID tokens only, not v2.0: without the claim the
+#                             service's own second factor is asked for, as when this is off
+LSCP_OIDC_PROVIDER_NAME = env("LSCP_OIDC_PROVIDER_NAME", "")
+LSCP_OIDC_ISSUER = env("LSCP_OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("LSCP_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env("LSCP_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env("LSCP_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env("LSCP_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = env("LSCP_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env("LSCP_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env("LSCP_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("LSCP_OIDC_SCOPES", "openid email profile")
+LSCP_OIDC_TRUST_UNVERIFIED_EMAIL = env_bool("LSCP_OIDC_TRUST_UNVERIFIED_EMAIL", False)
+LSCP_OIDC_MFA_SATISFIES = env_bool("LSCP_OIDC_MFA_SATISFIES", False)
+LSCP_OIDC_MFA_CLAIM = env("LSCP_OIDC_MFA_CLAIM", "amr")
+LSCP_OIDC_MFA_VALUES = env_list("LSCP_OIDC_MFA_VALUES", "mfa")
+LSCP_OIDC_ENABLED = bool(
+    LSCP_OIDC_PROVIDER_NAME
+    and OIDC_RP_CLIENT_ID
+    and (
+        LSCP_OIDC_ISSUER
+        or (
+            OIDC_OP_AUTHORIZATION_ENDPOINT
+            and OIDC_OP_TOKEN_ENDPOINT
+            and OIDC_OP_USER_ENDPOINT
+            and OIDC_OP_JWKS_ENDPOINT
+        )
+    )
+)
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATE_CLASS = "lscp.accounts.oidc.AuthenticateView"
+OIDC_CALLBACK_CLASS = "lscp.accounts.oidc.CallbackView"
+# The backend is always listed; it answers only the callback, and only when enabled.
+AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "lscp.accounts.oidc.Backend"]
