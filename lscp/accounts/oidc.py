@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 import requests
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpResponseRedirect
@@ -112,8 +113,6 @@ class Backend(OIDCAuthenticationBackend):
     def __init__(self, *args, **kwargs):
         # mozilla-django-oidc reads its settings here, which Django does for every backend on every
         # password sign-in; they are read (and the issuer discovered) only for a callback.
-        from django.contrib.auth import get_user_model
-
         self.UserModel = get_user_model()
 
     get_settings = staticmethod(setting)
