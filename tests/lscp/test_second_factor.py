@@ -341,3 +341,18 @@ def test_a_person_in_two_partnerships_can_be_reset_by_either_business_unit(world
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=person).exists()
     assert [(e[0], e[2]) for e in sent] == [("second-factor-reset", world_b.partnership)]
+
+
+def test_passkey_registration_needs_a_verified_session_when_the_person_has_a_factor(world_a):
+    person = world_a.person("agency")
+    TOTPDevice.objects.create(user=person, name="Phone")
+    client = Client()
+    sign_in(client, person.username)
+    begin = reverse("otp_webauthn:credential-registration-begin")
+    assert client.post(begin).status_code == 403
+    session = client.session
+    session["lscp_second_factor"] = "identity-provider"
+    session.save()
+    assert client.post(begin).status_code == 200
+    # Passkeys never replace the password: no authentication ceremony before it.
+    assert Client().post(reverse("otp_webauthn:credential-authentication-begin")).status_code in (401, 403)
