@@ -17,7 +17,19 @@ from lscp.accounts import second_factor
 app_name = "otp_webauthn"
 
 
-class CompleteRegistrationView(webauthn.CompleteCredentialRegistrationView):
+class RegistrationMixin:
+    def user_is_mfa_enrolled(self, user):
+        # A session the identity provider's MFA verified may add a passkey like a verified one.
+        if second_factor.satisfied(self.request):
+            return False
+        return super().user_is_mfa_enrolled(user)
+
+
+class BeginRegistrationView(RegistrationMixin, webauthn.BeginCredentialRegistrationView):
+    pass
+
+
+class CompleteRegistrationView(RegistrationMixin, webauthn.CompleteCredentialRegistrationView):
     def post(self, *args, **kwargs):
         first = not second_factor.has_factor(self.request.user)
         response = super().post(*args, **kwargs)
@@ -61,11 +73,7 @@ def response_id(response) -> int:
 
 
 urlpatterns = [
-    path(
-        "registration/begin/",
-        webauthn.BeginCredentialRegistrationView.as_view(),
-        name="credential-registration-begin",
-    ),
+    path("registration/begin/", BeginRegistrationView.as_view(), name="credential-registration-begin"),
     path("registration/complete/", CompleteRegistrationView.as_view(), name="credential-registration-complete"),
     path("authentication/begin/", BeginAuthenticationView.as_view(), name="credential-authentication-begin"),
     path("authentication/complete/", CompleteAuthenticationView.as_view(), name="credential-authentication-complete"),

@@ -321,3 +321,38 @@ def test_only_the_business_unit_of_the_persons_partnership_can_reset(world_a, wo
     bu.post(own)
     assert TOTPDevice.objects.filter(user=world_a.person("business")).exists()
     assert WebAuthnCredential.objects.count() == 0
+
+
+def test_a_person_in_two_partnerships_can_be_reset_by_either_business_unit(world_a, world_b):
+    """The second factor is the account's: the business unit of any partnership where the person
+    is an active member may reset it, and the event is recorded in that partnership."""
+    from lscp.roles import Role
+    from partners.models import Membership
+
+    person = world_a.person("agency")
+    in_b = Membership.objects.for_partnership(world_b.partnership).create(
+        partnership=world_b.partnership, person=person, role=Role.AGENCY_LEAD, member=world_b.members["agency"]
+    )
+    TOTPDevice.objects.create(user=person, name="Phone")
+    bu_b = Client()
+    bu_b.force_login(world_b.person("business"))
+    with events() as sent:
+        response = bu_b.post(reverse("person-second-factor-reset", args=[world_b.slug, in_b.pk]))
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    assert [(e[0], e[2]) for e in sent] == [("second-factor-reset", world_b.partnership)]
+
+
+def test_passkey_registration_needs_a_verified_session_when_the_person_has_a_factor(world_a):
+    person = world_a.person("agency")
+    TOTPDevice.objects.create(user=person, name="Phone")
+    client = Client()
+    sign_in(client, person.username)
+    begin = reverse("otp_webauthn:credential-registration-begin")
+    assert client.post(begin).status_code == 403
+    session = client.session
+    session["lscp_second_factor"] = "identity-provider"
+    session.save()
+    assert client.post(begin).status_code == 200
+    # Passkeys never replace the password: no authentication ceremony before it.
+    assert Client().post(reverse("otp_webauthn:credential-authentication-begin")).status_code in (401, 403)
