@@ -14,6 +14,7 @@ urlpatterns = [
     path("people/<int:membership_id>/change/", views.PersonEditView.as_view(), name="person-edit"),
     path("people/<int:membership_id>/deactivate/", views.PersonDeactivateView.as_view(), name="person-deactivate"),
     path("people/<int:membership_id>/reactivate/", views.PersonReactivateView.as_view(), name="person-reactivate"),
+    path("people/<int:membership_id>/unlock/", views.PersonUnlockView.as_view(), name="person-unlock"),
     path("governance/", views.GroupListView.as_view(), name="group-list"),
     path("governance/<int:group_id>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("governance/<int:group_id>/add-member/", views.GroupMemberAddView.as_view(), name="group-member-add"),
