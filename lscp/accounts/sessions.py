@@ -1,5 +1,6 @@
-"""Sessions end after `LSCP_IDLE_SECONDS` without a request (30 minutes), as well as after
-SESSION_COOKIE_AGE (8 hours) whatever happens.
+"""Sessions end after `LSCP_IDLE_SECONDS` without a request (30 minutes), as well as
+SESSION_COOKIE_AGE (8 hours) after signing in whatever happens (Django alone would count those
+from the session's last save, which the activity time below makes every minute).
 
 The time of the last request is kept in the session, written at most once every
 `_touch_seconds()` (a minute) so that not every page view writes the session row. A request
@@ -30,6 +31,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 LAST_ACTIVITY = "lscp_last_activity"
+SIGNED_IN_AT = "lscp_signed_in_at"
 
 
 def _touch_seconds() -> int:
@@ -67,20 +69,20 @@ class IdleTimeoutMiddleware:
             now = _now()
             last = request.session.get(LAST_ACTIVITY)
             if last is not None and now - last > settings.LSCP_IDLE_SECONDS:
-                return self.signed_out(request)
+                return self.signed_out(request, f"You were signed out after {idle_duration()} without activity.")
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT, now)
+            if now - signed_in_at > settings.SESSION_COOKIE_AGE:
+                hours = round(settings.SESSION_COOKIE_AGE / 3600, 1)
+                return self.signed_out(request, f"You were signed out {hours:g} hours after signing in.")
             if last is None or now - last >= _touch_seconds():
                 request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
 
-    def signed_out(self, request):
+    def signed_out(self, request, why: str):
         logout(request)
         if request.path.startswith("/api/"):
             return self.get_response(request)  # as anonymous: 401/403 from the API
-        messages.info(
-            request,
-            f"You were signed out after {idle_duration()} without activity. Sign in again to carry on: "
-            "anything you saved before then has been kept.",
-        )
+        messages.info(request, f"{why} Sign in again to carry on: anything you saved before then has been kept.")
         url = reverse(settings.LOGIN_URL)
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
@@ -90,7 +92,7 @@ class IdleTimeoutMiddleware:
 @receiver(user_logged_in, dispatch_uid="lscp.accounts.sessions.signed_in")
 def _signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[LAST_ACTIVITY] = _now()
+        request.session[LAST_ACTIVITY] = request.session[SIGNED_IN_AT] = _now()
 
 
 class SessionRefreshView(LoginRequiredMixin, View):

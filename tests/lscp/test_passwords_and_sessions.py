@@ -115,6 +115,19 @@ def test_activity_within_the_limit_keeps_the_session(world_a, django_assert_max_
         assert 'id="lscp-timeout-warning"' in page
 
 
+def test_eight_hours_after_signing_in_the_session_ends_however_busy(world_a):
+    home = reverse("partnership-home", args=[world_a.slug])
+    with time_machine.travel(START, tick=False) as clock:
+        client = _signed_in(world_a)
+        for _ in range(16):
+            clock.shift(dt.timedelta(minutes=29))
+            assert client.get(home).status_code == 200
+        clock.shift(dt.timedelta(minutes=20))  # 8 hours 4 minutes
+        response = client.get(home)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("sign-in"))
+        assert "You were signed out 8 hours after signing in" in client.get(response["Location"]).content.decode()
+
+
 def test_the_last_activity_is_written_at_most_once_a_minute(world_a):
     from django.contrib.sessions.models import Session
 
