@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from lscp import activity
 from lscp.models import ActivityEvent, OutboxEmail
 from lscp.tenancy import TenantContext
+
+
+def sign_in_for_admin(request, extra_context=None):
+    """Admin's login page: never admin's own password form (which no sign-in limit or second
+    factor guards) but the service's sign-in page, then back to where admin was going."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            return redirect(next_url)
+        raise PermissionDenied  # signed in, but not an administrator: no loop through sign-in
+    return redirect(reverse(settings.LOGIN_URL) + "?" + urlencode({"next": next_url}))
+
+
+admin.site.login = sign_in_for_admin
 
 
 class TenantAdmin(admin.ModelAdmin):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -19,7 +20,6 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from lscp import activity, tenancy
-from lscp.accounts import limits as sign_in_limits
 from lscp.accounts.forms import SignInForm
 from lscp.states import StateError
 from partners.models import Membership
@@ -268,14 +268,13 @@ class TokenView(APIView):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
         # The same rules as the sign-in page: wrong password, deactivated, no active membership,
-        # and the same count of failed attempts (too many: 429).
-        if sign_in_limits.refused(data.validated_data["username"], sign_in_limits.address_of(request)):
-            raise exceptions.Throttled(
-                wait=sign_in_limits.limits().window_seconds, detail=sign_in_limits.refusal_message()
-            )
+        # and the same limits (lscp.accounts.limits): a locked account or a throttled address is 429.
         form = SignInForm(request=request, data=data.validated_data)
         if not form.is_valid():
-            raise exceptions.ValidationError({"non_field_errors": [str(m) for m in form.non_field_errors()]})
+            errors = [str(m) for m in form.non_field_errors()]
+            if form.has_error(NON_FIELD_ERRORS, "locked_out") or form.has_error(NON_FIELD_ERRORS, "throttled"):
+                raise exceptions.Throttled(wait=form.wait_seconds, detail=errors[0])
+            raise exceptions.ValidationError({"non_field_errors": errors})
         token, _ = Token.objects.get_or_create(user=form.get_user())
         return Response({"token": token.key})
 

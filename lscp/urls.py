@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -27,7 +28,9 @@ urlpatterns = [
     path("", views.PartnershipListView.as_view(), name="partnership-list"),
     path("", include("lscp.accounts.urls")),
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
-    path("admin/", admin.site.urls),
+    # Admin signs in through the sign-in page (lscp.admin.sign_in_for_admin); its address is
+    # LSCP_ADMIN_URL, somewhere unguessable in production.
+    path(settings.LSCP_ADMIN_URL, admin.site.urls),
     path("api/v1/", include("lscp.api_urls")),
     path("<slug:slug>/", include(partnership_patterns)),
 ]

@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from lscp import activity, outbox
+from lscp.accounts import limits as sign_in_limits
 from lscp.checks import Errors
 from lscp.outbox.messages import absolute, link, message
 from lscp.permissions import sync_member_groups
@@ -420,6 +421,13 @@ def person_reactivate(*, ctx: TenantContext, membership: Membership) -> Membersh
     sync_member_groups(membership)
     activity.record(ctx, event="person.reactivated", obj=membership, changes={"is_active": {"old": False, "new": True}})
     return membership
+
+
+def person_unlock(*, ctx: TenantContext, membership: Membership, request=None) -> int:
+    """Let a person whose account was locked by wrong passwords sign in again now, rather than
+    after the cool-off (sent as the security event "unlocked")."""
+    PeoplePolicy.require(ctx, "manage", membership)
+    return sign_in_limits.unlock(person=membership.person, request=request, partnership=ctx.partnership)
 
 
 # ----------------------------------------------------------------------------------------------

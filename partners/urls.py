@@ -19,6 +19,7 @@ urlpatterns = [
         views.PersonSecondFactorResetView.as_view(),
         name="person-second-factor-reset",
     ),
+    path("people/<int:membership_id>/unlock/", views.PersonUnlockView.as_view(), name="person-unlock"),
     path("governance/", views.GroupListView.as_view(), name="group-list"),
     path("governance/<int:group_id>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("governance/<int:group_id>/add-member/", views.GroupMemberAddView.as_view(), name="group-member-add"),

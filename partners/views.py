@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from lscp.accounts import limits as sign_in_limits
 from lscp.accounts import second_factor
 from lscp.web.home import home_sections
 from lscp.web.lists import paginate, sort
@@ -197,6 +198,7 @@ class PersonDetailView(RecordMixin, TemplateView):
         context["seats"] = self.object.seats.select_related("group")
         context["can_manage"] = PeoplePolicy.can(self.ctx, "manage", self.object)
         context["is_self"] = self.object.person_id == self.ctx.user.pk
+        context["locked_until"] = sign_in_limits.locked_until(self.object.person)
         return context
 
 
@@ -281,6 +283,25 @@ class PersonSecondFactorResetView(RecordFormView):
 
     def get_success_message(self):
         return f"{self.object.person.get_full_name()}'s second factor has been reset"
+
+    def get_success_url(self):
+        return reverse("person-detail", args=[self.ctx.partnership.slug, self.object.pk])
+
+
+class PersonUnlockView(RecordFormView):
+    """Unlock an account locked by too many wrong passwords (lscp.accounts.limits)."""
+
+    template_name = "partners/person_unlock.html"
+    model = Membership
+    form_class = ConfirmForm
+    policy = PeoplePolicy
+    permission = "manage"
+
+    def perform(self, form):
+        return services.person_unlock(ctx=self.ctx, membership=self.object, request=self.request)
+
+    def get_success_message(self):
+        return f"{self.object.person.get_full_name()} has been unlocked and can sign in again"
 
     def get_success_url(self):
         return reverse("person-detail", args=[self.ctx.partnership.slug, self.object.pk])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
 from lscp.accounts import limits as sign_in_limits
 from lscp.web.forms import GovukForm
-from partners.models import Membership, Person
+from partners.models import Membership
 
 
 class SignInForm(GovukForm, AuthenticationForm):
@@ -28,33 +29,24 @@ class SignInForm(GovukForm, AuthenticationForm):
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
     def clean(self):
-        """Refused outright while the username or address has too many failed attempts; a wrong
-        password adds to both counts, a success clears the username's."""
+        """Throttled while the address has too many failures (lscp.accounts.limits), refused
+        while the account is locked; otherwise Django's check, hashing the password once."""
         username = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        address = sign_in_limits.address_of(self.request)
-        if username and sign_in_limits.refused(username, address):
-            raise ValidationError(sign_in_limits.refusal_message(), code="too_many_attempts")
+        self.wait_seconds = 0
+        if username and self.cleaned_data.get("password"):
+            self.wait_seconds = sign_in_limits.address_wait(self.request, username)
+            if self.wait_seconds:
+                raise ValidationError(sign_in_limits.address_message(self.wait_seconds), code="throttled")
         try:
-            cleaned = self._check(username, password)
+            return super().clean()
         except ValidationError as error:
-            if username and error.code == "invalid_login":
-                sign_in_limits.failed(username, address)
+            if getattr(self.request, "axes_locked_out", False):
+                sign_in_limits.address_failed(self.request)
+                self.wait_seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+                raise ValidationError(sign_in_limits.locked_message(), code="locked_out") from error
+            if error.code == "invalid_login":
+                sign_in_limits.address_failed(self.request)
             raise
-        if username:
-            sign_in_limits.succeeded(username)
-        return cleaned
-
-    def _check(self, username, password):
-        if username and password:
-            # A deactivated account with the right password is told so, not "wrong password".
-            try:
-                person = Person.objects.get_by_natural_key(username)
-            except Person.DoesNotExist:
-                person = None
-            if person is not None and not person.is_active and person.check_password(password):
-                raise ValidationError(self.error_messages["inactive"], code="inactive")
-        return super().clean()
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
@@ -66,7 +58,9 @@ class GovukSetPasswordForm(GovukForm, SetPasswordForm):
     def __init__(self, user, *args, **kwargs):
         super().__init__(user, *args, **kwargs)
         self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].help_text = "At least 12 characters, not a common password"
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 12 characters and hard to guess: 3 or more random words work well"
         self.fields["new_password2"].label = "Confirm new password"
         for name in ("new_password1", "new_password2"):
             self.fields[name].widget.attrs["autocomplete"] = "new-password"

@@ -1,10 +1,11 @@
 from django.urls import include, path
 
-from lscp.accounts import oidc, second_factor_views, views
+from lscp.accounts import oidc, second_factor_views, sessions, views
 
 urlpatterns = [
     path("accounts/sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("accounts/sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("accounts/session/", sessions.SessionRefreshView.as_view(), name="session-refresh"),
     path("accounts/set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
     # Second factor (lscp/accounts/second_factor.py)
     path("accounts/", second_factor_views.AccountView.as_view(), name="account"),

@@ -2,6 +2,7 @@
 production comes from environment variables read in the module for that environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp_webauthn",
+    "axes",  # sign-in limits: see "Sign-in limits" below
     "lscp",
     "partners",
     "reviews",
@@ -75,6 +77,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lscp.web.middleware.PrivacyHeadersMiddleware",
+    # Sign-in limits and sessions (see below); axes' last, as its documentation asks.
+    "lscp.accounts.sessions.IdleTimeoutMiddleware",
+    "lscp.accounts.limits.KnownDeviceMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lscp.urls"
@@ -91,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lscp.web.context_processors.service",
+                "lscp.accounts.sessions.idle_timeout",
             ],
             "builtins": ["lscp.templatetags.lscp"],
         },
@@ -101,7 +108,10 @@ FORM_RENDERER = "lscp.web.forms.GovukFormRenderer"
 
 AUTH_USER_MODEL = "partners.Person"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # First, so a locked account is refused before any password is checked (lscp/accounts/limits.py).
+    "axes.backends.AxesStandaloneBackend",
+    # Django's, answering for deactivated accounts too so the password is hashed exactly once.
+    "lscp.accounts.backends.PasswordBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No anonymous user row: every grant is to a signed-in person.
@@ -117,6 +127,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn's estimate of how guessable it is (lscp/accounts/passwords.py).
+    {
+        "NAME": "lscp.accounts.passwords.ZxcvbnValidator",
+        "OPTIONS": {"min_score": int(env("LSCP_PASSWORD_MIN_SCORE", "3"))},
+    },
 ]
 
 # Special-category data: short sessions that end with the browser.
@@ -157,12 +172,46 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Failed sign-ins allowed per username and per address in the window, page and API together.
-LSCP_SIGN_IN_LIMITS = {
-    "per_username": int(env("LSCP_SIGN_IN_PER_USERNAME", "5")),
-    "per_address": int(env("LSCP_SIGN_IN_PER_ADDRESS", "50")),
-    "window_seconds": int(env("LSCP_SIGN_IN_WINDOW_SECONDS", "900")),
-}
+# --- Sign-in limits and sessions (issue 12, findings 1, 4 and 8) -----------------------------
+# Per account (django-axes, lockout records in the database): this many wrong passwords for one
+# account, whether typed as its username or its email address, lock it for the cool-off, the
+# right password included; the business unit (the person's page), the administrator (admin's
+# "Access attempts") or `manage.py axes_reset_username <username>` unlocks it sooner.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(env("LSCP_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(seconds=int(env("LSCP_SIGN_IN_COOLOFF_SECONDS", "900")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that this locks no address: on purpose, addresses are throttled instead (below).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "lscp.accounts.limits.account_key"
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the failure that locked the account, not from the latest refused try.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The sign-in page says it in GOV.UK words; axes' own plain-text answer is never used.
+AXES_LOCKOUT_CALLABLE = "lscp.accounts.limits.lockout_response"
+AXES_VERBOSE = False
+# The client's address (lscp.accounts.limits.client_address, with django-ipware): with
+# LSCP_TRUSTED_PROXY_COUNT=0 (the default) it is REMOTE_ADDR, and no header anyone can send is
+# read. Behind the TLS-terminating proxy production runs (README "Configuration"), set it to the
+# number of proxies in front of the app that append to X-Forwarded-For (one proxy: 1); the
+# address is then the one the outermost of them appended, whatever the client wrote there itself.
+LSCP_TRUSTED_PROXY_COUNT = int(env("LSCP_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "lscp.accounts.limits.client_address"
+# Per address, a throttle rather than a lock (lscp/accounts/limits.py): this many failed sign-ins
+# from one address within the window make newcomers from it wait for the rest of the window;
+# people who have signed in on that browser before are not slowed.
+LSCP_SIGN_IN_ADDRESS_LIMIT = int(env("LSCP_SIGN_IN_ADDRESS_LIMIT", "30"))
+LSCP_SIGN_IN_ADDRESS_WINDOW_SECONDS = int(env("LSCP_SIGN_IN_ADDRESS_WINDOW_SECONDS", "60"))
+# Sessions end after this long without a request (lscp/accounts/sessions.py), as well as after
+# SESSION_COOKIE_AGE whatever happens; pages warn this many seconds before.
+LSCP_IDLE_SECONDS = int(env("LSCP_IDLE_SECONDS", str(30 * 60)))
+LSCP_IDLE_WARNING_SECONDS = int(env("LSCP_IDLE_WARNING_SECONDS", "120"))
+# Django admin's address: somewhere unguessable in production (it signs in through the sign-in
+# page, its limits and second factor either way). Relative, ending in "/".
+LSCP_ADMIN_URL = env("LSCP_ADMIN_URL", "admin/")
+if not LSCP_ADMIN_URL.endswith("/") or LSCP_ADMIN_URL.startswith("/"):
+    raise ImproperlyConfigured('LSCP_ADMIN_URL is a path like "admin/": no leading "/", one at the end.')
+# --- end of sign-in limits and sessions -------------------------------------------------------
 
 # Second factor (issue 12, finding 2): django-otp (authenticator app, recovery codes) and
 # django-otp-webauthn (passkeys); see lscp/accounts/second_factor.py.
@@ -273,7 +322,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LSCP_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Sign-in with the council's or NHS organisation's identity provider (issue 12, finding 3):

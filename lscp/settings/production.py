@@ -1,6 +1,10 @@
 """Production: PostgreSQL, Redis and SMTP, all configured from the environment.
 
 Required: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, POSTGRES_*, CELERY_BROKER_URL, EMAIL_HOST.
+Set as well (base.py, "Sign-in limits and sessions"): LSCP_ADMIN_URL to something unguessable
+(e.g. "admin-7c41e9/"; admin signs in through the sign-in page either way), and
+LSCP_TRUSTED_PROXY_COUNT to the number of proxies in front (1 behind one TLS-terminating proxy),
+or every person seems to come from the proxy's address and shares one sign-in throttle.
 """
 
 from .base import *  # noqa: F403

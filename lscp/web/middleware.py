@@ -1,5 +1,7 @@
 """Headers every response carries: children's data is never cached, and pages only run our own code."""
 
+from django.conf import settings
+
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
@@ -16,7 +18,7 @@ class PrivacyHeadersMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store, private")
-        relaxed = request.path.startswith(("/admin/", "/api/"))
+        relaxed = request.path.startswith(("/" + settings.LSCP_ADMIN_URL, "/api/"))
         response.headers.setdefault("Content-Security-Policy", RELAXED_CSP if relaxed else STRICT_CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")

@@ -96,8 +96,9 @@ def test_the_dashboard_is_read_only_and_has_no_child_details(world_a, cycle, as_
     ):
         assert heading in page
     assert "Child Q" not in page and "What happened." not in page
+    # Signing out, and the timeout warning's two buttons (stay signed in, sign out): nothing else.
     forms = re.findall(r'<form[^>]*method="post"[^>]*action="([^"]*)"', page)
-    assert forms == [reverse("sign-out")]
+    assert forms == [reverse("sign-out"), reverse("session-refresh"), reverse("sign-out")]
 
 
 _SERIAL = itertools.count()
