@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from lscp import activity
-from lscp.models import ActivityEvent, OutboxEmail
+from lscp.models import ActivityEvent, ApiToken, OutboxEmail
 from lscp.tenancy import TenantContext
 
 
@@ -58,6 +58,33 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, a list by their prefix only: the key is never stored, and the digest (the
+    table's primary key) is on no page, link or checkbox, so there is no change page nor bulk
+    action. Tokens are issued by the API and the business unit's page (which show the key once)
+    and revoked there, or by deactivating the person."""
+
+    list_display = ["token_key", "name", "user", "partnership", "created", "expiry", "last_used_at"]
+    list_display_links = None
+    list_filter = ["partnership"]
+    search_fields = ["token_key", "name", "user__username"]
+    list_select_related = ["user", "partnership"]
+    actions = None
+
+    def get_urls(self):
+        return [url for url in super().get_urls() if getattr(url, "name", "") == "lscp_apitoken_changelist"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

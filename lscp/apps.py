@@ -7,6 +7,9 @@ class LscpConfig(AppConfig):
     verbose_name = "LSCP platform"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from lscp import tokens  # noqa: F401  (connects what revokes API tokens)
+
 
 class StaticFilesConfig(BaseStaticFilesConfig):
     """Django's static files, less the ReDoc bundle drf-spectacular-sidecar ships: the API docs are

@@ -10,10 +10,21 @@ urlpatterns = [
     path("partners/<int:member_id>/change/", views.MemberEditView.as_view(), name="member-edit"),
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/add/", views.PersonAddView.as_view(), name="person-add"),
+    path(
+        "people/invitations/<int:invitation_id>/resend/", views.InvitationActionView.as_view(), name="invitation-resend"
+    ),
+    path(
+        "people/invitations/<int:invitation_id>/withdraw/",
+        views.InvitationWithdrawView.as_view(),
+        name="invitation-withdraw",
+    ),
     path("people/<int:membership_id>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("people/<int:membership_id>/change/", views.PersonEditView.as_view(), name="person-edit"),
     path("people/<int:membership_id>/deactivate/", views.PersonDeactivateView.as_view(), name="person-deactivate"),
     path("people/<int:membership_id>/reactivate/", views.PersonReactivateView.as_view(), name="person-reactivate"),
+    path("api-tokens/", views.ApiTokenListView.as_view(), name="system-token-list"),
+    path("api-tokens/issue/", views.ApiTokenIssueView.as_view(), name="system-token-issue"),
+    path("api-tokens/revoke/", views.ApiTokenRevokeView.as_view(), name="system-token-revoke"),
     path("governance/", views.GroupListView.as_view(), name="group-list"),
     path("governance/<int:group_id>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("governance/<int:group_id>/add-member/", views.GroupMemberAddView.as_view(), name="group-member-add"),
