@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from lscp import activity
-from lscp.models import ActivityEvent, OutboxEmail
+from lscp.models import ActivityEvent, ApiToken, OutboxEmail
 from lscp.tenancy import TenantContext
 
 
@@ -101,3 +101,30 @@ def _admin_needs_second_factor(has_permission):
 
 
 admin.site.has_permission = _admin_needs_second_factor(admin.site.has_permission)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, a list by their prefix only: the key is never stored, and the digest (the
+    table's primary key) is on no page, link or checkbox, so there is no change page nor bulk
+    action. Tokens are issued by the API and the business unit's page (which show the key once)
+    and revoked there, or by deactivating the person."""
+
+    list_display = ["token_key", "name", "user", "partnership", "created", "expiry", "last_used_at"]
+    list_display_links = None
+    list_filter = ["partnership"]
+    search_fields = ["token_key", "name", "user__username"]
+    list_select_related = ["user", "partnership"]
+    actions = None
+
+    def get_urls(self):
+        return [url for url in super().get_urls() if getattr(url, "name", "") == "lscp_apitoken_changelist"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

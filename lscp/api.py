@@ -10,16 +10,15 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from lscp import activity, tenancy
+from lscp import activity, tenancy, tokens
 from lscp.accounts.forms import SignInForm
 from lscp.states import StateError
 from partners.models import Membership
@@ -247,8 +246,19 @@ class PartnershipChoice(serializers.PrimaryKeyRelatedField):
 # Outside any partnership
 
 
+class TokenOut(serializers.Serializer):
+    """One of your tokens, without its key."""
+
+    name = serializers.CharField()
+    prefix = serializers.CharField(source="token_key", help_text="The key's first characters, to tell tokens apart")
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+
+
 class TokenView(APIView):
-    """POST username and password, get a token for `Authorization: Token <key>`."""
+    """POST username and password (and the name of your client), get a token for `Authorization:
+    Token <key>`. The key is shown this once and expires at `expiry`; see lscp/tokens.py."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -258,12 +268,14 @@ class TokenView(APIView):
     class Input(serializers.Serializer):
         username = serializers.CharField()
         password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+        name = serializers.CharField(
+            required=False, allow_blank=True, max_length=100, help_text="The client the token is for"
+        )
 
-    @extend_schema(
-        request=Input,
-        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
-        auth=[],
-    )
+    class TokenOutput(TokenOut):
+        token = serializers.CharField(help_text="The key: shown this once, never again")
+
+    @extend_schema(request=Input, responses={200: TokenOutput}, auth=[])
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -275,8 +287,44 @@ class TokenView(APIView):
             if form.has_error(NON_FIELD_ERRORS, "locked_out") or form.has_error(NON_FIELD_ERRORS, "throttled"):
                 raise exceptions.Throttled(wait=form.wait_seconds, detail=errors[0])
             raise exceptions.ValidationError({"non_field_errors": errors})
-        token, _ = Token.objects.get_or_create(user=form.get_user())
-        return Response({"token": token.key})
+        token, key = tokens.personal_token_create(
+            person=form.get_user(), name=data.validated_data.get("name", ""), request=request
+        )
+        token.token = key  # for this answer only: nothing stores it
+        return Response(self.TokenOutput(token).data)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the token this request is sent with (knox's LogoutView). Other tokens, and your
+    website session, carry on."""
+
+    authentication_classes = [tokens.TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        tokens.revoke([request.auth], reason=tokens.REVOKED_BY_PERSON, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRevokeAllView(APIView):
+    """Revoke all your own tokens, this one included (knox's LogoutAllView)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        tokens.revoke(tokens.personal_tokens(request.user), reason=tokens.REVOKED_BY_PERSON, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenListView(generics.ListAPIView):
+    """Your own live tokens (never their keys), newest first."""
+
+    serializer_class = TokenOut
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return tokens.ApiToken.objects.none()
+        return tokens.personal_tokens(self.request.user)
 
 
 class MembershipSummary(serializers.Serializer):

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from lscp.activity.views import ActivityViewSet
-from lscp.api import MeView, TokenView
+from lscp.api import MeView, TokenListView, TokenRevokeAllView, TokenRevokeView, TokenView
 
 router = SimpleRouter()
 router.register("activity", ActivityViewSet, basename="api-activity")
@@ -21,6 +21,9 @@ tenant_patterns = [
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("auth/token/revoke-all/", TokenRevokeAllView.as_view(), name="api-token-revoke-all"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-token-list"),
     path("me/", MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

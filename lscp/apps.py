@@ -9,6 +9,7 @@ class LscpConfig(AppConfig):
 
     def ready(self):
         # Second factor: each sign-in notes whether the person has one to verify.
+        from lscp import tokens  # noqa: F401  (connects what revokes API tokens)
         from lscp.accounts import second_factor  # noqa: F401
 
 

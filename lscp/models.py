@@ -1,4 +1,4 @@
-"""Models of the cross-cutting mechanisms: the activity log and the email outbox.
+"""Models of the cross-cutting mechanisms: the activity log, the email outbox, API tokens.
 
 Their behaviour lives in lscp/activity.py and lscp/outbox.py; these are only the tables.
 """
@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from knox.models import AbstractAuthToken
 
 from lscp.tenancy import TenantManager, TenantOwned, TenantQuerySet
 
@@ -366,3 +367,29 @@ class Document(TenantOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox's token, swapped in by KNOX_TOKEN_MODEL): only the digest of
+    the key is stored, and its first characters (`token_key`) to find it. A personal token has
+    no partnership; an agency system's token names the partnership it was issued in. Behaviour in
+    lscp/tokens.py.
+
+    Not tenant-owned: the token is read to find out who is calling, before any partnership is
+    known (and an installation-wide person's tokens belong to none)."""
+
+    name = models.CharField(max_length=100, help_text="The client or system that uses the token")
+    partnership = models.ForeignKey(
+        "partners.Partnership", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name or 'API token'} ({self.token_key}…)"

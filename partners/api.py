@@ -17,6 +17,8 @@ from partners.filters import PeopleFilter
 from partners.models import (
     GovernanceGroup,
     GroupRole,
+    Invitation,
+    InvitationStatus,
     Member,
     MemberKind,
     Membership,
@@ -129,6 +131,20 @@ class PersonOut(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
+class InvitationOut(serializers.Serializer):
+    """An invitation: what the business unit typed, and its status. Nothing of any account."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=InvitationStatus.choices)
+    email = serializers.EmailField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    role = serializers.CharField()
+    member = serializers.IntegerField(source="member_id", allow_null=True)
+    job_title = serializers.CharField(allow_blank=True)
+    sent_at = serializers.DateTimeField()
+
+
 class PersonCreateIn(TenantSerializer):
     email = serializers.EmailField()
     first_name = serializers.CharField(max_length=150)
@@ -145,7 +161,12 @@ class PersonUpdateIn(TenantSerializer):
 
 
 @extend_schema_view(
-    create=extend_schema(request=PersonCreateIn, responses={201: PersonOut}),
+    create=extend_schema(
+        request=PersonCreateIn,
+        responses={201: InvitationOut},
+        description="Invite someone: they are emailed a link to accept, and have the role once they do. The "
+        "answer is what was sent, whoever the address belongs to.",
+    ),
     partial_update=extend_schema(request=PersonUpdateIn, responses=PersonOut),
     deactivate=extend_schema(request=None, responses=PersonOut),
     reactivate=extend_schema(request=None, responses=PersonOut),
@@ -178,8 +199,8 @@ class PersonViewSet(TenantViewSet):
     def create(self, request, *args, **kwargs):
         data = PersonCreateIn(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        membership = services.person_add(ctx=self.ctx, **data.validated_data)
-        return Response(PersonOut(membership).data, status=status.HTTP_201_CREATED)
+        invitation = services.invitation_send(ctx=self.ctx, request=request, **data.validated_data)
+        return Response(InvitationOut(invitation).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         membership = self.get_object()
@@ -253,3 +274,31 @@ class GovernanceGroupViewSet(TenantViewSet):
         seat = get_scoped_or_404(group.seats.all(), partnership=self.ctx.partnership, pk=kwargs["group_member_id"])
         services.group_member_remove(ctx=self.ctx, seat=seat)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    resend=extend_schema(request=None, responses=InvitationOut),
+    withdraw=extend_schema(request=None, responses=InvitationOut),
+)
+class InvitationViewSet(TenantViewSet):
+    """Invitations not yet accepted (POST /people/ makes one), as the business unit typed them;
+    resend one (a new link; the earlier one stops working) or withdraw it."""
+
+    model = Invitation
+    policy = PeoplePolicy
+    action_permissions = {"list": "manage", "retrieve": "manage", "resend": "manage", "withdraw": "manage"}
+    serializer_class = InvitationOut
+    filter_backends: list = []
+
+    def tenant_queryset(self):
+        return selectors.pending_invitations(self.ctx)
+
+    @action(detail=True, methods=["post"])
+    def resend(self, request, *args, **kwargs):
+        invitation = services.invitation_resend(ctx=self.ctx, invitation=self.get_object(), request=request)
+        return Response(InvitationOut(invitation).data)
+
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, *args, **kwargs):
+        invitation = services.invitation_withdraw(ctx=self.ctx, invitation=self.get_object())
+        return Response(InvitationOut(invitation).data)

@@ -2,11 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
-from partners.api import GovernanceGroupViewSet, MemberViewSet, PersonViewSet
+from partners.api import GovernanceGroupViewSet, InvitationViewSet, MemberViewSet, PersonViewSet
 
 router = SimpleRouter()
 router.register("members", MemberViewSet, basename="api-member")
 router.register("people", PersonViewSet, basename="api-person")
+router.register("invitations", InvitationViewSet, basename="api-invitation")
 router.register("governance-groups", GovernanceGroupViewSet, basename="api-group")
 
 urlpatterns = router.urls

@@ -1,7 +1,7 @@
 from django import forms
 
 from lscp.roles import MEMBERSHIP_ROLES
-from lscp.web.forms import TenantForm
+from lscp.web.forms import GovukDateField, TenantForm
 from partners.models import GroupRole, Member, MemberKind, Membership, Organisation, Sector, StatutoryRole
 from partners.selectors import active_people_choices
 
@@ -129,3 +129,29 @@ class GroupMemberAddForm(TenantForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = active_people_choices(self.ctx)
+
+
+class ApiTokenIssueForm(TenantForm):
+    """An agency system's API token (lscp/tokens.py)."""
+
+    name = forms.CharField(
+        label="Name of the system",
+        required=False,  # the service says what is missing, as for the API
+        max_length=100,
+        help_text="For example, ‘NELFT case-management system’: the activity log names it so",
+    )
+    member = MemberChoiceField(
+        queryset=None,
+        required=False,
+        label="Member organisation whose system it is",
+        empty_label="Choose an organisation",
+    )
+    expires_on = GovukDateField(
+        label="Date it stops working", required=False, help_text="For example, 31 3 2027. At most a year ahead"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.for_partnership(self.ctx.partnership).select_related(
+            "organisation"
+        )

@@ -224,6 +224,54 @@ class Membership(TenantOwned):
         return f"{self.person} ({self.get_role_display()})"
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Invitation(TenantOwned):
+    """Someone asked to take a role in the partnership, as the business unit typed it: the names,
+    email, role and organisation typed are all the adder ever sees. The invitee accepts from the
+    emailed link (partners/services.py: invitation_*), which is when the membership is made.
+    Whether the email already has an account is looked at only then, by the invitee."""
+
+    url_kwarg = "invitation_id"
+
+    email = models.EmailField("email address")
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, choices=MEMBERSHIP_ROLES)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations")
+    job_title = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING)
+    invited_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # A new nonce with each sending: the link of an earlier sending stops working.
+    nonce = models.CharField(max_length=32)
+    sent_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_name", "last_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "partnership",
+                Lower("email"),
+                condition=models.Q(status="pending"),
+                name="invitation_one_pending_per_email",
+                violation_error_message="This email address has already been invited",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self) -> str:
+        return str(self)
+
+
 class GroupKind(models.TextChoices):
     STRATEGIC = "strategic", "Strategic Group"
     MEB = "meb", "Management Executive Board"
@@ -295,6 +343,8 @@ __all__ = [
     "GroupKind",
     "GroupMember",
     "GroupRole",
+    "Invitation",
+    "InvitationStatus",
     "Member",
     "MemberKind",
     "Membership",

@@ -22,3 +22,10 @@ class PeoplePolicy(Policy):
 class GovernancePolicy(Policy):
     resource = "governance group"
     rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
+
+
+class ApiTokenPolicy(Policy):
+    """Agency systems' API tokens (lscp/tokens.py): issued, listed and revoked by the business unit."""
+
+    resource = "API token"
+    rules = {"view": BUSINESS_UNIT, "manage": BUSINESS_UNIT}

@@ -6,7 +6,15 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
 from lscp.tenancy import TenantContext
-from partners.models import GovernanceGroup, GroupMember, Member, Membership, StatutoryRole
+from partners.models import (
+    GovernanceGroup,
+    GroupMember,
+    Invitation,
+    InvitationStatus,
+    Member,
+    Membership,
+    StatutoryRole,
+)
 from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
 
 
@@ -34,6 +42,16 @@ def people_for(ctx: TenantContext):
     """The partnership's people the caller may see (partners.filters.PeopleFilter narrows them)."""
     queryset = Membership.objects.for_partnership(ctx.partnership).select_related("person", "member__organisation")
     return PeoplePolicy.filter(ctx, queryset)
+
+
+def pending_invitations(ctx: TenantContext):
+    """Invitations not yet accepted nor withdrawn, as the business unit typed them."""
+    return (
+        Invitation.objects.for_partnership(ctx.partnership)
+        .filter(status=InvitationStatus.PENDING)
+        .select_related("member__organisation")
+        .order_by("first_name", "last_name", "pk")
+    )
 
 
 def groups_for(ctx: TenantContext):

@@ -4,9 +4,13 @@ transaction. Called alike by pages, the API, admin and management commands."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -14,11 +18,13 @@ from django.utils.http import urlsafe_base64_encode
 
 from lscp import activity, outbox
 from lscp.accounts import limits as sign_in_limits
+from lscp.activity.signals import security_event
 from lscp.checks import Errors
 from lscp.outbox.messages import absolute, link, message
 from lscp.permissions import sync_member_groups
 from lscp.recipients import Recipients
 from lscp.roles import Role
+from lscp.states import StateError
 from lscp.tenancy import TenantContext
 from partners.models import (
     RESERVED_SLUGS,
@@ -27,6 +33,8 @@ from partners.models import (
     GroupKind,
     GroupMember,
     GroupRole,
+    Invitation,
+    InvitationStatus,
     Member,
     MemberKind,
     Membership,
@@ -324,7 +332,10 @@ def person_add(
     password: str | None = None,
     invite: bool = True,
 ) -> Membership:
-    """Give a person a role in this partnership; someone new gets an account and an invitation.
+    """Give a person a role in this partnership at once; someone new gets an account and an
+    email. For the administrator (a new partnership's first person), commands and the demo's
+    seeding only: pages and the API invite (`invitation_send`), so that adding an email says
+    nothing of whether it has an account and gives no role the person has not accepted.
 
     A person who already has an account (from another partnership) keeps it: they get a second
     membership here, and nothing about their other partnerships is shown or changed.
@@ -365,6 +376,248 @@ def person_add(
     if invite and person.email:
         _invite(ctx, membership)
     return membership
+
+
+# ----------------------------------------------------------------------------------------------
+# Invitations: how the business unit adds someone (pages and API)
+#
+# The adder types names, an email, a role; an Invitation keeps exactly that, and an email with a
+# signed link (expiring after LSCP_INVITATION_DAYS, replaced by each resending) goes to that
+# address whether or not it has an account: nothing is looked up about the address, so the
+# answer, its timing and the email sent are the same either way. The invitee decides: with an
+# account they sign in as it (its email must be the invited one) and accept; without one they set
+# a password, and the account is made with the names typed. Only then is there a membership.
+
+INVITATION_SALT = "partners.invitation"
+
+
+class InvitationRefused(Exception):
+    """An invitation link that cannot be used, with the reason to show."""
+
+
+def _invitation_link_token(invitation: Invitation) -> str:
+    return signing.dumps(
+        {"p": invitation.partnership_id, "i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT
+    )
+
+
+def _send_invitation(ctx: TenantContext, invitation: Invitation, *, request=None) -> None:
+    invitation.nonce = secrets.token_hex(16)
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["nonce", "sent_at"])
+    subject, body = message(
+        "invitation_to_join",
+        partnership=ctx.partnership,
+        invitation=invitation,
+        inviter=ctx.user.get_full_name() or ctx.user,
+        role=invitation.get_role_display().lower(),
+        service_name=settings.SERVICE_NAME,
+        accept_link=link("invitation-accept", _invitation_link_token(invitation)),
+        days=settings.LSCP_INVITATION_DAYS,
+    )
+    outbox.enqueue(
+        partnership=ctx.partnership,
+        key=f"invitation:{invitation.pk}:{invitation.nonce}",
+        to=[invitation.email],
+        subject=subject,
+        body=body,
+        about=invitation,
+    )
+    security_event.send(
+        sender=Invitation,
+        request=request,
+        event="invitation-sent",
+        person=None,  # who the address belongs to is not looked up
+        partnership=ctx.partnership,
+        details={"invitation": invitation.pk, "role": invitation.role},
+    )
+
+
+@transaction.atomic
+def invitation_send(
+    *,
+    ctx: TenantContext,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    member: Member | None = None,
+    job_title: str = "",
+    request=None,
+) -> Invitation:
+    """Invite someone to a role in this partnership: what was typed, kept and emailed."""
+    PeoplePolicy.require(ctx, "manage")
+    email = (email or "").strip().lower()
+    errors = Errors()
+    errors.text("email", email, name="An email address", max_length=254)
+    first_name = errors.text("first_name", first_name, name="A first name", max_length=150)
+    last_name = errors.text("last_name", last_name, name="A last name", max_length=150)
+    if email and "email" not in errors:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.add("email", "Enter an email address in the correct format, like name@example.com")
+    errors.raise_if_any()
+    _check_role(ctx, role, member)
+    # This partnership's own people and invitations: the business unit's own lists show them.
+    if Membership.objects.for_partnership(ctx.partnership).filter(person__email__iexact=email).exists():
+        raise _field_error(
+            "email", "Someone with this email address already has a role in this partnership: change theirs instead"
+        )
+    pending = Invitation.objects.for_partnership(ctx.partnership).filter(
+        email__iexact=email, status=InvitationStatus.PENDING
+    )
+    if pending.exists():
+        raise _field_error("email", "This email address has already been invited: resend that invitation instead")
+    invitation = Invitation(
+        partnership=ctx.partnership,
+        email=email,
+        first_name=" ".join(first_name.split()),
+        last_name=" ".join(last_name.split()),
+        role=role,
+        member=member,
+        job_title=(job_title or "").strip(),
+        invited_by=ctx.user,
+        sent_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:  # the same email invited twice at once (a double-click)
+        raise _field_error(
+            "email", "This email address has already been invited: resend that invitation instead"
+        ) from None
+    activity.record(
+        ctx,
+        event="invitation.sent",
+        obj=invitation,
+        changes=activity.created(invitation, ["email", "first_name", "last_name", "role", "member", "job_title"]),
+    )
+    _send_invitation(ctx, invitation, request=request)
+    return invitation
+
+
+def _require_pending(invitation: Invitation) -> None:
+    if invitation.status != InvitationStatus.PENDING:
+        raise StateError(f"This invitation has been {invitation.get_status_display().lower()}: nothing to do")
+
+
+@transaction.atomic
+def invitation_resend(*, ctx: TenantContext, invitation: Invitation, request=None) -> Invitation:
+    """Email the invitation again with a new link (the earlier link stops working)."""
+    PeoplePolicy.require(ctx, "manage", invitation)
+    _require_pending(invitation)
+    activity.record(ctx, event="invitation.resent", obj=invitation)
+    _send_invitation(ctx, invitation, request=request)
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, ctx: TenantContext, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation not yet accepted: its link refuses from now on."""
+    PeoplePolicy.require(ctx, "manage", invitation)
+    _require_pending(invitation)
+    invitation.status = InvitationStatus.WITHDRAWN
+    invitation.save(update_fields=["status"])
+    activity.record(
+        ctx, event="invitation.withdrawn", obj=invitation, changes={"status": {"old": "pending", "new": "withdrawn"}}
+    )
+    return invitation
+
+
+def invitation_from_link(token: str) -> Invitation:
+    """The pending invitation a link names, or InvitationRefused saying why not."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=settings.LSCP_INVITATION_DAYS * 24 * 60 * 60)
+    except signing.SignatureExpired:
+        raise InvitationRefused(
+            f"This invitation has expired: its link works for {settings.LSCP_INVITATION_DAYS} days. Ask the "
+            "partnership's business unit to send it again."
+        ) from None
+    except signing.BadSignature:
+        raise InvitationRefused("This invitation link is not complete. Copy the whole link from the email.") from None
+    partnership = Partnership.objects.filter(pk=data.get("p"), is_active=True).first()
+    invitation = (
+        Invitation.objects.for_partnership(partnership)
+        .select_related("partnership", "member__organisation")
+        .filter(pk=data.get("i"))
+        .first()
+        if partnership
+        else None
+    )
+    if invitation is None or invitation.status == InvitationStatus.WITHDRAWN:
+        raise InvitationRefused(
+            "This invitation has been withdrawn. Ask the partnership's business unit if you need access."
+        )
+    if invitation.status == InvitationStatus.ACCEPTED:
+        raise InvitationRefused("This invitation has already been accepted. Sign in to use the service.")
+    if invitation.nonce != data.get("n"):
+        raise InvitationRefused("This invitation has been sent again since: use the link in the latest email.")
+    return invitation
+
+
+def invitation_has_account(invitation: Invitation) -> bool:
+    """Whether the invited address has an account: asked only for the invitee, on the link's page."""
+    return Person.objects.filter(email__iexact=invitation.email).exists()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, person: Person, request=None) -> Membership:
+    """The invited person, signed in as themselves, accepts: the membership is made."""
+    invitation = Invitation.objects.for_partnership(invitation.partnership).select_for_update().get(pk=invitation.pk)
+    _require_pending(invitation)
+    if person.email.strip().lower() != invitation.email:
+        raise PermissionDenied("This invitation is for another email address.")
+    partnership = invitation.partnership
+    if Membership.objects.for_partnership(partnership).filter(person=person).exists():
+        raise StateError(f"You already have a role in {partnership}: ask its business unit to change it.")
+    membership = Membership(
+        partnership=partnership,
+        person=person,
+        role=invitation.role,
+        member=invitation.member,
+        job_title=invitation.job_title,
+    )
+    membership.save()
+    sync_member_groups(membership)
+    ctx = TenantContext(partnership=partnership, user=person, membership=membership)
+    activity.record(
+        ctx,
+        event="invitation.accepted",
+        obj=membership,
+        changes=activity.created(membership, ["person", "role", "member", "job_title"]),
+    )
+    invitation.status, invitation.membership, invitation.accepted_at = (
+        InvitationStatus.ACCEPTED,
+        membership,
+        timezone.now(),
+    )
+    invitation.save(update_fields=["status", "membership", "accepted_at"])
+    security_event.send(
+        sender=Invitation,
+        request=request,
+        event="invitation-accepted",
+        person=person,
+        partnership=partnership,
+        details={"invitation": invitation.pk, "role": invitation.role},
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_new(*, invitation: Invitation, password: str, request=None) -> Membership:
+    """Someone without an account accepts by setting a password (checked by the caller's form):
+    the account is made with the names the business unit typed, then the membership."""
+    if invitation_has_account(invitation):
+        raise StateError("This email address already has an account: sign in to accept the invitation.")
+    person = _new_person(
+        email=invitation.email,
+        first_name=invitation.first_name,
+        last_name=invitation.last_name,
+        username="",
+        password=password,
+    )
+    return invitation_accept(invitation=invitation, person=person, request=request)
 
 
 @transaction.atomic

@@ -10,6 +10,14 @@ urlpatterns = [
     path("partners/<int:member_id>/change/", views.MemberEditView.as_view(), name="member-edit"),
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/add/", views.PersonAddView.as_view(), name="person-add"),
+    path(
+        "people/invitations/<int:invitation_id>/resend/", views.InvitationActionView.as_view(), name="invitation-resend"
+    ),
+    path(
+        "people/invitations/<int:invitation_id>/withdraw/",
+        views.InvitationWithdrawView.as_view(),
+        name="invitation-withdraw",
+    ),
     path("people/<int:membership_id>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("people/<int:membership_id>/change/", views.PersonEditView.as_view(), name="person-edit"),
     path("people/<int:membership_id>/deactivate/", views.PersonDeactivateView.as_view(), name="person-deactivate"),
@@ -20,6 +28,9 @@ urlpatterns = [
         name="person-second-factor-reset",
     ),
     path("people/<int:membership_id>/unlock/", views.PersonUnlockView.as_view(), name="person-unlock"),
+    path("api-tokens/", views.ApiTokenListView.as_view(), name="system-token-list"),
+    path("api-tokens/issue/", views.ApiTokenIssueView.as_view(), name="system-token-issue"),
+    path("api-tokens/revoke/", views.ApiTokenRevokeView.as_view(), name="system-token-revoke"),
     path("governance/", views.GroupListView.as_view(), name="group-list"),
     path("governance/<int:group_id>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("governance/<int:group_id>/add-member/", views.GroupMemberAddView.as_view(), name="group-member-add"),

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
+from lscp import tokens
 from lscp.accounts import limits as sign_in_limits
 from lscp.accounts import second_factor
 from lscp.web.home import home_sections
 from lscp.web.lists import paginate, sort
-from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
+from lscp.web.views import PartnershipFormView, PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
 from partners import selectors, services
 from partners.filters import PeopleFilter
 from partners.forms import (
+    ApiTokenIssueForm,
     ConfirmForm,
     GroupMemberAddForm,
     MemberAddForm,
@@ -23,8 +27,8 @@ from partners.forms import (
     PersonEditForm,
     seat_to_kind,
 )
-from partners.models import GovernanceGroup, GroupMember, Member, Membership
-from partners.permissions import GovernancePolicy, MemberPolicy, PartnershipPolicy, PeoplePolicy
+from partners.models import GovernanceGroup, GroupMember, Invitation, Member, Membership
+from partners.permissions import ApiTokenPolicy, GovernancePolicy, MemberPolicy, PartnershipPolicy, PeoplePolicy
 
 
 class HomeView(PartnershipPage):
@@ -157,10 +161,14 @@ class PersonListView(PartnershipPage):
             sorting=sorting,
             can_manage=PeoplePolicy.can(self.ctx, "manage"),
         )
+        if context["can_manage"]:
+            context["invitations"] = selectors.pending_invitations(self.ctx)
         return context
 
 
 class PersonAddView(PartnershipFormView):
+    """Adding someone invites them (services.invitation_send): the page says only what was typed."""
+
     template_name = "partners/person_add.html"
     form_class = PersonAddForm
     policy = PeoplePolicy
@@ -168,7 +176,7 @@ class PersonAddView(PartnershipFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.person_add(
+        return services.invitation_send(
             ctx=self.ctx,
             email=data["email"],
             first_name=data["first_name"],
@@ -176,13 +184,51 @@ class PersonAddView(PartnershipFormView):
             role=data["role"],
             member=data["member"],
             job_title=data["job_title"],
+            request=self.request,
         )
 
     def get_success_message(self):
-        return f"{self.result.person.get_full_name()} has been added as {self.result.get_role_display().lower()}"
+        invitation = self.result
+        return (
+            f"An invitation to be {invitation.get_role_display().lower()} has been emailed to "
+            f"{invitation.get_full_name()} at {invitation.email}"
+        )
 
     def get_success_url(self):
-        return reverse("person-detail", args=[self.ctx.partnership.slug, self.result.pk])
+        return reverse("person-list", args=[self.ctx.partnership.slug])
+
+
+class InvitationActionView(RecordFormView):
+    """Resend or withdraw an invitation not yet accepted (a confirmation, then the POST)."""
+
+    template_name = "partners/invitation_action.html"
+    model = Invitation
+    form_class = ConfirmForm
+    policy = PeoplePolicy
+    permission = "manage"
+    withdraw = False
+
+    def perform(self, form):
+        if self.withdraw:
+            return services.invitation_withdraw(ctx=self.ctx, invitation=self.object)
+        return services.invitation_resend(ctx=self.ctx, invitation=self.object, request=self.request)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["withdraw"] = self.withdraw
+        return context
+
+    def get_success_message(self):
+        if self.withdraw:
+            return f"The invitation to {self.object.get_full_name()} has been withdrawn"
+        return f"The invitation has been emailed again to {self.object.get_full_name()} at {self.object.email}"
+
+    def get_success_url(self):
+        return reverse("person-list", args=[self.ctx.partnership.slug])
+
+
+class InvitationWithdrawView(InvitationActionView):
+    withdraw = True
 
 
 class PersonDetailView(RecordMixin, TemplateView):
@@ -376,3 +422,67 @@ class GroupMemberRemoveView(RecordFormView):
 
     def get_success_url(self):
         return reverse("group-detail", args=[self.ctx.partnership.slug, self.object.group_id])
+
+
+# ----------------------------------------------------------------------------------------------
+# Agency systems' API tokens (lscp/tokens.py)
+
+
+class ApiTokenListView(PartnershipPage):
+    template_name = "partners/api_token_list.html"
+    policy = ApiTokenPolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        issued = list(tokens.system_tokens(self.ctx.partnership))
+        organisations = {
+            membership.person_id: membership.member.organisation
+            for membership in Membership.objects.for_partnership(self.ctx.partnership)
+            .filter(person_id__in=[token.user_id for token in issued])
+            .select_related("member__organisation")
+        }
+        context["tokens"] = [(token, organisations.get(token.user_id)) for token in issued]
+        return context
+
+
+class ApiTokenIssueView(PartnershipFormView):
+    """The key is shown in the answer to the POST that makes it, and nowhere else ever."""
+
+    template_name = "partners/api_token_issue.html"
+    form_class = ApiTokenIssueForm
+    policy = ApiTokenPolicy
+    permission = "manage"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                token, key = tokens.system_token_create(
+                    ctx=self.ctx,
+                    name=data["name"],
+                    member=data["member"],
+                    expires_on=data["expires_on"],
+                    request=self.request,
+                )
+        except ValidationError as error:
+            form.add_service_errors(error)
+            return self.form_invalid(form)
+        return self.response_class(
+            request=self.request,
+            template=["partners/api_token_issued.html"],
+            context={**self.get_context_data(form=form), "token": token, "key": key, "organisation": data["member"]},
+            using=self.template_engine,
+        )
+
+
+class ApiTokenRevokeView(PartnershipMixin, View):
+    """POST the token's prefix: it stops working, and its service account's membership ends."""
+
+    policy = ApiTokenPolicy
+    permission = "manage"
+    http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        token = tokens.system_token_revoke(ctx=self.ctx, prefix=request.POST.get("prefix", ""), request=request)
+        messages.success(request, f"The token ‘{token.name}’ ({token.token_key}…) has been revoked")
+        return redirect("system-token-list", self.ctx.partnership.slug)

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -235,7 +235,7 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a missing or bad credential is a 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "lscp.tokens.TokenAuthentication",
         # A session counts only once its second factor is verified where one is needed.
         "lscp.accounts.second_factor.VerifiedSessionAuthentication",
     ],
@@ -257,7 +257,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Every partnership's data lives under /api/v1/<slug>/. A slug you do not belong to, and an "
         "object of another partnership, both answer 404. Authenticate with a session or with "
-        "`Authorization: Token <key>` from POST /api/v1/auth/token/."
+        "`Authorization: Token <key>` from POST /api/v1/auth/token/: the key is shown once, is "
+        "stored only as a hash, and expires (see `expiry`); it is revoked by POST "
+        "/api/v1/auth/token/revoke/, by signing out of the website, a new password, or the end of "
+        "your access. GET /api/v1/auth/tokens/ lists yours (never the keys)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -277,6 +280,24 @@ SPECTACULAR_SETTINGS = {
         "ChallengeStatusEnum": "audits.models.ChallengeStatus",
     },
 }
+
+# API tokens (issue 12, finding 5): django-rest-knox, its token swapped for lscp.ApiToken (a name,
+# the partnership of an agency system's token). lscp/tokens.py says what revokes one.
+KNOX_TOKEN_MODEL = "lscp.ApiToken"  # noqa: S105 (a model, not a secret)
+LSCP_TOKEN_TTL_HOURS = int(env("LSCP_TOKEN_TTL_HOURS", "10"))  # a person's own token
+LSCP_SYSTEM_TOKEN_MAX_DAYS = int(env("LSCP_SYSTEM_TOKEN_MAX_DAYS", "365"))  # an agency system's, at most
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(hours=LSCP_TOKEN_TTL_HOURS),
+    # Off: a token dies at the time it was issued with, however busily it is used, so a key
+    # that leaks stops working by then; a client signs in again for a new one.
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": int(env("LSCP_TOKEN_LIMIT_PER_PERSON", "10")),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# Adding a person (issue 12, finding 7): an emailed invitation's link works this many days.
+LSCP_INVITATION_DAYS = int(env("LSCP_INVITATION_DAYS", "7"))
 
 # Celery: tasks take ids and are queued on commit; beat schedules live in the database
 # (django-celery-beat) and are declared in lscp/schedules.py.

@@ -67,6 +67,7 @@ SECTIONS = [
             NavItem("Governance", "group-list", "partners.permissions.GovernancePolicy"),
             NavItem("Deadlines", "deadline-policy", "lscp.deadlines.services.ClockRulesPolicy", "manage"),
             NavItem("Activity log", "activity-list", "lscp.activity.views.ActivityPolicy"),
+            NavItem("API tokens", "system-token-list", "partners.permissions.ApiTokenPolicy"),
         ),
     ),
 ]

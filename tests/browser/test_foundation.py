@@ -1,11 +1,11 @@
-"""In a real browser: sign in, switch partnership, add a person with bad then good input, and
+"""In a real browser: sign in, switch partnership, invite a person with bad then good input, and
 every page visited passes axe-core's WCAG 2.2 A/AA checks."""
 
 import pytest
 
 from lscp.roles import Role
 from partners import services
-from partners.models import Member, Membership
+from partners.models import Invitation, Member
 from tests.support.world import PASSWORD, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,7 +60,7 @@ def test_sign_in_switch_partnership_and_add_a_person(pages, worlds):
     page.fill("#id_email", "not-an-email")
     page.check("#id_role_2")  # executive lead
     page.select_option("#id_member", label="NELFT (relevant agency)")
-    page.click("button:has-text('Add person')")
+    page.click("button:has-text('Send invitation')")
     pages.check()
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
@@ -68,10 +68,10 @@ def test_sign_in_switch_partnership_and_add_a_person(pages, worlds):
     assert page.input_value("#id_first_name") == "Priya"
     assert page.input_value("#id_email") == "not-an-email"
     assert page.is_checked("#id_role_2")
-    assert not Membership.objects.for_partnership(a.partnership).filter(person__first_name="Priya").exists()
+    assert not Invitation.objects.for_partnership(a.partnership).filter(first_name="Priya").exists()
 
     page.fill("#id_email", "priya.raman@thurrock.example.org")
-    page.click("button:has-text('Add person')")
+    page.click("button:has-text('Send invitation')")
     pages.check()
     assert (
         "is a relevant agency: an executive lead acts for a statutory partner"
@@ -80,14 +80,15 @@ def test_sign_in_switch_partnership_and_add_a_person(pages, worlds):
 
     council = Member.objects.for_partnership(a.partnership).get(statutory_role="council")
     page.select_option("#id_member", value=str(council.pk))
-    page.click("button:has-text('Add person')")
+    page.click("button:has-text('Send invitation')")
     pages.check()
     assert (
-        "Priya Raman has been added as statutory partner executive lead"
+        "An invitation to be statutory partner executive lead has been emailed to Priya Raman"
         in page.locator(".govuk-notification-banner").inner_text()
     )
-    membership = Membership.objects.for_partnership(a.partnership).get(person__email="priya.raman@thurrock.example.org")
-    assert membership.role == Role.EXECUTIVE_LEAD and membership.member == council
+    assert "Priya Raman" in page.locator("table", has_text="Invited, not yet accepted").inner_text()
+    invitation = Invitation.objects.for_partnership(a.partnership).get(email="priya.raman@thurrock.example.org")
+    assert invitation.role == Role.EXECUTIVE_LEAD and invitation.member == council
 
 
 def test_every_page_meets_wcag_2_2_aa(pages, worlds):
@@ -110,6 +111,9 @@ def test_every_page_meets_wcag_2_2_aa(pages, worlds):
         f"/{slug}/governance/{seat.group_id}/add-member/",
         f"/{slug}/governance/seats/{seat.pk}/remove/",
         f"/{slug}/activity/",
+        f"/{slug}/api-tokens/",
+        f"/{slug}/api-tokens/issue/",
+        "/accounts/api-tokens/",
         f"/{slug}/activity/?date_from-day=40&date_from-month=1&date_from-year=2026",
         "/accessibility/",
         "/no-such-page/",

@@ -150,7 +150,12 @@ def test_people_create_update_deactivate(world_a):
         format="json",
     )
     assert created.status_code == 201, created.content
-    membership_id = created.json()["id"]
+    assert (created.json()["status"], created.json()["first_name"]) == ("pending", "Lay")
+    from partners import services
+    from partners.models import Invitation
+
+    invitation = Invitation.objects.for_partnership(world_a.partnership).get(pk=created.json()["id"])
+    membership_id = services.invitation_accept_new(invitation=invitation, password="a-long-enough-passphrase").pk
     changed = client.patch(
         f"/api/v1/{world_a.slug}/people/{membership_id}/",
         {"role": "agency_lead", "member": world_a.members["agency"].pk},

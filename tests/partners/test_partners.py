@@ -15,7 +15,17 @@ from django.utils import timezone
 from lscp.models import ActivityEvent, OutboxEmail
 from lscp.roles import Role
 from partners import services
-from partners.models import GovernanceGroup, GroupMember, Member, Membership, Organisation, Partnership, Person, Sector
+from partners.models import (
+    GovernanceGroup,
+    GroupMember,
+    Invitation,
+    Member,
+    Membership,
+    Organisation,
+    Partnership,
+    Person,
+    Sector,
+)
 from tests.support.clients import error_by_field
 from tests.support.world import PASSWORD, World, make_admin, organisation
 
@@ -279,13 +289,15 @@ def test_business_unit_adds_a_person_who_is_invited(world_a, as_user):
             "member": "",
         },
     )
-    membership = Membership.objects.for_partnership(world_a.partnership).get(
-        person__email="aisha.khan@thurrock.example.org"
+    invitation = Invitation.objects.for_partnership(world_a.partnership).get(email="aisha.khan@thurrock.example.org")
+    assert response.status_code == 302 and response["Location"].endswith("/people/")
+    assert (invitation.role, invitation.first_name, invitation.status) == (Role.BUSINESS_UNIT, "Aisha", "pending")
+    # No role until they accept.
+    assert not Membership.objects.for_partnership(world_a.partnership).filter(person__email=invitation.email).exists()
+    email = OutboxEmail.objects.for_partnership(world_a.partnership).get(
+        key=f"invitation:{invitation.pk}:{invitation.nonce}"
     )
-    assert response.status_code == 302 and response["Location"].endswith(f"/people/{membership.pk}/")
-    assert membership.role == Role.BUSINESS_UNIT
-    email = OutboxEmail.objects.for_partnership(world_a.partnership).get(key=f"invite:membership:{membership.pk}")
-    assert email.to == ["aisha.khan@thurrock.example.org"] and "set-password" in email.body
+    assert email.to == ["aisha.khan@thurrock.example.org"] and "/accounts/invitation/" in email.body
 
 
 def test_invitation_link_sets_a_password_then_sign_in_works(world_a):
@@ -334,7 +346,7 @@ def test_the_same_membership_twice_is_refused_by_the_field(world_a, as_user):
     html = response.content.decode()
     assert (
         error_by_field(html, "id_email")
-        == f"{existing} already has a role in this partnership: change that one instead"
+        == "Someone with this email address already has a role in this partnership: change theirs instead"
     )
     assert f'value="{existing.email}"' in html and 'value="Same"' in html
     assert counts(world_a) == before

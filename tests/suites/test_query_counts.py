@@ -28,7 +28,7 @@ def world_a(shared_a):
 
 
 def grow(world, n: int) -> None:
-    """n more organisations, people, seats and log rows."""
+    """n more organisations, people, invitations, seats and log rows."""
     start = GovernanceGroup.objects.for_partnership(world.partnership).count()
     for i in range(n):
         member = services.member_add(
@@ -38,6 +38,14 @@ def grow(world, n: int) -> None:
         group = services.group_create(ctx=world.ctx(), name=f"Task and finish {start}-{i}", kind="task_and_finish")
         services.group_member_add(ctx=world.ctx(), group=group, membership=membership)
         activity.record_view(world.ctx(), member)
+        services.invitation_send(
+            ctx=world.ctx(),
+            email=f"invited{start}x{i}@example.org",
+            first_name="Invited",
+            last_name=f"{start}-{i}",
+            role=Role.AGENCY_LEAD,
+            member=member,
+        )
 
 
 # (what, url template, ceiling)
@@ -46,8 +54,9 @@ PAGES = [
     # business unit's completions to accept (reviews/action_plans/selectors.py).
     ("home", "/{slug}/", 15),
     ("members", "/{slug}/partners/", 7),
-    ("people", "/{slug}/people/", 6),
-    ("people, filtered", "/{slug}/people/?role=agency_lead&q=lead&sort=-organisation", 6),
+    # The people list's seventh: the invitations not yet accepted, shown to the business unit.
+    ("people", "/{slug}/people/", 7),
+    ("people, filtered", "/{slug}/people/?role=agency_lead&q=lead&sort=-organisation", 7),
     ("governance", "/{slug}/governance/", 7),
     ("activity log", "/{slug}/activity/", 7),
     ("your partnerships", "/", 4),

@@ -175,7 +175,7 @@ def test_the_menu_groups_pages_into_sections_the_role_may_use(who, sections, wor
 def test_a_sections_pages_are_listed_under_the_header_with_the_current_one_marked(world_a, as_user):
     client = as_user(world_a.people["business"])
     html = client.get(reverse("person-list", args=[world_a.slug])).content.decode()
-    assert sub_menu(html) == ["Partners", "People (here)", "Governance", "Deadlines", "Activity log"]
+    assert sub_menu(html) == ["Partners", "People (here)", "Governance", "Deadlines", "Activity log", "API tokens"]
     assert 'aria-current="true"><strong class="govuk-service-navigation__active-fallback">Partnership' in html
     # A page below a section's page keeps the section open, with nothing marked as this page.
     html = client.get(reverse("person-add", args=[world_a.slug])).content.decode()

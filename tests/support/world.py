@@ -26,6 +26,7 @@ from partners import services
 from partners.models import (
     GovernanceGroup,
     GroupMember,
+    Invitation,
     Member,
     MemberKind,
     Membership,
@@ -199,6 +200,17 @@ def _member(world: World) -> Member:
 @maker(Membership)
 def _membership(world: World) -> Membership:
     return world.people["agency"]
+
+
+@maker(Invitation)
+def _invitation(world: World) -> Invitation:
+    return services.invitation_send(
+        ctx=world.ctx(),
+        email=f"invited-{world.slug}@example.org",
+        first_name="Ina",
+        last_name="Vited",
+        role=Role.SCRUTINEER,
+    )
 
 
 @maker(GovernanceGroup)
