@@ -3,9 +3,16 @@ from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFiles
 
 
 class LscpConfig(AppConfig):
+    default = True  # "lscp" in INSTALLED_APPS means this one, not StaticFilesConfig below
     name = "lscp"
     verbose_name = "LSCP platform"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The activity log records sign-ins, failures, sign-outs and every security event.
+        from lscp.activity import receivers
+
+        receivers.connect()
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):

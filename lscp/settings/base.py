@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lscp.web.middleware.PrivacyHeadersMiddleware",
+    # The activity log (issue 12): refused requests and exports, whichever view answered.
+    "lscp.activity.middleware.ActivityMiddleware",
 ]
 
 ROOT_URLCONF = "lscp.urls"
