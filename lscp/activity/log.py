@@ -114,7 +114,19 @@ def created(obj: models.Model, fields: list[str]) -> dict[str, dict[str, Any]]:
     return changes_between({}, snapshot(obj, fields))
 
 
+def _storable(value: Any) -> Any:
+    """A path, filter or username as PostgreSQL can keep it (text and jsonb refuse NUL)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(v) for v in value]
+    return value
+
+
 def _write(partnership, **fields) -> ActivityEvent:
+    fields = {name: _storable(value) if isinstance(value, (str, dict)) else value for name, value in fields.items()}
     manager = ActivityEvent.objects.for_partnership(partnership) if partnership else ActivityEvent.dangerously_unscoped
     return manager.create(partnership=partnership, **fields)
 

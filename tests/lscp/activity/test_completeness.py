@@ -142,3 +142,10 @@ def test_the_log_page_offers_the_new_kinds_and_shows_only_its_partnership(world_
     assert "request.refused.404" in html
     # B's person's sign-in is in B's log and the installation's, not A's.
     assert not events(world_a.partnership, kind="security", actor=world_b.person("business")).exists()
+
+
+def test_a_refused_path_with_a_nul_is_recorded_not_a_500(world_a, as_user):
+    client = as_user(world_a.people["business"])
+    assert client.get(f"/{world_a.slug}/people/%00/").status_code == 404
+    refused = events(None, kind="refusal").get()  # no route matches: installation-wide
+    assert "\x00" not in refused.details["path"] and "\ufffd" in refused.details["path"]
