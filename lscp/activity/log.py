@@ -222,9 +222,10 @@ def record_security(request, *, event: str, person=None, partnership=None, detai
     of each partnership the person is an active member of."""
     from partners.models import Membership
 
-    actor = _person(request) or (person if getattr(person, "pk", None) else None)
     fields = {
-        "actor": actor,
+        # Who did it: the request's signed-in person (at a sign-in, the person signing in); the
+        # person it is about is the record (an anonymous attempt on an account has no actor).
+        "actor": _person(request),
         "kind": Kind.SECURITY,
         "event": event[:80],
         "details": {key: _plain(value) for key, value in (details or {}).items()},
