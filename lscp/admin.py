@@ -59,8 +59,12 @@ class TenantAdmin(admin.ModelAdmin):
 
 @admin.register(ActivityEvent)
 class ActivityEventAdmin(admin.ModelAdmin):
+    """The whole log, read-only: the only place installation-wide rows (no partnership: sign-ins,
+    failures, refusals naming no partnership) are shown."""
+
     list_display = ["at", "partnership", "actor", "kind", "event", "object_repr"]
-    list_filter = ["kind", "partnership"]
+    list_filter = ["kind", ("partnership", admin.EmptyFieldListFilter), "partnership"]
+    readonly_fields = ["at", "partnership", "seq", "hash"]
     search_fields = ["event", "object_repr", "actor__username"]
     date_hierarchy = "at"
     list_select_related = ["partnership", "actor"]

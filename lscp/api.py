@@ -96,7 +96,7 @@ class TenantSchema(AutoSchema):
 class TenantAPIMixin:
     """Inherit first in every /api/v1/<slug>/ view. It resolves the partnership (404 when the
     caller is not an active member), scopes the queryset, narrows it by the policy, and logs each
-    retrieve as a view in the activity log.
+    retrieve as a view and each list as a read (with its filters and counts) in the activity log.
 
     Subclasses set `model`, `policy` and `action_permissions` ({DRF view action or HTTP method: the
     permission it needs}); they may narrow `tenant_queryset` further, never widen it. They name the serializer
@@ -119,6 +119,7 @@ class TenantAPIMixin:
         self.perform_authentication(request)
         if request.user and request.user.is_authenticated:
             request.tenant = self.ctx = context_for(request.user, kwargs["slug"])
+            request._request.tenant = self.ctx  # for the activity log's middleware (exports)
         super().initial(request, *args, **kwargs)
 
     def __init_subclass__(cls, **kwargs):
@@ -194,6 +195,22 @@ class TenantAPIMixin:
         if self.action == "retrieve" and self.log_retrieves:
             activity.record_view(self.ctx, instance)
         return instance
+
+    def paginate_queryset(self, queryset):
+        """The page, and the list read in the activity log (its filters as the FilterSet cleaned
+        them, the rows on the page, the total the paginator counted)."""
+        page = super().paginate_queryset(queryset)
+        if page is not None and getattr(self, "ctx", None) is not None:
+            counted = self.paginator.page
+            activity.record_list(
+                self.request,
+                self.model or queryset.model,
+                filters=activity.filters_of(getattr(self.request, "lscp_filters", None)),
+                shown=len(page),
+                total=counted.paginator.count,
+                page=counted.number,
+            )
+        return page
 
 
 def sent_on_top(current: dict, request) -> dict:

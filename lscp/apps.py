@@ -3,6 +3,7 @@ from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFiles
 
 
 class LscpConfig(AppConfig):
+    default = True  # "lscp" in INSTALLED_APPS means this one, not StaticFilesConfig below
     name = "lscp"
     verbose_name = "LSCP platform"
     default_auto_field = "django.db.models.BigAutoField"
@@ -11,6 +12,11 @@ class LscpConfig(AppConfig):
         # Second factor: each sign-in notes whether the person has one to verify.
         from lscp import tokens  # noqa: F401  (connects what revokes API tokens)
         from lscp.accounts import second_factor  # noqa: F401
+
+        # The activity log records sign-ins, failures, sign-outs and every security event.
+        from lscp.activity import receivers
+
+        receivers.connect()
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):

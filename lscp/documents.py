@@ -225,4 +225,5 @@ class DocumentDownloadView(RecordMixin, View):
         )
         response["Cache-Control"] = "no-store, private"
         response["X-Content-Type-Options"] = "nosniff"
+        response.activity_logged = True  # recorded above, not again as an export
         return response

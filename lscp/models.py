@@ -5,10 +5,13 @@ Their behaviour lives in lscp/activity.py and lscp/outbox.py; these are only the
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from knox.models import AbstractAuthToken
 
@@ -35,10 +38,18 @@ class ActivityManager(TenantManager.from_queryset(ActivityQuerySet)):
 
 
 class ActivityEvent(TenantOwned):
-    """One row per write, and per view of a record page. Never updated, never deleted.
+    """One row per write, per view of a record page, per list read and export, per refused request
+    and per security event (sign-ins and failures, second factors, tokens ...). Never updated,
+    never deleted.
 
-    The ORM refuses changes (save of an existing row, delete, queryset update/delete), and a
-    database trigger refuses UPDATE and DELETE underneath it (migration 0002).
+    The ORM refuses changes (save of an existing row, delete, queryset update/delete), and
+    database triggers refuse UPDATE and DELETE underneath it (migration 0003) and TRUNCATE
+    (migration 0010). On PostgreSQL the database, not the caller, sets `at`, and chains each
+    partnership's rows (and the installation's, `partnership` empty) by `seq` and `hash`
+    (migration 0010; `manage.py verify_activity_log` checks the chains).
+
+    `partnership` is empty for an installation-wide event only (a sign-in, a refusal naming no
+    partnership there is); those rows are shown in admin, never on a partnership's log page.
     """
 
     url_kwarg = "activity_event_id"
@@ -46,15 +57,35 @@ class ActivityEvent(TenantOwned):
     class Kind(models.TextChoices):
         WRITE = "write", "Change"
         VIEW = "view", "View"
+        READ = "read", "List read"
+        EXPORT = "export", "Export"
+        REFUSAL = "refusal", "Refused"
+        SECURITY = "security", "Security"
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    partnership = models.ForeignKey(
+        "partners.Partnership",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=True,
+        editable=False,
+        null=True,
+        help_text="Empty for an installation-wide event (a sign-in, a refusal naming no partnership)",
+    )
+    # Set by the database (a BEFORE INSERT trigger on PostgreSQL overrides whatever is given).
+    at = models.DateTimeField(db_default=Now(), editable=False, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    kind = models.CharField(max_length=5, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
     event = models.CharField(max_length=80)
     object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, related_name="+")
     object_id = models.CharField(max_length=64, blank=True)
     object_repr = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # What a read, export, refusal or security event was: filters and row counts, method, path and
+    # status, a sign-in's method (never a password, key or code).
+    details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The row's place in its chain and the chain's hash up to it (set by the database trigger).
+    seq = models.BigIntegerField(null=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     dangerously_unscoped = models.Manager.from_queryset(ActivityQuerySet)()
     objects = ActivityManager()
@@ -67,9 +98,11 @@ class ActivityEvent(TenantOwned):
             models.Index(fields=["partnership", "-at"], name="activity_partnership_at"),
             models.Index(fields=["partnership", "object_type", "object_id"], name="activity_object"),
         ]
+        constraints = [models.UniqueConstraint(fields=["partnership", "seq"], name="activity_chain_seq_once")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.object_repr}"
+        at = f"{self.at:%Y-%m-%d %H:%M}" if isinstance(self.at, dt.datetime) else "(not saved)"
+        return f"{at} {self.event} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -274,16 +274,20 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(data: bytes, filename: str):
+def xlsx_response(data: bytes, filename: str, *, rows: int | None = None):
+    """The download. `rows`, when given, is the row count the activity log records for it."""
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store, private"
+    response.activity_rows = rows
     return response
 
 
 def csv_response(text: str, filename: str):
+    """The download; the activity log records its row count (the records after the header)."""
     # A byte-order mark so that Excel opens UTF-8 (names with accents, '£') correctly.
     response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store, private"
+    response.activity_rows = max(0, sum(1 for _ in csv.reader(io.StringIO(text))) - 1)
     return response

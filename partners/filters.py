@@ -7,13 +7,14 @@ import django_filters
 from django.db.models import Q
 
 from lscp.roles import MEMBERSHIP_ROLES
+from lscp.web.filters import TenantFilterSet
 from lscp.web.forms import GovukForm
 from partners.models import Membership
 
 STATUSES = [("active", "Active"), ("deactivated", "Deactivated"), ("all", "All")]
 
 
-class PeopleFilter(django_filters.FilterSet):
+class PeopleFilter(TenantFilterSet):
     """`q` (name, email or job title), `role`, `status` (active, the default; deactivated; all)."""
 
     q = django_filters.CharFilter(label="Name, email or job title", method="search")

@@ -143,7 +143,7 @@ class PersonListView(PartnershipPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filters = PeopleFilter(self.request.GET, queryset=selectors.people_for(self.ctx))
+        filters = PeopleFilter(self.request.GET, queryset=selectors.people_for(self.ctx), request=self.request)
         people, sorting = sort(
             self.request,
             filters.qs if filters.is_valid() else filters.queryset.none(),

@@ -4,9 +4,10 @@ closed). Another value is the page's form error and the API's 400, never an unfi
 import django_filters
 
 from audits.challenges.models import Challenge, ChallengeStatus
+from lscp.web.filters import TenantFilterSet
 
 
-class ChallengeFilter(django_filters.FilterSet):
+class ChallengeFilter(TenantFilterSet):
     status = django_filters.ChoiceFilter(choices=ChallengeStatus.choices, label="Status")
 
     class Meta:

@@ -6,6 +6,7 @@ import django_filters
 
 from audits.dataset.models import Indicator
 from audits.programme.models import Priority
+from lscp.web.filters import TenantFilterSet
 
 ACTIVE_CHOICES = [("yes", "In use"), ("no", "No longer reported"), ("all", "All")]
 
@@ -14,7 +15,7 @@ def _priorities(request):
     return Priority.objects.for_partnership(request.tenant.partnership)
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(TenantFilterSet):
     priority = django_filters.ModelChoiceFilter(
         queryset=_priorities, null_value="none", null_label="None of the priorities", label="Priority"
     )

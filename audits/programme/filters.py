@@ -5,9 +5,10 @@ import django_filters
 
 from audits.programme.models import Audit
 from audits.quarters import FINANCIAL_YEARS
+from lscp.web.filters import TenantFilterSet
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(TenantFilterSet):
     year = django_filters.ChoiceFilter(
         field_name="year_start", choices=[(str(year), str(year)) for year in FINANCIAL_YEARS], label="Year"
     )

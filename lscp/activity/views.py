@@ -51,9 +51,7 @@ class ActivityFilter(TenantFilterSet):
     record's name), `date_from` and `date_to`."""
 
     person = PersonFilter(label="Person", field_name="actor", empty_label="Anyone")
-    kind = django_filters.ChoiceFilter(
-        label="Kind", choices=ActivityEvent.Kind.choices, empty_label="Changes and views"
-    )
+    kind = django_filters.ChoiceFilter(label="Kind", choices=ActivityEvent.Kind.choices, empty_label="Any kind")
     event = django_filters.CharFilter(label="Event", lookup_expr="icontains", help_text="For example person.added")
     record = django_filters.CharFilter(
         label="Record", field_name="object_repr", lookup_expr="icontains", help_text="Part of the record's name"
@@ -104,6 +102,7 @@ class ActivityOut(serializers.Serializer):
     object_id = serializers.CharField()
     object_repr = serializers.CharField()
     changes = serializers.JSONField()
+    details = serializers.JSONField()
 
 
 class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

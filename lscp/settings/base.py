@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "lscp.accounts.sessions.IdleTimeoutMiddleware",
     "lscp.accounts.limits.KnownDeviceMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The activity log (issue 12): refused requests and exports, whichever view answered.
+    "lscp.activity.middleware.ActivityMiddleware",
 ]
 
 ROOT_URLCONF = "lscp.urls"

@@ -122,7 +122,11 @@ class IdFilter(django_filters.NumberFilter):
 
 class TenantFilterSet(django_filters.FilterSet):
     """A FilterSet in a partnership (the request's tenant), accepting the page's older names for
-    parameters (`aliases`: old name -> name) so that saved links keep filtering."""
+    parameters (`aliases`: old name -> name) so that saved links keep filtering.
+
+    Given the request, it leaves itself there (`request.lscp_filters`): the activity log records
+    a list read or an export with the filters it was read with (lscp.web.lists.paginate, the API's
+    pagination, lscp.activity.middleware), from the one place every list's filters are cleaned."""
 
     aliases: dict[str, str] = {}
 
@@ -134,6 +138,8 @@ class TenantFilterSet(django_filters.FilterSet):
                     data.setlist(new, data.getlist(old))
         super().__init__(data, *args, request=request, **kwargs)
         self.ctx = getattr(request, "tenant", None)
+        if request is not None:
+            request.lscp_filters = self
 
 
 class DateRangeForm(GovukForm):

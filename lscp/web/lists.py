@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 
+from lscp import activity
+
 PAGE_SIZE = 25
 
 
@@ -33,5 +35,19 @@ def sort(request, queryset, *, columns: dict[str, str | list[str]], default: str
 
 
 def paginate(request, items, *, per_page: int = PAGE_SIZE) -> Page:
+    """The page of `items` the request asks for. Every list page calls it, so here each list read
+    is written to the activity log: the model, the filters (the list's TenantFilterSet's cleaned
+    values), the rows on this page and the total (the paginator's count: no extra query)."""
     paginator = Paginator(items, per_page)
-    return paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
+    model = getattr(items, "model", None)
+    if model is not None:
+        activity.record_list(
+            request,
+            model,
+            filters=activity.filters_of(getattr(request, "lscp_filters", None)),
+            shown=page.end_index() - page.start_index() + 1 if paginator.count else 0,
+            total=paginator.count,
+            page=page.number,
+        )
+    return page

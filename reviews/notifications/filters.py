@@ -7,12 +7,12 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from lscp.web.filters import FlagFilter
+from lscp.web.filters import FlagFilter, TenantFilterSet
 from lscp.web.forms import GovukForm
 from reviews.notifications.models import Pathway, Status
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(TenantFilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, label="Status")
     pathway = django_filters.ChoiceFilter(choices=Pathway.choices, label="Pathway")
     overdue = FlagFilter(method="only_overdue", label="Only with an overdue clock")

@@ -49,7 +49,7 @@ class NotificationListView(PartnershipPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET
-        filters = NotificationFilter(params, queryset=selectors.notifications_for(self.ctx))
+        filters = NotificationFilter(params, queryset=selectors.notifications_for(self.ctx), request=self.request)
         # A value that is not one of the choices: the filters' error, and no rows rather than all of them.
         notifications, sorting = sort(
             self.request,

@@ -92,7 +92,7 @@ class ActionListExportView(PartnershipPage):
                 spreadsheets.csv_text(sheets.REPORT_HEADERS, sheets.report_rows(rows, name)), f"{filename}.csv"
             )
         return spreadsheets.xlsx_response(
-            spreadsheets.xlsx_bytes([sheets.report_sheet(rows, name)]), f"{filename}.xlsx"
+            spreadsheets.xlsx_bytes([sheets.report_sheet(rows, name)]), f"{filename}.xlsx", rows=len(rows)
         )
 
 

@@ -235,7 +235,7 @@ class PlanExportView(RecordMixin, View):
             return spreadsheets.csv_response(text, f"{filename}.csv")
         actions = [row.action for row in page.rows]
         data = spreadsheets.xlsx_bytes([sheets.plan_sheet(actions, name), sheets.progress_sheet(page.rows)])
-        return spreadsheets.xlsx_response(data, f"{filename}.xlsx")
+        return spreadsheets.xlsx_response(data, f"{filename}.xlsx", rows=len(actions))
 
 
 class ReportView(PartnershipPage):

@@ -8,7 +8,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lscp", "0009_api_tokens"),
+        ("lscp", "0011_api_tokens"),
         ("knox", "0009_extend_authtoken_field"),
     ]
 

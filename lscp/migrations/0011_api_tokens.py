@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lscp", "0008_outbox_deliveries_and_failed_clocks"),
+        ("lscp", "0010_activity_chain"),
         ("partners", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
