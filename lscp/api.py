@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from lscp import activity, tenancy, tokens
+from lscp.accounts import second_factor
 from lscp.accounts.forms import SignInForm
 from lscp.states import StateError
 from partners.models import Membership
@@ -288,6 +289,15 @@ class TokenView(APIView):
         name = serializers.CharField(
             required=False, allow_blank=True, max_length=100, help_text="The client the token is for"
         )
+        code = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=40,
+            help_text=(
+                "A code from your authenticator app, or one of your recovery codes: needed when you have "
+                "a second factor or one is required for everyone"
+            ),
+        )
 
     class TokenOutput(TokenOut):
         token = serializers.CharField(help_text="The key: shown this once, never again")
@@ -304,8 +314,24 @@ class TokenView(APIView):
             if form.has_error(NON_FIELD_ERRORS, "locked_out") or form.has_error(NON_FIELD_ERRORS, "throttled"):
                 raise exceptions.Throttled(wait=form.wait_seconds, detail=errors[0])
             raise exceptions.ValidationError({"non_field_errors": errors})
+        person = form.get_user()
+        # The second factor, as for a session: a password alone is not enough where one is needed.
+        if second_factor.needed_for_token(person):
+            code = data.validated_data.get("code", "")
+            if not code.strip():
+                raise exceptions.ValidationError(
+                    {"code": ["Enter a code from your authenticator app, or one of your recovery codes"]}
+                )
+            try:
+                matched = second_factor.match_code(request, person, code)
+            except second_factor.Throttled:
+                raise exceptions.Throttled(
+                    wait=60, detail="Too many wrong codes. Wait a minute, then try again."
+                ) from None
+            if matched is None:
+                raise exceptions.ValidationError({"code": ["The code is not right, or has been used already"]})
         token, key = tokens.personal_token_create(
-            person=form.get_user(), name=data.validated_data.get("name", ""), request=request
+            person=person, name=data.validated_data.get("name", ""), request=request
         )
         token.token = key  # for this answer only: nothing stores it
         return Response(self.TokenOutput(token).data)

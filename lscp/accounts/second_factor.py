@@ -236,7 +236,20 @@ def verify_code(request, code: str):
     works once: an app's code not again, a recovery code is used up), or None. Raises Throttled
     while django-otp's wait after wrong codes runs. Records the outcome."""
     person = request.user
-    code = "".join(code.split()).lower()
+    matched = match_code(request, person, code)
+    if matched is None:
+        return None
+    otp_login(request, matched)
+    _verified(request, person, _kind_of(matched))
+    return matched
+
+
+def match_code(request, person, code: str):
+    """The device of `person` (authenticator app or recovery codes) that accepts `code`, used up
+    as it is (an app's code not again, a recovery code gone), or None, recorded as a failure.
+    Raises Throttled while django-otp's wait after wrong codes runs. Touches no session: the API
+    token endpoint uses it as it is, the second-factor step through verify_code."""
+    code = "".join((code or "").split()).lower()
     with transaction.atomic():
         devices = [
             *TOTPDevice.objects.devices_for_user(person, confirmed=True).select_for_update(),
@@ -244,14 +257,20 @@ def verify_code(request, code: str):
         ]
         if devices and not any(device.verify_is_allowed()[0] for device in devices):
             raise Throttled()
-        matched = next((device for device in devices if device.verify_token(code)), None)
+        matched = next((device for device in devices if code and device.verify_token(code)), None)
     if matched is None:
         _event(request, "second-factor-failed", person, {"kind": "code"})
-        return None
-    kind = "recovery-code" if isinstance(matched, StaticDevice) else "app"
-    otp_login(request, matched)
-    _verified(request, person, kind)
     return matched
+
+
+def _kind_of(device) -> str:
+    return "recovery-code" if isinstance(device, StaticDevice) else "app"
+
+
+def needed_for_token(person) -> bool:
+    """An API token is as good as a signed-in session: it needs the second factor wherever a
+    session would (required for everyone, or the person has one)."""
+    return required() or has_factor(person)
 
 
 def passkey_verified(request, device) -> None:

@@ -154,7 +154,7 @@ def test_the_account_page_lists_and_removes_factors(world_a, settings):
     sign_in(client, person.username)
     device, _ = enrol_app(client)
     page = client.get(reverse("account")).content.decode()
-    assert "Work phone" in page and "Authenticator app" in page and "<!-- API tokens" in page
+    assert "Work phone" in page and "Authenticator app" in page and reverse("account-tokens") in page
     assert reverse("second-factor-remove", args=["app", device.pk]) in page
 
     # The only factor cannot be removed where one is required.
@@ -356,3 +356,39 @@ def test_passkey_registration_needs_a_verified_session_when_the_person_has_a_fac
     assert client.post(begin).status_code == 200
     # Passkeys never replace the password: no authentication ceremony before it.
     assert Client().post(reverse("otp_webauthn:credential-authentication-begin")).status_code in (401, 403)
+
+
+def test_an_api_token_needs_the_second_factor_where_a_session_would(world_a, settings):
+    """A password alone gave a token (and so the API) to a person with a second factor: the token
+    endpoint now asks for a code from their authenticator app or a recovery code."""
+    person = world_a.person("agency")
+    client = Client()
+    api = APIClient()
+    url = reverse("api-token")
+    with time_machine.travel(START, tick=False) as clock:
+        sign_in(client, person.username)
+        device, codes = enrol_app(client)
+        clock.shift(dt.timedelta(minutes=1))
+
+        missing = api.post(url, {"username": person.username, "password": PASSWORD})
+        assert missing.status_code == 400 and "code" in missing.json()
+        wrong = api.post(
+            url,
+            {
+                "username": person.username,
+                "password": PASSWORD,
+                "code": "000000" if code_for(device) != "000000" else "1",
+            },
+        )
+        assert wrong.status_code == 400 and "code" in wrong.json()
+        clock.shift(dt.timedelta(seconds=5))
+        right = api.post(url, {"username": person.username, "password": PASSWORD, "code": code_for(device)})
+        assert right.status_code == 200 and right.json()["token"]
+        clock.shift(dt.timedelta(seconds=5))
+        by_recovery = api.post(url, {"username": person.username, "password": PASSWORD, "code": codes[1]})
+        assert by_recovery.status_code == 200
+
+    # Required for everyone: someone with no factor yet gets no token by password alone.
+    settings.LSCP_SECOND_FACTOR_REQUIRED = True
+    other = world_a.person("business")
+    assert api.post(url, {"username": other.username, "password": PASSWORD}).status_code == 400
