@@ -3,9 +3,18 @@ from django.contrib.staticfiles.apps import StaticFilesConfig as BaseStaticFiles
 
 
 class LscpConfig(AppConfig):
+    default = True  # this module has two AppConfigs: this one is "lscp"'s
     name = "lscp"
     verbose_name = "LSCP platform"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from lscp import database
+
+        # Row-level security and the roles' grants, after every migrate (lscp/database.py).
+        post_migrate.connect(database.apply_policies, sender=self, dispatch_uid="lscp.database.apply_policies")
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):
