@@ -233,3 +233,29 @@ def test_the_scope_statements_a_request_runs(world_a, as_user, api):
     listing = queries.get(as_user(world_a.people["business"]), "/")
     # "Your partnerships" and the header's count each read the person's memberships in system scope.
     assert len(listing.scope) == 6, "\n".join(listing.scope)
+
+
+def test_security_events_are_recorded_in_system_scope(world_a):
+    """Sent from inside a request (tenant scope), their receivers (the activity log) run in system
+    scope, so an installation-wide event, or one of a partnership not resolved, can be recorded."""
+    from lscp.activity.signals import security_event
+
+    seen = []
+
+    def receiver(**kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            seen.append(cursor.fetchone()[0])
+
+    security_event.connect(receiver, dispatch_uid="test-rls-receiver")
+    previous = database.enter_tenant_scope()
+    try:
+        security_event.send(sender=None, request=None, event="sign-in", person=None, partnership=None, details={})
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            after = cursor.fetchone()[0]
+    finally:
+        database.leave(previous)
+        security_event.disconnect(dispatch_uid="test-rls-receiver")
+    assert seen == [settings.LSCP_DB_ROLES["system"]]
+    assert after == settings.LSCP_DB_ROLES["runtime"]
