@@ -259,3 +259,20 @@ def test_security_events_are_recorded_in_system_scope(world_a):
         security_event.disconnect(dispatch_uid="test-rls-receiver")
     assert seen == [settings.LSCP_DB_ROLES["system"]]
     assert after == settings.LSCP_DB_ROLES["runtime"]
+
+
+def test_admin_lists_every_partnerships_rows_for_an_administrator_only(world_a, world_b, as_user):
+    """Admin is the one page set across partnerships: in system scope, for superusers alone."""
+    from django.test import Client
+    from django.urls import reverse
+
+    url = reverse("admin:partners_membership_changelist")
+    client = Client()
+    client.force_login(world_a.admin)
+    listed = client.get(url).context["cl"].result_count
+    assert listed == sum(rows_by_table(w)["partners_membership"] for w in (world_a, world_b)) > 0
+    # Anyone else gets no further than admin's own refusal, and no scope is left behind.
+    assert as_user(world_a.people["business"]).get(url).status_code in (302, 403, 404)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user, current_setting('lscp.partnership', true)")
+        assert cursor.fetchone() == (settings.LSCP_DB_ROLES["system"], "")
