@@ -276,3 +276,24 @@ def test_admin_lists_every_partnerships_rows_for_an_administrator_only(world_a, 
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_user, current_setting('lscp.partnership', true)")
         assert cursor.fetchone() == (settings.LSCP_DB_ROLES["system"], "")
+
+
+def test_celery_tasks_run_in_system_scope_wherever_they_run():
+    """The sweep and the outbox cross partnerships: every task runs in system scope, even one run
+    in a process (or a request) that was in tenant scope (lscp/celery.py)."""
+    from celery import shared_task
+
+    @shared_task(name="tests.rls.whoami")
+    def whoami() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            return cursor.fetchone()[0]
+
+    previous = database.enter_tenant_scope()
+    try:
+        assert whoami.apply().get() == settings.LSCP_DB_ROLES["system"]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            assert cursor.fetchone()[0] == settings.LSCP_DB_ROLES["runtime"]
+    finally:
+        database.leave(previous)
