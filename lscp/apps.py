@@ -9,6 +9,13 @@ class LscpConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from lscp import database
+
+        # Row-level security and the roles' grants, after every migrate (lscp/database.py).
+        post_migrate.connect(database.apply_policies, sender=self, dispatch_uid="lscp.database.apply_policies")
+
         # Second factor: each sign-in notes whether the person has one to verify.
         from lscp import tokens  # noqa: F401  (connects what revokes API tokens)
         from lscp.accounts import second_factor  # noqa: F401

@@ -4,3 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lscp.settings.production")
 application = get_wsgi_application()
+
+# The web server's connections start in tenant scope: no partnership, so no tenant rows
+# (lscp/database.py; each request's own scope is set by PartnershipScopeMiddleware).
+from lscp import database  # noqa: E402
+
+database.set_default_scope(database.TENANT)

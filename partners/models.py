@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from lscp.database import SystemScopedQuerySet
 from lscp.roles import MEMBERSHIP_ROLES, Role
 from lscp.tenancy import TenantManager, TenantOwned
 
@@ -174,9 +175,19 @@ class MembershipManager(TenantManager):
         """A person's own active memberships, across partnerships.
 
         The one query of tenant rows not scoped by a partnership: it is scoped by the person, and
-        only ever shows them their own memberships (to sign in and to switch partnership).
+        only ever shows them their own memberships (to sign in and to switch partnership). It crosses
+        partnerships in the database too: every read of it runs in system scope (lscp/database.py).
         """
-        return models.Manager.get_queryset(self).filter(person=person, is_active=True, partnership__is_active=True)
+        return SystemScopedQuerySet(self.model, using=self._db).filter(
+            person=person, is_active=True, partnership__is_active=True
+        )
+
+    def active_in(self, person: Person, slug: str):
+        """A person's active membership in the partnership `slug`, if any: the request's own
+        partnership, which `context_for` has just put in the database's scope."""
+        return models.Manager.get_queryset(self).filter(
+            person=person, is_active=True, partnership__is_active=True, partnership__slug=slug
+        )
 
 
 class Membership(TenantOwned):

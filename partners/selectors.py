@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
+from lscp import database
 from lscp.tenancy import TenantContext
 from partners.models import (
     GovernanceGroup,
@@ -80,15 +81,15 @@ def context_for(user, slug: str) -> TenantContext:
 
     An inactive partnership, an unknown slug, no membership, or a deactivated membership all give
     the same 404: nothing tells an outsider whether the partnership exists.
+
+    The partnership is also put in the database's scope here (lscp/database.py), first, so that
+    PostgreSQL admits that partnership's rows and no other's for the rest of the request.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404("No such partnership")
-    membership = (
-        Membership.objects.active_for_person(user)
-        .filter(partnership__slug=slug)
-        .select_related("partnership", "member__organisation")
-        .first()
-    )
+    database.set_partnership_by_slug(slug)
+    membership = Membership.objects.active_in(user, slug).select_related("partnership", "member__organisation").first()
     if membership is None:
+        database.clear_partnership()
         raise Http404("No such partnership")
     return TenantContext(partnership=membership.partnership, user=user, membership=membership)

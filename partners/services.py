@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from lscp import activity, outbox
+from lscp import activity, database, outbox
 from lscp.accounts import limits as sign_in_limits
 from lscp.activity.signals import security_event
 from lscp.checks import Errors
@@ -537,6 +537,9 @@ def invitation_from_link(token: str) -> Invitation:
     except signing.BadSignature:
         raise InvitationRefused("This invitation link is not complete. Copy the whole link from the email.") from None
     partnership = Partnership.objects.filter(pk=data.get("p"), is_active=True).first()
+    if partnership is not None:
+        # The signed link names the partnership: the request's database scope is that one.
+        database.set_partnership(partnership.pk)
     invitation = (
         Invitation.objects.for_partnership(partnership)
         .select_related("partnership", "member__organisation")

@@ -76,7 +76,20 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --pidfile "$W
   --dir "$WORK" --save '' --appendonly no --logfile "$WORK/redis.log"
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
-export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$PG_PORT POSTGRES_USER=postgres POSTGRES_DB=postgres
+# The database roles production uses (docs/adr/0006-database-roles-and-rls.md): the owner, which
+# creates and migrates the test databases, the runtime role each request runs as, held by
+# row-level security, and the system role it becomes to cross partnerships. The run logs in as
+# the owner (tests/conftest.py, lscp/settings/test.py).
+"$pg_bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -q <<'SQL'
+CREATE ROLE lscp_owner LOGIN CREATEDB NOSUPERUSER;
+CREATE DATABASE lscp OWNER lscp_owner;
+CREATE ROLE lscp_system NOLOGIN NOINHERIT;
+CREATE ROLE lscp_runtime LOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+GRANT lscp_system TO lscp_runtime;
+GRANT lscp_runtime, lscp_system TO lscp_owner;
+SQL
+export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$PG_PORT POSTGRES_USER=lscp_owner POSTGRES_DB=lscp
+export LSCP_DB_RUNTIME_ROLE=lscp_runtime LSCP_DB_SYSTEM_ROLE=lscp_system
 export CELERY_BROKER_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export LSCP_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 export LSCP_CHROMIUM=/usr/bin/chromium
@@ -85,7 +98,9 @@ export LSCP_CHROMIUM=/usr/bin/chromium
 # 3. Checks and the suite
 if [ "$MODE" = "--bench" ]; then
   say "Benchmarks"
-  DJANGO_SETTINGS_MODULE=lscp.settings.test "$PY" manage.py migrate --noinput -v0
+  # Migrations as the owner; the bench then runs as the runtime role in system scope, as the
+  # sweep does in a worker.
+  LSCP_DB_AS_OWNER=1 DJANGO_SETTINGS_MODULE=lscp.settings.test "$PY" manage.py migrate --noinput -v0
   DJANGO_SETTINGS_MODULE=lscp.settings.test "$PY" manage.py bench
   exit 0
 fi

@@ -68,6 +68,83 @@ def empty_cache():
     cache.clear()
 
 
+# ----------------------------------------------------------------------------------------------
+# Database roles (lscp/database.py): the test databases are created, migrated and dropped as the
+# role the run logs in as (the owner: lscp_owner under `make test`); in between, test bodies run
+# as the system role (they build worlds across partnerships, as commands do) and each request
+# through the test client or the live server as the runtime role, held by row-level security.
+
+ROLES_SQL = """
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %(system)s) THEN
+    EXECUTE format('CREATE ROLE %%I NOLOGIN NOINHERIT', %(system)s);
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %(runtime)s) THEN
+    EXECUTE format('CREATE ROLE %%I LOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE', %(runtime)s);
+  END IF;
+  EXECUTE format('GRANT %%I TO %%I', %(system)s, %(runtime)s);
+  EXECUTE format('GRANT %%I, %%I TO CURRENT_USER', %(runtime)s, %(system)s);
+END
+$$;
+"""
+
+
+@pytest.fixture(scope="session")
+def _database_roles(django_db_blocker):
+    """The runtime and system roles exist (scripts/test.sh makes them; this makes them in a
+    developer's cluster too, when the login may), and the set-up below runs as the owner."""
+    from django.conf import settings
+    from django.db import connection
+
+    from lscp import database
+
+    database.hold_login_role(True)
+    if connection.vendor == "postgresql" and database.roles():
+        with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
+            if cursor.fetchone()[0]:
+                cursor.execute(ROLES_SQL, settings.LSCP_DB_ROLES)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_database_roles, django_db_setup, django_db_blocker):
+    """pytest-django's, then the connections of this process in system scope until the end."""
+    from django.db import connection
+
+    from lscp import database
+
+    database.hold_login_role(False)
+    with django_db_blocker.unblock():
+        if database.active():
+            database.leave(database.SYSTEM)
+    yield
+    database.hold_login_role(True)
+    with django_db_blocker.unblock():
+        if connection.connection is not None and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("RESET ROLE")
+
+
+def _as_owner(method):
+    """TransactionTestCase's set-up and tear-down (TRUNCATE between tests, sequences reset) as the
+    owner: the runtime and system roles may not TRUNCATE."""
+
+    def wrapper(self, *args, **kwargs):
+        from lscp import database
+
+        with database.login_role():
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def pytest_sessionstart(session):
+    from django.test import TransactionTestCase
+
+    TransactionTestCase._fixture_teardown = _as_owner(TransactionTestCase._fixture_teardown)
+
+
 # Two partnerships: their members and one person per role. Records are made as a test reads
 # them (`world_a.objects[Cycle]`, see tests/world.py); `full_world` has one of every model.
 THURROCK = dict(area="Thurrock", population=167025)

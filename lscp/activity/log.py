@@ -31,6 +31,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from lscp.database import system_scope
 from lscp.models import ActivityEvent
 from lscp.tenancy import TenantContext
 
@@ -200,6 +201,13 @@ def record_refusal(request, status: int, partnership=None) -> None:
     """Append a refused request (403, 404) of a signed-in person: to the log of `partnership`
     (the one the URL names, whether or not the person belongs to it), else installation-wide."""
     match = getattr(request, "resolver_match", None)
+    # The database's system scope: the row may belong to a partnership the request is not in (or
+    # to none), which the tenant scope's row-level security would refuse (lscp/database.py).
+    with system_scope():
+        _refusal(request, status, partnership, match)
+
+
+def _refusal(request, status, partnership, match) -> None:
     _write(
         partnership,
         actor=_person(request),
@@ -231,11 +239,13 @@ def record_security(request, *, event: str, person=None, partnership=None, detai
         "details": {key: _plain(value) for key, value in (details or {}).items()},
         **(_describe(person) if getattr(person, "pk", None) else {}),
     }
-    if partnership is not None:
-        _write(partnership, **fields)
-        return
-    _write(None, **fields)
-    if getattr(person, "pk", None):
-        memberships = Membership.objects.active_for_person(person).select_related("partnership")
-        for partnership in sorted({m.partnership for m in memberships}, key=lambda p: p.pk):
+    # System scope: installation-wide rows, and each of the person's partnerships (lscp/database.py).
+    with system_scope():
+        if partnership is not None:
             _write(partnership, **fields)
+            return
+        _write(None, **fields)
+        if getattr(person, "pk", None):
+            memberships = Membership.objects.active_for_person(person).select_related("partnership")
+            for partnership in sorted({m.partnership for m in memberships}, key=lambda p: p.pk):
+                _write(partnership, **fields)

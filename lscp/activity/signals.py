@@ -14,4 +14,23 @@ for an installation-wide event; `details` is a JSON-able dict (never a password,
 
 from django.dispatch import Signal
 
-security_event = Signal()
+
+class SecurityEventSignal(Signal):
+    """Its receivers run in the database's system scope (lscp/database.py): a security event may
+    be installation-wide (no partnership: a sign-in) or concern a partnership other than the one a
+    request has resolved, which the request's own scope would refuse to record."""
+
+    def send(self, sender, **named):
+        from lscp import database
+
+        with database.system_scope():
+            return super().send(sender, **named)
+
+    def send_robust(self, sender, **named):
+        from lscp import database
+
+        with database.system_scope():
+            return super().send_robust(sender, **named)
+
+
+security_event = SecurityEventSignal()

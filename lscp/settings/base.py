@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lscp.database.PartnershipScopeMiddleware",  # database roles and RLS (issue 12, finding 10)
     # Second factor: request.user.is_verified(), then unverified sessions that need one are sent
     # to the second-factor step or to enrolment (lscp/accounts/second_factor.py).
     "django_otp.middleware.OTPMiddleware",
@@ -336,6 +337,20 @@ LSCP_DEMO_LOADERS = [
     "reviews.action_plans.demo.load",
     "audits.demo.load",
 ]
+
+# Database roles and row-level security (issue 12, findings 9 and 10; lscp/database.py and
+# docs/adr/0006-database-roles-and-rls.md). On PostgreSQL with both names set, the app logs in as
+# the runtime role (POSTGRES_USER), which owns nothing and cannot bypass the tenant tables'
+# policies, and `SET ROLE`s to the system role for the paths that cross partnerships.
+# LSCP_DB_AS_OWNER=1 (the migrate step) logs in as the owner instead (POSTGRES_OWNER_USER/
+# POSTGRES_OWNER_PASSWORD in production) and switches nothing. Unset (the demo, on SQLite): no-op.
+LSCP_DB_ROLES = {
+    "runtime": env("LSCP_DB_RUNTIME_ROLE", ""),
+    "system": env("LSCP_DB_SYSTEM_ROLE", ""),
+}
+LSCP_DB_AS_OWNER = env_bool("LSCP_DB_AS_OWNER", False)
+# The tables the runtime and system roles may read and add to, never change (app_label.Model).
+LSCP_DB_APPEND_ONLY = ["lscp.ActivityEvent"]
 
 # Demo logins exist only when this is on (the demo settings turn it on).
 LSCP_DEMO_MODE = False

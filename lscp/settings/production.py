@@ -13,12 +13,23 @@ from .base import env, env_bool, env_list
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
+# Database roles (issue 12, findings 9 and 10; lscp/database.py): web, worker and beat log in as
+# the runtime role (POSTGRES_USER), which owns nothing and is held by row-level security; the
+# migrate step alone runs with LSCP_DB_AS_OWNER=1 and the owner's credentials
+# (POSTGRES_OWNER_USER/POSTGRES_OWNER_PASSWORD). The system role (LSCP_DB_SYSTEM_ROLE, default
+# lscp_system) is the runtime's way across partnerships (the sweep, the outbox, admin, commands).
+LSCP_DB_ROLES = {
+    "runtime": env("LSCP_DB_RUNTIME_ROLE", env("POSTGRES_USER", "lscp")),
+    "system": env("LSCP_DB_SYSTEM_ROLE", "lscp_system"),
+}
+_as_owner = env_bool("LSCP_DB_AS_OWNER", False)
+
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": env("POSTGRES_DB", "lscp"),
-        "USER": env("POSTGRES_USER", "lscp"),
-        "PASSWORD": env("POSTGRES_PASSWORD", ""),
+        "USER": env("POSTGRES_OWNER_USER") if _as_owner else env("POSTGRES_USER", "lscp"),
+        "PASSWORD": env("POSTGRES_OWNER_PASSWORD", "") if _as_owner else env("POSTGRES_PASSWORD", ""),
         "HOST": env("POSTGRES_HOST", "127.0.0.1"),
         "PORT": env("POSTGRES_PORT", "5432"),
         "CONN_MAX_AGE": int(env("POSTGRES_CONN_MAX_AGE", "60")),

@@ -26,6 +26,16 @@ DATABASES = {
     }
 }
 
+# Database roles and row-level security (issue 12, findings 9 and 10; lscp/database.py): the
+# tests log in as the owner (POSTGRES_USER: `make test` makes lscp_owner), which creates and
+# migrates the test databases; then test bodies run as the system role and each request through
+# the test client or the live server as the runtime role (tests/conftest.py). The roles exist in
+# the cluster: scripts/test.sh creates them (tests/conftest.py too, when it can).
+LSCP_DB_ROLES = {
+    "runtime": env("LSCP_DB_RUNTIME_ROLE", "lscp_runtime"),
+    "system": env("LSCP_DB_SYSTEM_ROLE", "lscp_system"),
+}
+
 # The broker `make test` started, as first given (kept for the processes this one starts, which
 # derive their own from it as this one does below, not from this one's).
 CELERY_BROKER_URL = os.environ.setdefault(

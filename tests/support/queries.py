@@ -13,12 +13,19 @@ from contextlib import contextmanager
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+# The statements lscp/database.py runs to move a connection between the database's scopes (a
+# `set_config` of the role and the partnership): a fixed few per request, whatever the page, so
+# they are counted apart (`Queries.scope`) and pinned once, in tests/lscp/test_row_level_security.py,
+# rather than added to every page's ceiling.
+SCOPE_STATEMENT = re.compile(r"^SELECT set_config\('(role|lscp\.partnership)'")
+
 
 class Queries:
-    """The statements one block of code ran, in order."""
+    """The statements one block of code ran, in order (less the scope statements: `scope`)."""
 
     def __init__(self, sql: list[str] | None = None):
         self.sql = sql or []
+        self.scope: list[str] = []
 
     def __len__(self) -> int:
         return len(self.sql)
@@ -37,7 +44,9 @@ def counted() -> Iterator[Queries]:
     queries = Queries()
     with CaptureQueriesContext(connection) as captured:
         yield queries
-    queries.sql = [query["sql"] for query in captured.captured_queries]
+    statements = [query["sql"] for query in captured.captured_queries]
+    queries.sql = [sql for sql in statements if not SCOPE_STATEMENT.match(sql)]
+    queries.scope = [sql for sql in statements if SCOPE_STATEMENT.match(sql)]
 
 
 def get(client, url: str, *, status: int = 200) -> Queries:

@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lscp import deadlines
+from lscp import database, deadlines
 from lscp.models import Deadline
 
 GOAL_CLOCKS_PER_SECOND = 2000
@@ -310,4 +310,5 @@ def _insert_clocks(prototype: Deadline, *, total: int, due_count: int, today: dt
     sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM generate_series(1, %s) AS g"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, total])
+    with database.login_role(), connection.cursor() as cursor:  # ANALYZE is the table owner's
         cursor.execute(f"ANALYZE {connection.ops.quote_name(Deadline._meta.db_table)}")
