@@ -23,7 +23,7 @@ cannot read or write another's rows, even as raw SQL, even with the filter forgo
   "your partnerships", /api/v1/me/) and administrators in admin.
 
 Everything here does nothing on SQLite (the demo) or when `LSCP_DB_ROLES` is not set. See
-docs/adr/0006-database-roles-and-rls.md.
+docs/adr/0007-database-roles-and-rls.md.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --pidfile "$W
   --dir "$WORK" --save '' --appendonly no --logfile "$WORK/redis.log"
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
-# The database roles production uses (docs/adr/0006-database-roles-and-rls.md): the owner, which
+# The database roles production uses (docs/adr/0007-database-roles-and-rls.md): the owner, which
 # creates and migrates the test databases, the runtime role each request runs as, held by
 # row-level security, and the system role it becomes to cross partnerships. The run logs in as
 # the owner (tests/conftest.py, lscp/settings/test.py).

@@ -104,7 +104,12 @@ def _database_roles(django_db_blocker):
         with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
             cursor.execute("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
             if cursor.fetchone()[0]:
-                cursor.execute(ROLES_SQL, settings.LSCP_DB_ROLES)
+                # One xdist worker at a time: two making the same role at once collide.
+                cursor.execute("SELECT pg_advisory_lock(20261205)")
+                try:
+                    cursor.execute(ROLES_SQL, settings.LSCP_DB_ROLES)
+                finally:
+                    cursor.execute("SELECT pg_advisory_unlock(20261205)")
 
 
 @pytest.fixture(scope="session")

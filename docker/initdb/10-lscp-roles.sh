@@ -1,5 +1,5 @@
 #!/bin/sh
-# The database roles (docs/adr/0006-database-roles-and-rls.md), made by the postgres image's
+# The database roles (docs/adr/0007-database-roles-and-rls.md), made by the postgres image's
 # superuser on the database's first start (/docker-entrypoint-initdb.d): the owner, which owns
 # the schema and runs migrations; the runtime role web, worker and beat log in as (owns nothing,
 # cannot bypass row-level security, no DDL); the system role the runtime becomes to cross

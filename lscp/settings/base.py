@@ -339,7 +339,7 @@ LSCP_DEMO_LOADERS = [
 ]
 
 # Database roles and row-level security (issue 12, findings 9 and 10; lscp/database.py and
-# docs/adr/0006-database-roles-and-rls.md). On PostgreSQL with both names set, the app logs in as
+# docs/adr/0007-database-roles-and-rls.md). On PostgreSQL with both names set, the app logs in as
 # the runtime role (POSTGRES_USER), which owns nothing and cannot bypass the tenant tables'
 # policies, and `SET ROLE`s to the system role for the paths that cross partnerships.
 # LSCP_DB_AS_OWNER=1 (the migrate step) logs in as the owner instead (POSTGRES_OWNER_USER/

@@ -25,12 +25,13 @@ def heatmap(pages, organisation: str) -> list[str]:
 
 
 def writing_controls(pages) -> list[str]:
-    """Forms that post (other than signing out) and links to add or change things."""
+    """Forms that post (other than signing out, and staying signed in from the timeout warning)
+    and links to add or change things."""
     page = pages.page
     forms = [
         f.get_attribute("action") or page.url
         for f in page.locator("form[method=post]").all()
-        if "sign-out" not in (f.get_attribute("action") or "")
+        if not any(own in (f.get_attribute("action") or "") for own in ("sign-out", "/accounts/session/"))
     ]
     links = (
         page.locator("main a")

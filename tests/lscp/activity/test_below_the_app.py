@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DatabaseError, connection, connections, transaction
 
-from lscp import activity
+from lscp import activity, database
 from lscp.models import ActivityEvent
 from tests.support.world import make_world
 
@@ -36,8 +36,9 @@ def verify(*args) -> tuple[int, str, str]:
 
 
 def as_dba(sql: str, params=(), *, trigger: str = "lscp_activityevent_append_only") -> None:
-    """What the table's owner could do with the trigger disabled (rolled back with the test)."""
-    with connection.cursor() as cursor:
+    """What the table's owner could do with the trigger disabled (rolled back with the test): as
+    the owner (the login role), since the runtime and system roles may not alter the table."""
+    with database.login_role(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending checks, before ALTER TABLE
         cursor.execute(f"ALTER TABLE lscp_activityevent DISABLE TRIGGER {trigger}")
         cursor.execute(sql, params)
@@ -69,13 +70,21 @@ def test_the_database_sets_at_whatever_the_orm_or_sql_gives(world_a):
 def test_truncate_is_refused_unless_the_test_flush_allows_it(world_a):
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's pending checks, before TRUNCATE
-    with pytest.raises(DatabaseError, match="TRUNCATE refused"), transaction.atomic(), connection.cursor() as cursor:
+    # The app's roles have no TRUNCATE at all (lscp/database.py); the owner meets the trigger.
+    with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE lscp_activityevent")
+    with (
+        database.login_role(),
+        pytest.raises(DatabaseError, match="TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("TRUNCATE lscp_activityevent")
     assert ActivityEvent.objects.for_partnership(world_a.partnership).exists()
     # The test suite's flush sets the transaction-local switch first (tests/support/postgresql).
     flush = connection.ops.sql_flush(no_style(), ["lscp_activityevent"])
     assert flush[0] == "SET LOCAL lscp.allow_log_truncate = 'on';"
-    with transaction.atomic():
+    with database.login_role(), transaction.atomic():
         savepoint = transaction.savepoint()
         with connection.cursor() as cursor:
             for sql in flush:
