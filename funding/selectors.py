@@ -34,6 +34,7 @@ from funding.models import (
 from lscp.charts import bar_chart, progress_chart, stacked_chart
 from lscp.money import format_money, share, shares_that_add_up, split_that_adds_up, to_pence
 from lscp.tenancy import TenantContext
+from partners.history import name_on
 
 ZERO = Decimal("0.00")
 SECTORS = list(FundingSector)
@@ -225,7 +226,9 @@ def _contribution_rows(
 ) -> list[ContributionRow]:
     """One row per contribution (sorted by organisation): its share of the total, and its change
     from the previous year when there is one to compare with."""
-    contributions = sorted(contributions, key=lambda c: c.member.organisation.name.lower())
+    # Each organisation by the name it had in the year (a 2020/21 contribution is Thurrock CCG's).
+    names = {c.pk: name_on(c.member.organisation, c.year.first_day) for c in contributions}
+    contributions = sorted(contributions, key=lambda c: names[c.pk].lower())
     before = {c.member_id: c.agreed for c in previous_contributions}
     rows = []
     for contribution, org_share in zip(
@@ -236,7 +239,7 @@ def _contribution_rows(
         rows.append(
             ContributionRow(
                 contribution=contribution,
-                organisation=contribution.member.organisation.name,
+                organisation=names[contribution.pk],
                 sector=sector.value,
                 sector_label=sector.label,
                 agreed=contribution.agreed,
@@ -349,13 +352,17 @@ def summarise(
 
 
 def year_summary(ctx: TenantContext, year: FinancialYear) -> YearSummary:
-    """The year's summary and its change from the previous year: four queries."""
+    """The year's summary and its change from the previous year: five queries (the fifth, the
+    organisations' renames, so each contribution shows the name of its year)."""
     partnership = ctx.partnership
     previous_label = years.previous(year.label)
     previous = FinancialYear.objects.for_partnership(partnership).filter(label=previous_label).first()
     ids = [year.pk] + ([previous.pk] if previous else [])
     contributions = (
-        Contribution.objects.for_partnership(partnership).filter(year_id__in=ids).select_related("member__organisation")
+        Contribution.objects.for_partnership(partnership)
+        .filter(year_id__in=ids)
+        .select_related("member__organisation", "year")
+        .prefetch_related("member__organisation__changes")
     )
     income = Income.objects.for_partnership(partnership).filter(year_id__in=ids)
     spending = SpendingLine.objects.for_partnership(partnership).filter(year_id__in=ids)

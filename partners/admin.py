@@ -6,8 +6,18 @@ from django.core.exceptions import ValidationError
 from lscp import activity
 from lscp.admin import TenantAdmin
 from lscp.tenancy import TenantContext
-from partners import services
-from partners.models import GovernanceGroup, GroupMember, Member, Membership, Organisation, Partnership, Person
+from partners import history, services
+from partners.models import (
+    ChangeKind,
+    GovernanceGroup,
+    GroupMember,
+    Member,
+    Membership,
+    Organisation,
+    OrganisationChange,
+    Partnership,
+    Person,
+)
 
 
 class PartnershipCreationForm(forms.ModelForm):
@@ -100,9 +110,71 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "sector"]
+    list_display = ["name", "sector", "national_id", "successor", "merged_on"]
     list_filter = ["sector"]
-    search_fields = ["name"]
+    search_fields = ["name", "national_id"]
+    fields = ["name", "sector", "national_id", "successor", "merged_on"]
+    readonly_fields = ["successor", "merged_on"]  # recorded as an OrganisationChange, which moves seats
+
+
+class OrganisationChangeForm(forms.ModelForm):
+    """Record a change of name or merger (partners/history.py). Organisations are shared by every
+    partnership, so only an administrator records one; each partnership sees the history."""
+
+    class Meta:
+        model = OrganisationChange
+        fields = ["organisation", "kind", "effective_on", "new_name", "successor", "reason"]
+        labels = {"effective_on": "Date the change took effect", "successor": "Merged into"}
+        help_texts = {"new_name": "For a change of name", "successor": "For a merger"}
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        common = {
+            "organisation": data.get("organisation"),
+            "effective_on": data.get("effective_on"),
+            "reason": data.get("reason"),
+        }
+        if data.get("kind") == ChangeKind.RENAME:
+            errors = history.rename_errors(new_name=data.get("new_name"), **common)
+        else:
+            errors = history.merge_errors(successor=data.get("successor"), **common)
+        for field, message in errors.items():
+            self.add_error(field, message)
+        return data
+
+    def _post_clean(self):
+        pass  # the service validates and writes the row (save_model)
+
+
+@admin.register(OrganisationChange)
+class OrganisationChangeAdmin(admin.ModelAdmin):
+    form = OrganisationChangeForm
+    list_display = ["organisation", "kind", "effective_on", "successor", "recorded_by"]
+    list_select_related = ["organisation", "successor", "recorded_by"]
+    list_filter = ["kind"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # history is appended, never rewritten
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        common = {
+            "organisation": data["organisation"],
+            "effective_on": data["effective_on"],
+            "reason": data["reason"],
+            "by": request.user,
+        }
+        if data["kind"] == ChangeKind.RENAME:
+            made = history.organisation_rename(new_name=data["new_name"], **common)
+        else:
+            made = history.organisation_merge(successor=data["successor"], **common)
+        for field in made._meta.concrete_fields:  # the admin logs and links the row it holds
+            setattr(obj, field.attname, getattr(made, field.attname))
 
 
 @admin.register(Member)

@@ -4,6 +4,7 @@ policies as the pages."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -29,10 +30,31 @@ from partners.models import (
 from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
 
 
+class OrganisationLinkOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    merged_on = serializers.DateField()
+
+
 class OrganisationOut(serializers.Serializer):
+    """An organisation, with its national identifier and its history (read-only: an administrator
+    records renames and mergers)."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     sector = serializers.CharField()
+    national_id = serializers.CharField()
+    successor = serializers.SerializerMethodField()
+    predecessors = OrganisationLinkOut(many=True)
+
+    def get_successor(self, organisation) -> dict | None:
+        if organisation.successor_id is None:
+            return None
+        return {
+            "id": organisation.successor_id,
+            "name": organisation.successor.name,
+            "merged_on": organisation.merged_on,
+        }
 
 
 class MemberOut(serializers.Serializer):
@@ -89,7 +111,12 @@ class MemberViewSet(TenantViewSet):
     serializer_class = MemberOut
 
     def tenant_queryset(self):
-        return selectors.members_for(self.ctx)
+        predecessors = Organisation.objects.filter(successor__isnull=False).order_by("merged_on", "name")
+        return (
+            selectors.members_for(self.ctx)
+            .select_related("organisation__successor")
+            .prefetch_related(Prefetch("organisation__predecessors", queryset=predecessors))
+        )
 
     def create(self, request, *args, **kwargs):
         data = MemberCreateIn(data=request.data, context=self.get_serializer_context())

@@ -5,10 +5,12 @@ it. The organisations and structures are real; the people are invented."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from lscp.demo import DEMO_PASSWORD
 from lscp.roles import Role
 from lscp.tenancy import TenantContext
-from partners import services
+from partners import history, services
 from partners.models import (
     GovernanceGroup,
     GroupRole,
@@ -49,7 +51,53 @@ ORGANISATIONS = {
     "Thurrock CVS (voluntary sector)": Sector.VOLUNTARY,
     "Southend schools": Sector.EDUCATION,
     "Essex schools": Sector.EDUCATION,
+    "NHS Mid and South Essex Integrated Care Board (ICB)": Sector.HEALTH,
+    "NHS Essex Integrated Care Board (ICB)": Sector.HEALTH,
 }
+
+# National identifiers (ONS GSS codes, ODS codes, the police force code) of the real organisations.
+NATIONAL_IDS = {
+    "Thurrock Council": "E06000034",
+    "Southend-on-Sea City Council": "E06000033",
+    "Essex County Council": "E10000012",
+    "Essex Police": "42",
+    "Thurrock Clinical Commissioning Group (CCG)": "07G",
+    "NHS Mid and South Essex Integrated Care Board (ICB)": "QH8",
+    "Essex Partnership University NHS Foundation Trust (EPUT)": "R1L",
+    "North East London NHS Foundation Trust (NELFT)": "RAT",
+    "East of England Ambulance Service NHS Trust": "RYC",
+}
+
+# Organisation history (issue 13): the CCGs merged into the Mid and South Essex ICB on 1 July 2022,
+# which merged into the Essex ICB on 1 April 2026. Loaded last (settings.LSCP_DEMO_LOADERS), after
+# the 2020/21 funding and the action plans, so those records stay the CCG's and the merger moves
+# what is still open.
+MERGERS = [
+    (
+        "Thurrock Clinical Commissioning Group (CCG)",
+        "NHS Mid and South Essex Integrated Care Board (ICB)",
+        dt.date(2022, 7, 1),
+        "Health and Care Act 2022: clinical commissioning groups abolished, their duties passed to ICBs",
+    ),
+    (
+        "NHS Southend Clinical Commissioning Group (CCG)",
+        "NHS Mid and South Essex Integrated Care Board (ICB)",
+        dt.date(2022, 7, 1),
+        "Health and Care Act 2022: clinical commissioning groups abolished, their duties passed to ICBs",
+    ),
+    (
+        "NHS Mid Essex Clinical Commissioning Group (CCG)",
+        "NHS Mid and South Essex Integrated Care Board (ICB)",
+        dt.date(2022, 7, 1),
+        "Health and Care Act 2022: clinical commissioning groups abolished, their duties passed to ICBs",
+    ),
+    (
+        "NHS Mid and South Essex Integrated Care Board (ICB)",
+        "NHS Essex Integrated Care Board (ICB)",
+        dt.date(2026, 4, 1),
+        "ICB mergers from April 2026: the Essex ICBs merged into one",
+    ),
+]
 
 SHARED_AGENCIES = [
     "North East London NHS Foundation Trust (NELFT)",
@@ -183,7 +231,9 @@ ROLE_BY_LOGIN = {
 
 
 def _organisation(name: str) -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"sector": ORGANISATIONS[name]})
+    organisation, _ = Organisation.objects.get_or_create(
+        name=name, defaults={"sector": ORGANISATIONS[name], "national_id": NATIONAL_IDS.get(name, "")}
+    )
     return organisation
 
 
@@ -343,3 +393,16 @@ def load(admin: Person) -> str:
         _groups(ctx, spec, people, staff)
     _shared_police_lead(admin)
     return "Partnerships created: " + (", ".join(created) if created else "none (already loaded)")
+
+
+def load_history(admin: Person) -> str:
+    """The health partners' mergers (MERGERS), as an administrator records them; once."""
+    done = 0
+    for old, new, effective_on, reason in MERGERS:
+        organisation, successor = _organisation(old), _organisation(new)
+        if organisation.successor_id is None:
+            history.organisation_merge(
+                organisation=organisation, successor=successor, effective_on=effective_on, reason=reason, by=admin
+            )
+            done += 1
+    return f"Organisation mergers recorded: {done}"

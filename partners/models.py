@@ -3,6 +3,8 @@ and the governance structure."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -71,11 +73,37 @@ STATUTORY_SECTOR = {
 }
 
 
+# Each sector's national identifier, its format and the GOV.UK error message when it is wrong: the
+# ONS GSS code of a council, the ODS code of an NHS body, a school's URN, a police force's code.
+NATIONAL_IDENTIFIERS = {
+    Sector.COUNCIL: (
+        "ONS GSS code",
+        r"^E(06|07|08|09|10)[0-9]{6}$",
+        "Enter the GSS code in the correct format, like E06000034",
+    ),
+    Sector.HEALTH: ("ODS code", r"^[A-Z0-9]{3,5}$", "Enter the ODS code in the correct format, like QH8 or RQW"),
+    Sector.EDUCATION: ("URN", r"^[0-9]{6}$", "Enter the URN in the correct format, like 100000"),
+    Sector.POLICE: ("police force code", r"^[0-9]{2}$", "Enter the police force code in the correct format, like 42"),
+}
+
+
 class Organisation(models.Model):
-    """An organisation, shared by every partnership it is a member of (one Essex Police)."""
+    """An organisation, shared by every partnership it is a member of (one Essex Police).
+
+    Its history (partners/history.py): renames and mergers, each an OrganisationChange with its
+    effective date; a merged organisation keeps its row (the records of its time point at it) and
+    names its `successor` and the day it was `merged_on`."""
 
     name = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector.choices)
+    national_id = models.CharField(
+        "national identifier",
+        max_length=10,
+        blank=True,
+        help_text="GSS code for a council, ODS code for an NHS body, URN for a school, force code for a police force",
+    )
+    successor = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="predecessors")
+    merged_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -85,11 +113,67 @@ class Organisation(models.Model):
                 Lower("name"),
                 name="organisation_name_unique_ci",
                 violation_error_message="This organisation already exists",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["sector", "national_id"],
+                condition=~models.Q(national_id=""),
+                name="organisation_national_id_unique",
+                violation_error_message="Another organisation already has this national identifier",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(successor__isnull=True, merged_on__isnull=True)
+                | models.Q(successor__isnull=False, merged_on__isnull=False),
+                name="organisation_merged_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        self.national_id = (self.national_id or "").strip().upper()
+        if not self.national_id:
+            return
+        rule = NATIONAL_IDENTIFIERS.get(self.sector)
+        if rule is None:
+            raise ValidationError({"national_id": "Organisations in this sector do not have a national identifier"})
+        if not re.fullmatch(rule[1], self.national_id):
+            raise ValidationError({"national_id": rule[2]})
+
+
+class ChangeKind(models.TextChoices):
+    RENAME = "rename", "Change of name"
+    MERGE = "merge", "Merger"
+
+
+class OrganisationChange(models.Model):
+    """A rename or a merger of an organisation, from its effective date, with who recorded it and
+    why. Installation-wide, like the organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices)
+    effective_on = models.DateField()
+    old_name = models.CharField(max_length=200)
+    new_name = models.CharField(max_length=200, blank=True)
+    successor = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.TextField()
+    recorded_by = models.ForeignKey("Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="rename", successor__isnull=True) & ~models.Q(new_name="")
+                | models.Q(kind="merge", successor__isnull=False),
+                name="organisation_change_kind_fields",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.old_name} on {self.effective_on:%-d %B %Y}"
 
 
 class MemberKind(models.TextChoices):
@@ -106,6 +190,9 @@ class Member(TenantOwned):
     kind = models.CharField(max_length=20, choices=MemberKind.choices)
     statutory_role = models.CharField(max_length=10, choices=StatutoryRole.choices, blank=True)
     joined_on = models.DateField(null=True, blank=True)
+    # The day the membership ended: set when the organisation merged into another (its successor's
+    # member takes the seat). The records of its time keep pointing at it.
+    ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -118,7 +205,7 @@ class Member(TenantOwned):
             ),
             models.UniqueConstraint(
                 fields=["partnership", "statutory_role"],
-                condition=~models.Q(statutory_role=""),
+                condition=~models.Q(statutory_role="") & models.Q(ended_on__isnull=True),
                 name="member_one_per_statutory_role",
                 violation_error_message="The partnership already has this statutory partner",
             ),
@@ -350,6 +437,7 @@ class GroupMember(TenantOwned):
 
 
 __all__ = [
+    "ChangeKind",
     "GovernanceGroup",
     "GroupKind",
     "GroupMember",
@@ -360,6 +448,7 @@ __all__ = [
     "MemberKind",
     "Membership",
     "Organisation",
+    "OrganisationChange",
     "Partnership",
     "Person",
     "Role",

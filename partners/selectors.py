@@ -22,9 +22,23 @@ from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
 def members_for(ctx: TenantContext):
     queryset = (
         Member.objects.for_partnership(ctx.partnership)
+        .filter(ended_on__isnull=True)
         .select_related("organisation")
         .annotate(people_count=Count("people", filter=Q(people__is_active=True)))
         .order_by("organisation__name", "pk")
+    )
+    return MemberPolicy.filter(ctx, queryset)
+
+
+def former_members_for(ctx: TenantContext):
+    """Members whose membership ended when their organisation merged into another: the history
+    under today's list, each with the name it had then and its successor."""
+    queryset = (
+        Member.objects.for_partnership(ctx.partnership)
+        .filter(ended_on__isnull=False)
+        .select_related("organisation__successor")
+        .prefetch_related("organisation__changes")
+        .order_by("-ended_on", "organisation__name", "pk")
     )
     return MemberPolicy.filter(ctx, queryset)
 
@@ -33,6 +47,7 @@ def missing_statutory_partners(ctx: TenantContext) -> list[str]:
     """The safeguarding partners' seats nobody holds yet (the page warns while any is empty)."""
     held = set(
         Member.objects.for_partnership(ctx.partnership)
+        .filter(ended_on__isnull=True)
         .exclude(statutory_role="")
         .values_list("statutory_role", flat=True)
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +17,7 @@ from lscp.accounts import second_factor
 from lscp.web.home import home_sections
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
-from partners import selectors, services
+from partners import history, selectors, services
 from partners.filters import PeopleFilter
 from partners.forms import (
     ApiTokenIssueForm,
@@ -27,7 +29,7 @@ from partners.forms import (
     PersonEditForm,
     seat_to_kind,
 )
-from partners.models import GovernanceGroup, GroupMember, Invitation, Member, Membership
+from partners.models import NATIONAL_IDENTIFIERS, GovernanceGroup, GroupMember, Invitation, Member, Membership
 from partners.permissions import ApiTokenPolicy, GovernancePolicy, MemberPolicy, PartnershipPolicy, PeoplePolicy
 
 
@@ -70,6 +72,12 @@ class MemberListView(PartnershipPage):
             sorting=sorting,
             missing_statutory=selectors.missing_statutory_partners(self.ctx),
             can_manage=MemberPolicy.can(self.ctx, "manage"),
+            # Organisation history: the members whose organisation merged into another, by the
+            # name they had the day before.
+            former=[
+                (member, history.name_on(member.organisation, member.ended_on - dt.timedelta(days=1)))
+                for member in selectors.former_members_for(self.ctx)
+            ],
         )
         return context
 
@@ -109,6 +117,10 @@ class MemberDetailView(RecordMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["people"] = self.object.people.filter(is_active=True).select_related("person")
         context["can_manage"] = MemberPolicy.can(self.ctx, "manage", self.object)
+        organisation = self.object.organisation
+        context["predecessors"], context["successors"] = history.lineage(organisation)
+        context["changes"] = organisation.changes.select_related("successor")
+        context["identifier_label"] = (NATIONAL_IDENTIFIERS.get(organisation.sector) or ("National identifier",))[0]
         return context
 
 

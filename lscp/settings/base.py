@@ -336,6 +336,8 @@ LSCP_DEMO_LOADERS = [
     "funding.demo.load",
     "reviews.action_plans.demo.load",
     "audits.demo.load",
+    # Organisation history (issue 13): the mergers last, after the records of the CCGs' time.
+    "partners.demo.load_history",
 ]
 
 # Database roles and row-level security (issue 12, findings 9 and 10; lscp/database.py and
