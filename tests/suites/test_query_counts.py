@@ -54,14 +54,14 @@ PAGES = [
     # The home page's sections: clocks, and one query each for an action plan's owner and the
     # business unit's completions to accept (reviews/action_plans/selectors.py).
     ("home", "/{slug}/", 15),
-    ("members", "/{slug}/partners/", 8),
+    ("members", "/{slug}/partners/", 9),  # + the former members (organisation history)
     # The people list's: the invitations not yet accepted, shown to the business unit.
     ("people", "/{slug}/people/", 8),
     ("people, filtered", "/{slug}/people/?role=agency_lead&q=lead&sort=-organisation", 8),
     ("governance", "/{slug}/governance/", 8),
     ("activity log", "/{slug}/activity/", 7),
     ("your partnerships", "/", 4),
-    ("api members", "/api/v1/{slug}/members/", 4),
+    ("api members", "/api/v1/{slug}/members/", 5),  # + the organisations' predecessors
     ("api people", "/api/v1/{slug}/people/", 4),
     ("api governance", "/api/v1/{slug}/governance-groups/", 5),
     ("api activity", "/api/v1/{slug}/activity/", 4),
@@ -132,14 +132,14 @@ def grow_funding(world, n: int) -> None:
 
 FUNDING_PAGES = [
     ("funding years", "/{slug}/funding/", 11),
-    ("funding year", "/{slug}/funding/years/2020-21/", 10),
-    ("funding planning", "/{slug}/funding/years/2020-21/planning/?council=50&health=30&police=15&other=5&years=2", 11),
+    ("funding year", "/{slug}/funding/years/2020-21/", 11),  # + the renames, for the names of the year
+    ("funding planning", "/{slug}/funding/years/2020-21/planning/?council=50&health=30&police=15&other=5&years=2", 12),
     ("benchmarks", "/{slug}/funding/benchmarks/?sort=-council", 7),
-    ("comparison", "/{slug}/funding/comparison/?recorded=2020-21", 11),
+    ("comparison", "/{slug}/funding/comparison/?recorded=2020-21", 12),
     ("api funding years", "/api/v1/{slug}/funding/years/", 7),
-    ("api funding year", "/api/v1/{slug}/funding/years/2020-21/", 7),
+    ("api funding year", "/api/v1/{slug}/funding/years/2020-21/", 8),
     ("api benchmarks", "/api/v1/{slug}/funding/benchmarks/", 4),
-    ("api comparison", "/api/v1/{slug}/funding/benchmarks/comparison/?recorded=2020-21", 8),
+    ("api comparison", "/api/v1/{slug}/funding/benchmarks/comparison/?recorded=2020-21", 9),
 ]
 
 
