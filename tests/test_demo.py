@@ -6,6 +6,7 @@ The demo is loaded once for this module and the tests read it, each in its own s
 an empty database to load into are in test_demo_loading.py.
 """
 
+import datetime as dt
 import re
 from decimal import Decimal
 
@@ -156,6 +157,27 @@ def test_demo_loads_the_seed_and_the_product_reproduces_it():
     assert comparison.own.per_head.quantize(D("0.01")) == D("0.72")
     southend = Partnership.objects.get(slug="southend")
     assert Benchmark.objects.for_partnership(southend).get(is_this_partnership=True).name == "Southend"
+
+
+def test_the_demo_s_health_partner_is_the_essex_icb_and_2020_21_is_still_thurrock_ccg_s():
+    from funding import selectors
+    from funding.models import FinancialYear
+    from lscp.tenancy import TenantContext
+    from partners import selectors as partner_selectors
+    from partners.models import Organisation, Person
+
+    thurrock = Partnership.objects.get(slug="thurrock")
+    ctx = TenantContext.for_administrator(partnership=thurrock, user=Person.objects.get(username="admin"))
+    year = FinancialYear.objects.for_partnership(thurrock).get(label="2020-21")
+    names = [row.organisation for row in selectors.year_summary(ctx, year).contributions]
+    assert "Thurrock Clinical Commissioning Group (CCG)" in names
+    health = partner_selectors.members_for(ctx).get(statutory_role="health")
+    assert health.organisation.name == "NHS Essex Integrated Care Board (ICB)"
+    assert health.people.get(is_active=True).person.username == "thurrock-partner-health"
+    ccg = Organisation.objects.get(name="Thurrock Clinical Commissioning Group (CCG)")
+    icb = ccg.successor
+    assert (icb.name, ccg.merged_on) == ("NHS Mid and South Essex Integrated Care Board (ICB)", dt.date(2022, 7, 1))
+    assert (icb.successor.name, icb.merged_on) == ("NHS Essex Integrated Care Board (ICB)", dt.date(2026, 4, 1))
 
 
 LINK = re.compile(r'href="(/thurrock/[^"#?]*)"')
