@@ -86,8 +86,10 @@ class PersonRoleFields(TenantForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.for_partnership(self.ctx.partnership).select_related(
-            "organisation"
+        self.fields["member"].queryset = (
+            Member.objects.for_partnership(self.ctx.partnership)
+            .filter(ended_on__isnull=True)  # not an organisation that merged into another
+            .select_related("organisation")
         )
 
 
@@ -152,6 +154,8 @@ class ApiTokenIssueForm(TenantForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = Member.objects.for_partnership(self.ctx.partnership).select_related(
-            "organisation"
+        self.fields["member"].queryset = (
+            Member.objects.for_partnership(self.ctx.partnership)
+            .filter(ended_on__isnull=True)  # not an organisation that merged into another
+            .select_related("organisation")
         )

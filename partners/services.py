@@ -200,8 +200,8 @@ def member_add(
     if members.filter(organisation=organisation).exists():
         raise _field_error("organisation", f"{organisation} is already a member of {ctx.partnership}")
     _check_statutory_seat(organisation, kind, statutory_role)
-    if statutory_role and members.filter(statutory_role=statutory_role).exists():
-        holder = members.get(statutory_role=statutory_role)
+    if statutory_role and members.filter(statutory_role=statutory_role, ended_on__isnull=True).exists():
+        holder = members.get(statutory_role=statutory_role, ended_on__isnull=True)
         raise _field_error(
             "statutory_role",
             f"{holder} is already the {StatutoryRole(statutory_role).label.lower()} statutory partner",
@@ -233,7 +233,7 @@ def member_update(*, ctx: TenantContext, member: Member, kind: str, statutory_ro
     statutory_role = statutory_role or ""
     before = activity.snapshot(member, ["kind", "statutory_role"])
     _check_statutory_seat(member.organisation, kind, statutory_role)
-    members = Member.objects.for_partnership(ctx.partnership).exclude(pk=member.pk)
+    members = Member.objects.for_partnership(ctx.partnership).exclude(pk=member.pk).filter(ended_on__isnull=True)
     if statutory_role and members.filter(statutory_role=statutory_role).exists():
         raise _field_error("statutory_role", "Another member already holds this statutory partner seat")
     if kind != MemberKind.STATUTORY_PARTNER and member.people.filter(role=Role.EXECUTIVE_LEAD, is_active=True).exists():

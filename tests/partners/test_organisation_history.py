@@ -205,3 +205,24 @@ def test_2020_21_funding_keeps_the_ccg_while_today_s_partners_show_the_icb(world
     ]
     assert by_name["NHS Essex ICB"]["successor"] is None
     assert by_name["Essex Police"]["national_id"] == ""
+
+
+def test_after_a_merger_the_seat_is_the_successor_s_and_the_old_member_is_not_offered(world_a):
+    from partners import services
+    from partners.forms import PersonAddForm
+
+    health = world_a.members["health"]
+    icb = organisation("NHS Essex ICB", Sector.HEALTH)
+    history.organisation_merge(
+        organisation=health.organisation, successor=icb, effective_on=JUL_2022, reason="x", by=None
+    )
+    heir = Member.objects.for_partnership(world_a.partnership).get(organisation=icb)
+    ctx = world_a.ctx()
+    other = organisation("Another ICB", Sector.HEALTH)
+    with pytest.raises(ValidationError) as error:  # not two holders found (the ended one is not one)
+        services.member_add(ctx=ctx, organisation=other, kind="statutory_partner", statutory_role="health")
+    assert error.value.message_dict["statutory_role"] == [
+        "NHS Essex ICB is already the health (ccg / icb) statutory partner"
+    ]
+    offered = set(PersonAddForm(ctx=ctx).fields["member"].queryset)
+    assert health not in offered and heir in offered

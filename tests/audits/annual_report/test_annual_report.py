@@ -564,4 +564,5 @@ def test_the_report_of_a_busier_year_runs_the_same_queries(db):
         assert len(sections["dataset"]["dataset"].rows) == scale.indicators
         assert len(sections["learning"]["plans"]) == scale.action_plans
     quiet, busy = counts
-    queries.assert_constant(quiet, busy, ceiling=32, what="the report of a quiet year, then a busier one")
+    # 33: the funding summary's organisation renames (partners/history.py name_on), one query.
+    queries.assert_constant(quiet, busy, ceiling=33, what="the report of a quiet year, then a busier one")
