@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "partners",
     "reviews",
     "funding",
+    # Retention and disposal (issue 13): the schedule, legal holds, disposal records.
+    "retention",
     "audits",
 ]
 
