@@ -237,3 +237,19 @@ def test_api_rules_holds_and_disposals(world_a, api):
     assert (
         scrutineer.patch(base + f"retention-rules/{case_rule['id']}/", {"years": 9}, format="json").status_code == 403
     )
+
+
+@time_machine.travel(dt.datetime(2026, 12, 5, 9), tick=False)
+def test_the_case_page_links_the_export_for_the_business_unit_only(world_a, as_user):
+    case = submit(world_a)
+    url = reverse("notification-detail", args=[world_a.slug, case.pk])
+    page = as_user(world_a.people["business"]).get(url).content.decode()
+    assert reverse("case-export-pdf", args=[world_a.slug, case.pk]) in page
+    page = as_user(world_a.people["scrutineer"]).get(url)
+    assert reverse("case-export-pdf", args=[world_a.slug, case.pk]) not in page.content.decode()
+
+
+def test_disposal_is_scheduled_daily():
+    from lscp.schedules import SCHEDULES
+
+    assert ("lscp.dispose_due_records", 24 * 60 * 60) in [(task, every) for _, task, every in SCHEDULES]
