@@ -338,6 +338,8 @@ LSCP_DEMO_LOADERS = [
     "funding.demo.load",
     "reviews.action_plans.demo.load",
     "audits.demo.load",
+    # Retention (issue 13): the schedule and one legal hold.
+    "retention.demo.load",
 ]
 
 # Database roles and row-level security (issue 12, findings 9 and 10; lscp/database.py and
