@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "partners",
     "reviews",
     "funding",
+    # Retention and disposal (issue 13): the schedule, legal holds, disposal records.
+    "retention",
     "audits",
 ]
 
@@ -336,6 +338,8 @@ LSCP_DEMO_LOADERS = [
     "funding.demo.load",
     "reviews.action_plans.demo.load",
     "audits.demo.load",
+    # Retention (issue 13): the schedule and one legal hold.
+    "retention.demo.load",
     # Organisation history (issue 13): the mergers last, after the records of the CCGs' time.
     "partners.demo.load_history",
 ]

@@ -19,6 +19,7 @@ from lscp import deadlines, outbox
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
+from retention.permissions import CaseExportPolicy
 from reviews.notifications import models, selectors, services
 from reviews.notifications.filters import NotificationFilter
 from reviews.notifications.forms import (
@@ -552,6 +553,8 @@ class NotificationDetailView(RecordMixin, TemplateView):
             can_see_details=NotificationPolicy.can(self.ctx, "view_details", notification),
             can_see_rapid_review=RapidReviewPolicy.can(self.ctx, "view"),
             can_manage=manage,
+            # Retention (issue 13): the whole case, for a subject access or disclosure request.
+            can_export_case=CaseExportPolicy.can(self.ctx, "export", notification),
             next_step=upcoming,
             next_step_url=reverse(f"notification-{upcoming.slug}", args=[self.ctx.partnership.slug, notification.pk])
             if upcoming

@@ -146,3 +146,39 @@ FUNDING_PAGES = [
 @pytest.mark.parametrize(("what", "url", "ceiling"), FUNDING_PAGES, ids=[p[0] for p in FUNDING_PAGES])
 def test_funding_query_count_is_constant(what, url, ceiling, world_a, as_user):
     measure(world_a, as_user, url, grow=grow_funding, ceiling=ceiling, what=what)
+
+
+def grow_retention(world, n: int) -> None:
+    """n more legal holds and disposal records (retention, issue 13)."""
+    from django.utils import timezone
+
+    from retention import services as retention
+    from retention.models import DisposalRecord
+
+    for i in range(n):
+        retention.hold_place(world.ctx(), name=f"Inquiry {i}", reason="Freeze")
+        DisposalRecord.objects.for_partnership(world.partnership).create(
+            partnership=world.partnership,
+            kind="case",
+            action="delete",
+            count=i,
+            rule_years=15,
+            at=timezone.now(),
+            by=world.person("business"),
+        )
+
+
+RETENTION_PAGES = [
+    # The schedule reads the rules twice: once to fill in defaults a partnership has not set.
+    ("retention schedule", "/{slug}/retention/", 6),
+    ("legal holds", "/{slug}/retention/holds/", 7),
+    ("disposal records", "/{slug}/retention/disposals/", 7),
+    ("api retention rules", "/api/v1/{slug}/retention-rules/", 5),
+    ("api legal holds", "/api/v1/{slug}/legal-holds/", 4),
+    ("api disposal records", "/api/v1/{slug}/disposal-records/", 4),
+]
+
+
+@pytest.mark.parametrize(("what", "url", "ceiling"), RETENTION_PAGES, ids=[p[0] for p in RETENTION_PAGES])
+def test_retention_query_count_is_constant(what, url, ceiling, world_a, as_user):
+    measure(world_a, as_user, url, grow=grow_retention, ceiling=ceiling, what=what)

@@ -247,4 +247,4 @@ def _delivery(world: World) -> OutboxDelivery:
 
 
 # Each app's makers register themselves on import.
-from tests.support import makers_actions, makers_audits, makers_funding, makers_reviews  # noqa: E402, F401
+from tests.support import makers_actions, makers_audits, makers_funding, makers_retention, makers_reviews  # noqa: E402, F401
