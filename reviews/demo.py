@@ -27,7 +27,7 @@ from reviews.rapid_review import services as rapid
 from reviews.rapid_review.models import InformationRequest, LcsprCriterion, SignOff
 
 # (key, pathway, notifier statutory role or organisation name, aware: working days ago,
-#  outcome, abuse, location, children, summary, steps: {step: working days after aware}, criteria)
+#  nature, abuse, location, children, summary, steps: {step: working days after aware}, criteria)
 SCENARIOS = {
     "thurrock": [
         dict(
@@ -36,7 +36,7 @@ SCENARIOS = {
             notifier="council",
             aware=60,
             incident_before=1,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="known",
             location="in_area",
             children=[
@@ -65,7 +65,7 @@ SCENARIOS = {
             notifier="council",
             aware=28,
             incident_before=2,
-            outcome="died",
+            nature="death",
             abuse="suspected",
             location="in_area",
             children=[
@@ -92,7 +92,7 @@ SCENARIOS = {
             notifier="North East London NHS Foundation Trust (NELFT)",
             aware=3,
             incident_before=1,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="suspected",
             location="in_area",
             children=[
@@ -123,7 +123,7 @@ SCENARIOS = {
             notifier="council",
             aware=8,
             incident_before=0,
-            outcome="died",
+            nature="death",
             abuse="not_suspected",
             location="outside_england",
             children=[
@@ -146,7 +146,7 @@ SCENARIOS = {
             notifier="Essex County Fire and Rescue Service",
             aware=12,
             incident_before=1,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="not_suspected",
             location="in_area",
             children=[
@@ -170,7 +170,7 @@ SCENARIOS = {
             notifier="council",
             aware=50,
             incident_before=3,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="known",
             location="in_area",
             children=[
@@ -194,7 +194,7 @@ SCENARIOS = {
             notifier="council",
             aware=30,
             incident_before=1,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="known",
             location="in_area",
             children=[
@@ -216,7 +216,7 @@ SCENARIOS = {
             notifier="Essex Partnership University NHS Foundation Trust (EPUT)",
             aware=6,
             incident_before=2,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="suspected",
             location="in_area",
             children=[
@@ -240,7 +240,7 @@ SCENARIOS = {
             notifier="council",
             aware=25,
             incident_before=1,
-            outcome="died",
+            nature="death",
             abuse="known",
             location="in_area",
             children=[
@@ -262,7 +262,7 @@ SCENARIOS = {
             notifier="council",
             aware=1,
             incident_before=0,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="suspected",
             location="in_area",
             children=[
@@ -358,7 +358,7 @@ SCENARIOS["thurrock"].append(
         notifier="council",
         aware=200,
         incident_before=2,
-        outcome="died",
+        nature="death",
         abuse="known",
         location="in_area",
         children=[
@@ -627,7 +627,7 @@ def _submit(ctx, scenario, *, key, aware, calendar, members) -> Notification:
         else aware,
         aware_date=aware,
         location=scenario["location"],
-        outcome=scenario["outcome"],
+        nature=scenario["nature"],
         abuse_or_neglect=scenario["abuse"],
         children=children,
         summary=scenario["summary"],

@@ -253,17 +253,21 @@ class QuestionView(PartnershipMixin, FormView):
                 "incident_time": _time(draft.get("incident_time")),
                 "aware_date": _date(draft.get("aware_date")),
                 "location": draft.get("location"),
-                "outcome": draft.get("outcome"),
+                "nature": draft.get("nature"),
                 "abuse_or_neglect": draft.get("abuse_or_neglect"),
             }
         if self.question == "child":
             index = self.child_index()
             if index <= len(draft.children):
                 child = draft.children[index - 1]
-                return {**child, "looked_after": "yes" if child.get("looked_after") else "no"}
+                return {
+                    **child,
+                    "looked_after": "yes" if child.get("looked_after") else "no",
+                    "care_leaver": "yes" if child.get("care_leaver") else "no",
+                }
             return {"home_area": services.default_home_area(self.ctx)}
         if self.question == "summary":
-            return {"summary": draft.get("summary", "")}
+            return {"summary": draft.get("summary", ""), "other_children": draft.get("other_children", "")}
         return {}
 
     def next_url(self, question: str, **params) -> str:
@@ -281,6 +285,7 @@ class QuestionView(PartnershipMixin, FormView):
         if self.question == "child":
             index = self.child_index()
             data["looked_after"] = data["looked_after"] == "yes"
+            data["care_leaver"] = data["care_leaver"] == "yes"
             data["known_to"] = [m.pk for m in data["known_to"]]
             if index <= len(draft.children):
                 draft.children[index - 1] = data
@@ -357,6 +362,12 @@ def draft_answers(ctx, draft: Draft) -> dict:
             looked_after=bool(child.get("looked_after")),
             home_area=child.get("home_area", ""),
             known_to=[members[pk] for pk in child.get("known_to", []) if pk in members],
+            disability=child.get("disability", models.YesNoUnknown.UNKNOWN),
+            plan=child.get("plan", models.Plan.UNKNOWN),
+            known_to_agency=child.get("known_to_agency", models.YesNoUnknown.UNKNOWN),
+            placement_type=child.get("placement_type", ""),
+            care_leaver=bool(child.get("care_leaver")),
+            resident_authority=child.get("resident_authority", ""),
         )
         for child in draft.children
     ]
@@ -372,10 +383,11 @@ def draft_answers(ctx, draft: Draft) -> dict:
         "incident_time": _time(draft.get("incident_time")),
         "aware_date": _date(draft.get("aware_date")),
         "location": draft.get("location", ""),
-        "outcome": draft.get("outcome", ""),
+        "nature": draft.get("nature", ""),
         "abuse_or_neglect": draft.get("abuse_or_neglect", ""),
         "children": children,
         "summary": draft.get("summary", ""),
+        "other_children": draft.get("other_children", ""),
     }
 
 
@@ -467,7 +479,7 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
                 ),
                 ("Local authority became aware", day(answers["aware_date"]), change("incident")),
                 ("Where", dict(models.Location.choices).get(answers["location"], ""), change("incident")),
-                ("What happened", dict(models.Outcome.choices).get(answers["outcome"], ""), change("incident")),
+                ("Nature of the incident", dict(models.Nature.choices).get(answers["nature"], ""), change("incident")),
                 (
                     "Abuse or neglect",
                     dict(models.AbuseOrNeglect.choices).get(answers["abuse_or_neglect"], ""),
@@ -490,6 +502,32 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
                         change("child", child=index),
                     ),
                     ("Looked after", "Yes" if child.looked_after else "No", change("child", child=index)),
+                    (
+                        "Placement type",
+                        dict(models.Placement.choices).get(child.placement_type, "Not given"),
+                        change("child", child=index),
+                    ),
+                    ("Care leaver", "Yes" if child.care_leaver else "No", change("child", child=index)),
+                    (
+                        "Disability",
+                        dict(models.YesNoUnknown.choices).get(child.disability, ""),
+                        change("child", child=index),
+                    ),
+                    (
+                        "Child in need or child protection plan",
+                        dict(models.Plan.choices).get(child.plan, ""),
+                        change("child", child=index),
+                    ),
+                    (
+                        "Known to any agency",
+                        dict(models.YesNoUnknown.choices).get(child.known_to_agency, ""),
+                        change("child", child=index),
+                    ),
+                    (
+                        "Local authority where the child lives",
+                        child.resident_authority or "The notifying local authority",
+                        change("child", child=index),
+                    ),
                     ("Home area", child.home_area, change("child", child=index)),
                     (
                         "Known to",

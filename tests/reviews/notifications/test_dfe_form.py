@@ -1,0 +1,246 @@
+"""Notifications as the current DfE form and statistics have them: the incident's nature, up to 4
+children with the statistics' fields, care leavers' and looked-after children's deaths and the
+clocks that follow from them (each with its reason), through the service, the pages and the API."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from lscp import deadlines
+from lscp.states import StateError
+from reviews.models import Notification
+from reviews.notifications import services
+from tests.support.clients import signed_in
+from tests.support.makers_reviews import child, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def clocks(notification):
+    return {d.kind: d for d in deadlines.clocks_for(notification)}
+
+
+def care_leaver(age, **overrides):
+    return child(reference="Young person R", age_years=age, care_leaver=True, **overrides)
+
+
+# ----------------------------------------------------------------------------------------------
+# Up to 4 children, the others in words
+
+
+def test_five_children_are_refused_by_the_service_with_the_others_in_words(world_a):
+    five = [child(f"Child {i}") for i in range(1, 6)]
+    with pytest.raises(ValidationError) as error:
+        submit(world_a, children=five)
+    assert error.value.message_dict["children"] == [
+        "A notification can cover up to 4 children: describe the others under 'other children involved'"
+    ]
+    notification = submit(world_a, children=five[:4], other_children="A younger sibling, aged 3, was at home.")
+    assert notification.children.count() == 4 and notification.other_children.startswith("A younger sibling")
+
+
+def test_five_children_are_refused_by_the_api_on_the_field(world_a):
+    api = APIClient()
+    api.force_authenticate(world_a.person("business"))
+    day = str(dt.date(2026, 3, 2))
+    one = {"reference": "Child", "age_years": 5, "sex": "male", "ethnicity": "not_known", "looked_after": False}
+    payload = {
+        "pathway": "mandatory",
+        "notifying_member": world_a.members["council"].pk,
+        "incident_date": day,
+        "aware_date": day,
+        "location": "in_area",
+        "nature": "serious_harm",
+        "abuse_or_neglect": "known",
+        "children": [{**one, "reference": f"Child {i}"} for i in range(1, 6)],
+        "summary": "What happened.",
+    }
+    response = api.post(f"/api/v1/{world_a.slug}/notifications/", payload, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["children"] and "up to 4 children" in response.json()["children"][0]
+    assert not Notification.objects.for_partnership(world_a.partnership).exists()
+
+
+# ----------------------------------------------------------------------------------------------
+# The new fields: service, API, page
+
+
+def test_the_dfe_fields_are_recorded_and_checked(world_a):
+    notification = submit(
+        world_a,
+        nature="other",
+        children=[
+            child(
+                looked_after=True,
+                placement_type="foster",
+                disability="yes",
+                plan="cp_plan",
+                known_to_agency="yes",
+                resident_authority="Essex County Council",
+            )
+        ],
+    )
+    recorded = notification.children.get()
+    assert (recorded.placement_type, recorded.disability, recorded.plan, recorded.known_to_agency) == (
+        "foster",
+        "yes",
+        "cp_plan",
+        "yes",
+    )
+    assert recorded.resident_authority == "Essex County Council"
+    assert notification.nature == "other" and notification.criteria_result == "does_not_meet"
+    assert "neither died nor was seriously harmed" in notification.evaluation.reason
+    with pytest.raises(ValidationError) as error:
+        submit(world_a, children=[child(age_years=20), child("Child R", placement_type="foster", disability="maybe")])
+    assert error.value.message_dict["children"] == [
+        "Child 1, age years: A child's age must be between 0 and 17 (up to 24 for a care leaver)",
+        "Child 2, disability: Say whether the child has a disability, or not known",
+        "Child 2, placement type: Give a placement type only for a looked-after child",
+    ]
+
+
+def test_the_api_takes_nature_and_care_leaver_and_answers_per_field(world_a):
+    api = APIClient()
+    api.force_authenticate(world_a.person("business"))
+    day = str(dt.date(2026, 3, 2))
+    payload = {
+        "pathway": "mandatory",
+        "notifying_member": world_a.members["council"].pk,
+        "incident_date": day,
+        "aware_date": day,
+        "location": "in_area",
+        "nature": "death",
+        "abuse_or_neglect": "not_suspected",
+        "children": [
+            {
+                "reference": "Young person R",
+                "age_years": 20,
+                "sex": "male",
+                "ethnicity": "white_british",
+                "looked_after": False,
+                "care_leaver": True,
+                "disability": "no",
+            }
+        ],
+        "summary": "Died in supported accommodation.",
+    }
+    bad = api.post(
+        f"/api/v1/{world_a.slug}/notifications/",
+        {**payload, "nature": "died", "children": [{**payload["children"][0], "plan": "x"}]},
+        format="json",
+    )
+    assert bad.status_code == 400 and set(bad.json()) == {"nature", "children"}
+    assert bad.json()["children"] == {"0": {"plan": ['"x" is not a valid choice.']}}
+    created = api.post(f"/api/v1/{world_a.slug}/notifications/", payload, format="json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["nature"] == "death" and body["children"][0]["care_leaver"] is True
+    assert body["children"][0]["disability"] == "no" and body["children"][0]["plan"] == "unknown"
+    assert body["criteria"]["result"] == "care_leaver_death"
+    assert {d["kind"]: d["due_date"] for d in body["deadlines"]} == dict.fromkeys(
+        ["panel_notification", "rapid_review", "outcome_to_panel", "panel_response"]
+    )
+    url = f"/api/v1/{world_a.slug}/notifications/{body['id']}"
+    refused = api.post(f"{url}/panel-notified/", {"sent_on": day, "panel_reference": "P"}, format="json")
+    assert refused.status_code == 409 and "care leaver" in refused.json()["detail"]
+    missing = api.post(f"{url}/sos-ofsted-notified/", {"sos_notified_on": day}, format="json")
+    assert missing.status_code == 400 and set(missing.json()) == {"ofsted_notified_on"}
+    done = api.post(f"{url}/sos-ofsted-notified/", {"sos_notified_on": day, "ofsted_notified_on": day}, format="json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "sos_ofsted_notified" and done.json()["ofsted_notified_on"] == day
+
+
+# ----------------------------------------------------------------------------------------------
+# Care leavers' and looked-after children's deaths, and the clocks
+
+
+def test_a_care_leaver_aged_20_dying_is_told_to_the_sos_and_ofsted_with_no_rapid_review_clocks(world_a):
+    notification = submit(world_a, nature="death", abuse_or_neglect="not_suspected", children=[care_leaver(20)])
+    assert notification.criteria_result == "care_leaver_death"
+    assert "Secretary of State and Ofsted" in notification.evaluation.reason
+    shown = clocks(notification)
+    assert all(clock.due_date is None for clock in shown.values())
+    assert "care leaver's death" in shown["rapid_review"].explanation
+    assert "care leaver's death" in shown["panel_notification"].explanation
+    ctx = world_a.ctx()
+    with pytest.raises(StateError, match="care leaver's death"):
+        services.record_step(ctx, notification, step="panel_notified", on=notification.aware_date, panel_reference="P")
+    with pytest.raises(ValidationError) as error:
+        services.record_step(ctx, notification, step="sos_ofsted_notified", on=notification.aware_date)
+    assert set(error.value.message_dict) == {"ofsted_notified_on"}
+    done = services.record_step(
+        ctx,
+        notification,
+        step="sos_ofsted_notified",
+        on=notification.aware_date,
+        ofsted_notified_on=notification.aware_date,
+    )
+    assert done.status == "sos_ofsted_notified"
+    assert done.sos_notified_on == done.ofsted_notified_on == notification.aware_date
+
+
+def test_a_care_leaver_under_18_is_evaluated_against_the_criteria(world_a):
+    with_abuse = submit(world_a, nature="death", abuse_or_neglect="suspected", children=[care_leaver(17)])
+    assert with_abuse.criteria_result == "meets"
+    assert with_abuse.tells_sos_and_ofsted and clocks(with_abuse)["panel_notification"].due_date is not None
+    without = submit(world_a, nature="death", abuse_or_neglect="not_suspected", children=[care_leaver(17)])
+    assert without.criteria_result == "does_not_meet"
+    # The step to the Panel asks for the Secretary of State and Ofsted as well.
+    with pytest.raises(ValidationError) as error:
+        services.record_step(
+            world_a.ctx(), with_abuse, step="panel_notified", on=with_abuse.aware_date, panel_reference="P"
+        )
+    assert error.value.message_dict["sos_notified_on"] == [
+        "A care leaver died: enter the date the Secretary of State was notified"
+    ]
+    with pytest.raises(StateError, match="care leaver's death only"):
+        services.record_step(
+            world_a.ctx(),
+            with_abuse,
+            step="sos_ofsted_notified",
+            on=with_abuse.aware_date,
+            ofsted_notified_on=with_abuse.aware_date,
+        )
+
+
+def test_a_looked_after_childs_death_with_no_abuse_has_no_rapid_review_clock_and_says_why(world_a, client):
+    notification = submit(
+        world_a, nature="death", abuse_or_neglect="not_suspected", children=[child(looked_after=True)]
+    )
+    shown = clocks(notification)
+    assert shown["panel_notification"].due_date is not None
+    assert {shown[k].due_date for k in ("rapid_review", "outcome_to_panel", "panel_response")} == {None}
+    assert "does not consider the case" in shown["rapid_review"].explanation
+    client = signed_in(world_a.people["business"])
+    page = client.get(reverse("notification-detail", args=[world_a.slug, notification.pk])).content.decode()
+    assert "Not needed: a looked-after child died with no abuse or neglect known or suspected" in page
+    ctx = world_a.ctx()
+    on = notification.aware_date
+    notification = services.record_step(
+        ctx,
+        notification,
+        step="panel_notified",
+        on=on,
+        panel_reference="P",
+        sos_notified_on=on,
+        ofsted_notified_on=on,
+    )
+    with pytest.raises(StateError, match="does not consider the case"):
+        services.record_step(ctx, notification, step="rapid_review_started", on=on)
+    # With abuse suspected the rapid review runs as for any child.
+    abused = submit(world_a, nature="death", abuse_or_neglect="suspected", children=[child(looked_after=True)])
+    assert abused.criteria_result == "lac_death" and abused.needs_rapid_review
+
+
+def test_the_care_leavers_page_shows_the_two_steps_and_the_reason(world_a, client):
+    notification = submit(world_a, nature="death", abuse_or_neglect="not_suspected", children=[care_leaver(22)])
+    client = signed_in(world_a.people["business"])
+    page = client.get(reverse("notification-detail", args=[world_a.slug, notification.pk])).content.decode()
+    assert "Record: secretary of state and ofsted notified" in page
+    assert "Not needed: a care leaver&#x27;s death is notified to the Secretary of State and Ofsted only" in page
+    step = reverse("notification-sos-ofsted-notified", args=[world_a.slug, notification.pk])
+    form = client.get(step).content.decode()
+    assert 'name="ofsted_notified_on-day"' in form
