@@ -114,6 +114,8 @@ def check_child(child: ChildAnswer, *, partnership: Partnership) -> Errors:
     ):
         if value not in choices:
             errors.add(name, words)
+    if child.known_to and child.known_to_agency == YesNoUnknown.NO:
+        errors.add("known_to_agency", "Organisations are recorded as knowing the child: answer yes or not known")
     if child.placement_type and child.placement_type not in Placement.values:
         errors.add("placement_type", "Choose the placement type")
     elif child.placement_type and child.looked_after is False:
@@ -321,7 +323,8 @@ def _submitted(ctx: TenantContext, notification: Notification, children: list[Ch
             home_area=answer.home_area,
             disability=answer.disability,
             plan=answer.plan,
-            known_to_agency=answer.known_to_agency,
+            # Organisations recorded as knowing the child: known to an agency.
+            known_to_agency=YesNoUnknown.YES if answer.known_to else answer.known_to_agency,
             placement_type=answer.placement_type or "",
             care_leaver=answer.care_leaver,
             resident_authority=(answer.resident_authority or "").strip(),

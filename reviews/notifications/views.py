@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from audits.quarters import FINANCIAL_YEARS, current_year_start
 from lscp import deadlines, outbox
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
-from reviews.notifications import models, selectors, services
+from reviews.notifications import models, selectors, services, statistics
 from reviews.notifications.filters import NotificationFilter
 from reviews.notifications.forms import (
     AnotherChildForm,
@@ -80,9 +81,28 @@ class NotificationListView(PartnershipPage):
                 "q": params.get("q", ""),
             },
             can_submit=NotificationPolicy.can(self.ctx, "submit"),
+            can_export=NotificationPolicy.can(self.ctx, "manage"),
+            year_start=current_year_start(),
+            export_years=range(current_year_start(), current_year_start() - 5, -1),
             can_see_details=NotificationPolicy.can(self.ctx, "view_details"),
         )
         return context
+
+
+class StatisticsExportView(PartnershipPage):
+    """The financial year's notifications in the DfE statistics' breakdown (statistics.py), as
+    XLSX or CSV; ?year=2026 for April 2026 to March 2027, this year by default."""
+
+    policy = NotificationPolicy
+    permission = "manage"
+    kind = "xlsx"
+
+    def get(self, request, *args, **kwargs):
+        year = request.GET.get("year", "")
+        year_start = int(year) if year.isdigit() and int(year) in FINANCIAL_YEARS else current_year_start()
+        if self.kind == "csv":
+            return statistics.csv_response(self.ctx, year_start)
+        return statistics.xlsx_response(self.ctx, year_start)
 
 
 # ----------------------------------------------------------------------------------------------

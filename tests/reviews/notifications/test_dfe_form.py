@@ -2,9 +2,13 @@
 children with the statistics' fields, care leavers' and looked-after children's deaths and the
 clocks that follow from them (each with its reason), through the service, the pages and the API."""
 
+import csv
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -12,7 +16,7 @@ from rest_framework.test import APIClient
 from lscp import deadlines
 from lscp.states import StateError
 from reviews.models import Notification
-from reviews.notifications import services
+from reviews.notifications import services, statistics
 from tests.support.clients import signed_in
 from tests.support.makers_reviews import child, submit
 
@@ -91,14 +95,24 @@ def test_the_dfe_fields_are_recorded_and_checked(world_a):
         "yes",
     )
     assert recorded.resident_authority == "Essex County Council"
+    # Organisations recorded as knowing the child: known to an agency (and not "no").
+    assert submit(world_a).children.get().known_to_agency == "yes"
     assert notification.nature == "other" and notification.criteria_result == "does_not_meet"
     assert "neither died nor was seriously harmed" in notification.evaluation.reason
     with pytest.raises(ValidationError) as error:
-        submit(world_a, children=[child(age_years=20), child("Child R", placement_type="foster", disability="maybe")])
+        submit(
+            world_a,
+            children=[
+                child(age_years=20),
+                child("Child R", placement_type="foster", disability="maybe"),
+                child("Child S", known_to=[world_a.members["agency"]], known_to_agency="no"),
+            ],
+        )
     assert error.value.message_dict["children"] == [
         "Child 1, age years: A child's age must be between 0 and 17 (up to 24 for a care leaver)",
         "Child 2, disability: Say whether the child has a disability, or not known",
         "Child 2, placement type: Give a placement type only for a looked-after child",
+        "Child 3, known to agency: Organisations are recorded as knowing the child: answer yes or not known",
     ]
 
 
@@ -244,3 +258,122 @@ def test_the_care_leavers_page_shows_the_two_steps_and_the_reason(world_a, clien
     step = reverse("notification-sos-ofsted-notified", args=[world_a.slug, notification.pk])
     form = client.get(step).content.decode()
     assert 'name="ofsted_notified_on-day"' in form
+
+
+# ----------------------------------------------------------------------------------------------
+# The DfE statistics' export
+
+
+@pytest.fixture
+def a_known_year(world_a):
+    """Three notifications received in April 2026 to March 2027 (four children), one the year before."""
+    with time_machine.travel(dt.datetime(2027, 3, 31, 10, 0), tick=False):
+        submit(
+            world_a,
+            aware_date=dt.date(2026, 5, 11),
+            received_on=dt.date(2026, 5, 11),
+            nature="death",
+            children=[
+                child("Child A", age_years=0, age_months=3, sex="male", ethnicity="white_british", plan="cp_plan"),
+                child("Child B", age_years=4, sex="female", ethnicity="white_irish", disability="yes"),
+            ],
+        )
+        submit(
+            world_a,
+            aware_date=dt.date(2026, 11, 2),
+            received_on=dt.date(2026, 11, 2),
+            children=[
+                child("Child C", age_years=15, looked_after=True, placement_type="foster", known_to_agency="yes")
+            ],
+        )
+        submit(
+            world_a,
+            aware_date=dt.date(2027, 2, 1),
+            received_on=dt.date(2027, 2, 1),
+            nature="death",
+            abuse_or_neglect="not_suspected",
+            children=[care_leaver(21, sex="male", ethnicity="mixed_other", known_to_agency="yes")],
+        )
+        submit(world_a, aware_date=dt.date(2026, 3, 30), received_on=dt.date(2026, 3, 30))  # 2025-26
+        yield
+
+
+EXPECTED = {
+    ("Total", "All children notified"): 4,
+    ("Nature of incident", "Death"): 3,
+    ("Nature of incident", "Serious harm"): 1,
+    ("Nature of incident", "Other"): 0,
+    ("Looked after", "Looked after"): 1,
+    ("Looked after", "Care leaver"): 1,
+    ("Looked after", "Neither"): 2,
+    ("Sex", "Female"): 2,
+    ("Sex", "Male"): 2,
+    ("Age", "Under 1"): 1,
+    ("Age", "1 to 5"): 1,
+    ("Age", "11 to 15"): 1,
+    ("Age", "16 to 17"): 0,
+    ("Age", "18 to 24 (care leavers)"): 1,
+    ("Ethnicity", "White"): 2,
+    ("Ethnicity", "Black, Black British, Caribbean or African"): 1,
+    ("Ethnicity", "Mixed or multiple ethnic groups"): 1,
+    ("Disability", "Yes"): 1,
+    ("Disability", "Not known"): 3,
+    ("Child in need or child protection plan", "A child protection plan"): 1,
+    ("Child in need or child protection plan", "Not known"): 3,
+    ("Known to agencies", "Yes"): 2,
+    ("Known to agencies", "Not known"): 2,
+    ("Quarter received", "Q1 (Apr–Jun 2026)"): 2,
+    ("Quarter received", "Q2 (Jul–Sep 2026)"): 0,
+    ("Quarter received", "Q3 (Oct–Dec 2026)"): 1,
+    ("Quarter received", "Q4 (Jan–Mar 2027)"): 1,
+}
+
+
+def _checked(rows):
+    figures = {(breakdown, category): int(count) for breakdown, category, count in rows}
+    assert {key: figures[key] for key in EXPECTED} == EXPECTED
+    # Every breakdown adds up to the total.
+    for breakdown in {b for b, _ in figures} - {"Total"}:
+        assert sum(n for (b, _), n in figures.items() if b == breakdown) == 4, breakdown
+
+
+def test_the_years_statistics_as_csv_and_xlsx_read_back(world_a, a_known_year):
+    client = signed_in(world_a.people["business"])
+    base = reverse("notification-statistics-csv", args=[world_a.slug])
+    response = client.get(base + "?year=2026")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert 'filename="thurrock-notifications-2026-27.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Breakdown", "Category", "Children notified"]
+    _checked(rows[1:])
+    xlsx = client.get(reverse("notification-statistics-xlsx", args=[world_a.slug]) + "?year=2026")
+    assert xlsx.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.title == "Notifications 2026-27"
+    _checked(list(sheet.iter_rows(min_row=2, values_only=True)))
+    # The year before holds the one notification received then; a year that is not one is this year.
+    before = list(csv.reader(io.StringIO(client.get(base + "?year=2025").content.decode("utf-8-sig"))))
+    assert before[1] == ["Total", "All children notified", "1"]
+    odd = list(csv.reader(io.StringIO(client.get(base + "?year=nonsense").content.decode("utf-8-sig"))))
+    assert odd[1] == ["Total", "All children notified", "4"]
+
+
+def test_the_statistics_are_the_business_units_and_counted_in_one_query(
+    world_a, a_known_year, django_assert_max_num_queries
+):
+    for who in ("agency", "scrutineer"):
+        response = signed_in(world_a.people[who]).get(reverse("notification-statistics-csv", args=[world_a.slug]))
+        assert response.status_code == 403, who
+    with django_assert_max_num_queries(1):
+        figures = statistics.year_figures(world_a.ctx(), 2026)
+    assert {(f.breakdown, f.category): f.count for f in figures if (f.breakdown, f.category) not in EXPECTED} == {
+        ("Sex", "Not known"): 0,
+        ("Age", "6 to 10"): 0,
+        ("Ethnicity", "Asian or Asian British"): 0,
+        ("Ethnicity", "Other ethnic group"): 0,
+        ("Ethnicity", "Not known"): 0,
+        ("Disability", "No"): 0,
+        ("Child in need or child protection plan", "A child in need plan"): 0,
+        ("Child in need or child protection plan", "Neither"): 0,
+        ("Known to agencies", "No"): 0,
+    }
