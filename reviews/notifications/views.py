@@ -242,7 +242,8 @@ class QuestionView(PartnershipMixin, FormView):
     def refuse_another_child(self):
         messages.error(
             self.request,
-            f"A notification can cover up to {services.MAX_CHILDREN} children: notify any others in a separate notification.",
+            f"A notification can cover up to {services.MAX_CHILDREN} children: describe any others under "
+            "'Other children involved'.",
         )
         return redirect(self.check_url() if self.draft.get("summary") else self.next_url("summary"))
 
@@ -557,7 +558,15 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
                 ],
             )
         )
-    sections.append(("Summary", [("Summary", answers["summary"], change("summary"))]))
+    sections.append(
+        (
+            "Summary",
+            [
+                ("Summary", answers["summary"], change("summary")),
+                ("Other children involved", answers["other_children"] or "None", change("summary")),
+            ],
+        )
+    )
     return sections
 
 

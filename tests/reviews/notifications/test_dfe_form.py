@@ -17,7 +17,7 @@ from lscp import deadlines
 from lscp.states import StateError
 from reviews.models import Notification
 from reviews.notifications import services, statistics
-from tests.support.clients import signed_in
+from tests.support.clients import error_by_field, signed_in
 from tests.support.makers_reviews import child, submit
 
 pytestmark = pytest.mark.django_db
@@ -377,3 +377,35 @@ def test_the_statistics_are_the_business_units_and_counted_in_one_query(
         ("Child in need or child protection plan", "Neither"): 0,
         ("Known to agencies", "No"): 0,
     }
+
+
+def test_the_child_page_asks_the_dfe_questions_and_takes_a_care_leaver_up_to_24(world_a):
+    client = signed_in(world_a.people["business"])
+    slug = world_a.slug
+    client.get(reverse("notification-new", args=[slug]))
+    url = reverse("notification-new-child", args=[slug]) + "?child=1"
+    answers = {
+        "reference": "Young person R",
+        "age_years": "20",
+        "sex": "male",
+        "ethnicity": "not_known",
+        "looked_after": "no",
+        "home_area": "Thurrock",
+    }
+    refused = client.post(url, answers)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert error_by_field(page, "id_age_years").endswith(
+        "A child's age must be between 0 and 17 (up to 24 for a care leaver)"
+    )
+    assert 'value="Young person R"' in page
+    for name in ("care_leaver", "disability", "plan", "known_to_agency", "placement_type", "resident_authority"):
+        assert f'name="{name}"' in page, name
+    taken = client.post(url, {**answers, "care_leaver": "yes", "disability": "no", "plan": "none"})
+    assert taken.status_code == 302
+    child_answers = client.session[f"notification-draft:{slug}"]["children"][0]
+    assert (child_answers["care_leaver"], child_answers["plan"], child_answers["known_to_agency"]) == (
+        True,
+        "none",
+        "unknown",
+    )

@@ -484,7 +484,9 @@ def test_five_children_cannot_be_added(world_a, as_user):
         },
     )
     assert fifth["Location"].endswith("/new/summary/")
-    assert "up to 4 children" in client.get(fifth["Location"]).content.decode()
+    summary_page = client.get(fifth["Location"]).content.decode()
+    assert "up to 4 children: describe any others under &#x27;Other children involved&#x27;" in summary_page
+    assert 'name="other_children"' in summary_page
     session = client.session[f"notification-draft:{slug}"]
     assert [c["reference"] for c in session["children"]] == ["Child 1", "Child 2", "Child 3", "Child 4"]
 
