@@ -99,7 +99,8 @@ class StatisticsExportView(PartnershipPage):
 
     def get(self, request, *args, **kwargs):
         year = request.GET.get("year", "")
-        year_start = int(year) if year.isdigit() and int(year) in FINANCIAL_YEARS else current_year_start()
+        year_start = int(year) if year.isascii() and year.isdigit() and int(year) in FINANCIAL_YEARS else None
+        year_start = year_start or current_year_start()
         if self.kind == "csv":
             return statistics.csv_response(self.ctx, year_start)
         return statistics.xlsx_response(self.ctx, year_start)
