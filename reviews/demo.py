@@ -186,6 +186,32 @@ SCENARIOS = {
             summary="A 13-year-old disclosed sexual abuse by a family friend after a long period of concerns at school.",
             steps={"panel_notified": 6, "rapid_review_started": 8, "rapid_review_completed": 20, "outcome_sent": 22},
         ),
+        dict(
+            key="l",
+            pathway="mandatory",
+            notifier="council",
+            aware=12,
+            incident_before=1,
+            nature="death",
+            abuse="not_suspected",
+            location="in_area",
+            children=[
+                dict(
+                    reference="Young person L",
+                    age_years=21,
+                    sex="male",
+                    ethnicity="white_british",
+                    looked_after=False,
+                    care_leaver=True,
+                    disability="no",
+                    plan="none",
+                    known_to=["Thurrock Council"],
+                )
+            ],
+            summary="A 21-year-old care leaver, supported by the leaving care team, died in his flat. No abuse or "
+            "neglect is known or suspected.",
+            steps={"sos_ofsted_notified": 1},
+        ),
     ],
     "southend": [
         dict(
@@ -611,6 +637,9 @@ def _submit(ctx, scenario, *, key, aware, calendar, members) -> Notification:
             ethnicity=c["ethnicity"],
             looked_after=c["looked_after"],
             known_to=[members[name] for name in c["known_to"] if name in members],
+            care_leaver=c.get("care_leaver", False),
+            disability=c.get("disability", "unknown"),
+            plan=c.get("plan", "unknown"),
         )
         for c in scenario["children"]
     ]
@@ -648,6 +677,8 @@ def _steps(ctx, notification, scenario, plan, *, calendar, aware, members) -> No
             values["panel_reference"] = f"CSPRP-{aware:%y}{notification.pk:04d}"
             if notification.is_lac_death:
                 values.update(sos_notified_on=on, ofsted_notified_on=on)
+        if step == "sos_ofsted_notified":
+            values["ofsted_notified_on"] = on
         if step == "panel_responded":
             values["response"] = "The Panel agrees with the partnership's decision and looks forward to the learning."
         if step == "rapid_review_completed" and services.step_refusal(notification, spec):
