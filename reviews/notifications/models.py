@@ -2,9 +2,12 @@
 
 A notification moves through the statutory steps (DESIGN.md §2, reviews/notifications/steps.py)
 only by the service functions in reviews/notifications/services.py; its four clocks are computed
-by the deadline engine (reviews/notifications/clocks.py). Only what the work needs is recorded
-about a child: a case reference, age, sex, ethnicity, looked-after status, home area and the
-agencies that knew them. No names.
+by the deadline engine (reviews/notifications/clocks.py). Only what the work and the DfE's form
+and statistics need is recorded about a child: a case reference, age, sex, ethnicity, disability,
+looked-after status and placement type, whether a care leaver, any child in need or child
+protection plan, whether known to any agency and which member organisations knew them, home area
+and the local authority where they live. No names. Up to 4 children per notification (one per
+incident); any others are described in `other_children`.
 """
 
 from __future__ import annotations
