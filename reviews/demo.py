@@ -27,7 +27,7 @@ from reviews.rapid_review import services as rapid
 from reviews.rapid_review.models import InformationRequest, LcsprCriterion, SignOff
 
 # (key, pathway, notifier statutory role or organisation name, aware: working days ago,
-#  outcome, abuse, location, children, summary, steps: {step: working days after aware}, criteria)
+#  nature, abuse, location, children, summary, steps: {step: working days after aware}, criteria)
 SCENARIOS = {
     "thurrock": [
         dict(
@@ -36,7 +36,7 @@ SCENARIOS = {
             notifier="council",
             aware=60,
             incident_before=1,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="known",
             location="in_area",
             children=[
@@ -65,7 +65,7 @@ SCENARIOS = {
             notifier="council",
             aware=28,
             incident_before=2,
-            outcome="died",
+            nature="death",
             abuse="suspected",
             location="in_area",
             children=[
@@ -92,7 +92,7 @@ SCENARIOS = {
             notifier="North East London NHS Foundation Trust (NELFT)",
             aware=3,
             incident_before=1,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="suspected",
             location="in_area",
             children=[
@@ -123,7 +123,7 @@ SCENARIOS = {
             notifier="council",
             aware=8,
             incident_before=0,
-            outcome="died",
+            nature="death",
             abuse="not_suspected",
             location="outside_england",
             children=[
@@ -146,7 +146,7 @@ SCENARIOS = {
             notifier="Essex County Fire and Rescue Service",
             aware=12,
             incident_before=1,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="not_suspected",
             location="in_area",
             children=[
@@ -170,7 +170,7 @@ SCENARIOS = {
             notifier="council",
             aware=50,
             incident_before=3,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="known",
             location="in_area",
             children=[
@@ -186,6 +186,32 @@ SCENARIOS = {
             summary="A 13-year-old disclosed sexual abuse by a family friend after a long period of concerns at school.",
             steps={"panel_notified": 6, "rapid_review_started": 8, "rapid_review_completed": 20, "outcome_sent": 22},
         ),
+        dict(
+            key="l",
+            pathway="mandatory",
+            notifier="council",
+            aware=12,
+            incident_before=1,
+            nature="death",
+            abuse="not_suspected",
+            location="in_area",
+            children=[
+                dict(
+                    reference="Young person L",
+                    age_years=21,
+                    sex="male",
+                    ethnicity="white_british",
+                    looked_after=False,
+                    care_leaver=True,
+                    disability="no",
+                    plan="none",
+                    known_to=["Thurrock Council"],
+                )
+            ],
+            summary="A 21-year-old care leaver, supported by the leaving care team, died in his flat. No abuse or "
+            "neglect is known or suspected.",
+            steps={"sos_ofsted_notified": 1},
+        ),
     ],
     "southend": [
         dict(
@@ -194,7 +220,7 @@ SCENARIOS = {
             notifier="council",
             aware=30,
             incident_before=1,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="known",
             location="in_area",
             children=[
@@ -216,7 +242,7 @@ SCENARIOS = {
             notifier="Essex Partnership University NHS Foundation Trust (EPUT)",
             aware=6,
             incident_before=2,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="suspected",
             location="in_area",
             children=[
@@ -240,7 +266,7 @@ SCENARIOS = {
             notifier="council",
             aware=25,
             incident_before=1,
-            outcome="died",
+            nature="death",
             abuse="known",
             location="in_area",
             children=[
@@ -262,7 +288,7 @@ SCENARIOS = {
             notifier="council",
             aware=1,
             incident_before=0,
-            outcome="serious_harm",
+            nature="serious_harm",
             abuse="suspected",
             location="in_area",
             children=[
@@ -358,7 +384,7 @@ SCENARIOS["thurrock"].append(
         notifier="council",
         aware=200,
         incident_before=2,
-        outcome="died",
+        nature="death",
         abuse="known",
         location="in_area",
         children=[
@@ -611,6 +637,9 @@ def _submit(ctx, scenario, *, key, aware, calendar, members) -> Notification:
             ethnicity=c["ethnicity"],
             looked_after=c["looked_after"],
             known_to=[members[name] for name in c["known_to"] if name in members],
+            care_leaver=c.get("care_leaver", False),
+            disability=c.get("disability", "unknown"),
+            plan=c.get("plan", "unknown"),
         )
         for c in scenario["children"]
     ]
@@ -627,7 +656,7 @@ def _submit(ctx, scenario, *, key, aware, calendar, members) -> Notification:
         else aware,
         aware_date=aware,
         location=scenario["location"],
-        outcome=scenario["outcome"],
+        nature=scenario["nature"],
         abuse_or_neglect=scenario["abuse"],
         children=children,
         summary=scenario["summary"],
@@ -648,6 +677,8 @@ def _steps(ctx, notification, scenario, plan, *, calendar, aware, members) -> No
             values["panel_reference"] = f"CSPRP-{aware:%y}{notification.pk:04d}"
             if notification.is_lac_death:
                 values.update(sos_notified_on=on, ofsted_notified_on=on)
+        if step == "sos_ofsted_notified":
+            values["ofsted_notified_on"] = on
         if step == "panel_responded":
             values["response"] = "The Panel agrees with the partnership's decision and looks forward to the learning."
         if step == "rapid_review_completed" and services.step_refusal(notification, spec):

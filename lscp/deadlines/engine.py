@@ -75,7 +75,8 @@ class ClockKind:
     # Who must act, as emails (the directory answers "business unit", "agency leads of X" ...).
     actors: Callable[[models.Model, Recipients], list[str]]
     applies: Callable[[models.Model], bool] = lambda subject: True
-    not_applicable_reason: str = ""
+    # Why the clock does not run for this subject: words, or a function of the subject giving them.
+    not_applicable_reason: str | Callable[[models.Model], str] = ""
     # For clocks counted back from a target (e.g. 7 working days before publication).
     counts_back_from: Callable[[models.Model], dt.date | None] | None = None
     counts_back_label: str = ""
@@ -155,11 +156,12 @@ def compute(subject, kind: ClockKind, *, rule: ClockRule, calendar: WorkingCalen
     """The clock's fields for this subject now: starts_on, due_date, met_on, explanation."""
     option = next(o for o in kind.starts if o.key == rule.start)
     if not kind.applies(subject):
+        reason = kind.not_applicable_reason
         return {
             "starts_on": None,
             "due_date": None,
             "met_on": None,
-            "explanation": kind.not_applicable_reason or "Not needed",
+            "explanation": (reason(subject) if callable(reason) else reason) or "Not needed",
         }
     starts_on = kind.start_date(subject, rule.start)
     met_on = kind.met_date(subject)

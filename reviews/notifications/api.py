@@ -63,6 +63,12 @@ class ChildOut(serializers.Serializer):
     looked_after = serializers.BooleanField()
     home_area = serializers.CharField()
     known_to = serializers.SerializerMethodField()
+    disability = serializers.CharField()
+    plan = serializers.CharField()
+    known_to_agency = serializers.CharField()
+    placement_type = serializers.CharField(allow_blank=True)
+    care_leaver = serializers.BooleanField()
+    resident_authority = serializers.CharField(allow_blank=True)
 
     def get_known_to(self, child) -> list[int]:
         return [member.pk for member in child.known_to.all()]
@@ -119,9 +125,10 @@ class NotificationOut(NotificationSummaryOut):
     incident_time = serializers.TimeField(allow_null=True)
     aware_date = serializers.DateField()
     location = serializers.CharField()
-    outcome = serializers.CharField()
+    nature = serializers.CharField()
     abuse_or_neglect = serializers.CharField()
     summary = serializers.CharField()
+    other_children = serializers.CharField(allow_blank=True)
     children = ChildOut(many=True)
     criteria = serializers.SerializerMethodField()
     panel_reference = serializers.CharField(allow_blank=True)
@@ -172,13 +179,27 @@ class NotificationDetailOut(NotificationOut):
 
 class ChildIn(TenantSerializer):
     reference = serializers.CharField(max_length=40)
-    age_years = serializers.IntegerField(min_value=0, max_value=17)
+    age_years = serializers.IntegerField(
+        min_value=0, max_value=models.CARE_LEAVER_MAX_AGE, help_text="Up to 17; up to 24 for a care leaver"
+    )
     age_months = serializers.IntegerField(min_value=0, max_value=11, required=False, allow_null=True, default=None)
     sex = serializers.ChoiceField(choices=models.Sex.choices)
     ethnicity = serializers.ChoiceField(choices=models.ETHNICITY_CHOICES)
     looked_after = serializers.BooleanField()
     home_area = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     known_to = PartnershipChoice(Member, many=True, required=False, default=list)
+    disability = serializers.ChoiceField(
+        choices=models.YesNoUnknown.choices, required=False, default=models.YesNoUnknown.UNKNOWN
+    )
+    plan = serializers.ChoiceField(choices=models.Plan.choices, required=False, default=models.Plan.UNKNOWN)
+    known_to_agency = serializers.ChoiceField(
+        choices=models.YesNoUnknown.choices, required=False, default=models.YesNoUnknown.UNKNOWN
+    )
+    placement_type = serializers.ChoiceField(
+        choices=models.Placement.choices, required=False, allow_blank=True, default=""
+    )
+    care_leaver = serializers.BooleanField(required=False, default=False)
+    resident_authority = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class NotificationIn(TenantSerializer):
@@ -198,10 +219,11 @@ class NotificationIn(TenantSerializer):
     incident_time = serializers.TimeField(required=False, allow_null=True, default=None)
     aware_date = serializers.DateField()
     location = serializers.ChoiceField(choices=models.Location.choices)
-    outcome = serializers.ChoiceField(choices=models.Outcome.choices)
+    nature = serializers.ChoiceField(choices=models.Nature.choices, help_text=models.NATURE_HINT)
     abuse_or_neglect = serializers.ChoiceField(choices=models.AbuseOrNeglect.choices)
     children = ChildIn(many=True, allow_empty=True)
     summary = serializers.CharField()
+    other_children = serializers.CharField(required=False, allow_blank=True, default="")
     submission_key = serializers.CharField(
         max_length=64,
         required=False,
@@ -209,6 +231,14 @@ class NotificationIn(TenantSerializer):
         default="",
         help_text="Send the same key again (or an Idempotency-Key header) and the first notification is returned",
     )
+
+    def validate_children(self, children):
+        if len(children) > services.MAX_CHILDREN:
+            raise serializers.ValidationError(
+                f"A notification can cover up to {services.MAX_CHILDREN} children: describe the others in "
+                "other_children"
+            )
+        return children
 
 
 class StepIn(serializers.Serializer):
@@ -239,6 +269,11 @@ class SentIn(StepIn):
     sent_on = serializers.DateField()
 
 
+class SosOfstedIn(StepIn):
+    sos_notified_on = serializers.DateField()
+    ofsted_notified_on = serializers.DateField()
+
+
 class RespondedIn(StepIn):
     received_on = serializers.DateField()
     response = serializers.CharField()
@@ -250,7 +285,7 @@ class CriteriaIn(StepIn):
 
 
 # Each statutory step's input, in the steps' order (steps.STEPS declares the steps themselves).
-STEP_INPUTS = dict(zip(STEPS, [PanelNotifiedIn, StartedIn, CompletedIn, SentIn, RespondedIn], strict=True))
+STEP_INPUTS = dict(zip(STEPS, [PanelNotifiedIn, StartedIn, CompletedIn, SentIn, RespondedIn, SosOfstedIn], strict=True))
 
 LIST_FILTERS = [
     OpenApiParameter("status", str, enum=models.Status.values),

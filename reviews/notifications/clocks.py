@@ -5,6 +5,7 @@ which event starts them; these are the statutory defaults."""
 from django.urls import reverse
 
 from lscp.deadlines import ClockKind, StartOption, register
+from reviews.notifications import criteria
 
 
 def _url(notification) -> str:
@@ -16,18 +17,23 @@ def _business_unit(notification, directory) -> list[str]:
     return directory.membership(notification.case_officer_id) or directory.business_unit()
 
 
-def _notifiable(notification) -> bool:
-    return notification.notifiable
-
-
-NOT_NOTIFIABLE = "Not needed: the criteria for notifying the National Panel are not met"
 COMMON = {
     "model": "reviews.Notification",
     "subject_label": lambda n: n.reference,
     "url": _url,
     "actors": _business_unit,
-    "applies": _notifiable,
-    "not_applicable_reason": NOT_NOTIFIABLE,
+}
+# The Panel's notification runs when the Panel is notified; the rapid review's three clocks only when
+# the Panel considers the case (criteria.rapid_review_reason: each says why not on the case page).
+PANEL_CLOCK = {
+    **COMMON,
+    "applies": lambda n: criteria.panel_reason(n)[0],
+    "not_applicable_reason": lambda n: criteria.panel_reason(n)[1],
+}
+RAPID_REVIEW_CLOCK = {
+    **COMMON,
+    "applies": lambda n: criteria.rapid_review_reason(n)[0],
+    "not_applicable_reason": lambda n: criteria.rapid_review_reason(n)[1],
 }
 
 PANEL_NOTIFICATION = register(
@@ -41,7 +47,7 @@ PANEL_NOTIFICATION = register(
         met_date=lambda n: n.panel_notified_on,
         met_label="the notification is sent to the National Panel",
         task="notify the National Panel",
-        **COMMON,
+        **PANEL_CLOCK,
     )
 )
 
@@ -59,7 +65,7 @@ RAPID_REVIEW = register(
         met_date=lambda n: n.rapid_review_completed_on,
         met_label="the rapid review is completed",
         task="complete the rapid review",
-        **COMMON,
+        **RAPID_REVIEW_CLOCK,
     )
 )
 
@@ -74,7 +80,7 @@ OUTCOME_TO_PANEL = register(
         met_date=lambda n: n.outcome_sent_on,
         met_label="the outcome is sent to the National Panel",
         task="send the rapid review outcome to the National Panel",
-        **COMMON,
+        **RAPID_REVIEW_CLOCK,
     )
 )
 
@@ -91,6 +97,6 @@ PANEL_RESPONSE = register(
         task="chase the National Panel for its response",
         # The Panel is late, not a partner: the business unit chases; the partners need not be told.
         escalate_to_partners=False,
-        **COMMON,
+        **RAPID_REVIEW_CLOCK,
     )
 )

@@ -14,13 +14,18 @@ from lscp.web.forms import GovukDateField, GovukForm, TenantForm, VersionedForm
 from partners.models import Member, Membership
 from reviews.notifications import services
 from reviews.notifications.models import (
+    CARE_LEAVER_MAX_AGE,
     ETHNICITY_CHOICES,
+    NATURE_HINT,
     AbuseOrNeglect,
     CriteriaResult,
     Location,
-    Outcome,
+    Nature,
     Pathway,
+    Placement,
+    Plan,
     Sex,
+    YesNoUnknown,
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -107,7 +112,12 @@ class IncidentForm(TenantForm):
         help_text="The National Panel must be notified within 5 working days of this date",
     )
     location = forms.ChoiceField(label="Where did it happen?", choices=Location.choices, widget=forms.RadioSelect)
-    outcome = forms.ChoiceField(label="What happened to the child?", choices=Outcome.choices, widget=forms.RadioSelect)
+    nature = forms.ChoiceField(
+        label="What was the nature of the incident?",
+        choices=Nature.choices,
+        widget=forms.RadioSelect,
+        help_text=NATURE_HINT,
+    )
     abuse_or_neglect = forms.ChoiceField(
         label="Is abuse or neglect known or suspected?", choices=AbuseOrNeglect.choices, widget=forms.RadioSelect
     )
@@ -132,13 +142,13 @@ class ChildForm(MembersForm):
     age_years = forms.IntegerField(
         label="Age in years",
         min_value=0,
-        max_value=17,
-        help_text="0 for a baby under one",
+        max_value=CARE_LEAVER_MAX_AGE,
+        help_text="0 for a baby under one; up to 24 for a care leaver",
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
         error_messages={
             "required": "Enter the child's age in years (0 for a baby under one)",
-            "min_value": "A child's age must be between 0 and 17",
-            "max_value": "A child's age must be between 0 and 17",
+            "min_value": "A child's age must be between 0 and 17 (up to 24 for a care leaver)",
+            "max_value": "A child's age must be between 0 and 17 (up to 24 for a care leaver)",
             "invalid": "Enter the age as a whole number of years",
         },
     )
@@ -156,6 +166,45 @@ class ChildForm(MembersForm):
         choices=YES_NO,
         widget=forms.RadioSelect(attrs={"data-inline": True}),
     )
+    placement_type = forms.ChoiceField(
+        label="Placement type, for a looked-after child",
+        required=False,
+        choices=[("", "Choose a placement type"), *Placement.choices],
+    )
+    care_leaver = forms.ChoiceField(
+        required=False,
+        label="Is this a care leaver (up to and including age 24)?",
+        choices=YES_NO,
+        initial="no",
+        widget=forms.RadioSelect(attrs={"data-inline": True}),
+    )
+    disability = forms.ChoiceField(
+        required=False,
+        label="Does the child have a disability?",
+        choices=YesNoUnknown.choices,
+        initial=YesNoUnknown.UNKNOWN,
+        widget=forms.RadioSelect(attrs={"data-inline": True}),
+    )
+    plan = forms.ChoiceField(
+        required=False,
+        label="Did the child have a child in need plan or a child protection plan?",
+        choices=Plan.choices,
+        initial=Plan.UNKNOWN,
+        widget=forms.RadioSelect,
+    )
+    known_to_agency = forms.ChoiceField(
+        required=False,
+        label="Was the child known to any agency?",
+        choices=YesNoUnknown.choices,
+        initial=YesNoUnknown.UNKNOWN,
+        widget=forms.RadioSelect(attrs={"data-inline": True}),
+    )
+    resident_authority = forms.CharField(
+        label="Local authority where the child lives, if not the notifying one",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
     home_area = forms.CharField(
         label="Home area", max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input--width-20"})
     )
@@ -170,6 +219,17 @@ class ChildForm(MembersForm):
         data = super().clean()
         if data.get("age_months") is not None and data.get("age_years") not in (None, 0):
             self.add_error("age_months", "Give months only for a baby under one")
+        # Not answered: not a care leaver, and the rest not known (as the DfE's form records it).
+        data["care_leaver"] = data.get("care_leaver") or "no"
+        for name in ("disability", "plan", "known_to_agency"):
+            data[name] = data.get(name) or YesNoUnknown.UNKNOWN
+        leaver = data["care_leaver"] == "yes"
+        if data.get("age_years") is not None and data["age_years"] > 17 and not leaver:
+            self.add_error("age_years", "A child's age must be between 0 and 17 (up to 24 for a care leaver)")
+        if leaver and data.get("looked_after") == "yes":
+            self.add_error("care_leaver", "A care leaver is no longer looked after: answer one or the other")
+        if data.get("placement_type") and data.get("looked_after") == "no":
+            self.add_error("placement_type", "Give a placement type only for a looked-after child")
         return data
 
 
@@ -187,6 +247,12 @@ class SummaryForm(TenantForm):
         label="Summary of what happened",
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="What happened, and what is known about the agencies' involvement. Do not name the child.",
+    )
+    other_children = forms.CharField(
+        label="Other children involved",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Beyond the 4 children a notification records: what is known about them, without names",
     )
 
 
@@ -240,9 +306,11 @@ class StepForm(VersionedForm):
                 max_length=50,
                 widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
             )
-            if notification.is_lac_death:
+            if notification.tells_sos_and_ofsted:
                 self.fields["sos_notified_on"] = GovukDateField(label="Date the Secretary of State was notified")
                 self.fields["ofsted_notified_on"] = GovukDateField(label="Date Ofsted was notified")
+        if spec.key == "sos_ofsted_notified":
+            self.fields["ofsted_notified_on"] = GovukDateField(label="Date Ofsted was notified")
         if spec.key == "panel_responded":
             self.fields["response"] = forms.CharField(
                 label="What the Panel said", widget=forms.Textarea(attrs={"rows": 6})

@@ -2,9 +2,12 @@
 
 A notification moves through the statutory steps (DESIGN.md §2, reviews/notifications/steps.py)
 only by the service functions in reviews/notifications/services.py; its four clocks are computed
-by the deadline engine (reviews/notifications/clocks.py). Only what the work needs is recorded
-about a child: a case reference, age, sex, ethnicity, looked-after status, home area and the
-agencies that knew them. No names.
+by the deadline engine (reviews/notifications/clocks.py). Only what the work and the DfE's form
+and statistics need is recorded about a child: a case reference, age, sex, ethnicity, disability,
+looked-after status and placement type, whether a care leaver, any child in need or child
+protection plan, whether known to any agency and which member organisations knew them, home area
+and the local authority where they live. No names. Up to 4 children per notification (one per
+incident); any others are described in `other_children`.
 """
 
 from __future__ import annotations
@@ -29,9 +32,15 @@ class Location(models.TextChoices):
     ELSEWHERE = "elsewhere_in_england", "Elsewhere in England"
 
 
-class Outcome(models.TextChoices):
-    DIED = "died", "The child died"
-    SERIOUS_HARM = "serious_harm", "The child was seriously harmed"
+class Nature(models.TextChoices):
+    """The incident's nature, as the DfE's notification form and statistics have it."""
+
+    DEATH = "death", "Death"
+    SERIOUS_HARM = "serious_harm", "Serious harm"
+    OTHER = "other", "Other"
+
+
+NATURE_HINT = "Other: for example, a child who harmed another child after being abused themselves"
 
 
 class AbuseOrNeglect(models.TextChoices):
@@ -43,6 +52,7 @@ class AbuseOrNeglect(models.TextChoices):
 class CriteriaResult(models.TextChoices):
     MEETS = "meets", "Meets the serious-incident criteria: notify the National Panel"
     LAC_DEATH = "lac_death", "A looked-after child's death: notify the Panel, the Secretary of State and Ofsted"
+    CARE_LEAVER_DEATH = "care_leaver_death", "A care leaver's death: notify the Secretary of State and Ofsted"
     DOES_NOT_MEET = "does_not_meet", "Does not meet the criteria: consider a local review"
 
 
@@ -53,6 +63,9 @@ class Status(models.TextChoices):
     RAPID_REVIEW_COMPLETED = "rapid_review_completed", "Rapid review completed"
     OUTCOME_SENT = "outcome_sent", "Outcome sent to the Panel"
     PANEL_RESPONDED = "panel_responded", "Panel responded"
+    # A care leaver's death is notified to these two only (no Panel, no rapid review): last in the
+    # order, so that none of the Panel's steps reads as still to come.
+    SOS_OFSTED_NOTIFIED = "sos_ofsted_notified", "Secretary of State and Ofsted notified"
 
 
 class Notification(TenantOwned, Versioned):
@@ -80,12 +93,17 @@ class Notification(TenantOwned, Versioned):
     incident_time = models.TimeField(null=True, blank=True)
     aware_date = models.DateField(help_text="The date the local authority became aware")
     location = models.CharField(max_length=25, choices=Location.choices)
-    outcome = models.CharField(max_length=15, choices=Outcome.choices)
+    nature = models.CharField(max_length=15, choices=Nature.choices, help_text=NATURE_HINT)
     abuse_or_neglect = models.CharField(max_length=15, choices=AbuseOrNeglect.choices)
     summary = models.TextField()
+    other_children = models.TextField(
+        "other children involved",
+        blank=True,
+        help_text="Beyond the 4 a notification records: what is known about them, without names",
+    )
 
     # The business unit's decision on the criteria (the product's own evaluation is computed).
-    criteria_decision = models.CharField(max_length=15, choices=CriteriaResult.choices, blank=True)
+    criteria_decision = models.CharField(max_length=20, choices=CriteriaResult.choices, blank=True)
     criteria_rationale = models.TextField(blank=True)
     criteria_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -145,6 +163,26 @@ class Notification(TenantOwned, Versioned):
     def is_lac_death(self) -> bool:
         return self.criteria_result == CriteriaResult.LAC_DEATH
 
+    @property
+    def is_care_leaver_death(self) -> bool:
+        """A care leaver's death to be notified to the Secretary of State and Ofsted only."""
+        return self.criteria_result == CriteriaResult.CARE_LEAVER_DEATH
+
+    @property
+    def tells_sos_and_ofsted(self) -> bool:
+        """The Secretary of State and Ofsted are notified: a looked-after child's or a care leaver's death."""
+        from reviews.notifications.criteria import care_leaver_under_18
+
+        return self.is_lac_death or self.is_care_leaver_death or care_leaver_under_18(self)
+
+    @property
+    def needs_rapid_review(self) -> bool:
+        """Whether the rapid review's clocks run: the Panel considers the case (not a care leaver's
+        death, nor a looked-after child's death with no abuse or neglect known or suspected)."""
+        from reviews.notifications.criteria import rapid_review_reason
+
+        return rapid_review_reason(self)[0]
+
 
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
@@ -177,6 +215,38 @@ ETHNICITY_CHOICES = [
 ]
 
 
+class YesNoUnknown(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Plan(models.TextChoices):
+    """Whether the child had a plan at the time of the incident (the DfE's statistics' groups)."""
+
+    CHILD_PROTECTION = "cp_plan", "A child protection plan"
+    CHILD_IN_NEED = "cin_plan", "A child in need plan"
+    NONE = "none", "Neither"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Placement(models.TextChoices):
+    """A looked-after child's placement type (the children looked after return's groups)."""
+
+    FOSTER = "foster", "Foster placement"
+    KINSHIP = "kinship", "Placed with relatives or friends (kinship)"
+    PARENTS = "parents", "Placed with parents or a person with parental responsibility"
+    CHILDRENS_HOME = "childrens_home", "Children's home"
+    SEMI_INDEPENDENT = "semi_independent", "Semi-independent or supported accommodation"
+    SECURE = "secure", "Secure unit or custody"
+    ADOPTION = "adoption", "Placed for adoption"
+    RESIDENTIAL_SCHOOL = "residential_school", "Residential school"
+    OTHER = "other", "Other placement"
+
+
+CARE_LEAVER_MAX_AGE = 24  # a care leaver's death is notified up to and including this age
+
+
 class Child(TenantOwned):
     url_kwarg = "child_id"
 
@@ -185,7 +255,9 @@ class Child(TenantOwned):
     reference = models.CharField(
         "case reference", max_length=40, help_text="For example Child Q. Not the child's name."
     )
-    age_years = models.PositiveSmallIntegerField(validators=[MaxValueValidator(17)])
+    age_years = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(CARE_LEAVER_MAX_AGE)], help_text="Up to 17; up to 24 for a care leaver"
+    )
     age_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -197,6 +269,23 @@ class Child(TenantOwned):
     looked_after = models.BooleanField()
     home_area = models.CharField(max_length=200)
     known_to = models.ManyToManyField("partners.Member", blank=True, related_name="+")
+    disability = models.CharField(max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    plan = models.CharField(
+        "child in need or child protection plan", max_length=10, choices=Plan.choices, default=Plan.UNKNOWN
+    )
+    known_to_agency = models.CharField(
+        "known to any agency", max_length=10, choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN
+    )
+    placement_type = models.CharField(
+        max_length=20, choices=Placement.choices, blank=True, help_text="For a looked-after child"
+    )
+    care_leaver = models.BooleanField(default=False)
+    resident_authority = models.CharField(
+        "local authority where the child lives",
+        max_length=200,
+        blank=True,
+        help_text="When it is not the notifying local authority",
+    )
 
     class Meta:
         ordering = ["notification", "position"]

@@ -24,18 +24,22 @@ from lscp.roles import Role
 from lscp.states import StateError, check_version
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership, Partnership, StatutoryRole
-from reviews.notifications.criteria import evaluate
+from reviews.notifications.criteria import evaluate, rapid_review_reason
 from reviews.notifications.models import (
+    CARE_LEAVER_MAX_AGE,
     ETHNICITY_CHOICES,
     AbuseOrNeglect,
     Child,
     CriteriaResult,
     Location,
+    Nature,
     Notification,
-    Outcome,
     Pathway,
+    Placement,
+    Plan,
     Sex,
     Status,
+    YesNoUnknown,
 )
 from reviews.notifications.permissions import VIEW_PERM, NotificationPolicy
 from reviews.notifications.selectors import notification_submitted_as
@@ -56,6 +60,12 @@ class ChildAnswer:
     home_area: str = ""  # the partnership's area when not given (default_home_area)
     known_to: list[Member] = field(default_factory=list)
     age_months: int | None = None
+    disability: str = YesNoUnknown.UNKNOWN
+    plan: str = Plan.UNKNOWN
+    known_to_agency: str = YesNoUnknown.UNKNOWN
+    placement_type: str = ""  # for a looked-after child
+    care_leaver: bool = False
+    resident_authority: str = ""  # when not the notifying local authority
 
 
 # ----------------------------------------------------------------------------------------------
@@ -81,8 +91,12 @@ def check_child(child: ChildAnswer, *, partnership: Partnership) -> Errors:
         errors.add("reference", "Enter the child's case reference, for example Child Q")
     if child.age_years is None:
         errors.add("age_years", "Enter the child's age in years (0 for a baby under one)")
-    elif not 0 <= child.age_years <= 17:
-        errors.add("age_years", "A child's age must be between 0 and 17")
+    elif child.care_leaver and not 0 <= child.age_years <= CARE_LEAVER_MAX_AGE:
+        errors.add("age_years", f"A care leaver's age must be between 0 and {CARE_LEAVER_MAX_AGE}")
+    elif not child.care_leaver and not 0 <= child.age_years <= 17:
+        errors.add(
+            "age_years", f"A child's age must be between 0 and 17 (up to {CARE_LEAVER_MAX_AGE} for a care leaver)"
+        )
     if child.age_months is not None and (child.age_years != 0 or not 0 <= child.age_months <= 11):
         errors.add("age_months", "Give months only for a baby under one, from 0 to 11")
     if child.sex not in Sex.values:
@@ -93,6 +107,23 @@ def check_child(child: ChildAnswer, *, partnership: Partnership) -> Errors:
         errors.add("looked_after", "Say whether the child is looked after")
     if not (child.home_area or "").strip():
         errors.add("home_area", "Enter the child's home area")
+    for name, value, choices, words in (
+        ("disability", child.disability, YesNoUnknown.values, "Say whether the child has a disability, or not known"),
+        ("plan", child.plan, Plan.values, "Say whether the child had a child in need or child protection plan"),
+        ("known_to_agency", child.known_to_agency, YesNoUnknown.values, "Say whether any agency knew the child"),
+    ):
+        if value not in choices:
+            errors.add(name, words)
+    if child.known_to and child.known_to_agency == YesNoUnknown.NO:
+        errors.add("known_to_agency", "Organisations are recorded as knowing the child: answer yes or not known")
+    if child.placement_type and child.placement_type not in Placement.values:
+        errors.add("placement_type", "Choose the placement type")
+    elif child.placement_type and child.looked_after is False:
+        errors.add("placement_type", "Give a placement type only for a looked-after child")
+    if child.care_leaver not in (True, False):
+        errors.add("care_leaver", "Say whether the child is a care leaver")
+    elif child.care_leaver and child.looked_after is True:
+        errors.add("care_leaver", "A care leaver is no longer looked after: answer one or the other")
     if any(member.partnership_id != partnership.pk for member in child.known_to):
         errors.add("known_to", "Choose organisations that are members of this partnership")
     return errors
@@ -103,7 +134,11 @@ def check_children(errors: Errors, children: list[ChildAnswer], *, partnership: 
         errors.add("children", "Add at least one child")
         return
     if len(children) > MAX_CHILDREN:
-        errors.add("children", f"A notification can cover up to {MAX_CHILDREN} children: notify the others separately")
+        errors.add(
+            "children",
+            f"A notification can cover up to {MAX_CHILDREN} children: describe the others under "
+            "'other children involved'",
+        )
         return
     for index, child in enumerate(children, start=1):
         for field_name, problems in check_child(child, partnership=partnership).by_field.items():
@@ -140,10 +175,11 @@ def check_submission(
     incident_date: dt.date | None,
     aware_date: dt.date | None,
     location: str,
-    outcome: str,
+    nature: str,
     abuse_or_neglect: str,
     children: list[ChildAnswer],
     summary: str,
+    other_children: str = "",
 ) -> None:
     """Every problem with a submission at once, by field (a ValidationError), or None."""
     errors = Errors()
@@ -159,7 +195,7 @@ def check_submission(
     check_incident_dates(errors, incident_date=incident_date, aware_date=aware_date)
     for name, value, choices in (
         ("location", location, Location.values),
-        ("outcome", outcome, Outcome.values),
+        ("nature", nature, Nature.values),
         ("abuse_or_neglect", abuse_or_neglect, AbuseOrNeglect.values),
     ):
         if value not in choices:
@@ -207,10 +243,11 @@ def notification_submit(
     incident_date: dt.date,
     aware_date: dt.date,
     location: str,
-    outcome: str,
+    nature: str,
     abuse_or_neglect: str,
     children: list[ChildAnswer],
     summary: str,
+    other_children: str = "",
     notifier_role: str = "",
     notifier_phone: str = "",
     incident_time: dt.time | None = None,
@@ -238,9 +275,10 @@ def notification_submit(
         incident_date=incident_date,
         aware_date=aware_date,
         location=location,
-        outcome=outcome,
+        nature=nature,
         abuse_or_neglect=abuse_or_neglect,
         summary=(summary or "").strip(),
+        other_children=(other_children or "").strip(),
     )
     check_submission(ctx, children=children, **answers)
     received_on = received_on or timezone.localdate()
@@ -283,6 +321,13 @@ def _submitted(ctx: TenantContext, notification: Notification, children: list[Ch
             ethnicity=answer.ethnicity,
             looked_after=answer.looked_after,
             home_area=answer.home_area,
+            disability=answer.disability,
+            plan=answer.plan,
+            # Organisations recorded as knowing the child: known to an agency.
+            known_to_agency=YesNoUnknown.YES if answer.known_to else answer.known_to_agency,
+            placement_type=answer.placement_type or "",
+            care_leaver=answer.care_leaver,
+            resident_authority=(answer.resident_authority or "").strip(),
         )
         child.known_to.set(answer.known_to)
         involved.update({member.pk: member for member in answer.known_to})
@@ -408,6 +453,16 @@ def set_case_officer(
 
 def step_refusal(notification: Notification, spec: StepSpec) -> str | None:
     """Why this step cannot be recorded now, or None if it can."""
+    if spec.key == "sos_ofsted_notified" and not notification.is_care_leaver_death:
+        return (
+            f"'{spec.label}' is the step for a care leaver's death only; {notification.reference} goes to the "
+            "National Panel (the Secretary of State and Ofsted are recorded with that step where they are told)."
+        )
+    if spec.key != "sos_ofsted_notified" and notification.is_care_leaver_death:
+        return (
+            f"{notification.reference} is a care leaver's death: it is notified to the Secretary of State and Ofsted "
+            "only, with no National Panel notification and no rapid review."
+        )
     if notification.status != spec.from_status:
         if STATUS_ORDER.index(notification.status) >= STATUS_ORDER.index(spec.to_status):
             return f"'{spec.label}' is already recorded for {notification.reference}."
@@ -422,6 +477,10 @@ def step_refusal(notification: Notification, spec: StepSpec) -> str | None:
             f"{notification.reference} does not meet the criteria for notifying the National Panel. If it should be "
             "notified, first record a criteria decision overriding the evaluation, with the reason."
         )
+    if spec.key == "rapid_review_started":
+        needed, reason = rapid_review_reason(notification)
+        if not needed:
+            return f"{notification.reference}: {reason[0].lower()}{reason[1:]}."
     if spec.key == "rapid_review_completed":
         review = rapid_review_for(notification)
         if review is None or review.status == ReviewStatus.DRAFTING:
@@ -430,6 +489,10 @@ def step_refusal(notification: Notification, spec: StepSpec) -> str | None:
         if missing:
             return missing_signers_text(missing)
     return None
+
+
+def _who_died(notification: Notification) -> str:
+    return "A looked-after child" if notification.is_lac_death else "A care leaver"
 
 
 def _check_date(errors: Errors, field: str, value, *, after: dt.date | None, after_label: str) -> None:
@@ -449,11 +512,11 @@ def _step_updates(notification: Notification, spec: StepSpec, on: dt.date | None
         updates["panel_reference"] = (values.get("panel_reference") or "").strip()
         if not updates["panel_reference"]:
             errors.add("panel_reference", "Enter the Panel's reference")
-        if notification.is_lac_death:
+        if notification.tells_sos_and_ofsted:
             for name, label in (("sos_notified_on", "the Secretary of State"), ("ofsted_notified_on", "Ofsted")):
                 updates[name] = values.get(name)
                 if updates[name] is None:
-                    errors.add(name, f"A looked-after child died: enter the date {label} was notified")
+                    errors.add(name, f"{_who_died(notification)} died: enter the date {label} was notified")
                 else:
                     _check_date(
                         errors,
@@ -462,6 +525,15 @@ def _step_updates(notification: Notification, spec: StepSpec, on: dt.date | None
                         after=notification.aware_date,
                         after_label="the date the local authority became aware",
                     )
+    if spec.key == "sos_ofsted_notified":
+        updates["ofsted_notified_on"] = values.get("ofsted_notified_on")
+        _check_date(
+            errors,
+            "ofsted_notified_on",
+            updates["ofsted_notified_on"],
+            after=notification.aware_date,
+            after_label="the date the local authority became aware",
+        )
     if spec.key == "panel_responded":
         updates["panel_response"] = (values.get("response") or "").strip()
         if not updates["panel_response"]:

@@ -85,10 +85,29 @@ STEPS: dict[str, StepSpec] = {
             "outcome_sent_on",
             "the date the outcome was sent",
         ),
+        # A care leaver's death (criteria.CARE_LEAVER_DEATH) instead of all the above.
+        StepSpec(
+            "sos_ofsted_notified",
+            "Secretary of State and Ofsted notified",
+            Status.SUBMITTED,
+            Status.SOS_OFSTED_NOTIFIED,
+            "sos_notified_on",
+            "sos_notified_on",
+            "Date the Secretary of State was notified",
+            "aware_date",
+            "the date the local authority became aware",
+        ),
     ]
 }
 STATUS_ORDER = [choice for choice, _ in Status.choices]
 
 
+def steps_for(notification: Notification) -> list[StepSpec]:
+    """The steps this notification goes through: a care leaver's death only the last one."""
+    if notification.is_care_leaver_death:
+        return [STEPS["sos_ofsted_notified"]]
+    return [spec for key, spec in STEPS.items() if key != "sos_ofsted_notified"]
+
+
 def next_step(notification: Notification) -> StepSpec | None:
-    return next((spec for spec in STEPS.values() if spec.from_status == notification.status), None)
+    return next((spec for spec in steps_for(notification) if spec.from_status == notification.status), None)

@@ -25,6 +25,16 @@ steps = [
 urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification-list"),
     path("notifications/new/", views.NewNotificationView.as_view(), name="notification-new"),
+    path(
+        "notifications/statistics.xlsx",
+        views.StatisticsExportView.as_view(kind="xlsx"),
+        name="notification-statistics-xlsx",
+    ),
+    path(
+        "notifications/statistics.csv",
+        views.StatisticsExportView.as_view(kind="csv"),
+        name="notification-statistics-csv",
+    ),
     *new,
     path("notifications/new/check/", views.CheckAnswersView.as_view(), name="notification-new-check"),
     path("notifications/new/remove-child/", views.RemoveChildView.as_view(), name="notification-new-remove-child"),

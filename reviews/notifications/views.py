@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
+from audits.quarters import FINANCIAL_YEARS, current_year_start
 from lscp import deadlines, outbox
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
 from retention.permissions import CaseExportPolicy
-from reviews.notifications import models, selectors, services
+from reviews.notifications import models, selectors, services, statistics
 from reviews.notifications.filters import NotificationFilter
 from reviews.notifications.forms import (
     AnotherChildForm,
@@ -81,9 +82,29 @@ class NotificationListView(PartnershipPage):
                 "q": params.get("q", ""),
             },
             can_submit=NotificationPolicy.can(self.ctx, "submit"),
+            can_export=NotificationPolicy.can(self.ctx, "manage"),
+            year_start=current_year_start(),
+            export_years=range(current_year_start(), current_year_start() - 5, -1),
             can_see_details=NotificationPolicy.can(self.ctx, "view_details"),
         )
         return context
+
+
+class StatisticsExportView(PartnershipPage):
+    """The financial year's notifications in the DfE statistics' breakdown (statistics.py), as
+    XLSX or CSV; ?year=2026 for April 2026 to March 2027, this year by default."""
+
+    policy = NotificationPolicy
+    permission = "manage"
+    kind = "xlsx"
+
+    def get(self, request, *args, **kwargs):
+        year = request.GET.get("year", "")
+        year_start = int(year) if year.isascii() and year.isdigit() and int(year) in FINANCIAL_YEARS else None
+        year_start = year_start or current_year_start()
+        if self.kind == "csv":
+            return statistics.csv_response(self.ctx, year_start)
+        return statistics.xlsx_response(self.ctx, year_start)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -223,7 +244,8 @@ class QuestionView(PartnershipMixin, FormView):
     def refuse_another_child(self):
         messages.error(
             self.request,
-            f"A notification can cover up to {services.MAX_CHILDREN} children: notify any others in a separate notification.",
+            f"A notification can cover up to {services.MAX_CHILDREN} children: describe any others under "
+            "'Other children involved'.",
         )
         return redirect(self.check_url() if self.draft.get("summary") else self.next_url("summary"))
 
@@ -254,17 +276,21 @@ class QuestionView(PartnershipMixin, FormView):
                 "incident_time": _time(draft.get("incident_time")),
                 "aware_date": _date(draft.get("aware_date")),
                 "location": draft.get("location"),
-                "outcome": draft.get("outcome"),
+                "nature": draft.get("nature"),
                 "abuse_or_neglect": draft.get("abuse_or_neglect"),
             }
         if self.question == "child":
             index = self.child_index()
             if index <= len(draft.children):
                 child = draft.children[index - 1]
-                return {**child, "looked_after": "yes" if child.get("looked_after") else "no"}
+                return {
+                    **child,
+                    "looked_after": "yes" if child.get("looked_after") else "no",
+                    "care_leaver": "yes" if child.get("care_leaver") else "no",
+                }
             return {"home_area": services.default_home_area(self.ctx)}
         if self.question == "summary":
-            return {"summary": draft.get("summary", "")}
+            return {"summary": draft.get("summary", ""), "other_children": draft.get("other_children", "")}
         return {}
 
     def next_url(self, question: str, **params) -> str:
@@ -282,6 +308,7 @@ class QuestionView(PartnershipMixin, FormView):
         if self.question == "child":
             index = self.child_index()
             data["looked_after"] = data["looked_after"] == "yes"
+            data["care_leaver"] = data["care_leaver"] == "yes"
             data["known_to"] = [m.pk for m in data["known_to"]]
             if index <= len(draft.children):
                 draft.children[index - 1] = data
@@ -358,6 +385,12 @@ def draft_answers(ctx, draft: Draft) -> dict:
             looked_after=bool(child.get("looked_after")),
             home_area=child.get("home_area", ""),
             known_to=[members[pk] for pk in child.get("known_to", []) if pk in members],
+            disability=child.get("disability", models.YesNoUnknown.UNKNOWN),
+            plan=child.get("plan", models.Plan.UNKNOWN),
+            known_to_agency=child.get("known_to_agency", models.YesNoUnknown.UNKNOWN),
+            placement_type=child.get("placement_type", ""),
+            care_leaver=bool(child.get("care_leaver")),
+            resident_authority=child.get("resident_authority", ""),
         )
         for child in draft.children
     ]
@@ -373,10 +406,11 @@ def draft_answers(ctx, draft: Draft) -> dict:
         "incident_time": _time(draft.get("incident_time")),
         "aware_date": _date(draft.get("aware_date")),
         "location": draft.get("location", ""),
-        "outcome": draft.get("outcome", ""),
+        "nature": draft.get("nature", ""),
         "abuse_or_neglect": draft.get("abuse_or_neglect", ""),
         "children": children,
         "summary": draft.get("summary", ""),
+        "other_children": draft.get("other_children", ""),
     }
 
 
@@ -468,7 +502,7 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
                 ),
                 ("Local authority became aware", day(answers["aware_date"]), change("incident")),
                 ("Where", dict(models.Location.choices).get(answers["location"], ""), change("incident")),
-                ("What happened", dict(models.Outcome.choices).get(answers["outcome"], ""), change("incident")),
+                ("Nature of the incident", dict(models.Nature.choices).get(answers["nature"], ""), change("incident")),
                 (
                     "Abuse or neglect",
                     dict(models.AbuseOrNeglect.choices).get(answers["abuse_or_neglect"], ""),
@@ -491,6 +525,32 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
                         change("child", child=index),
                     ),
                     ("Looked after", "Yes" if child.looked_after else "No", change("child", child=index)),
+                    (
+                        "Placement type",
+                        dict(models.Placement.choices).get(child.placement_type, "Not given"),
+                        change("child", child=index),
+                    ),
+                    ("Care leaver", "Yes" if child.care_leaver else "No", change("child", child=index)),
+                    (
+                        "Disability",
+                        dict(models.YesNoUnknown.choices).get(child.disability, ""),
+                        change("child", child=index),
+                    ),
+                    (
+                        "Child in need or child protection plan",
+                        dict(models.Plan.choices).get(child.plan, ""),
+                        change("child", child=index),
+                    ),
+                    (
+                        "Known to any agency",
+                        dict(models.YesNoUnknown.choices).get(child.known_to_agency, ""),
+                        change("child", child=index),
+                    ),
+                    (
+                        "Local authority where the child lives",
+                        child.resident_authority or "The notifying local authority",
+                        change("child", child=index),
+                    ),
                     ("Home area", child.home_area, change("child", child=index)),
                     (
                         "Known to",
@@ -500,7 +560,15 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
                 ],
             )
         )
-    sections.append(("Summary", [("Summary", answers["summary"], change("summary"))]))
+    sections.append(
+        (
+            "Summary",
+            [
+                ("Summary", answers["summary"], change("summary")),
+                ("Other children involved", answers["other_children"] or "None", change("summary")),
+            ],
+        )
+    )
     return sections
 
 

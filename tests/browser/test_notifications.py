@@ -36,7 +36,7 @@ def test_an_agency_lead_reports_an_incident_and_the_business_unit_sees_the_clock
     fill_date(page, "incident_date", today)  # after the aware date: refused
     fill_date(page, "aware_date", aware)
     page.check("#id_location_0")
-    page.check("#id_outcome_1")
+    page.check("#id_nature_1")  # serious harm
     page.check("#id_abuse_or_neglect_1")
     page.click("button:has-text('Continue')")
     pages.check()

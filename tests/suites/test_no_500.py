@@ -170,7 +170,7 @@ def _notification_payload(world, who: str) -> dict:
         "incident_date": day,
         "aware_date": day,
         "location": "in_area",
-        "outcome": "serious_harm",
+        "nature": "serious_harm",
         "abuse_or_neglect": "known",
         "children": [
             {

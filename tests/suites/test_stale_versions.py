@@ -359,11 +359,18 @@ def reachable(world, instances: list[Found]) -> Found:
 
 def more_states(world) -> None:
     """Records in the states whose forms the world's own records are past: a notification whose
-    rapid review is under way, and one whose meeting is recorded (to send for sign-off)."""
-    from tests.support.makers_reviews import meeting, started
+    rapid review is under way, one whose meeting is recorded (to send for sign-off), and a care
+    leaver's death (to notify the Secretary of State and Ofsted)."""
+    from tests.support.makers_reviews import child, meeting, started, submit
 
     started(world)
     meeting(world, started(world))
+    submit(
+        world,
+        nature="death",
+        abuse_or_neglect="not_suspected",
+        children=[child("Young person R", age_years=20, care_leaver=True)],
+    )
 
 
 @pytest.fixture(scope="module")

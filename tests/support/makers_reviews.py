@@ -48,7 +48,7 @@ def submit(
         incident_date=aware,
         aware_date=aware,
         location="in_area",
-        outcome="serious_harm",
+        nature="serious_harm",
         abuse_or_neglect="known",
         children=children if children is not None else [child(known_to=[world.members["agency"]])],
         summary="What happened.",

@@ -49,9 +49,9 @@ def notifications(world):
 
 
 @pytest.mark.parametrize(
-    ("location", "outcome", "abuse", "looked_after", "expected", "words"),
+    ("location", "nature", "abuse", "looked_after", "expected", "words"),
     [
-        ("in_area", "died", "known", False, "meets", "child died in Thurrock"),
+        ("in_area", "death", "known", False, "meets", "child died in Thurrock"),
         ("in_area", "serious_harm", "suspected", False, "meets", "was seriously harmed in Thurrock"),
         (
             "outside_england",
@@ -61,15 +61,15 @@ def notifications(world):
             "meets",
             "normally resident in Thurrock was seriously harmed outside England",
         ),
-        ("elsewhere_in_england", "died", "known", False, "does_not_meet", "local authority for that area notifies"),
+        ("elsewhere_in_england", "death", "known", False, "does_not_meet", "local authority for that area notifies"),
         ("in_area", "serious_harm", "not_suspected", False, "does_not_meet", "not known or suspected"),
-        ("outside_england", "died", "not_suspected", True, "lac_death", "Secretary of State and Ofsted"),
+        ("outside_england", "death", "not_suspected", True, "lac_death", "Secretary of State and Ofsted"),
         ("in_area", "serious_harm", "not_suspected", True, "does_not_meet", "not known or suspected"),
     ],
 )
-def test_the_criteria_and_their_reason(world_a, location, outcome, abuse, looked_after, expected, words):
+def test_the_criteria_and_their_reason(world_a, location, nature, abuse, looked_after, expected, words):
     notification = submit(
-        world_a, location=location, outcome=outcome, abuse_or_neglect=abuse, children=[child(looked_after=looked_after)]
+        world_a, location=location, nature=nature, abuse_or_neglect=abuse, children=[child(looked_after=looked_after)]
     )
     result = evaluate(notification)
     assert result.result == expected
@@ -186,7 +186,7 @@ def test_a_step_dated_before_the_one_it_follows_or_in_the_future(world_a):
 
 def test_a_looked_after_childs_death_needs_the_secretary_of_state_and_ofsted(world_a):
     notification = submit(
-        world_a, outcome="died", abuse_or_neglect="not_suspected", children=[child(looked_after=True)]
+        world_a, nature="death", abuse_or_neglect="not_suspected", children=[child(looked_after=True)]
     )
     assert notification.criteria_result == "lac_death"
     with pytest.raises(ValidationError) as error:
@@ -377,13 +377,13 @@ def test_the_question_pages_check_your_answers_and_one_notification_per_double_c
             "aware_date-month": "1",
             "aware_date-year": "2020",
             "location": "in_area",
-            "outcome": "died",
+            "nature": "death",
             "abuse_or_neglect": "suspected",
         },
     )
     html = bad.content.decode()
     assert error_by_field(html, "id_incident_date").startswith("The incident date must be the same as or before")
-    assert 'value="2020"' in html and 'value="died" checked' in html
+    assert 'value="2020"' in html and 'value="death" checked' in html
     post(
         client,
         reverse("notification-new-incident", args=[slug]),
@@ -396,7 +396,7 @@ def test_the_question_pages_check_your_answers_and_one_notification_per_double_c
             "aware_date-year": today.year,
             "incident_time": "14:30",
             "location": "in_area",
-            "outcome": "died",
+            "nature": "death",
             "abuse_or_neglect": "suspected",
         },
     )
@@ -484,7 +484,9 @@ def test_five_children_cannot_be_added(world_a, as_user):
         },
     )
     assert fifth["Location"].endswith("/new/summary/")
-    assert "up to 4 children" in client.get(fifth["Location"]).content.decode()
+    summary_page = client.get(fifth["Location"]).content.decode()
+    assert "up to 4 children: describe any others under &#x27;Other children involved&#x27;" in summary_page
+    assert 'name="other_children"' in summary_page
     session = client.session[f"notification-draft:{slug}"]
     assert [c["reference"] for c in session["children"]] == ["Child 1", "Child 2", "Child 3", "Child 4"]
 
@@ -555,7 +557,7 @@ def api_payload(world, **overrides) -> dict:
         "pathway": "mandatory",
         "notifying_member": world.members["council"].pk,
         "location": "in_area",
-        "outcome": "serious_harm",
+        "nature": "serious_harm",
         "abuse_or_neglect": "known",
         "children": [
             {
