@@ -1,9 +1,10 @@
 """Reads for retention: the schedule (each kind's rule, the defaults filled in), the holds, the
 disposal records, and what is due under each rule (ordered by when it closed, oldest first).
 
-A case is closed when the Panel has responded (the notification's last step) and its LCSPR, if
-there is one, is published or decided not to be published, and no action plan of it is still
-open; it closed on the latest of those dates. An action plan is closed when its status is closed.
+A case is closed when its last step is recorded (the Panel's response; for a care leaver's death the
+Secretary of State and Ofsted notified; for a case that does not meet the criteria the business
+unit's decision) and its LCSPR, if there is one, is published or decided not to be published, and
+no action plan of it is still open; it closed on the latest of those dates. An action plan is closed when its status is closed.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, DateField, F, Q, When
+from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.utils import timezone
 
 from lscp.tenancy import TenantContext
 from partners.models import Partnership
 from retention.models import DEFAULTS, DisposalRecord, LegalHold, RecordKind, RetentionRule
 from reviews.action_plans.models import ActionPlan, PlanStatus
 from reviews.lcspr.models import LcsprStatus
-from reviews.notifications.models import Notification, Status
+from reviews.notifications.models import CriteriaResult, Notification, Status
 
 # What an anonymised case's summary says: it also marks the case as done, so it is never due again.
 ANONYMISED = "Anonymised under the partnership's retention schedule."
@@ -77,16 +79,44 @@ def cutoff(years: int, today: dt.date) -> dt.date | None:
 
 
 def closed_cases(partnership: Partnership):
-    """The partnership's closed cases, with the date each closed (`closed_on`)."""
+    """The partnership's closed cases, with the date each closed (`closed_on`).
+
+    A case's last step depends on its path: the Panel's response; the Secretary of State and Ofsted
+    both notified for a care leaver's death (no Panel); the business unit's decision that the
+    criteria are not met, when the Panel was never notified. Then any LCSPR must be published or
+    decided not to be, and every action plan closed; it closed on the latest of those dates."""
+    last_step = Case(
+        When(
+            status=Status.PANEL_RESPONDED,
+            panel_response_received_on__isnull=False,
+            then=F("panel_response_received_on"),
+        ),
+        When(
+            status=Status.SOS_OFSTED_NOTIFIED,
+            sos_notified_on__isnull=False,
+            ofsted_notified_on__isnull=False,
+            then=Greatest(F("sos_notified_on"), F("ofsted_notified_on")),
+        ),
+        When(
+            status=Status.SUBMITTED,
+            criteria_decision=CriteriaResult.DOES_NOT_MEET,
+            criteria_decided_at__isnull=False,
+            panel_notified_on__isnull=True,
+            then=TruncDate("criteria_decided_at", tzinfo=timezone.get_default_timezone()),
+        ),
+        default=None,
+        output_field=DateField(),
+    )
     return (
         Notification.objects.for_partnership(partnership)
-        .filter(status=Status.PANEL_RESPONDED, panel_response_received_on__isnull=False)
+        .annotate(last_step_on=last_step)
+        .filter(last_step_on__isnull=False)
         .filter(Q(lcspr__isnull=True) | Q(lcspr__status__in=[LcsprStatus.PUBLISHED, LcsprStatus.NOT_PUBLISHED]))
         .exclude(action_plans__status__in=[s for s in PlanStatus.values if s != PlanStatus.CLOSED])
         .annotate(
             closed_on=Greatest(
-                F("panel_response_received_on"),
-                Coalesce(F("lcspr__published_on"), F("lcspr__sent_to_panel_on"), F("panel_response_received_on")),
+                F("last_step_on"),
+                Coalesce(F("lcspr__published_on"), F("lcspr__sent_to_panel_on"), F("last_step_on")),
             )
         )
     )

@@ -253,3 +253,34 @@ def test_disposal_is_scheduled_daily():
     from lscp.schedules import SCHEDULES
 
     assert ("lscp.dispose_due_records", 24 * 60 * 60) in [(task, every) for _, task, every in SCHEDULES]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 5, 9), tick=False)
+def test_a_case_closes_on_the_last_step_of_its_own_path(world_a):
+    """A care leaver's death (no Panel) and a case that does not meet the criteria close too: on
+    main they never closed, so they were kept for ever."""
+    from django.utils import timezone
+
+    from reviews.notifications.models import CriteriaResult
+
+    care_leaver = submit(world_a, children=[child(reference="Child CL")])
+    Notification.objects.for_partnership(world_a.partnership).filter(pk=care_leaver.pk).update(
+        status=Status.SOS_OFSTED_NOTIFIED, sos_notified_on=dt.date(2009, 3, 2), ofsted_notified_on=dt.date(2009, 3, 4)
+    )
+    not_met = submit(world_a, children=[child(reference="Child NM")])
+    Notification.objects.for_partnership(world_a.partnership).filter(pk=not_met.pk).update(
+        criteria_decision=CriteriaResult.DOES_NOT_MEET,
+        criteria_decided_at=timezone.make_aware(dt.datetime(2010, 1, 5, 10)),
+    )
+    only_sos = submit(world_a, children=[child(reference="Child HALF")])  # Ofsted not yet told: open
+    Notification.objects.for_partnership(world_a.partnership).filter(pk=only_sos.pk).update(
+        status=Status.SOS_OFSTED_NOTIFIED, sos_notified_on=dt.date(2009, 3, 2)
+    )
+    undecided = submit(world_a, children=[child(reference="Child OPEN")])
+    closed = {c.pk: c.closed_on for c in selectors.closed_cases(world_a.partnership)}
+    assert closed == {care_leaver.pk: dt.date(2009, 3, 4), not_met.pk: dt.date(2010, 1, 5)}
+    [case_result, _] = services.dispose(world_a.partnership, dry_run=False, by_task="test")
+    assert sorted(c.pk for c in case_result.items) == sorted([care_leaver.pk, not_met.pk])
+    for case in (only_sos, undecided):
+        case.refresh_from_db()
+        assert case.summary == "What happened."
