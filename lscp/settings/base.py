@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "AuditStatusEnum": "audits.models.AuditStatus",
         "ReturnStatusEnum": "audits.models.ReturnStatus",
         "ChallengeStatusEnum": "audits.models.ChallengeStatus",
+        "YesNoUnknownEnum": "reviews.notifications.models.YesNoUnknown",
     },
 }
 
