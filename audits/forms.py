@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from audits.quarters import current_year_start, quarter_label
-from partners.models import Member
+from partners.selectors import current_members
 
 
 class OrganisationChoice(forms.ModelChoiceField):
@@ -20,7 +20,8 @@ class OrganisationChoices(forms.ModelMultipleChoiceField):
 
 
 def member_choices(ctx):
-    return Member.objects.for_partnership(ctx.partnership).select_related("organisation").order_by("organisation__name")
+    """Today's member organisations of every kind (partners.selectors.current_members)."""
+    return current_members(ctx)
 
 
 def quarter_choices(around: int | None = None) -> list[tuple[str, str]]:

@@ -9,7 +9,8 @@ from django.utils import timezone
 from lscp.documents import DocumentField
 from lscp.roles import Role
 from lscp.web.forms import GovukDateField, TenantForm, VersionedForm
-from partners.models import Member, Membership
+from partners.models import Membership
+from partners.selectors import current_members
 from reviews.action_plans import selectors
 from reviews.action_plans.models import ActionStatus, SourceKind
 from reviews.action_plans.services import parse_number
@@ -20,7 +21,7 @@ BUSINESS_UNIT_CHOICE = "business_unit"
 
 def owner_choices(ctx) -> list[tuple[str, str]]:
     """The business unit and this partnership's member organisations, by name: an action's owner."""
-    members = Member.objects.for_partnership(ctx.partnership).select_related("organisation")
+    members = current_members(ctx)
     return [
         (BUSINESS_UNIT_CHOICE, f"{ctx.partnership.name} (the business unit)"),
         *[(str(m.pk), str(m.organisation)) for m in sorted(members, key=lambda m: str(m.organisation).lower())],
@@ -167,7 +168,7 @@ class OwnerFields(TenantForm):
         value = self.cleaned_data["owner_member"]
         if value == BUSINESS_UNIT_CHOICE:
             return None
-        return Member.objects.for_partnership(self.ctx.partnership).select_related("organisation").get(pk=value)
+        return current_members(self.ctx).get(pk=value)
 
 
 class ActionForm(OwnerFields):

@@ -54,7 +54,8 @@ PAGES = [
     # The home page's sections: clocks, and one query each for an action plan's owner and the
     # business unit's completions to accept (reviews/action_plans/selectors.py).
     ("home", "/{slug}/", 15),
-    ("members", "/{slug}/partners/", 9),  # + the former members (organisation history)
+    # + the former members (organisation history); the designated agencies, and their memberships
+    ("members", "/{slug}/partners/", 11),
     # The people list's: the invitations not yet accepted, shown to the business unit.
     ("people", "/{slug}/people/", 8),
     ("people, filtered", "/{slug}/people/?role=agency_lead&q=lead&sort=-organisation", 8),
