@@ -37,6 +37,7 @@ from reviews.notifications.permissions import NotificationPolicy
 from reviews.notifications.steps import STEPS, next_step
 from reviews.rapid_review.permissions import RapidReviewPolicy
 from reviews.rapid_review.selectors import last_signature_date, rapid_review_for
+from reviews.tracker.permissions import TrackerPolicy
 
 # ----------------------------------------------------------------------------------------------
 # The list
@@ -81,6 +82,7 @@ class NotificationListView(PartnershipPage):
             },
             can_submit=NotificationPolicy.can(self.ctx, "submit"),
             can_see_details=NotificationPolicy.can(self.ctx, "view_details"),
+            can_export_tracker=TrackerPolicy.can(self.ctx, "view"),
         )
         return context
 
