@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from partners import selectors, services
 from partners.filters import MemberFilter, PeopleFilter
 from partners.models import (
     STATUTORY_ROLE_OF,
+    DesignatedAgency,
     GovernanceGroup,
     GroupRole,
     Invitation,
@@ -30,6 +31,11 @@ from partners.models import (
     StatutoryRole,
 )
 from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
+
+
+class MemberLinkOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=MemberKind.choices)
 
 
 class OrganisationLinkOut(serializers.Serializer):
@@ -179,6 +185,67 @@ class MemberViewSet(TenantViewSet):
         data.is_valid(raise_exception=True)
         member = services.member_update(ctx=self.ctx, member=member, **data.validated_data)
         return Response(MemberOut(member).data)
+
+
+class DesignationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = OrganisationOut()
+    reason = serializers.CharField(help_text="The regulations that designate it, as the partnership cites them")
+    designated_on = serializers.DateField(allow_null=True)
+    member = serializers.SerializerMethodField(
+        help_text="The organisation's membership today, if any (its id and kind): a designated organisation "
+        "must be a member as a designated_education_agency"
+    )
+
+    @extend_schema_field(MemberLinkOut(allow_null=True))
+    def get_member(self, designation) -> dict | None:
+        member = self.context.get("members", {}).get(designation.organisation_id)
+        return None if member is None else {"id": member.pk, "kind": member.kind}
+
+
+class DesignationIn(TenantSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    reason = serializers.CharField(max_length=300)
+    designated_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+@extend_schema_view(
+    create=extend_schema(request=DesignationIn, responses={201: DesignationOut}),
+    destroy=extend_schema(responses={204: None}),
+)
+class DesignationViewSet(TenantViewSet):
+    """The organisations the regulations designate as childcare or education agencies for the area
+    (Children's Wellbeing and Schools Act 2026 s.2), kept by the business unit: each must be a
+    member of the partnership as a designated_education_agency."""
+
+    model = DesignatedAgency
+    policy = MemberPolicy
+    action_permissions = {"list": "view", "retrieve": "view", "create": "manage", "destroy": "manage"}
+    input_serializers = {"create": DesignationIn}
+    serializer_class = DesignationOut
+    filter_backends: list = []
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def tenant_queryset(self):
+        return selectors.designations_for(self.ctx)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "ctx", None) is not None:
+            context["members"] = {member.organisation_id: member for member in selectors.current_members(self.ctx)}
+        return context
+
+    def create(self, request, *args, **kwargs):
+        data = DesignationIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        designation = services.designation_add(ctx=self.ctx, **data.validated_data)
+        return Response(
+            DesignationOut(designation, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        services.designation_remove(ctx=self.ctx, designation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PersonOut(serializers.Serializer):

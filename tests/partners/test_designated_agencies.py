@@ -196,3 +196,30 @@ def test_the_schema_documents_the_kinds_as_enums_and_statutory_role_as_deprecate
     parameters = {p["name"]: p for p in schema["paths"]["/api/v1/{slug}/members/"]["get"]["parameters"]}
     assert parameters["kind"]["schema"]["enum"] == sorted(MemberKind.values)
     assert sorted(parameters["partner_kind"]["schema"]["enum"]) == ["health", "local_authority", "police"]
+
+
+def test_the_api_keeps_the_list_of_designations_like_the_page(world_a, api):
+    client = api(world_a.people["business"])
+    url = f"/api/v1/{world_a.slug}/designated-agencies/"
+    response = client.post(url, {"organisation": _academy().pk, "reason": " "}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(
+        url, {"organisation": _academy().pk, "reason": REGS, "designated_on": tomorrow.isoformat()}, format="json"
+    )
+    assert response.status_code == 400 and "today or in the past" in str(response.json()["designated_on"])
+    response = client.post(url, {"organisation": _academy().pk, "reason": REGS}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["organisation"]["name"], body["reason"], body["member"]) == (str(_academy()), REGS, None)
+    again = client.post(url, {"organisation": _academy().pk, "reason": REGS}, format="json")
+    assert again.status_code == 400 and "already on the list" in str(again.json()["organisation"])
+
+    member = services.member_add(
+        ctx=world_a.ctx(), organisation=_academy(), kind=MemberKind.DESIGNATED_EDUCATION_AGENCY
+    )
+    [listed] = api(world_a.people["agency"]).get(url).json()["results"]
+    assert listed["member"] == {"id": member.pk, "kind": "designated_education_agency"}
+    assert api(world_a.people["agency"]).delete(f"{url}{body['id']}/").status_code == 403
+    assert client.delete(f"{url}{body['id']}/").status_code == 204
+    assert client.get(url).json()["results"] == []
