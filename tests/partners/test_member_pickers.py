@@ -165,3 +165,19 @@ def test_the_services_refuse_a_former_member_by_the_field(world_a, kinds):
             members=[old],
         )
     assert "is no longer a member (it merged into another)" in error.value.message_dict["members"][0]
+
+
+def test_the_business_unit_asks_a_designated_agency_for_its_summary_on_the_page(world_a, kinds, as_user):
+    from reviews.rapid_review.models import InformationRequest
+
+    designated, old = kinds
+    notification = started(world_a)
+    url = reverse("rapid-review-request-information", args=[world_a.slug, notification.pk])
+    reply_by = timezone.localdate() + dt.timedelta(days=7)
+    dates = {"reply_by-day": reply_by.day, "reply_by-month": reply_by.month, "reply_by-year": reply_by.year}
+    client = as_user(world_a.people["business"])
+    refused = client.post(url, {"members": [old.pk], **dates})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert client.post(url, {"members": [designated.pk], **dates}).status_code == 302
+    asked = InformationRequest.objects.for_partnership(world_a.partnership).filter(notification=notification)
+    assert [request.member for request in asked] == [designated]
