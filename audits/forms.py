@@ -19,9 +19,10 @@ class OrganisationChoices(forms.ModelMultipleChoiceField):
         return str(obj.organisation)
 
 
-def member_choices(ctx):
-    """Today's member organisations of every kind (partners.selectors.current_members)."""
-    return current_members(ctx)
+def member_choices(ctx, keep=()):
+    """Today's member organisations of every kind, and those in `keep` that a record being changed
+    already names (partners.selectors.current_members)."""
+    return current_members(ctx, keep)
 
 
 def quarter_choices(around: int | None = None) -> list[tuple[str, str]]:

@@ -118,7 +118,7 @@ class PersonRoleFields(TenantForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = current_members(self.ctx)
+        self.fields["member"].queryset = current_members(self.ctx, [self.initial.get("member")])
 
 
 class PersonAddForm(PersonRoleFields):

@@ -45,14 +45,19 @@ def former_members_for(ctx: TenantContext):
     return MemberPolicy.filter(ctx, queryset)
 
 
-def current_members(ctx: TenantContext):
+def current_members(ctx: TenantContext, keep=()):
     """Today's member organisations, of every kind (statutory partners, relevant agencies,
     designated childcare or education agencies), by name: what every "which organisation" choice
     offers, on pages and in the API. A member whose membership ended (its organisation merged into
-    another, whose member took its seat) is history, never a choice."""
+    another, whose member took its seat) is history, never a new choice; `keep` (members or their
+    ids) are the ones a record being changed already names, still offered so that changing
+    something else about it keeps them."""
+    kept = {getattr(member, "pk", member) for member in keep if member}
+    kept = {int(pk) for pk in kept if str(pk).isdigit()}
+    today = Q(ended_on__isnull=True) | Q(pk__in=kept) if kept else Q(ended_on__isnull=True)
     return (
         Member.objects.for_partnership(ctx.partnership)
-        .filter(ended_on__isnull=True)
+        .filter(today)
         .select_related("organisation")
         .order_by("organisation__name", "pk")
     )

@@ -181,3 +181,49 @@ def test_the_business_unit_asks_a_designated_agency_for_its_summary_on_the_page(
     assert client.post(url, {"members": [designated.pk], **dates}).status_code == 302
     asked = InformationRequest.objects.for_partnership(world_a.partnership).filter(notification=notification)
     assert [request.member for request in asked] == [designated]
+
+
+def test_a_record_that_names_a_former_member_keeps_it_when_changed_and_nothing_new_can_choose_it(world_a, as_user):
+    """Changing an audit, an indicator, an action or a person that names a member whose
+    organisation merged into another offers that member still (changing something else keeps it);
+    adding a new record does not offer it."""
+    from audits.dataset import services as dataset
+    from audits.dataset.forms import IndicatorForm
+    from audits.programme.forms import AuditForm
+    from audits.programme.models import Audit
+    from partners.forms import PersonAddForm, PersonEditForm
+    from reviews.action_plans.forms import ActionForm
+
+    ctx = world_a.ctx()
+    nelft = world_a.members["agency"]
+    indicator = dataset.indicator_save(
+        ctx, name="Missed health appointments followed up", unit="percent", reporting_member=nelft, direction="higher"
+    )
+    audit = world_a.objects[Audit]
+    assert nelft in audit.participants.all()
+    history.organisation_merge(
+        organisation=nelft.organisation,
+        successor=organisation("Essex Community Health Trust", Sector.HEALTH),
+        effective_on=dt.date(2025, 4, 1),
+        reason="Trusts merged",
+        by=None,
+    )
+
+    assert (
+        nelft
+        in IndicatorForm(ctx=ctx, editing=True, initial={"reporting_member": nelft.pk})
+        .fields["reporting_member"]
+        .queryset
+    )
+    assert nelft not in IndicatorForm(ctx=ctx).fields["reporting_member"].queryset
+    assert nelft in AuditForm(ctx=ctx, audit=audit).fields["participants"].queryset
+    assert nelft not in AuditForm(ctx=ctx).fields["participants"].queryset
+    assert str(nelft.pk) in dict(
+        ActionForm(ctx=ctx, initial={"owner_member": str(nelft.pk)}).fields["owner_member"].choices
+    )
+    assert str(nelft.pk) not in dict(ActionForm(ctx=ctx).fields["owner_member"].choices)
+    assert nelft in PersonEditForm(ctx=ctx, initial={"member": nelft.pk}).fields["member"].queryset
+    assert nelft not in PersonAddForm(ctx=ctx).fields["member"].queryset
+
+    page = as_user(world_a.people["business"]).get(reverse("indicator-edit", args=[world_a.slug, indicator.pk]))
+    assert f'<option value="{nelft.pk}" selected>' in page.content.decode()
