@@ -217,9 +217,10 @@ def test_thurrocks_designated_education_agency_receives_an_information_request()
     assert InformationRequest.objects.for_partnership(thurrock).filter(member=early_years).exists()
     client = Client()
     client.post("/accounts/sign-in/", {"username": "thurrock-early-years", "password": DEMO_PASSWORD})
-    assert "Thurrock early years settings: agency summary for" in client.get(
-        "/thurrock/requests-for-information/"
-    ).content.decode()
+    assert (
+        "Thurrock early years settings: agency summary for"
+        in client.get("/thurrock/requests-for-information/").content.decode()
+    )
     client = Client()
     client.post("/accounts/sign-in/", {"username": "thurrock-business", "password": DEMO_PASSWORD})
     page = client.get("/thurrock/partners/").content.decode()
