@@ -227,7 +227,12 @@ class DesignationViewSet(TenantViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def tenant_queryset(self):
-        return selectors.designations_for(self.ctx)
+        predecessors = Organisation.objects.filter(successor__isnull=False).order_by("merged_on", "name")
+        return (
+            selectors.designations_for(self.ctx)
+            .select_related("organisation__successor")
+            .prefetch_related(Prefetch("organisation__predecessors", queryset=predecessors))
+        )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
