@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from audits.quarters import current_year_start, quarter_label
-from partners.models import Member
+from partners.selectors import current_members
 
 
 class OrganisationChoice(forms.ModelChoiceField):
@@ -19,8 +19,10 @@ class OrganisationChoices(forms.ModelMultipleChoiceField):
         return str(obj.organisation)
 
 
-def member_choices(ctx):
-    return Member.objects.for_partnership(ctx.partnership).select_related("organisation").order_by("organisation__name")
+def member_choices(ctx, keep=()):
+    """Today's member organisations of every kind, and those in `keep` that a record being changed
+    already names (partners.selectors.current_members)."""
+    return current_members(ctx, keep)
 
 
 def quarter_choices(around: int | None = None) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,8 +14,10 @@ from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet, sent_on
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.tenancy import get_scoped_or_404
 from partners import selectors, services
-from partners.filters import PeopleFilter
+from partners.filters import MemberFilter, PeopleFilter
 from partners.models import (
+    STATUTORY_ROLE_OF,
+    DesignatedAgency,
     GovernanceGroup,
     GroupRole,
     Invitation,
@@ -24,10 +26,16 @@ from partners.models import (
     MemberKind,
     Membership,
     Organisation,
+    PartnerKind,
     Sector,
     StatutoryRole,
 )
 from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
+
+
+class MemberLinkOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=MemberKind.choices)
 
 
 class OrganisationLinkOut(serializers.Serializer):
@@ -57,11 +65,24 @@ class OrganisationOut(serializers.Serializer):
         }
 
 
+@extend_schema_serializer(deprecate_fields=["statutory_role"])
 class MemberOut(serializers.Serializer):
     id = serializers.IntegerField()
     organisation = OrganisationOut()
-    kind = serializers.CharField()
-    statutory_role = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(
+        choices=MemberKind.choices,
+        help_text="A statutory (safeguarding) partner, a relevant agency, or a designated childcare or education "
+        "agency (Children's Wellbeing and Schools Act 2026 s.2)",
+    )
+    partner_kind = serializers.ChoiceField(
+        choices=PartnerKind.choices,
+        allow_null=True,
+        help_text="Which safeguarding partner a statutory partner is; null for every other member",
+    )
+    statutory_role = serializers.CharField(
+        allow_blank=True,
+        help_text="Deprecated: read partner_kind (council is local_authority). Blank for non-partners",
+    )
     joined_on = serializers.DateField(allow_null=True)
     people_count = serializers.IntegerField(required=False)
 
@@ -71,17 +92,40 @@ class NewOrganisationIn(serializers.Serializer):
     sector = serializers.ChoiceField(choices=Sector.choices)
 
 
-class MemberCreateIn(TenantSerializer):
+class MemberKindIn(TenantSerializer):
+    """A membership's kind, and for a statutory partner which one: `partner_kind`, or the deprecated
+    `statutory_role` (council | police | health) that older clients send."""
+
+    kind = serializers.ChoiceField(choices=MemberKind.choices)
+    partner_kind = serializers.ChoiceField(choices=PartnerKind.choices, required=False, allow_null=True)
+    statutory_role = serializers.ChoiceField(
+        choices=StatutoryRole.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Deprecated: send partner_kind",
+    )
+
+    def validate(self, data):
+        partner_kind = data.pop("partner_kind", None)
+        if partner_kind:
+            role = STATUTORY_ROLE_OF[PartnerKind(partner_kind)]
+            if data.get("statutory_role") and data["statutory_role"] != role:
+                raise serializers.ValidationError(
+                    {"partner_kind": ["Send partner_kind or statutory_role, not two that disagree"]}
+                )
+            data["statutory_role"] = role.value
+        return data
+
+
+class MemberCreateIn(MemberKindIn):
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
     new_organisation = NewOrganisationIn(required=False)
-    kind = serializers.ChoiceField(choices=MemberKind.choices)
-    statutory_role = serializers.ChoiceField(
-        choices=StatutoryRole.choices, required=False, allow_blank=True, default=""
-    )
 
     def validate(self, data):
+        data = super().validate(data)
         if not data.get("organisation") and not data.get("new_organisation"):
             raise serializers.ValidationError({"organisation": ["Give an organisation id, or a new_organisation"]})
         if data.get("organisation") and data.get("new_organisation"):
@@ -91,11 +135,8 @@ class MemberCreateIn(TenantSerializer):
         return data
 
 
-class MemberUpdateIn(TenantSerializer):
-    kind = serializers.ChoiceField(choices=MemberKind.choices)
-    statutory_role = serializers.ChoiceField(
-        choices=StatutoryRole.choices, required=False, allow_blank=True, default=""
-    )
+class MemberUpdateIn(MemberKindIn):
+    pass
 
 
 @extend_schema_view(
@@ -103,12 +144,14 @@ class MemberUpdateIn(TenantSerializer):
     partial_update=extend_schema(request=MemberUpdateIn, responses=MemberOut),
 )
 class MemberViewSet(TenantViewSet):
-    """The partnership's member organisations: statutory partners and relevant agencies."""
+    """The partnership's member organisations today: statutory partners, relevant agencies and
+    designated childcare or education agencies. Filters: `kind`, `partner_kind`."""
 
     model = Member
     policy = MemberPolicy
     input_serializers = {"create": MemberCreateIn, "partial_update": MemberUpdateIn}
     serializer_class = MemberOut
+    filterset_class = MemberFilter
 
     def tenant_queryset(self):
         predecessors = Organisation.objects.filter(successor__isnull=False).order_by("merged_on", "name")
@@ -144,6 +187,72 @@ class MemberViewSet(TenantViewSet):
         return Response(MemberOut(member).data)
 
 
+class DesignationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    organisation = OrganisationOut()
+    reason = serializers.CharField(help_text="The regulations that designate it, as the partnership cites them")
+    designated_on = serializers.DateField(allow_null=True)
+    member = serializers.SerializerMethodField(
+        help_text="The organisation's membership today, if any (its id and kind): a designated organisation "
+        "must be a member as a designated_education_agency"
+    )
+
+    @extend_schema_field(MemberLinkOut(allow_null=True))
+    def get_member(self, designation) -> dict | None:
+        member = self.context.get("members", {}).get(designation.organisation_id)
+        return None if member is None else {"id": member.pk, "kind": member.kind}
+
+
+class DesignationIn(TenantSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    reason = serializers.CharField(max_length=300)
+    designated_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+@extend_schema_view(
+    create=extend_schema(request=DesignationIn, responses={201: DesignationOut}),
+    destroy=extend_schema(responses={204: None}),
+)
+class DesignationViewSet(TenantViewSet):
+    """The organisations the regulations designate as childcare or education agencies for the area
+    (Children's Wellbeing and Schools Act 2026 s.2), kept by the business unit: each must be a
+    member of the partnership as a designated_education_agency."""
+
+    model = DesignatedAgency
+    policy = MemberPolicy
+    action_permissions = {"list": "view", "retrieve": "view", "create": "manage", "destroy": "manage"}
+    input_serializers = {"create": DesignationIn}
+    serializer_class = DesignationOut
+    filter_backends: list = []
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def tenant_queryset(self):
+        predecessors = Organisation.objects.filter(successor__isnull=False).order_by("merged_on", "name")
+        return (
+            selectors.designations_for(self.ctx)
+            .select_related("organisation__successor")
+            .prefetch_related(Prefetch("organisation__predecessors", queryset=predecessors))
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "ctx", None) is not None:
+            context["members"] = {member.organisation_id: member for member in selectors.current_members(self.ctx)}
+        return context
+
+    def create(self, request, *args, **kwargs):
+        data = DesignationIn(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        designation = services.designation_add(ctx=self.ctx, **data.validated_data)
+        return Response(
+            DesignationOut(designation, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        services.designation_remove(ctx=self.ctx, designation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class PersonOut(serializers.Serializer):
     id = serializers.IntegerField()
     person_id = serializers.IntegerField()
@@ -177,13 +286,13 @@ class PersonCreateIn(TenantSerializer):
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=MEMBERSHIP_ROLES)
-    member = PartnershipChoice(Member, required=False, allow_null=True, default=None)
+    member = PartnershipChoice(Member, rows=selectors.current_members, required=False, allow_null=True, default=None)
     job_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class PersonUpdateIn(TenantSerializer):
     role = serializers.ChoiceField(choices=MEMBERSHIP_ROLES)
-    member = PartnershipChoice(Member, required=False, allow_null=True, default=None)
+    member = PartnershipChoice(Member, rows=selectors.current_members, required=False, allow_null=True, default=None)
     job_title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

@@ -2,10 +2,17 @@
 
 from rest_framework.routers import SimpleRouter
 
-from partners.api import GovernanceGroupViewSet, InvitationViewSet, MemberViewSet, PersonViewSet
+from partners.api import (
+    DesignationViewSet,
+    GovernanceGroupViewSet,
+    InvitationViewSet,
+    MemberViewSet,
+    PersonViewSet,
+)
 
 router = SimpleRouter()
 router.register("members", MemberViewSet, basename="api-member")
+router.register("designated-agencies", DesignationViewSet, basename="api-designation")
 router.register("people", PersonViewSet, basename="api-person")
 router.register("invitations", InvitationViewSet, basename="api-invitation")
 router.register("governance-groups", GovernanceGroupViewSet, basename="api-group")

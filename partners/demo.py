@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from lscp.demo import DEMO_PASSWORD
 from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners import history, services
 from partners.models import (
+    DesignatedAgency,
     GovernanceGroup,
     GroupRole,
     Member,
@@ -127,8 +130,24 @@ PARTNERSHIPS = [
             "Thurrock further education colleges",
             "Thurrock primary schools",
             "Thurrock special schools and pupil referral units",
-            "Thurrock early years settings",
             "Thurrock CVS (voluntary sector)",
+        ],
+        # Designated childcare or education agencies (CWSA 2026 s.2): each with the reason the
+        # partnership records; the early years settings are a member as one, the colleges are
+        # still a relevant agency (the partners page warns until the business unit changes it).
+        "designated": [
+            (
+                "Thurrock early years settings",
+                "Children's Wellbeing and Schools Act 2026 s.2: early years providers in the area, as the "
+                "designation regulations name them",
+                True,
+            ),
+            (
+                "Thurrock further education colleges",
+                "Children's Wellbeing and Schools Act 2026 s.2: further education colleges in the area, as the "
+                "designation regulations name them",
+                False,
+            ),
         ],
         "agency_lead_org": "North East London NHS Foundation Trust (NELFT)",
         "people": {
@@ -175,6 +194,13 @@ PARTNERSHIPS = [
                 "thurrock-yos",
                 "Safeguarding Lead, Thurrock Youth Offending Service",
                 "Thurrock Youth Offending Service",
+            ),
+            (
+                "Lena",
+                "Okoro",
+                "thurrock-early-years",
+                "Early Years Safeguarding Lead",
+                "Thurrock early years settings",
             ),
         ],
     },
@@ -305,6 +331,7 @@ def _people(ctx: TenantContext, spec: dict) -> tuple[dict[str, Membership], list
     police = _member(ctx, "Essex Police", MemberKind.STATUTORY_PARTNER, "police")
     health = _member(ctx, spec["health"], MemberKind.STATUTORY_PARTNER, "health")
     agencies = {name: _member(ctx, name, MemberKind.RELEVANT_AGENCY) for name in spec["agencies"]}
+    agencies |= _designated(ctx, spec)
     member_by_login = {
         "agency": agencies[spec["agency_lead_org"]],
         "partner-council": council,
@@ -331,6 +358,25 @@ def _people(ctx: TenantContext, spec: dict) -> tuple[dict[str, Membership], list
         member = {**agencies, "Essex Police": police}[organisation_name]
         _person(ctx, username=username, first=f, last=l, title=t, role=Role.AGENCY_LEAD, member=member)
     return people, staff
+
+
+def _designated(ctx: TenantContext, spec: dict) -> dict[str, Member]:
+    """The organisations designated for the area, and those that are members as designated
+    childcare or education agencies."""
+    members = {}
+    designations = DesignatedAgency.objects.for_partnership(ctx.partnership)
+    for name, reason, is_member in spec.get("designated", []):
+        organisation = _organisation(name)
+        if not designations.filter(organisation=organisation).exists():
+            services.designation_add(
+                ctx=ctx,
+                organisation=organisation,
+                reason=reason,
+                designated_on=min(dt.date(2026, 9, 1), timezone.localdate()),
+            )
+        kind = MemberKind.DESIGNATED_EDUCATION_AGENCY if is_member else MemberKind.RELEVANT_AGENCY
+        members[name] = _member(ctx, name, kind)
+    return members
 
 
 def _groups(ctx: TenantContext, spec: dict, people: dict[str, Membership], staff: list[Membership]) -> None:

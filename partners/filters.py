@@ -1,4 +1,4 @@
-"""The people list's filters: one FilterSet, read by the page and the API alike, so that a bad
+"""The people list's and the members API's filters: one FilterSet each, read by the page and the API alike, so that a bad
 value is the page's form error and the API's 400, never an unfiltered list."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.db.models import Q
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.web.filters import TenantFilterSet
 from lscp.web.forms import GovukForm
-from partners.models import Membership
+from partners.models import STATUTORY_ROLE_OF, Member, MemberKind, Membership, PartnerKind
 
 STATUSES = [("active", "Active"), ("deactivated", "Deactivated"), ("all", "All")]
 
@@ -44,3 +44,21 @@ class PeopleFilter(TenantFilterSet):
         if value == "all":
             return queryset
         return queryset.filter(is_active=value == "active")
+
+
+class MemberFilter(TenantFilterSet):
+    """The members API's filters: `kind` (statutory_partner | relevant_agency |
+    designated_education_agency) and `partner_kind` (local_authority | police | health)."""
+
+    kind = django_filters.ChoiceFilter(label="Membership", choices=MemberKind.choices, empty_label="Any membership")
+    partner_kind = django_filters.ChoiceFilter(
+        label="Safeguarding partner", choices=PartnerKind.choices, empty_label="Any", method="by_partner_kind"
+    )
+
+    class Meta:
+        model = Member
+        fields = ["kind", "partner_kind"]
+        form = GovukForm
+
+    def by_partner_kind(self, queryset, name, value):
+        return queryset.filter(statutory_role=STATUTORY_ROLE_OF[PartnerKind(value)])

@@ -3,20 +3,29 @@ from django import forms
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.web.forms import GovukDateField, TenantForm
 from partners.models import GroupRole, Member, MemberKind, Membership, Organisation, Sector, StatutoryRole
-from partners.selectors import active_people_choices
+from partners.selectors import active_people_choices, current_members
 
 SEAT_CHOICES = [
     (StatutoryRole.COUNCIL.value, "Statutory partner: the local authority"),
     (StatutoryRole.POLICE.value, "Statutory partner: the police"),
     (StatutoryRole.HEALTH.value, "Statutory partner: health (CCG or ICB)"),
     ("relevant_agency", "Relevant agency"),
+    (
+        "designated_education_agency",
+        "Designated childcare or education agency (named by regulations under the Children's Wellbeing and "
+        "Schools Act 2026)",
+    ),
 ]
 
 
 def seat_to_kind(seat: str) -> tuple[str, str]:
-    if seat == "relevant_agency":
-        return MemberKind.RELEVANT_AGENCY, ""
+    if seat in (MemberKind.RELEVANT_AGENCY, MemberKind.DESIGNATED_EDUCATION_AGENCY):
+        return seat, ""
     return MemberKind.STATUTORY_PARTNER, seat
+
+
+def kind_to_seat(member: Member) -> str:
+    return member.statutory_role or member.kind
 
 
 class MemberAddForm(TenantForm):
@@ -58,7 +67,30 @@ class MemberEditForm(TenantForm):
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.organisation} ({obj.get_statutory_role_display() or 'relevant agency'})"
+        return f"{obj.organisation} ({obj.get_statutory_role_display() or obj.get_kind_display().lower()})"
+
+
+class DesignationAddForm(TenantForm):
+    """An organisation the regulations designate as a childcare or education agency for the area."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"),
+        required=False,  # the service says what is missing, as for the API
+        label="Organisation",
+        empty_label="Choose an organisation",
+        help_text="If it is not in the list, add it as a member first, or ask an administrator",
+    )
+    reason = forms.CharField(
+        label="The regulations that designate it",
+        required=False,
+        max_length=300,
+        help_text="For example, ‘The Safeguarding Partners (Designated Childcare and Education Agencies) "
+        "(England) Regulations 2027, regulation 3(1)(b)’",
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-full"}),
+    )
+    designated_on = GovukDateField(
+        label="Date it was designated (optional)", required=False, help_text="For example, 1 9 2027"
+    )
 
 
 ROLE_HINTS = {
@@ -86,11 +118,7 @@ class PersonRoleFields(TenantForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            Member.objects.for_partnership(self.ctx.partnership)
-            .filter(ended_on__isnull=True)  # not an organisation that merged into another
-            .select_related("organisation")
-        )
+        self.fields["member"].queryset = current_members(self.ctx, [self.initial.get("member")])
 
 
 class PersonAddForm(PersonRoleFields):
@@ -154,8 +182,4 @@ class ApiTokenIssueForm(TenantForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            Member.objects.for_partnership(self.ctx.partnership)
-            .filter(ended_on__isnull=True)  # not an organisation that merged into another
-            .select_related("organisation")
-        )
+        self.fields["member"].queryset = current_members(self.ctx)

@@ -179,15 +179,36 @@ class OrganisationChange(models.Model):
 class MemberKind(models.TextChoices):
     STATUTORY_PARTNER = "statutory_partner", "Statutory partner"
     RELEVANT_AGENCY = "relevant_agency", "Relevant agency"
+    # Children's Wellbeing and Schools Act 2026 s.2: required by law once regulations designate it
+    # (the partnership's list of designations: DesignatedAgency).
+    DESIGNATED_EDUCATION_AGENCY = "designated_education_agency", "Designated childcare or education agency"
+
+
+class PartnerKind(models.TextChoices):
+    """Which safeguarding partner a statutory partner is, in WT2023's words: the API's
+    `partner_kind`, read from the member's statutory role."""
+
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health (ICB)"
+
+
+PARTNER_KINDS = {
+    StatutoryRole.COUNCIL: PartnerKind.LOCAL_AUTHORITY,
+    StatutoryRole.POLICE: PartnerKind.POLICE,
+    StatutoryRole.HEALTH: PartnerKind.HEALTH,
+}
+STATUTORY_ROLE_OF = {kind: role for role, kind in PARTNER_KINDS.items()}
 
 
 class Member(TenantOwned):
-    """An organisation's membership of a partnership: a statutory partner or a relevant agency."""
+    """An organisation's membership of a partnership: a statutory partner, a relevant agency or a
+    designated childcare or education agency."""
 
     url_kwarg = "member_id"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
-    kind = models.CharField(max_length=20, choices=MemberKind.choices)
+    kind = models.CharField(max_length=30, choices=MemberKind.choices)
     statutory_role = models.CharField(max_length=10, choices=StatutoryRole.choices, blank=True)
     joined_on = models.DateField(null=True, blank=True)
     # The day the membership ended: set when the organisation merged into another (its successor's
@@ -211,7 +232,7 @@ class Member(TenantOwned):
             ),
             models.CheckConstraint(
                 condition=(models.Q(kind="statutory_partner") & ~models.Q(statutory_role=""))
-                | (models.Q(kind="relevant_agency") & models.Q(statutory_role="")),
+                | (models.Q(kind__in=["relevant_agency", "designated_education_agency"]) & models.Q(statutory_role="")),
                 name="member_statutory_role_matches_kind",
             ),
         ]
@@ -222,6 +243,43 @@ class Member(TenantOwned):
     @property
     def is_statutory(self) -> bool:
         return self.kind == MemberKind.STATUTORY_PARTNER
+
+    @property
+    def partner_kind(self) -> str | None:
+        """`local_authority`, `police` or `health` for a statutory partner; None for the others."""
+        kind = PARTNER_KINDS.get(self.statutory_role) if self.statutory_role else None
+        return kind.value if kind else None
+
+
+class DesignatedAgency(TenantOwned):
+    """An organisation the regulations under the Children's Wellbeing and Schools Act 2026 s.2
+    designate as a childcare or education agency for this partnership's area: required to be a
+    member from then on. Kept per partnership because designations name the bodies of an area (its
+    trusts, colleges, early years providers), which the business unit records as the regulations
+    name them; the partners page warns while a designated organisation is not a member."""
+
+    url_kwarg = "designation_id"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="designations")
+    reason = models.CharField(
+        max_length=300, help_text="The regulations (and regulation) that designate it, as the partnership cites them"
+    )
+    designated_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey("Person", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"],
+                name="designated_agency_once",
+                violation_error_message="This organisation is already on the list of designated agencies",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} (designated)"
 
 
 class PersonManager(UserManager):
@@ -437,7 +495,9 @@ class GroupMember(TenantOwned):
 
 
 __all__ = [
+    "PARTNER_KINDS",
     "ChangeKind",
+    "DesignatedAgency",
     "GovernanceGroup",
     "GroupKind",
     "GroupMember",
@@ -449,6 +509,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "OrganisationChange",
+    "PartnerKind",
     "Partnership",
     "Person",
     "Role",

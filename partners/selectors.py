@@ -8,11 +8,13 @@ from django.http import Http404
 from lscp import database
 from lscp.tenancy import TenantContext
 from partners.models import (
+    DesignatedAgency,
     GovernanceGroup,
     GroupMember,
     Invitation,
     InvitationStatus,
     Member,
+    MemberKind,
     Membership,
     StatutoryRole,
 )
@@ -41,6 +43,55 @@ def former_members_for(ctx: TenantContext):
         .order_by("-ended_on", "organisation__name", "pk")
     )
     return MemberPolicy.filter(ctx, queryset)
+
+
+def current_members(ctx: TenantContext, keep=()):
+    """Today's member organisations, of every kind (statutory partners, relevant agencies,
+    designated childcare or education agencies), by name: what every "which organisation" choice
+    offers, on pages and in the API. A member whose membership ended (its organisation merged into
+    another, whose member took its seat) is history, never a new choice; `keep` (members or their
+    ids) are the ones a record being changed already names, still offered so that changing
+    something else about it keeps them."""
+    kept = {getattr(member, "pk", member) for member in keep if member}
+    kept = {int(pk) for pk in kept if str(pk).isdigit()}
+    today = Q(ended_on__isnull=True) | Q(pk__in=kept) if kept else Q(ended_on__isnull=True)
+    return (
+        Member.objects.for_partnership(ctx.partnership)
+        .filter(today)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+
+
+def designations_for(ctx: TenantContext):
+    """The organisations the regulations designate for this partnership's area (CWSA 2026 s.2)."""
+    return (
+        DesignatedAgency.objects.for_partnership(ctx.partnership)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+
+
+def missing_designated_agencies(
+    ctx: TenantContext, designations: list[DesignatedAgency] | None = None
+) -> list[tuple[DesignatedAgency, Member | None]]:
+    """Each designated organisation (of `designations`, read if not given) that is not today a
+    member as a designated childcare or education agency, with its membership of another kind if
+    it has one: the partners page warns about each, with the designation's reason."""
+    designations = list(designations_for(ctx)) if designations is None else designations
+    if not designations:
+        return []
+    members = {
+        member.organisation_id: member
+        for member in Member.objects.for_partnership(ctx.partnership).filter(
+            ended_on__isnull=True, organisation__in=[designation.organisation_id for designation in designations]
+        )
+    }
+    return [
+        (designation, members.get(designation.organisation_id))
+        for designation in designations
+        if getattr(members.get(designation.organisation_id), "kind", None) != MemberKind.DESIGNATED_EDUCATION_AGENCY
+    ]
 
 
 def missing_statutory_partners(ctx: TenantContext) -> list[str]:

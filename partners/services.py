@@ -29,6 +29,7 @@ from lscp.tenancy import TenantContext
 from partners.models import (
     RESERVED_SLUGS,
     STATUTORY_SECTOR,
+    DesignatedAgency,
     GovernanceGroup,
     GroupKind,
     GroupMember,
@@ -191,11 +192,16 @@ def organisation_create(*, ctx: TenantContext, name: str, sector: str) -> Organi
 def member_add(
     *, ctx: TenantContext, organisation: Organisation, kind: str, statutory_role: str = "", joined_on=None
 ) -> Member:
-    """Make an organisation a member of the partnership, as a statutory partner or relevant agency."""
+    """Make an organisation a member of the partnership, as a statutory partner, a relevant agency or
+    a designated childcare or education agency."""
     MemberPolicy.require(ctx, "manage")
     statutory_role = statutory_role or ""
     if kind not in MemberKind.values:
-        raise _field_error("kind", "Choose whether the organisation is a statutory partner or a relevant agency")
+        raise _field_error(
+            "kind",
+            "Choose whether the organisation is a statutory partner, a relevant agency or a designated childcare "
+            "or education agency",
+        )
     members = Member.objects.for_partnership(ctx.partnership)
     if members.filter(organisation=organisation).exists():
         raise _field_error("organisation", f"{organisation} is already a member of {ctx.partnership}")
@@ -231,6 +237,12 @@ def member_add(
 def member_update(*, ctx: TenantContext, member: Member, kind: str, statutory_role: str = "") -> Member:
     MemberPolicy.require(ctx, "manage", member)
     statutory_role = statutory_role or ""
+    if kind not in MemberKind.values:
+        raise _field_error(
+            "kind",
+            "Choose whether the organisation is a statutory partner, a relevant agency or a designated childcare "
+            "or education agency",
+        )
     before = activity.snapshot(member, ["kind", "statutory_role"])
     _check_statutory_seat(member.organisation, kind, statutory_role)
     members = Member.objects.for_partnership(ctx.partnership).exclude(pk=member.pk).filter(ended_on__isnull=True)
@@ -248,6 +260,61 @@ def member_update(*, ctx: TenantContext, member: Member, kind: str, statutory_ro
     member.save(update_fields=["kind", "statutory_role"])
     activity.record(ctx, event="member.changed", obj=member, changes=changes)
     return member
+
+
+# ----------------------------------------------------------------------------------------------
+# Designated childcare or education agencies (Children's Wellbeing and Schools Act 2026 s.2)
+
+
+@transaction.atomic
+def designation_add(
+    *, ctx: TenantContext, organisation: Organisation | None, reason: str, designated_on=None
+) -> DesignatedAgency:
+    """Record that the regulations designate an organisation for this partnership's area: from then
+    on it must be a member, and the partners page says so until it is."""
+    MemberPolicy.require(ctx, "manage")
+    errors = Errors()
+    if organisation is None:
+        errors.add("organisation", "Choose the designated organisation")
+    reason = errors.text("reason", reason, name="The regulations that designate it", max_length=300)
+    errors.date_not_in_future("designated_on", designated_on, name="The date it was designated", required=False)
+    errors.raise_if_any()
+    designations = DesignatedAgency.objects.for_partnership(ctx.partnership)
+    if designations.filter(organisation=organisation).exists():
+        raise _field_error("organisation", f"{organisation} is already on the list of designated agencies")
+    designation = DesignatedAgency(
+        partnership=ctx.partnership,
+        organisation=organisation,
+        reason=" ".join(reason.split()),
+        designated_on=designated_on,
+        recorded_by=ctx.user,
+    )
+    try:
+        with transaction.atomic():
+            designation.save()
+    except IntegrityError:  # the same organisation added twice at once
+        raise _field_error("organisation", f"{organisation} is already on the list of designated agencies") from None
+    activity.record(
+        ctx,
+        event="designation.added",
+        obj=designation,
+        changes=activity.created(designation, ["organisation", "reason", "designated_on"]),
+    )
+    return designation
+
+
+@transaction.atomic
+def designation_remove(*, ctx: TenantContext, designation: DesignatedAgency) -> None:
+    """Take an organisation off the list (the regulations no longer designate it). Its membership,
+    if any, stays: the business unit changes or ends that separately."""
+    MemberPolicy.require(ctx, "manage", designation)
+    activity.record(
+        ctx,
+        event="designation.removed",
+        obj=designation,
+        changes={"organisation": {"old": str(designation.organisation), "new": None}},
+    )
+    designation.delete()
 
 
 # ----------------------------------------------------------------------------------------------

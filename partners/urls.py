@@ -8,6 +8,12 @@ urlpatterns = [
     path("partners/add/", views.MemberAddView.as_view(), name="member-add"),
     path("partners/<int:member_id>/", views.MemberDetailView.as_view(), name="member-detail"),
     path("partners/<int:member_id>/change/", views.MemberEditView.as_view(), name="member-edit"),
+    path("partners/designated/add/", views.DesignationAddView.as_view(), name="designation-add"),
+    path(
+        "partners/designated/<int:designation_id>/remove/",
+        views.DesignationRemoveView.as_view(),
+        name="designation-remove",
+    ),
     path("people/", views.PersonListView.as_view(), name="person-list"),
     path("people/add/", views.PersonAddView.as_view(), name="person-add"),
     path(

@@ -22,14 +22,24 @@ from partners.filters import PeopleFilter
 from partners.forms import (
     ApiTokenIssueForm,
     ConfirmForm,
+    DesignationAddForm,
     GroupMemberAddForm,
     MemberAddForm,
     MemberEditForm,
     PersonAddForm,
     PersonEditForm,
+    kind_to_seat,
     seat_to_kind,
 )
-from partners.models import NATIONAL_IDENTIFIERS, GovernanceGroup, GroupMember, Invitation, Member, Membership
+from partners.models import (
+    NATIONAL_IDENTIFIERS,
+    DesignatedAgency,
+    GovernanceGroup,
+    GroupMember,
+    Invitation,
+    Member,
+    Membership,
+)
 from partners.permissions import ApiTokenPolicy, GovernancePolicy, MemberPolicy, PartnershipPolicy, PeoplePolicy
 
 
@@ -57,6 +67,7 @@ class MemberListView(PartnershipPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        designations = list(selectors.designations_for(self.ctx))
         members, sorting = sort(
             self.request,
             selectors.members_for(self.ctx),
@@ -71,6 +82,8 @@ class MemberListView(PartnershipPage):
             page=paginate(self.request, members),
             sorting=sorting,
             missing_statutory=selectors.missing_statutory_partners(self.ctx),
+            designations=designations,
+            missing_designated=selectors.missing_designated_agencies(self.ctx, designations),
             can_manage=MemberPolicy.can(self.ctx, "manage"),
             # Organisation history: the members whose organisation merged into another, by the
             # name they had the day before.
@@ -132,7 +145,7 @@ class MemberEditView(RecordFormView):
     permission = "manage"
 
     def get_initial(self):
-        return {"seat": self.object.statutory_role or "relevant_agency"}
+        return {"seat": kind_to_seat(self.object)}
 
     def perform(self, form):
         kind, statutory_role = seat_to_kind(form.cleaned_data["seat"])
@@ -143,6 +156,50 @@ class MemberEditView(RecordFormView):
 
     def get_success_url(self):
         return reverse("member-detail", args=[self.ctx.partnership.slug, self.object.pk])
+
+
+class DesignationAddView(PartnershipFormView):
+    """Record an organisation the regulations designate (CWSA 2026 s.2) as they name it."""
+
+    template_name = "partners/designation_add.html"
+    form_class = DesignationAddForm
+    policy = MemberPolicy
+    permission = "manage"
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.designation_add(
+            ctx=self.ctx,
+            organisation=data["organisation"],
+            reason=data["reason"],
+            designated_on=data["designated_on"],
+        )
+
+    def get_success_message(self):
+        return f"{self.result.organisation} is on the list of designated childcare or education agencies"
+
+    def get_success_url(self):
+        return reverse("member-list", args=[self.ctx.partnership.slug]) + "#designated"
+
+
+class DesignationRemoveView(RecordFormView):
+    template_name = "partners/designation_remove.html"
+    model = DesignatedAgency
+    form_class = ConfirmForm
+    policy = MemberPolicy
+    permission = "manage"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organisation")
+
+    def perform(self, form):
+        return services.designation_remove(ctx=self.ctx, designation=self.object)
+
+    def get_success_message(self):
+        return f"{self.object.organisation} has been taken off the list of designated agencies"
+
+    def get_success_url(self):
+        return reverse("member-list", args=[self.ctx.partnership.slug]) + "#designated"
 
 
 # ----------------------------------------------------------------------------------------------

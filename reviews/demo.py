@@ -316,7 +316,11 @@ RAPID_REVIEWS = {
     "thurrock-s": {
         "asked": 2,
         "reply": 7,
-        "orgs": ["North East London NHS Foundation Trust (NELFT)", "Thurrock primary schools"],
+        "orgs": [
+            "North East London NHS Foundation Trust (NELFT)",
+            "Thurrock primary schools",
+            "Thurrock early years settings",  # a designated childcare or education agency
+        ],
         "answered": [],
     },
     # Summaries in, the meeting recorded, waiting for the third signature (health's).

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("reviews.notifications.urls")),
     path("", include("reviews.rapid_review.urls")),
     path("", include("reviews.lcspr.urls")),
+    path("", include("reviews.tracker.urls")),
 ]

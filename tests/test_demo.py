@@ -203,3 +203,29 @@ def test_no_demo_page_links_its_reader_to_a_page_they_may_not_open(login):
             queue += [link for link in LINK.findall(response.content.decode()) if link not in seen]
     assert len(seen) > 20, f"only {len(seen)} pages reached as {login}"
     assert not broken, f"links {login} was offered but may not follow: {broken}"
+
+
+def test_thurrocks_designated_education_agency_receives_an_information_request():
+    """Issue 13: the early years settings are a designated childcare or education agency, asked for
+    a rapid review's summary; the colleges are designated but still a relevant agency, so the
+    partners page warns, with the reason."""
+    from reviews.rapid_review.models import InformationRequest
+
+    thurrock = Partnership.objects.get(slug="thurrock")
+    early_years = Member.objects.for_partnership(thurrock).get(organisation__name="Thurrock early years settings")
+    assert early_years.kind == "designated_education_agency"
+    assert InformationRequest.objects.for_partnership(thurrock).filter(member=early_years).exists()
+    client = Client()
+    client.post("/accounts/sign-in/", {"username": "thurrock-early-years", "password": DEMO_PASSWORD})
+    assert (
+        "Thurrock early years settings: agency summary for"
+        in client.get("/thurrock/requests-for-information/").content.decode()
+    )
+    client = Client()
+    client.post("/accounts/sign-in/", {"username": "thurrock-business", "password": DEMO_PASSWORD})
+    page = client.get("/thurrock/partners/").content.decode()
+    assert (
+        "Thurrock further education colleges is a member as relevant agency, not yet as a designated childcare "
+        "or education agency" in page
+    )
+    assert "Thurrock early years settings is" not in page

@@ -18,6 +18,7 @@ from audits.challenges.permissions import ChallengePolicy
 from audits.dataset.api import Ref
 from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet
 from partners.models import GovernanceGroup, Member
+from partners.selectors import current_members
 
 
 class ChallengeOut(serializers.Serializer):
@@ -41,7 +42,7 @@ class ChallengeIn(TenantSerializer):
     raised_by = serializers.ChoiceField(choices=RaisedBy.choices)
     raised_by_name = serializers.CharField(max_length=200)
     raised_at = PartnershipChoice(GovernanceGroup, required=False, allow_null=True, default=None)
-    to_member = PartnershipChoice(Member)
+    to_member = PartnershipChoice(Member, rows=current_members)
     subject = serializers.CharField(max_length=200)
     challenge = serializers.CharField()
 

@@ -22,6 +22,7 @@ from audits.programme.models import Priority
 from audits.quarters import quarter_label
 from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet
 from partners.models import Member
+from partners.selectors import current_members
 
 
 def Value(**kwargs):
@@ -79,7 +80,7 @@ class IndicatorIn(TenantSerializer):
     unit = serializers.ChoiceField(choices=Unit.choices)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False, default=Direction.NEITHER)
     priority = PartnershipChoice(Priority, required=False, allow_null=True, default=None)
-    reporting_member = PartnershipChoice(Member)
+    reporting_member = PartnershipChoice(Member, rows=current_members)
     is_active = serializers.BooleanField(required=False, default=True)
 
 
@@ -89,7 +90,7 @@ class IndicatorPatchIn(TenantSerializer):
     unit = serializers.ChoiceField(choices=Unit.choices, required=False)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
     priority = PartnershipChoice(Priority, required=False, allow_null=True)
-    reporting_member = PartnershipChoice(Member, required=False)
+    reporting_member = PartnershipChoice(Member, rows=current_members, required=False)
     is_active = serializers.BooleanField(required=False)
     version = serializers.IntegerField(
         required=False, help_text="The version read: if someone has saved the indicator since, 409 and nothing changes"

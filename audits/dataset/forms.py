@@ -57,7 +57,8 @@ class IndicatorForm(VersionedForm):
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = Priority.objects.for_partnership(self.ctx.partnership).filter(is_active=True)
-        self.fields["reporting_member"].queryset = member_choices(self.ctx)
+        keep = [self.initial.get("reporting_member")] if editing else []
+        self.fields["reporting_member"].queryset = member_choices(self.ctx, keep)
         if not editing:
             del self.fields["version"]
         else:

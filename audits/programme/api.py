@@ -12,6 +12,7 @@ from audits.programme.models import Audit, AuditKind, AuditStatus, Priority
 from audits.programme.permissions import AuditPolicy
 from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet
 from partners.models import Member
+from partners.selectors import current_members
 
 
 class AuditOut(serializers.Serializer):
@@ -45,8 +46,8 @@ class AuditIn(TenantSerializer):
     year_start = serializers.IntegerField()
     quarter = serializers.IntegerField()
     priority = PartnershipChoice(Priority, required=False, allow_null=True)
-    lead_member = PartnershipChoice(Member, required=False, allow_null=True)
-    participants = PartnershipChoice(Member, many=True, required=False)
+    lead_member = PartnershipChoice(Member, rows=current_members, required=False, allow_null=True)
+    participants = PartnershipChoice(Member, rows=current_members, many=True, required=False)
     status = serializers.ChoiceField(choices=AuditStatus.choices, required=False)
     children_involved = serializers.BooleanField(required=False)
     families_involved = serializers.BooleanField(required=False)

@@ -57,8 +57,9 @@ class AuditForm(VersionedForm):
             del self.fields["version"]
         self.fields["when"].choices = quarter_choices()
         self.fields["priority"].queryset = Priority.objects.for_partnership(self.ctx.partnership).filter(is_active=True)
-        self.fields["lead_member"].queryset = member_choices(self.ctx)
-        self.fields["participants"].queryset = member_choices(self.ctx)
+        keep = [audit.lead_member_id, *audit.participants.values_list("pk", flat=True)] if audit is not None else []
+        self.fields["lead_member"].queryset = member_choices(self.ctx, keep)
+        self.fields["participants"].queryset = member_choices(self.ctx, keep)
         earlier = Audit.objects.for_partnership(self.ctx.partnership).order_by("-year_start", "-quarter", "title")
         if audit is not None:
             earlier = earlier.exclude(pk=audit.pk)

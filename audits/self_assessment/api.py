@@ -13,6 +13,7 @@ from audits.self_assessment.permissions import SelfAssessmentPolicy
 from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet
 from lscp.roles import Role
 from partners.models import Member
+from partners.selectors import current_members
 
 
 class CycleOut(serializers.Serializer):
@@ -41,7 +42,7 @@ class CycleIn(TenantSerializer):
     framework = serializers.ChoiceField(choices=Framework.choices)
     opens_on = serializers.DateField()
     due_on = serializers.DateField()
-    members = PartnershipChoice(Member, many=True)
+    members = PartnershipChoice(Member, rows=current_members, many=True)
 
 
 @extend_schema_view(

@@ -161,6 +161,8 @@ def _check_cycle(ctx, *, name, framework, opens_on, due_on, members, standards) 
         errors.add("members", "Choose the organisations taking part")
     elif any(m.partnership_id != ctx.partnership.pk for m in members):
         errors.add("members", "Choose organisations that are members of this partnership")
+    elif former := [m for m in members if m.ended_on is not None]:
+        errors.add("members", f"{former[0]} is no longer a member (it merged into another): choose today's members")
     errors.raise_if_any()
 
 

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from lscp.api import PartnershipChoice, TenantViewSet
 from partners.models import Member, Membership
+from partners.selectors import current_members
 from reviews.action_plans import selectors, services
 from reviews.action_plans.filters import ActionFilter, PlanFilter, ProgressUpdateFilter, RecommendationFilter
 from reviews.action_plans.models import (
@@ -190,7 +191,10 @@ def arguments(data: dict) -> dict:
 
 class OwnerIn(serializers.Serializer):
     owner_organisation = PartnershipChoice(
-        Member, allow_null=True, help_text="The member organisation's id; null for the partnership's business unit"
+        Member,
+        rows=current_members,
+        allow_null=True,
+        help_text="The member organisation's id; null for the partnership's business unit",
     )
     owner = PartnershipChoice(
         Membership,
@@ -277,6 +281,7 @@ class ActionCreateIn(OwnerIn):
 class ActionUpdateIn(OwnerIn, VersionIn):
     owner_organisation = PartnershipChoice(
         Member,
+        rows=current_members,
         allow_null=True,
         required=False,
         help_text="The member organisation's id; null for the partnership's business unit",

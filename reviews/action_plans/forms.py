@@ -9,7 +9,8 @@ from django.utils import timezone
 from lscp.documents import DocumentField
 from lscp.roles import Role
 from lscp.web.forms import GovukDateField, TenantForm, VersionedForm
-from partners.models import Member, Membership
+from partners.models import Membership
+from partners.selectors import current_members
 from reviews.action_plans import selectors
 from reviews.action_plans.models import ActionStatus, SourceKind
 from reviews.action_plans.services import parse_number
@@ -18,9 +19,10 @@ from reviews.models import Notification
 BUSINESS_UNIT_CHOICE = "business_unit"
 
 
-def owner_choices(ctx) -> list[tuple[str, str]]:
-    """The business unit and this partnership's member organisations, by name: an action's owner."""
-    members = Member.objects.for_partnership(ctx.partnership).select_related("organisation")
+def owner_choices(ctx, keep=()) -> list[tuple[str, str]]:
+    """The business unit and this partnership's member organisations today, by name (and the one an
+    action being changed already names): an action's owner."""
+    members = current_members(ctx, keep)
     return [
         (BUSINESS_UNIT_CHOICE, f"{ctx.partnership.name} (the business unit)"),
         *[(str(m.pk), str(m.organisation)) for m in sorted(members, key=lambda m: str(m.organisation).lower())],
@@ -143,7 +145,7 @@ class OwnerFields(TenantForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = owner_choices(self.ctx)
+        choices = owner_choices(self.ctx, [self.initial.get("owner_member")])
         self.fields["owner_member"].error_messages.update(
             required="Choose the owner organisation",
             invalid_choice=f"Choose an organisation that is a member of {self.ctx.partnership.name}",
@@ -167,7 +169,7 @@ class OwnerFields(TenantForm):
         value = self.cleaned_data["owner_member"]
         if value == BUSINESS_UNIT_CHOICE:
             return None
-        return Member.objects.for_partnership(self.ctx.partnership).select_related("organisation").get(pk=value)
+        return current_members(self.ctx, [value]).get(pk=value)
 
 
 class ActionForm(OwnerFields):

@@ -19,6 +19,7 @@ from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
 from lscp.models import Escalation
 from lscp.outbox.api import EmailOut
 from partners.models import Member
+from partners.selectors import current_members
 from reviews.lcspr.api import LcsprActions
 from reviews.notifications import models, selectors, services
 from reviews.notifications.filters import NotificationFilter
@@ -187,7 +188,7 @@ class ChildIn(TenantSerializer):
     ethnicity = serializers.ChoiceField(choices=models.ETHNICITY_CHOICES)
     looked_after = serializers.BooleanField()
     home_area = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    known_to = PartnershipChoice(Member, many=True, required=False, default=list)
+    known_to = PartnershipChoice(Member, rows=current_members, many=True, required=False, default=list)
     disability = serializers.ChoiceField(
         choices=models.YesNoUnknown.choices, required=False, default=models.YesNoUnknown.UNKNOWN
     )
@@ -206,6 +207,7 @@ class NotificationIn(TenantSerializer):
     pathway = serializers.ChoiceField(choices=models.Pathway.choices)
     notifying_member = PartnershipChoice(
         Member,
+        rows=current_members,
         required=False,
         allow_null=True,
         default=None,

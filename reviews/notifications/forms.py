@@ -11,7 +11,8 @@ from django.utils import timezone
 from lscp.checks import Errors
 from lscp.roles import Role
 from lscp.web.forms import GovukDateField, GovukForm, TenantForm, VersionedForm
-from partners.models import Member, Membership
+from partners.models import Membership
+from partners.selectors import current_members
 from reviews.notifications import services
 from reviews.notifications.models import (
     CARE_LEAVER_MAX_AGE,
@@ -32,8 +33,8 @@ YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def members_of(ctx):
-    """The partnership's member organisations by name: the choices of every "which organisation"."""
-    return Member.objects.for_partnership(ctx.partnership).select_related("organisation").order_by("organisation__name")
+    """Today's member organisations by name, of every kind: the choices of every "which organisation"."""
+    return current_members(ctx)
 
 
 class OrganisationChoice(forms.ModelChoiceField):

@@ -39,6 +39,7 @@ from reviews.notifications.permissions import NotificationPolicy
 from reviews.notifications.steps import STEPS, next_step
 from reviews.rapid_review.permissions import RapidReviewPolicy
 from reviews.rapid_review.selectors import last_signature_date, rapid_review_for
+from reviews.tracker.permissions import TrackerPolicy
 
 # ----------------------------------------------------------------------------------------------
 # The list
@@ -86,6 +87,7 @@ class NotificationListView(PartnershipPage):
             year_start=current_year_start(),
             export_years=range(current_year_start(), current_year_start() - 5, -1),
             can_see_details=NotificationPolicy.can(self.ctx, "view_details"),
+            can_export_tracker=TrackerPolicy.can(self.ctx, "view"),
         )
         return context
 

@@ -15,6 +15,7 @@ from lscp import activity
 from lscp.api import PartnershipChoice, TenantSerializer
 from lscp.tenancy import get_scoped_or_404
 from partners.models import Member
+from partners.selectors import current_members
 from reviews.rapid_review import selectors, services
 from reviews.rapid_review.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
 from reviews.rapid_review.permissions import InformationRequestPolicy, RapidReviewPolicy
@@ -65,7 +66,7 @@ class InformationRequestOut(serializers.Serializer):
 
 
 class RequestsIn(TenantSerializer):
-    members = PartnershipChoice(Member, many=True)
+    members = PartnershipChoice(Member, rows=current_members, many=True)
     reply_by = serializers.DateField()
     message = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -90,7 +91,7 @@ class ReasonIn(serializers.Serializer):
 
 
 class AttendeeItem(serializers.Serializer):
-    member = PartnershipChoice(Member)
+    member = PartnershipChoice(Member, rows=current_members)
     name = serializers.CharField(max_length=200)
     role = serializers.CharField(max_length=200)
 

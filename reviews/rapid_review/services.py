@@ -117,6 +117,8 @@ def request_information(
         errors.add("members", "Choose at least one organisation to ask")
     elif any(member.partnership_id != ctx.partnership.pk for member in members):
         errors.add("members", "Choose organisations that are members of this partnership")
+    elif former := [member for member in members if member.ended_on is not None]:
+        errors.add("members", f"{former[0]} is no longer a member (it merged into another): choose today's members")
     errors.date_not_in_past("reply_by", reply_by, name="The reply-by date")
     errors.raise_if_any()
     asked = set(

@@ -96,12 +96,17 @@ def test_every_page_meets_wcag_2_2_aa(pages, worlds):
     pages.sign_in(a.person("business").username, PASSWORD)
     slug = a.slug
     seat = a.objects[__import__("partners.models", fromlist=["GroupMember"]).GroupMember]
+    # Made before the partners page is read: its list and its warning that it is not a member.
+    designation = a.objects[__import__("partners.models", fromlist=["DesignatedAgency"]).DesignatedAgency]
     for path in [
         f"/{slug}/",
         f"/{slug}/partners/",
         f"/{slug}/partners/add/",
         f"/{slug}/partners/{a.members['police'].pk}/",
         f"/{slug}/partners/{a.members['agency'].pk}/change/",
+        f"/{slug}/partners/designated/add/",
+        f"/{slug}/partners/designated/{designation.pk}/remove/",
+        f"/{slug}/reviews/case-review-tracker/",
         f"/{slug}/people/?status=all&sort=-role",
         f"/{slug}/people/{a.people['council'].pk}/",
         f"/{slug}/people/{a.people['council'].pk}/change/",

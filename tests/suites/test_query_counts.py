@@ -28,13 +28,15 @@ def world_a(shared_a):
 
 
 def grow(world, n: int) -> None:
-    """n more organisations, people, invitations, seats and log rows."""
+    """n more organisations (each designated as a childcare or education agency), people,
+    invitations, seats and log rows."""
     start = GovernanceGroup.objects.for_partnership(world.partnership).count()
     for i in range(n):
         member = services.member_add(
             ctx=world.ctx(), organisation=organisation(f"Agency {start}-{i}", Sector.OTHER), kind="relevant_agency"
         )
         membership = add_person(world, f"lead{start}x{i}", role=Role.AGENCY_LEAD, member=member)
+        services.designation_add(ctx=world.ctx(), organisation=member.organisation, reason="The regulations, reg. 3")
         group = services.group_create(ctx=world.ctx(), name=f"Task and finish {start}-{i}", kind="task_and_finish")
         services.group_member_add(ctx=world.ctx(), group=group, membership=membership)
         activity.record_view(world.ctx(), member)
@@ -54,7 +56,8 @@ PAGES = [
     # The home page's sections: clocks, and one query each for an action plan's owner and the
     # business unit's completions to accept (reviews/action_plans/selectors.py).
     ("home", "/{slug}/", 15),
-    ("members", "/{slug}/partners/", 9),  # + the former members (organisation history)
+    # + the former members (organisation history); the designated agencies, and their memberships
+    ("members", "/{slug}/partners/", 11),
     # The people list's: the invitations not yet accepted, shown to the business unit.
     ("people", "/{slug}/people/", 8),
     ("people, filtered", "/{slug}/people/?role=agency_lead&q=lead&sort=-organisation", 8),
@@ -62,6 +65,8 @@ PAGES = [
     ("activity log", "/{slug}/activity/", 7),
     ("your partnerships", "/", 4),
     ("api members", "/api/v1/{slug}/members/", 5),  # + the organisations' predecessors
+    # + the organisations' predecessors, and today's members (which designated ones are members)
+    ("api designated agencies", "/api/v1/{slug}/designated-agencies/", 6),
     ("api people", "/api/v1/{slug}/people/", 4),
     ("api governance", "/api/v1/{slug}/governance-groups/", 5),
     ("api activity", "/api/v1/{slug}/activity/", 4),

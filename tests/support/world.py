@@ -24,6 +24,7 @@ from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners import services
 from partners.models import (
+    DesignatedAgency,
     GovernanceGroup,
     GroupMember,
     Invitation,
@@ -195,6 +196,15 @@ def maker(model: type[models.Model]):
 @maker(Member)
 def _member(world: World) -> Member:
     return world.members["agency"]
+
+
+@maker(DesignatedAgency)
+def _designation(world: World) -> DesignatedAgency:
+    return services.designation_add(
+        ctx=world.ctx(),
+        organisation=organisation("Thurrock Primary Academy Trust", Sector.EDUCATION),
+        reason="Designated by the regulations, regulation 3",
+    )
 
 
 @maker(Membership)
