@@ -676,7 +676,7 @@ S11_CYCLE = "Section 11 audit"
 
 # Evidence an organisation might give (invented), by standard number.
 EVIDENCE = {
-    1: "Safeguarding is a standing item at the executive board; the named executive lead reports quarterly.",
+    1: "Safeguarding is a standing item at the executive board; the delegated safeguarding partner reports quarterly.",
     2: "The safeguarding policy names the accountable officer; it was reviewed this year.",
     3: "Service changes are checked for their effect on children before they are made.",
     4: "Mandatory safeguarding training records held for all staff; completion figures reported monthly.",

@@ -64,9 +64,7 @@ def test_demo_loads_the_seed_partnerships_and_loading_twice_changes_nothing():
         "East of England Ambulance Service NHS Trust",
     ):
         assert Organisation.objects.get(name=name).memberships.count() == 3
-    titles = set(
-        Membership.objects.for_partnership(thurrock).filter(role="executive_lead").values_list("job_title", flat=True)
-    )
+    titles = set(Membership.objects.for_partnership(thurrock).filter(role="dsp").values_list("job_title", flat=True))
     assert titles == {"Director of People Services", "Head of Public Protection", "Chief Nurse"}
 
 

@@ -80,13 +80,13 @@ def financial_year_label(year_start: int) -> str:
 
 
 def arrangements(ctx: TenantContext, period: Period) -> dict[str, Any]:
-    """Members by kind (statutory partners with their executive leads, relevant agencies by
+    """Members by kind (statutory partners with their delegated safeguarding partners, relevant agencies by
     sector) and the governance groups with their chairs. Four queries."""
     members = list(Member.objects.for_partnership(ctx.partnership).select_related("organisation"))
     leads = {
         m.member_id: m
         for m in Membership.objects.for_partnership(ctx.partnership)
-        .filter(role=Role.EXECUTIVE_LEAD, is_active=True)
+        .filter(role=Role.DSP, is_active=True)
         .select_related("person")
         .order_by("pk")
     }

@@ -158,7 +158,7 @@ class SignOffDecision(models.TextChoices):
 
 
 class SignOff(TenantOwned):
-    """An executive lead's decision on the outcome, for their statutory partner. One active
+    """A safeguarding partner's seat holder's decision on the outcome, for their statutory partner. One active
     signature per partner; editing the outcome withdraws the signatures already given."""
 
     url_kwarg = "sign_off_id"

@@ -1,6 +1,6 @@
 """Reads for a rapid review: the review of a notification, its signatures and who has still to
 sign, the requests for information (narrowed by InformationRequestPolicy), the summary for the
-National Panel, and the home page's "what needs me now" for agency leads and executive leads."""
+National Panel, and the home page's "what needs me now" for agency leads and the safeguarding partners' signers."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def missing_signers(review: RapidReview | None) -> list[str]:
 def missing_signers_text(roles: list[str]) -> str:
     words = [PARTNER_WORDS[StatutoryRole(role)] for role in roles]
     listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-    return f"Waiting for sign-off from the executive lead{'s' if len(words) > 1 else ''} of {listed}."
+    return f"Waiting for sign-off from {listed}."
 
 
 def last_signature_date(review: RapidReview | None) -> dt.date | None:
@@ -134,7 +134,7 @@ def home_requests(ctx) -> dict | None:
 
 
 def home_sign_offs(ctx) -> dict | None:
-    """An executive lead's rapid reviews waiting for their partner's sign-off."""
+    """A signer's rapid reviews waiting for their partner's sign-off."""
     partner = RapidReviewPolicy.signing_partner(ctx)
     if partner is None:
         return None

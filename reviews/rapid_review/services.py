@@ -24,6 +24,7 @@ from lscp.recipients import Recipients
 from lscp.states import StateError, check_version
 from lscp.tenancy import TenantContext
 from partners.models import Member
+from partners.signing import Signable, level_for
 from reviews.notifications.models import Notification, Status
 from reviews.notifications.permissions import VIEW_PERM
 from reviews.rapid_review.models import (
@@ -492,7 +493,7 @@ def send_for_sign_off(
         ctx,
         "rapid_review_sign_off_requested",
         key=f"rapid-review:{review.pk}:sign-off:{review.version}",
-        to=Recipients(ctx.partnership).executive_leads(),
+        to=Recipients(ctx.partnership).signers(level_for(ctx.partnership, Signable.RAPID_REVIEW_OUTCOME)),
         about=notification,
         notification=notification,
         link=link("rapid-review-sign-off", ctx.partnership.slug, notification.pk),
@@ -522,7 +523,7 @@ def _check_decision(ctx: TenantContext, review: RapidReview, *, decision: str, c
 
 @transaction.atomic
 def sign_off(ctx: TenantContext, notification: Notification, *, decision: str, comments: str = "") -> SignOff:
-    """One executive lead's decision for their safeguarding partner."""
+    """One safeguarding partner's decision, by the holder of its seat at the signing level."""
     RapidReviewPolicy.require(ctx, "sign", notification)
     review = rapid_review_for(notification)
     if review is not None:

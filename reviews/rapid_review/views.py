@@ -351,14 +351,14 @@ class SendForSignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
                     self.ctx, self.object, expected_version=form.cleaned_data["version"]
                 ),
                 success_url=url,
-                message="The outcome has been sent to the three executive leads for sign-off",
+                message="The outcome has been sent to the safeguarding partners for sign-off",
                 render=lambda: self.render_to_response(self.get_context_data(form=form, review=review, missing={})),
             )
         return self.render_to_response(self.get_context_data(form=form, review=review, missing={}))
 
 
 class SignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
-    """The executive lead reads the outcome and signs it off, or returns it with comments."""
+    """The safeguarding partner's signer reads the outcome and signs it off, or returns it with comments."""
 
     template_name = "reviews/sign_off.html"
     policy = RapidReviewPolicy

@@ -1,7 +1,7 @@
 """A stale save never loses what the person typed, and never overwrites the other person's change.
 
 Every form with a version field is found, not listed: each partnership page is read as the
-business unit, an agency lead and a statutory partner's executive lead (the world's records, as
+business unit, an agency lead and a statutory partner's DSP (the world's records, as
 the isolation suite reads them), and every `<form method=post>` holding a version input is
 filled in as a browser would (the page's own values, a marker typed into every text field). The
 record behind it is then made stale (its version raised, as another person's save would) and the

@@ -33,7 +33,9 @@ from partners.models import (
     Organisation,
     Partnership,
     Person,
+    Seat,
     Sector,
+    SigningPolicy,
 )
 
 PASSWORD = "correct-horse-battery-staple"
@@ -146,9 +148,9 @@ def make_world(
     )
     for who, role, member in [
         ("agency", Role.AGENCY_LEAD, world.members["agency"]),
-        ("council", Role.EXECUTIVE_LEAD, world.members["council"]),
-        ("police", Role.EXECUTIVE_LEAD, world.members["police"]),
-        ("health", Role.EXECUTIVE_LEAD, world.members["health"]),
+        ("council", Role.DSP, world.members["council"]),
+        ("police", Role.DSP, world.members["police"]),
+        ("health", Role.DSP, world.members["health"]),
         ("scrutineer", Role.SCRUTINEER, None),
     ]:
         world.people[who] = add_person(world, who, role=role, member=member)
@@ -211,6 +213,18 @@ def _invitation(world: World) -> Invitation:
         last_name="Vited",
         role=Role.SCRUTINEER,
     )
+
+
+@maker(Seat)
+def _partner_seat(world: World) -> Seat:
+    return Seat.objects.for_partnership(world.partnership).get(membership=world.people["council"], until__isnull=True)
+
+
+@maker(SigningPolicy)
+def _signing_policy(world: World) -> SigningPolicy:
+    return SigningPolicy.objects.for_partnership(world.partnership).get_or_create(
+        partnership=world.partnership, defaults={"levels": {}}
+    )[0]
 
 
 @maker(GovernanceGroup)

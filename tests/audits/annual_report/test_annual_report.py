@@ -481,7 +481,7 @@ def test_the_pdf_has_the_periods_figures(year_of_records):
     assert "A year of learning together." in text
     assert "Our scrutineer challenged the police and the council." in text
 
-    # Arrangements: the three partners with their executive leads, NELFT, the default groups.
+    # Arrangements: the three partners with their DSPs, NELFT, the default groups.
     assert "Local authority Thurrock Council Council OfThurrock" in text
     assert "Police Essex Police Police OfThurrock" in text
     assert "4 member organisations: 3 safeguarding partners and 1 relevant agency (health 1)." in text
