@@ -182,7 +182,9 @@ class MemberKind(models.TextChoices):
 
 
 class Member(TenantOwned):
-    """An organisation's membership of a partnership: a statutory partner or a relevant agency."""
+    """An organisation's membership of a partnership: a statutory partner or a relevant agency.
+    A partnership may have several members of one safeguarding-partner kind (a joint partnership
+    of two councils); each statutory partner member signs (partners/signing.py)."""
 
     url_kwarg = "member_id"
 
@@ -202,12 +204,6 @@ class Member(TenantOwned):
                 fields=["partnership", "organisation"],
                 name="member_unique_per_partnership",
                 violation_error_message="This organisation is already a member of the partnership",
-            ),
-            models.UniqueConstraint(
-                fields=["partnership", "statutory_role"],
-                condition=~models.Q(statutory_role="") & models.Q(ended_on__isnull=True),
-                name="member_one_per_statutory_role",
-                violation_error_message="The partnership already has this statutory partner",
             ),
             models.CheckConstraint(
                 condition=(models.Q(kind="statutory_partner") & ~models.Q(statutory_role=""))

@@ -205,13 +205,9 @@ def member_add(
     members = Member.objects.for_partnership(ctx.partnership)
     if members.filter(organisation=organisation).exists():
         raise _field_error("organisation", f"{organisation} is already a member of {ctx.partnership}")
+    # Several members of one safeguarding-partner kind are allowed (a joint partnership of two
+    # councils): each signs (partners/signing.py: signing_members).
     _check_statutory_seat(organisation, kind, statutory_role)
-    if statutory_role and members.filter(statutory_role=statutory_role, ended_on__isnull=True).exists():
-        holder = members.get(statutory_role=statutory_role, ended_on__isnull=True)
-        raise _field_error(
-            "statutory_role",
-            f"{holder} is already the {StatutoryRole(statutory_role).label.lower()} statutory partner",
-        )
     member = Member(
         partnership=ctx.partnership,
         organisation=organisation,
@@ -222,7 +218,7 @@ def member_add(
     try:
         with transaction.atomic():
             member.save()
-    except IntegrityError:  # a concurrent add of the same organisation or seat
+    except IntegrityError:  # a concurrent add of the same organisation
         raise _field_error("organisation", f"{organisation} is already a member of {ctx.partnership}") from None
     activity.record(
         ctx,
@@ -239,9 +235,6 @@ def member_update(*, ctx: TenantContext, member: Member, kind: str, statutory_ro
     statutory_role = statutory_role or ""
     before = activity.snapshot(member, ["kind", "statutory_role"])
     _check_statutory_seat(member.organisation, kind, statutory_role)
-    members = Member.objects.for_partnership(ctx.partnership).exclude(pk=member.pk).filter(ended_on__isnull=True)
-    if statutory_role and members.filter(statutory_role=statutory_role).exists():
-        raise _field_error("statutory_role", "Another member already holds this statutory partner seat")
     if (
         kind != MemberKind.STATUTORY_PARTNER
         and member.people.filter(role__in=SAFEGUARDING_PARTNERS, is_active=True).exists()

@@ -7,11 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from lscp.permissions import Policy
 from lscp.roles import BUSINESS_UNIT, CASEWORKERS, SAFEGUARDING_PARTNERS, Role
-from partners.models import StatutoryRole
-from partners.signing import Signable, level_for, may_sign, seat_words
-
-# The safeguarding partners, whose seat holders (partners/signing.py) sign a rapid review's outcome.
-PARTNERS = [StatutoryRole.COUNCIL, StatutoryRole.POLICE, StatutoryRole.HEALTH]
+from partners.signing import Signable, level_for, seat_of, seat_words
 
 
 class InformationRequestPolicy(Policy):
@@ -60,7 +56,7 @@ class InformationRequestPolicy(Policy):
 
 
 class RapidReviewPolicy(Policy):
-    """The meeting record and its outcome: recorded by the business unit, signed off by the three
+    """The meeting record and its outcome: recorded by the business unit, signed off by the
     safeguarding partners (each statutory partner member's seat holder at the level the partnership's
     signing policy gives: DSPs by default), who with the business unit may download the summary."""
 
@@ -89,8 +85,11 @@ class RapidReviewPolicy(Policy):
         super().require(ctx, permission, obj)
 
     @classmethod
-    def signing_partner(cls, ctx) -> str | None:
-        """The statutory partner this person signs for, or None if they sign for none."""
-        if not cls.can(ctx, "sign") or not may_sign(ctx, Signable.RAPID_REVIEW_OUTCOME):
+    def signing_partner(cls, ctx):
+        """The seat (its member, level) this person signs the outcome in, or None if they sign for none."""
+        if not cls.can(ctx, "sign"):
             return None
-        return ctx.member.statutory_role
+        seat = seat_of(ctx)
+        if seat is None or seat.level != level_for(ctx.partnership, Signable.RAPID_REVIEW_OUTCOME):
+            return None
+        return seat if seat.member.is_statutory else None

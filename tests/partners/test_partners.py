@@ -227,15 +227,17 @@ def test_a_statutory_seat_needs_an_organisation_of_that_sector(world_a, as_user)
     assert counts(world_a) == before
 
 
-def test_the_partnership_has_one_of_each_statutory_partner(world_a, as_user):
+def test_a_joint_partnership_may_have_two_councils(world_a, as_user):
+    """Working Together 2023: a partnership may cover several local authorities; each is a
+    statutory partner (and each signs)."""
     client = as_user(world_a.people["business"])
     other_council = organisation("Southend-on-Sea City Council", Sector.COUNCIL)
     response = client.post(
         reverse("member-add", args=[world_a.slug]), {"organisation": other_council.pk, "seat": "council"}
     )
-    assert "Thurrock Council is already the local authority statutory partner" in error_by_field(
-        response.content.decode(), "id_seat"
-    )
+    assert response.status_code == 302
+    councils = Member.objects.for_partnership(world_a.partnership).filter(statutory_role="council")
+    assert {str(m) for m in councils} == {"Thurrock Council", "Southend-on-Sea City Council"}
 
 
 def test_new_organisation_needs_a_sector_and_not_both_choices(world_a, as_user):

@@ -347,7 +347,7 @@ def test_three_partners_sign_and_then_the_review_can_be_completed(world_a):
         rapid.sign_off(world_a.ctx("council"), notification, decision="signed")
         with pytest.raises(StateError) as error:
             services.record_step(world_a.ctx(), notification, step="rapid_review_completed", on=None)
-        assert str(error.value) == "Waiting for sign-off from the police and health."
+        assert str(error.value) == "Waiting for sign-off from Essex Police and Thurrock CCG."
         with time_machine.travel(dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC), tick=False):
             rapid.sign_off(world_a.ctx("police"), notification, decision="signed")
             rapid.sign_off(world_a.ctx("health"), notification, decision="signed")
@@ -566,7 +566,11 @@ def test_api_requests_answers_meeting_sign_offs_and_lcspr(world_a):
     assert refused.status_code == 400 and "criterion_agencies_together_rationale" in refused.json()
     record["criteria"] = criteria({"agencies_together": "Shared too late"})
     saved = business.put(f"{base}/rapid-review/", record, format="json")
-    assert saved.status_code == 200 and saved.json()["missing_signers"] == ["council", "police", "health"]
+    assert saved.status_code == 200 and [m["partner"] for m in saved.json()["missing_signers"]] == [
+        "council",
+        "police",
+        "health",
+    ]
     stale = business.put(
         f"{base}/rapid-review/", {**record, "learning": "Other", "version": saved.json()["version"] - 1}, format="json"
     )
@@ -586,7 +590,7 @@ def test_api_requests_answers_meeting_sign_offs_and_lcspr(world_a):
     again = api(world_a.person("police")).post(f"{base}/rapid-review/sign-offs/", {"decision": "signed"}, format="json")
     assert again.status_code == 400 and "already signed" in again.json()["decision"][0]
     incomplete = business.post(f"{base}/rapid-review-completed/", {}, format="json")
-    assert incomplete.status_code == 409 and incomplete.json()["detail"] == "Waiting for sign-off from health."
+    assert incomplete.status_code == 409 and incomplete.json()["detail"] == "Waiting for sign-off from Thurrock CCG."
     assert (
         api(world_a.person("health"))
         .post(f"{base}/rapid-review/sign-offs/", {"decision": "signed"}, format="json")
