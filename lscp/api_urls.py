@@ -16,6 +16,7 @@ tenant_patterns = [
     path("", include("reviews.api_urls")),
     path("", include("audits.api_urls")),
     path("", include("funding.api_urls")),
+    path("", include("governance.api_urls")),
     *router.urls,
 ]
 

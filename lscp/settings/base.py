@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "reviews",
     "funding",
     "audits",
+    # Governance documents register and the yearly report's sign-off (issue 13): governance/.
+    "governance",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +329,7 @@ LSCP_HOME_SECTIONS = [
     "reviews.rapid_review.selectors.home_requests",
     "audits.self_assessment.selectors.home_returns",
     "lscp.deadlines.selectors.home_clocks",
+    "governance.selectors.home_signatures",  # documents waiting for a seat holder's signature (issue 13)
     "reviews.action_plans.selectors.home_our_actions",
     "reviews.action_plans.selectors.home_awaiting_acceptance",
 ]

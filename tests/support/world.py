@@ -261,4 +261,10 @@ def _delivery(world: World) -> OutboxDelivery:
 
 
 # Each app's makers register themselves on import.
-from tests.support import makers_actions, makers_audits, makers_funding, makers_reviews  # noqa: E402, F401
+from tests.support import (  # noqa: E402, F401
+    makers_actions,
+    makers_audits,
+    makers_funding,
+    makers_governance,
+    makers_reviews,
+)
