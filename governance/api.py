@@ -112,8 +112,8 @@ class DocumentPatchIn(serializers.Serializer):
 
 
 class DocumentVersionIn(serializers.Serializer):
-    number = serializers.CharField(max_length=20, allow_blank=True)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
+    number = serializers.CharField(max_length=20, allow_blank=True)
     file = serializers.FileField(required=False, allow_null=True, default=None)
     link = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     next_review_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -145,7 +145,9 @@ class DocumentVersionStepIn(serializers.Serializer):
 
 class DocumentPublishIn(DocumentVersionStepIn):
     published_on = serializers.DateField()
-    next_review_on = serializers.DateField()
+    next_review_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="By default, the one planned on the version"
+    )
 
 
 def _version_values(data: dict) -> dict:
@@ -214,7 +216,6 @@ class GovernanceDocumentViewSet(TenantViewSet):
     partial_update=extend_schema(request=DocumentVersionPatchIn, responses={200: DocumentVersionOut, 409: None}),
     send_for_sign_off=extend_schema(request=DocumentVersionStepIn, responses={200: DocumentVersionOut, 409: None}),
     signatures=extend_schema(responses={200: SignOffStateOut}),
-    sign=extend_schema(request=None, responses={200: DocumentVersionOut, 409: None}),
     publish=extend_schema(request=DocumentPublishIn, responses={200: DocumentVersionOut, 409: None}),
 )
 class DocumentVersionViewSet(TenantViewSet):
@@ -279,6 +280,7 @@ class DocumentVersionViewSet(TenantViewSet):
             }
         )
 
+    @extend_schema(request=None, responses={200: DocumentVersionOut, 409: None})
     @signatures.mapping.post
     def sign(self, request, *args, **kwargs):
         """Sign the version for your member, from your seat."""

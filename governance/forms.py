@@ -55,6 +55,7 @@ class VersionForm(TenantForm):
         required=False,
         max_length=500,
         help_text="Where it is published, starting https://",
+        widget=forms.URLInput(attrs={"spellcheck": "false"}),
     )
     next_review_on = GovukDateField(
         label="Next review date",

@@ -161,9 +161,9 @@ def _check_version(ctx, document, values: dict, *, has_file: bool, version: Docu
         errors.add("link", "The link must be 500 characters or fewer")
     elif link_ and not link_.startswith(("https://", "http://")):
         errors.add("link", "Enter the link as a web address, starting https://")
-    review = values.get("next_review_on")
-    if review is not None and review <= timezone.localdate():
-        errors.add("next_review_on", "The next review date must be in the future")
+    review = errors.date_not_in_past(
+        "next_review_on", values.get("next_review_on"), name="The next review date", required=False
+    )
     if number and "number" not in errors:
         taken = DocumentVersion.objects.for_partnership(ctx.partnership).filter(document=document, number=number)
         if version is not None:
@@ -397,11 +397,13 @@ def publish(
     expected_version: int | None = None,
 ) -> DocumentVersion:
     """Publish a version: signed by every signing member (unless the partnership's signing
-    settings ask no more), with its publication date and next review date. The review clock starts;
+    settings ask no more), with its publication date and next review date (by default the one
+    planned on the version). The review clock starts;
     the version it replaces is superseded, which meets that version's review clock."""
     Policy.require(ctx, "manage", version)
     version = _locked(ctx, version, expected_version, what="The version")
     _refuse(version_refusal(version, step="publish"))
+    next_review_on = next_review_on or version.next_review_on  # the one planned when the version was added
     errors = Errors()
     errors.date_not_in_future("published_on", published_on, name="The publication date")
     errors.required("next_review_on", next_review_on, name="The next review date")

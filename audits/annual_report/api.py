@@ -120,7 +120,6 @@ class PdfRenderer(renderers.BaseRenderer):
     create=extend_schema(request=AnnualReportIn, responses={201: AnnualReportDetailOut}),
     partial_update=extend_schema(request=AnnualReportIn, responses={200: AnnualReportDetailOut, 409: None}),
     read_commentary=extend_schema(responses={200: CommentaryIn}),
-    commentary=extend_schema(request=CommentaryIn, responses={200: AnnualReportDetailOut, 409: None}),
     pdf=extend_schema(
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The yearly report")},
     ),
@@ -173,6 +172,7 @@ class AnnualReportViewSet(TenantViewSet):
         annual_report = self.get_object()
         return Response({"commentary": annual_report.scrutineer_commentary, "version": annual_report.version})
 
+    @extend_schema(request=CommentaryIn, responses={200: AnnualReportDetailOut, 409: None})
     @read_commentary.mapping.post
     def commentary(self, request, *args, **kwargs):
         annual_report = self.get_object()

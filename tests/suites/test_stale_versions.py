@@ -364,6 +364,29 @@ def more_states(world) -> None:
 
     started(world)
     meeting(world, started(world))
+    documents_to_send_and_to_publish(world)
+
+
+def documents_to_send_and_to_publish(world) -> None:
+    """The documents register's versions past the world's (which waits for signatures): a draft to
+    send for sign-off, and one every partner has signed, to publish."""
+    from governance import services
+    from tests.support.makers_governance import lsps
+
+    signers = lsps(world)
+    draft = services.document_add(world.ctx(), kind="arrangements", title="Arrangements, the next revision")
+    services.version_add(world.ctx(), draft, number="3.0", link="https://example.org/next.pdf")
+    signed = services.document_add(world.ctx(), kind="threshold_document", title="Threshold document")
+    version = services.version_add(
+        world.ctx(),
+        signed,
+        number="2.0",
+        link="https://example.org/threshold.pdf",
+        next_review_on=dt.date.today() + dt.timedelta(days=365),
+    )
+    services.send_for_sign_off(world.ctx(), version)
+    for who in signers:
+        services.sign(world.ctx(who), version)
 
 
 @pytest.fixture(scope="module")
@@ -584,6 +607,9 @@ KNOWN_STALE_API: dict[str, str] = {}
 
 # API writes no record of the world (nor more_states) is in the state to accept, with the reason.
 UNREACHABLE_API: dict[str, str] = {
+    "POST /api/v1/{slug}/annual-reports/{annual_report_id}/commentary/": (
+        "the scrutineer's alone, who is not among READERS (tests/audits/annual_report covers its stale version)"
+    ),
     "POST /api/v1/{slug}/action-plans/{action_plan_id}/close/": "the world's plan has an action not complete",
     "POST /api/v1/{slug}/action-plans/{action_plan_id}/ratifications/": "the world's plan is ratified already",
     "POST /api/v1/{slug}/action-plans/actions/{action_id}/accept/": "the world's action is not waiting acceptance",
