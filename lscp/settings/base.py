@@ -341,6 +341,8 @@ LSCP_DEMO_LOADERS = [
     "audits.demo.load",
     # Organisation history (issue 13): the mergers last, after the records of the CCGs' time.
     "partners.demo.load_history",
+    # The documents register (issue 13): after the mergers, so today's partners sign.
+    "governance.demo.load",
 ]
 
 # Database roles and row-level security (issue 12, findings 9 and 10; lscp/database.py and
