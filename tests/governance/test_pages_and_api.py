@@ -197,3 +197,29 @@ def test_api_scrutineer_and_agency_write_nothing_in_the_register(world_a, api):
     for who in ("agency", "scrutineer"):
         assert api(world_a.people[who]).post(base, {"kind": "other", "title": "x"}, format="json").status_code == 403
     assert not GovernanceDocument.objects.for_partnership(world_a.partnership).filter(title="x").exists()
+
+
+def test_home_lists_the_versions_waiting_for_my_seats_signature(world_a, as_user):
+    version = world_a.objects[DocumentSignature].document_version  # the council's LSP has signed
+    home = reverse("partnership-home", args=[world_a.slug])
+    police = text(as_user(world_a.people["police_lsp"]).get(home))
+    assert "Documents waiting for your signature" in police and f"Sign {version}" in police
+    council = text(as_user(world_a.people["council_lsp"]).get(home))
+    assert f"Sign {version}" not in council  # signed already
+    assert f"Sign {version}" not in text(as_user(world_a.people["police"]).get(home))  # a DSP does not sign it
+
+
+def test_the_register_api_list_runs_a_fixed_number_of_queries(world_a, api):
+    client = api(world_a.people["business"])
+    url = f"/api/v1/{world_a.slug}/governance-documents/"
+
+    def grow(n):
+        for i in range(n):
+            document = services.document_add(world_a.ctx(), kind=DocumentKind.OTHER, title=f"Protocol {i}-{n}")
+            services.version_add(world_a.ctx(), document, number="1", link="https://example.org/p.pdf")
+
+    grow(2)
+    small = queries.get(client, url)
+    grow(10)
+    large = queries.get(client, url)
+    queries.assert_constant(small, large, ceiling=5, what="documents register API")
