@@ -16,13 +16,14 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from governance import selectors, services
-from governance.models import DocumentKind, DocumentVersion, GovernanceDocument
+from governance.models import DocumentKind, DocumentSignature, DocumentVersion, GovernanceDocument
 from governance.permissions import GovernanceDocumentPolicy
 from lscp.api import TenantViewSet
 from lscp.documents import check_upload
@@ -59,19 +60,19 @@ class DocumentVersionOut(serializers.Serializer):
     next_review_on = serializers.DateField(allow_null=True)
     superseded_on = serializers.DateField(allow_null=True)
     signatures = serializers.SerializerMethodField()
-    waiting_for = serializers.SerializerMethodField()
+    waiting_for = serializers.SerializerMethodField(help_text="Empty in lists: read the version for it")
     version = serializers.IntegerField(help_text="Send it back with a change: a stale one is refused (409)")
 
     @extend_schema_field(DocumentSignatureOut(many=True))
     def get_signatures(self, version):
-        found = getattr(version, "all_signatures", None)
+        found = getattr(version, "all_signatures", None)  # prefetched by lists (selectors.versions_of too)
         if found is None:
             found = version.signatures.select_related("member__organisation", "person").order_by("at", "id")
         return DocumentSignatureOut(found, many=True).data
 
     def get_waiting_for(self, version) -> list[int]:
         """The signing members still to sign (ids), while it is not published."""
-        if version.status == "published":
+        if version.status == "published" or self.context.get("listing"):
             return []
         return [member.pk for member in selectors.missing_signers(version)]
 
@@ -241,13 +242,22 @@ class DocumentVersionViewSet(TenantViewSet):
     lookup_value_regex = "[0-9]+"
 
     def tenant_queryset(self):
+        signatures = DocumentSignature.objects.for_partnership(self.ctx.partnership).select_related(
+            "member__organisation", "person"
+        )
         return (
             super()
             .tenant_queryset()
             .select_related("document")
-            .prefetch_related("signatures__member__organisation", "signatures__person")
+            .prefetch_related(
+                Prefetch("signatures", queryset=signatures.order_by("at", "id"), to_attr="all_signatures")
+            )
             .order_by("document_id", "-created_at", "-pk")
         )
+
+    def get_serializer_context(self):
+        # A list leaves out who each version still waits for (a few queries each): its page says.
+        return {**super().get_serializer_context(), "listing": getattr(self, "action", None) == "list"}
 
     def partial_update(self, request, *args, **kwargs):
         version = self.get_object()
@@ -284,10 +294,8 @@ class DocumentVersionViewSet(TenantViewSet):
     @signatures.mapping.post
     def sign(self, request, *args, **kwargs):
         """Sign the version for your member, from your seat."""
-        version = self.get_object()
-        services.sign(self.ctx, version)
-        version.refresh_from_db()
-        return Response(DocumentVersionOut(version).data)
+        services.sign(self.ctx, self.get_object())
+        return Response(DocumentVersionOut(self.get_object()).data)  # read again, with the new signature
 
     @action(detail=True, methods=["post"])
     def publish(self, request, *args, **kwargs):

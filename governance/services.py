@@ -150,7 +150,7 @@ def document_save(
 # Versions
 
 
-def _check_version(ctx, document, values: dict, *, has_file: bool, version: DocumentVersion | None) -> dict:
+def _check_version(ctx, document, values: dict, *, version: DocumentVersion | None) -> dict:
     errors = Errors()
     number = errors.text("number", values.get("number"), name="The version number", max_length=20)
     summary = errors.text(
@@ -215,7 +215,6 @@ def version_add(
         ctx,
         document,
         {"number": number, "summary": summary, "link": link, "next_review_on": next_review_on},
-        has_file=upload is not None,
         version=None,
     )
     version = DocumentVersion.objects.for_partnership(ctx.partnership).create(
@@ -278,7 +277,7 @@ def version_save(
     version = _locked(ctx, version, expected_version, what="The version")
     _refuse(version_refusal(version, step="change"))
     current = {name: getattr(version, name) for name in VERSION_FIELDS}
-    checked = _check_version(ctx, version.document, {**current, **values}, has_file=upload is not None, version=version)
+    checked = _check_version(ctx, version.document, {**current, **values}, version=version)
     old_file = version.file.original_name if version.file else None
     changes = activity.assign(version, checked, VERSION_FIELDS)
     if upload is not None:

@@ -223,3 +223,20 @@ def test_the_register_api_list_runs_a_fixed_number_of_queries(world_a, api):
     grow(10)
     large = queries.get(client, url)
     queries.assert_constant(small, large, ceiling=5, what="documents register API")
+
+
+def test_the_versions_api_list_runs_a_fixed_number_of_queries(world_a, api):
+    client = api(world_a.people["business"])
+    url = f"/api/v1/{world_a.slug}/governance-documents/versions/"
+
+    def grow(n):
+        for i in range(n):
+            document = services.document_add(world_a.ctx(), kind=DocumentKind.THRESHOLD_DOCUMENT, title=f"T {i}-{n}")
+            version = services.version_add(world_a.ctx(), document, number="1", link="https://example.org/t.pdf")
+            services.sign(world_a.ctx("council_lsp"), services.send_for_sign_off(world_a.ctx(), version))
+
+    grow(2)
+    small = queries.get(client, url)
+    grow(10)
+    large = queries.get(client, url)
+    queries.assert_constant(small, large, ceiling=6, what="document versions API")
