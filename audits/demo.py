@@ -1,6 +1,6 @@
 """Demo data for Thurrock: the partnership's priorities, a multi-agency dataset of quarterly
 proxy indicators (the 2020 review's recommendation 8, seed 003 §12-13), challenges in every
-state (seed 003 §16), and an annual report with its narrative.
+state (seed 003 §16), and a yearly report with its narrative.
 
 The priorities and the member organisations are Thurrock's own (seeds 000 and 002); the
 indicators' values, the challenges and the narrative are invented. Everything is dated back from
@@ -381,7 +381,7 @@ def load_annual_report(ctx: TenantContext) -> AnnualReport:
     end = quarter_dates(*last)[1]
     following = end + dt.timedelta(days=1)
     start = following.replace(year=following.year - 1)
-    title = f"{ctx.partnership.name} annual report, {start:%B %Y} to {end:%B %Y}"
+    title = f"{ctx.partnership.name} yearly report, {start:%B %Y} to {end:%B %Y}"
     report = AnnualReport.objects.for_partnership(ctx.partnership).filter(title=title).first()
     if report is None:
         report = annual_report_services.annual_report_save(
@@ -676,7 +676,7 @@ S11_CYCLE = "Section 11 audit"
 
 # Evidence an organisation might give (invented), by standard number.
 EVIDENCE = {
-    1: "Safeguarding is a standing item at the executive board; the named executive lead reports quarterly.",
+    1: "Safeguarding is a standing item at the executive board; the delegated safeguarding partner reports quarterly.",
     2: "The safeguarding policy names the accountable officer; it was reviewed this year.",
     3: "Service changes are checked for their effect on children before they are made.",
     4: "Mandatory safeguarding training records held for all staff; completion figures reported monthly.",
@@ -790,5 +790,5 @@ def load(admin: Person) -> str:
     return (
         f"Audits: Thurrock's {len(priorities)} priorities, {audits} audits planned, '{cycle}' with returns in "
         f"every state, {indicators} dataset indicators over six quarters, "
-        f"{challenges} challenges and the annual report '{report.title}'"
+        f"{challenges} challenges and the yearly report '{report.title}'"
     )

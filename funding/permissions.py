@@ -1,7 +1,7 @@
 """Who may see and change the partnership's funding.
 
 Working Together 2018 asks that funding be transparent (seed 003 §14), so everyone in the
-partnership reads it: the business unit, statutory partners' executive leads, scrutineers, and
+partnership reads it: the business unit, statutory partners' LSPs and DSPs, scrutineers, and
 agency leads (whose organisations contribute). Only the business unit changes it.
 """
 

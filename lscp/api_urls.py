@@ -17,6 +17,7 @@ tenant_patterns = [
     path("", include("audits.api_urls")),
     path("", include("funding.api_urls")),
     path("", include("retention.api_urls")),
+    path("", include("governance.api_urls")),
     *router.urls,
 ]
 

@@ -20,6 +20,7 @@ partnership_patterns = [
     path("", include("reviews.action_plans.urls")),
     path("", include("funding.urls")),
     path("", include("retention.urls")),
+    path("", include("governance.urls")),
     path("", include("lscp.deadlines.urls")),
     path("activity/", ActivityListView.as_view(), name="activity-list"),
     path("documents/<int:document_id>/", DocumentDownloadView.as_view(), name="document-download"),

@@ -249,9 +249,9 @@ PARTNERSHIPS = [
 ROLE_BY_LOGIN = {
     "business": Role.BUSINESS_UNIT,
     "agency": Role.AGENCY_LEAD,
-    "partner-council": Role.EXECUTIVE_LEAD,
-    "partner-police": Role.EXECUTIVE_LEAD,
-    "partner-health": Role.EXECUTIVE_LEAD,
+    "partner-council": Role.DSP,
+    "partner-police": Role.DSP,
+    "partner-health": Role.DSP,
     "scrutineer": Role.SCRUTINEER,
 }
 
@@ -411,7 +411,7 @@ def _groups(ctx: TenantContext, spec: dict, people: dict[str, Membership], staff
 
 def _shared_police_lead(admin: Person) -> None:
     """One person, several partnerships: Essex Police's Head of Public Protection is the police
-    executive lead for all three SET partnerships."""
+    DSP for all three SET partnerships."""
     graham = Person.objects.get(username="thurrock-partner-police")
     for slug in ("southend", "essex"):
         partnership = Partnership.objects.get(slug=slug)
@@ -423,7 +423,7 @@ def _shared_police_lead(admin: Person) -> None:
             first=graham.first_name,
             last=graham.last_name,
             title="Head of Public Protection",
-            role=Role.EXECUTIVE_LEAD,
+            role=Role.DSP,
             member=police,
         )
 

@@ -96,7 +96,8 @@ class DesignationAddForm(TenantForm):
 ROLE_HINTS = {
     "business_unit": "Runs the partnership's casework: everything operational",
     "agency_lead": "Named lead in a member organisation: submits notifications, answers requests, owns actions",
-    "executive_lead": "Executive lead of the local authority, the police or health: signs off",
+    "lsp": "Lead safeguarding partner: the chief executive, chief officer of police or ICB chief executive; signs the arrangements, budget and yearly report",
+    "dsp": "Delegated safeguarding partner named by the LSP: signs off rapid reviews and practice review decisions",
     "scrutineer": "Independent scrutineer, lay member or councillor: reads, never changes",
 }
 
@@ -112,7 +113,7 @@ class PersonRoleFields(TenantForm):
         required=False,
         label="Organisation they act for",
         empty_label="None",
-        help_text="Required for agency leads (any member) and executive leads (a statutory partner)",
+        help_text="Required for agency leads (any member) and for LSPs and DSPs (a statutory partner)",
     )
     job_title = forms.CharField(label="Job title", required=False, max_length=200)
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from lscp import activity, database
 from lscp.permissions import sync_member_groups
 from lscp.tenancy import TenantContext
-from partners.models import ChangeKind, Member, Membership, Organisation, OrganisationChange, Person
+from partners.models import ChangeKind, Member, Membership, Organisation, OrganisationChange, Person, Seat
 
 
 def name_on(organisation: Organisation, date: dt.date | None) -> str:
@@ -178,6 +178,24 @@ def _move(member: Member, *, successor: Organisation, effective_on, reason: str,
             membership.member = heir
             membership.save(update_fields=["member"])
             sync_member_groups(membership)
+        seats = list(Seat.objects.for_partnership(partnership).filter(member=member, until__isnull=True))
+        held = set(
+            Seat.objects.for_partnership(partnership)
+            .filter(member=heir, until__isnull=True)
+            .values_list("level", flat=True)
+        )
+        for seat in seats:  # the seat moves: its holder holds the successor's from the merger
+            seat.until = max(effective_on, seat.since)
+            seat.save(update_fields=["until"])
+            if seat.level not in held:
+                Seat.objects.for_partnership(partnership).create(
+                    partnership=partnership,
+                    member=heir,
+                    level=seat.level,
+                    membership_id=seat.membership_id,
+                    since=max(effective_on, seat.since),
+                )
+                held.add(seat.level)
         actions = list(
             Action.objects.for_partnership(partnership)
             .filter(owner_member=member)
@@ -200,5 +218,6 @@ def _move(member: Member, *, successor: Organisation, effective_on, reason: str,
                 "reason": reason,
                 "people_moved": len(people),
                 "open_actions_moved": len(actions),
+                "seats_moved": len(seats),
             },
         )

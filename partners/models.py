@@ -203,7 +203,9 @@ STATUTORY_ROLE_OF = {kind: role for role, kind in PARTNER_KINDS.items()}
 
 class Member(TenantOwned):
     """An organisation's membership of a partnership: a statutory partner, a relevant agency or a
-    designated childcare or education agency."""
+    designated childcare or education agency. A partnership may have several members of one
+    safeguarding-partner kind (a joint partnership of two councils); each statutory partner member
+    signs (partners/signing.py)."""
 
     url_kwarg = "member_id"
 
@@ -223,12 +225,6 @@ class Member(TenantOwned):
                 fields=["partnership", "organisation"],
                 name="member_unique_per_partnership",
                 violation_error_message="This organisation is already a member of the partnership",
-            ),
-            models.UniqueConstraint(
-                fields=["partnership", "statutory_role"],
-                condition=~models.Q(statutory_role="") & models.Q(ended_on__isnull=True),
-                name="member_one_per_statutory_role",
-                violation_error_message="The partnership already has this statutory partner",
             ),
             models.CheckConstraint(
                 condition=(models.Q(kind="statutory_partner") & ~models.Q(statutory_role=""))
@@ -348,7 +344,7 @@ class Membership(TenantOwned):
         null=True,
         blank=True,
         related_name="people",
-        help_text="The member organisation an agency lead or executive lead acts for",
+        help_text="The member organisation an agency lead, LSP or DSP acts for",
     )
     job_title = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
@@ -369,7 +365,7 @@ class Membership(TenantOwned):
                 violation_error_message="This person already has a role in this partnership",
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=["agency_lead", "executive_lead"], member__isnull=False)
+                condition=models.Q(role__in=["agency_lead", "lsp", "dsp"], member__isnull=False)
                 | models.Q(role__in=["business_unit", "scrutineer"]),
                 name="membership_lead_has_organisation",
             ),
@@ -378,6 +374,66 @@ class Membership(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
+
+
+class SeatLevel(models.TextChoices):
+    """A safeguarding partner's two seats (Working Together 2023)."""
+
+    LSP = Role.LSP.value, Role.LSP.label
+    DSP = Role.DSP.value, Role.DSP.label
+
+
+class Seat(TenantOwned):
+    """Who held a safeguarding partner's LSP or DSP seat, from `since` until `until` (None: holds
+    it today). One current holder per member and level; giving the seat to someone else ends the
+    previous holder's (partners/services.py: seat_assign). A sign-off records the seat it was
+    signed in (partners/signing.py)."""
+
+    url_kwarg = "seat_id"
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="seats")
+    level = models.CharField(max_length=3, choices=SeatLevel.choices)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="partner_seats")
+    since = models.DateField()
+    until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["member__organisation__name", "level", "-since", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "level"],
+                condition=models.Q(until__isnull=True),
+                name="seat_one_current_holder",
+                violation_error_message="This seat already has a holder",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
+                name="seat_until_after_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} for {self.member}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.until is None
+
+
+class SigningPolicy(TenantOwned):
+    """What each level signs in this partnership: only the business unit's choices that differ
+    from Working Together 2023's (partners/signing.py: WT2023_DEFAULTS) are kept, by what is signed."""
+
+    url_kwarg = "signing_policy_id"
+
+    levels = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership"], name="signing_policy_one_per_partnership")]
+
+    def __str__(self) -> str:
+        return f"Signing policy of {self.partnership}"
 
 
 class InvitationStatus(models.TextChoices):
@@ -513,6 +569,9 @@ __all__ = [
     "Partnership",
     "Person",
     "Role",
+    "Seat",
+    "SeatLevel",
     "Sector",
+    "SigningPolicy",
     "StatutoryRole",
 ]

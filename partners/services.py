@@ -23,7 +23,7 @@ from lscp.checks import Errors
 from lscp.outbox.messages import absolute, link, message
 from lscp.permissions import sync_member_groups
 from lscp.recipients import Recipients
-from lscp.roles import Role
+from lscp.roles import SAFEGUARDING_PARTNERS, Role
 from lscp.states import StateError
 from lscp.tenancy import TenantContext
 from partners.models import (
@@ -42,6 +42,7 @@ from partners.models import (
     Organisation,
     Partnership,
     Person,
+    Seat,
     Sector,
     StatutoryRole,
 )
@@ -49,7 +50,12 @@ from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
 
 # The structure every partnership starts with (seed 000: "Structure of the Partnership").
 DEFAULT_GROUPS = [
-    ("Strategic Group", GroupKind.STRATEGIC, "The three safeguarding partners' executive leads.", None),
+    (
+        "Strategic Group",
+        GroupKind.STRATEGIC,
+        "The safeguarding partners' lead and delegated safeguarding partners.",
+        None,
+    ),
     ("Management Executive Board", GroupKind.MEB, "Oversees delivery of the partnership's plan.", "Strategic Group"),
     (
         "Learning & Practice Review Group",
@@ -205,13 +211,9 @@ def member_add(
     members = Member.objects.for_partnership(ctx.partnership)
     if members.filter(organisation=organisation).exists():
         raise _field_error("organisation", f"{organisation} is already a member of {ctx.partnership}")
+    # Several members of one safeguarding-partner kind are allowed (a joint partnership of two
+    # councils): each signs (partners/signing.py: signing_members).
     _check_statutory_seat(organisation, kind, statutory_role)
-    if statutory_role and members.filter(statutory_role=statutory_role, ended_on__isnull=True).exists():
-        holder = members.get(statutory_role=statutory_role, ended_on__isnull=True)
-        raise _field_error(
-            "statutory_role",
-            f"{holder} is already the {StatutoryRole(statutory_role).label.lower()} statutory partner",
-        )
     member = Member(
         partnership=ctx.partnership,
         organisation=organisation,
@@ -222,7 +224,7 @@ def member_add(
     try:
         with transaction.atomic():
             member.save()
-    except IntegrityError:  # a concurrent add of the same organisation or seat
+    except IntegrityError:  # a concurrent add of the same organisation
         raise _field_error("organisation", f"{organisation} is already a member of {ctx.partnership}") from None
     activity.record(
         ctx,
@@ -245,13 +247,14 @@ def member_update(*, ctx: TenantContext, member: Member, kind: str, statutory_ro
         )
     before = activity.snapshot(member, ["kind", "statutory_role"])
     _check_statutory_seat(member.organisation, kind, statutory_role)
-    members = Member.objects.for_partnership(ctx.partnership).exclude(pk=member.pk).filter(ended_on__isnull=True)
-    if statutory_role and members.filter(statutory_role=statutory_role).exists():
-        raise _field_error("statutory_role", "Another member already holds this statutory partner seat")
-    if kind != MemberKind.STATUTORY_PARTNER and member.people.filter(role=Role.EXECUTIVE_LEAD, is_active=True).exists():
+    if (
+        kind != MemberKind.STATUTORY_PARTNER
+        and member.people.filter(role__in=SAFEGUARDING_PARTNERS, is_active=True).exists()
+    ):
         raise _field_error(
             "kind",
-            "People are executive leads for this organisation: change their role before it stops being a statutory partner",
+            "People are lead or delegated safeguarding partners for this organisation: change their role "
+            "before it stops being a statutory partner",
         )
     member.kind, member.statutory_role = kind, statutory_role
     changes = activity.changes_between(before, activity.snapshot(member, ["kind", "statutory_role"]))
@@ -322,20 +325,21 @@ def designation_remove(*, ctx: TenantContext, designation: DesignatedAgency) -> 
 
 
 def _check_role(ctx: TenantContext, role: str, member: Member | None) -> None:
-    if role not in {Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.EXECUTIVE_LEAD, Role.SCRUTINEER}:
+    if role not in {Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.LSP, Role.DSP, Role.SCRUTINEER}:
         raise _field_error("role", "Choose a role")
     if member is not None and member.partnership_id != ctx.partnership.pk:
         raise _field_error("member", "Choose an organisation that is a member of this partnership")
     if role == Role.AGENCY_LEAD and member is None:
         raise _field_error("member", "Choose the member organisation this agency lead acts for")
-    if role == Role.EXECUTIVE_LEAD:
+    if role in SAFEGUARDING_PARTNERS:
+        words = Role(role).label.lower()
         if member is None:
-            raise _field_error("member", "Choose the statutory partner this executive lead acts for")
+            raise _field_error("member", f"Choose the statutory partner this {words} acts for")
         if not member.is_statutory:
             raise _field_error(
                 "member",
-                f"{member} is a relevant agency: an executive lead acts for a statutory partner "
-                "(the local authority, the police or health)",
+                f"{member} is a relevant agency: a {words} acts for a statutory partner "
+                "(a local authority, the police or health)",
             )
 
 
@@ -440,6 +444,7 @@ def person_add(
         obj=membership,
         changes=activity.created(membership, ["person", "role", "member", "job_title"]),
     )
+    seat_sync(ctx, membership)
     if invite and person.email:
         _invite(ctx, membership)
     return membership
@@ -657,6 +662,7 @@ def invitation_accept(*, invitation: Invitation, person: Person, request=None) -
         obj=membership,
         changes=activity.created(membership, ["person", "role", "member", "job_title"]),
     )
+    seat_sync(ctx, membership)
     invitation.status, invitation.membership, invitation.accepted_at = (
         InvitationStatus.ACCEPTED,
         membership,
@@ -702,10 +708,12 @@ def person_update(
     membership.role, membership.member, membership.job_title = role, member, job_title.strip()
     changes = activity.changes_between(before, activity.snapshot(membership, PERSON_FIELDS))
     if not changes:
+        seat_sync(ctx, membership)  # saving an LSP or DSP unchanged gives them the seat if another holds it
         return membership
     membership.save(update_fields=["role", "member", "job_title"])
     sync_member_groups(membership)
     activity.record(ctx, event="person.changed", obj=membership, changes=changes)
+    seat_sync(ctx, membership)
     return membership
 
 
@@ -730,6 +738,7 @@ def person_deactivate(*, ctx: TenantContext, membership: Membership) -> Membersh
     membership.save(update_fields=["is_active", "deactivated_at"])
     sync_member_groups(membership)
     activity.record(ctx, event="person.deactivated", obj=membership, changes={"is_active": {"old": True, "new": False}})
+    seat_sync(ctx, membership)
     return membership
 
 
@@ -751,6 +760,69 @@ def person_unlock(*, ctx: TenantContext, membership: Membership, request=None) -
     after the cool-off (sent as the security event "unlocked")."""
     PeoplePolicy.require(ctx, "manage", membership)
     return sign_in_limits.unlock(person=membership.person, request=request, partnership=ctx.partnership)
+
+
+# ----------------------------------------------------------------------------------------------
+# Seats: who holds each safeguarding partner's LSP and DSP seat, and since when
+
+
+def _end_seat(ctx: TenantContext, seat: Seat, *, today, reason: str) -> None:
+    seat.until = max(today, seat.since)
+    seat.save(update_fields=["until"])
+    activity.record(
+        ctx,
+        event="seat.ended",
+        obj=seat.membership,
+        changes={
+            "seat": {"old": f"{seat.get_level_display()} for {seat.member}", "new": None},
+            "since": {"old": seat.since, "new": None},
+            "reason": {"old": None, "new": reason},
+        },
+    )
+
+
+def seat_sync(ctx: TenantContext, membership: Membership) -> Seat | None:
+    """Make the seats follow a membership's role: an active LSP or DSP of a statutory partner holds
+    that member's seat at that level from today, which ends the previous holder's (until today,
+    in the activity log); any other role, a deactivation or a move to another member ends the
+    person's own seat. Called by the people services in their transaction; the current seat."""
+    today = timezone.localdate()
+    seats = Seat.objects.for_partnership(ctx.partnership).select_for_update()
+    own = list(seats.filter(membership=membership, until__isnull=True).select_related("member__organisation"))
+    member = membership.member
+    wanted = (
+        membership.is_active
+        and membership.role in SAFEGUARDING_PARTNERS
+        and member is not None
+        and member.is_statutory
+        and member.ended_on is None
+    )
+    kept = None
+    for seat in own:
+        if wanted and seat.member_id == member.pk and seat.level == membership.role:
+            kept = seat
+        else:
+            _end_seat(ctx, seat, today=today, reason=f"{membership.person} no longer holds this seat")
+    if not wanted or kept is not None:
+        return kept
+    holder = seats.filter(member=member, level=membership.role, until__isnull=True).select_related(
+        "membership__person", "member__organisation"
+    )
+    for seat in holder:
+        _end_seat(ctx, seat, today=today, reason=f"The seat was given to {membership.person}")
+    seat = Seat.objects.for_partnership(ctx.partnership).create(
+        partnership=ctx.partnership, member=member, level=membership.role, membership=membership, since=today
+    )
+    activity.record(
+        ctx,
+        event="seat.taken",
+        obj=membership,
+        changes={
+            "seat": {"old": None, "new": f"{seat.get_level_display()} for {member}"},
+            "since": {"old": None, "new": today},
+        },
+    )
+    return seat
 
 
 # ----------------------------------------------------------------------------------------------

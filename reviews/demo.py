@@ -531,7 +531,7 @@ def _signed(ctx, notification, plan, on):
     for role in plan["signed"]:
         lead = (
             Membership.objects.for_partnership(partnership)
-            .filter(role="executive_lead", member__statutory_role=role, is_active=True)
+            .filter(role="dsp", member__statutory_role=role, is_active=True)
             .select_related("person", "member")
             .first()
         )

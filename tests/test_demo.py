@@ -64,9 +64,7 @@ def test_demo_loads_the_seed_partnerships_and_loading_twice_changes_nothing():
         "East of England Ambulance Service NHS Trust",
     ):
         assert Organisation.objects.get(name=name).memberships.count() == 3
-    titles = set(
-        Membership.objects.for_partnership(thurrock).filter(role="executive_lead").values_list("job_title", flat=True)
-    )
+    titles = set(Membership.objects.for_partnership(thurrock).filter(role="dsp").values_list("job_title", flat=True))
     assert titles == {"Director of People Services", "Head of Public Protection", "Chief Nurse"}
 
 
@@ -173,7 +171,7 @@ def test_the_demo_s_health_partner_is_the_essex_icb_and_2020_21_is_still_thurroc
     assert "Thurrock Clinical Commissioning Group (CCG)" in names
     health = partner_selectors.members_for(ctx).get(statutory_role="health")
     assert health.organisation.name == "NHS Essex Integrated Care Board (ICB)"
-    assert health.people.get(is_active=True).person.username == "thurrock-partner-health"
+    assert health.people.get(is_active=True, role="dsp").person.username == "thurrock-partner-health"
     ccg = Organisation.objects.get(name="Thurrock Clinical Commissioning Group (CCG)")
     icb = ccg.successor
     assert (icb.name, ccg.merged_on) == ("NHS Mid and South Essex Integrated Care Board (ICB)", dt.date(2022, 7, 1))
@@ -229,3 +227,36 @@ def test_thurrocks_designated_education_agency_receives_an_information_request()
         "or education agency" in page
     )
     assert "Thurrock early years settings is" not in page
+
+
+def test_the_demo_register_has_the_arrangements_signed_by_the_three_lsps_and_published():
+    from audits.models import AnnualReport
+    from governance.models import DocumentKind, DocumentVersion, GovernanceDocument, VersionStatus
+    from lscp import deadlines
+
+    thurrock = Partnership.objects.get(slug="thurrock")
+    documents = {d.kind: d for d in GovernanceDocument.objects.for_partnership(thurrock)}
+    assert set(documents) == {DocumentKind.ARRANGEMENTS, DocumentKind.THRESHOLD_DOCUMENT, DocumentKind.YEARLY_REPORT}
+    arrangements = DocumentVersion.objects.for_partnership(thurrock).get(document=documents[DocumentKind.ARRANGEMENTS])
+    assert arrangements.status == VersionStatus.PUBLISHED
+    signed = {
+        (s.member.organisation.name, s.level) for s in arrangements.signatures.select_related("member__organisation")
+    }
+    assert signed == {
+        ("Thurrock Council", "lsp"),
+        ("Essex Police", "lsp"),
+        ("NHS Essex Integrated Care Board (ICB)", "lsp"),
+    }
+    [clock] = deadlines.clocks_for(arrangements)
+    assert clock.due_date == arrangements.next_review_on and clock.met_on is None
+    # The threshold document's review is overdue while its next version waits for signatures.
+    threshold = list(
+        DocumentVersion.objects.for_partnership(thurrock)
+        .filter(document=documents[DocumentKind.THRESHOLD_DOCUMENT])
+        .order_by("created_at")
+    )
+    assert [v.status for v in threshold] == [VersionStatus.PUBLISHED, VersionStatus.AWAITING_SIGN_OFF]
+    [overdue] = deadlines.clocks_for(threshold[0])
+    assert overdue.met_on is None and overdue.due_date < dt.date.today()
+    report = AnnualReport.objects.for_partnership(thurrock).get(title="Thurrock LSCP yearly report 2025/26")
+    assert report.scrutineer_commentary and documents[DocumentKind.YEARLY_REPORT].annual_report == report

@@ -1,9 +1,12 @@
-"""Who may see and write the annual report: everyone reads it; the business unit writes it."""
+"""Who may see and write the yearly report: everyone reads it; the business unit writes it; the
+independent scrutineer writes their commentary on it, and nothing else (lscp/roles.py)."""
 
 from lscp.permissions import Policy
-from lscp.roles import BUSINESS_UNIT, EVERYONE
+from lscp.roles import BUSINESS_UNIT, EVERYONE, Role
+
+SCRUTINEER = frozenset({Role.SCRUTINEER})
 
 
 class AnnualReportPolicy(Policy):
-    resource = "annual report"
-    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
+    resource = "yearly report"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT, "comment": SCRUTINEER}

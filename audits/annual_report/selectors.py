@@ -1,5 +1,7 @@
-"""The annual report: its figures assembled from the records for its 12-month period, section by
-section, beside the narrative the business unit writes. Nothing here is stored: each download
+"""The yearly report (Working Together 2023; the annual report before it): its figures assembled
+from the records for its 12-month period, section by section, beside the narrative the business
+unit writes, the independent scrutineer's commentary and the lead safeguarding partners'
+signatures (from the documents register, governance/). Nothing here is stored: each download
 computes the figures again from the records.
 
 `annual_report_context(ctx, report)` builds the whole PDF's context from `SECTIONS`, one small
@@ -35,6 +37,7 @@ from audits.self_assessment.selectors import heatmap
 from funding import selectors as funding_selectors
 from funding.models import FinancialYear
 from funding.years import label_for
+from governance import selectors as governance_selectors
 from lscp import activity, pdf
 from lscp.roles import Role
 from lscp.tenancy import TenantContext
@@ -80,13 +83,13 @@ def financial_year_label(year_start: int) -> str:
 
 
 def arrangements(ctx: TenantContext, period: Period) -> dict[str, Any]:
-    """Members by kind (statutory partners with their executive leads, relevant agencies by
+    """Members by kind (statutory partners with their delegated safeguarding partners, relevant agencies by
     sector) and the governance groups with their chairs. Four queries."""
     members = list(Member.objects.for_partnership(ctx.partnership).select_related("organisation"))
     leads = {
         m.member_id: m
         for m in Membership.objects.for_partnership(ctx.partnership)
-        .filter(role=Role.EXECUTIVE_LEAD, is_active=True)
+        .filter(role=Role.DSP, is_active=True)
         .select_related("person")
         .order_by("pk")
     }
@@ -258,6 +261,7 @@ SECTIONS: list[Section] = [
     ),
     Section("funding", "Funding", build=funding, template="pdf/annual_report/funding.html"),
     Section("reviews", "Notifications and reviews", "reviews_narrative", reviews, "pdf/annual_report/reviews.html"),
+    Section("review_impact", "Practice reviews: what was done and its impact", narrative="review_impact"),
     Section(
         "learning",
         "Learning and action plans",
@@ -265,9 +269,18 @@ SECTIONS: list[Section] = [
         action_plans,
         "pdf/annual_report/action_plans.html",
     ),
+    Section(
+        "recommendations",
+        "Decisions on local and national review recommendations",
+        narrative="recommendation_decisions",
+    ),
     Section("audits", "Audits and self-assessments", "audit_narrative", audits, "pdf/annual_report/audits.html"),
+    Section("impact", "Evidence of impact", narrative="impact_evidence"),
+    Section("little_progress", "Areas where there has been little progress", narrative="little_progress"),
+    Section("voices", "How children's and families' views were used", narrative="children_views"),
     Section("scrutiny", "Challenge and scrutiny", "scrutiny_narrative", scrutiny, "pdf/annual_report/scrutiny.html"),
     Section("dataset", "The multi-agency dataset", build=dataset, template="pdf/annual_report/dataset.html"),
+    Section("commentary", "The independent scrutineer's commentary", narrative="scrutineer_commentary"),
     Section("priorities", "Priorities for the year ahead", narrative="priorities_ahead"),
 ]
 
@@ -283,7 +296,7 @@ class ReportSection:
 
 
 def annual_report_context(ctx: TenantContext, report: AnnualReport) -> dict[str, Any]:
-    """Everything the annual report's PDF shows, computed from the records for its period. A
+    """Everything the yearly report's PDF shows, computed from the records for its period. A
     section with neither narrative nor figures (an empty foreword) is left out."""
     AnnualReportPolicy.require(ctx, "view", report)
     period = Period(report.period_start, report.period_end)
@@ -302,15 +315,21 @@ def annual_report_context(ctx: TenantContext, report: AnnualReport) -> dict[str,
                 data=section.build(ctx, period) if section.build else {},
             )
         )
-    return {"partnership": ctx.partnership, "report": report, "period": period, "sections": sections}
+    return {
+        "partnership": ctx.partnership,
+        "report": report,
+        "period": period,
+        "sections": sections,
+        "sign_off": governance_selectors.yearly_report_sign_off(ctx, report),
+    }
 
 
 def annual_report_pdf(ctx: TenantContext, report: AnnualReport) -> bytes:
-    """The annual report as a PDF; each download is written to the activity log."""
+    """The yearly report as a PDF; each download is written to the activity log."""
     data = pdf.render_pdf("pdf/annual_report.html", annual_report_context(ctx, report))
     activity.record_view(ctx, report, event="annual_report.downloaded")
     return data
 
 
 def pdf_filename(ctx: TenantContext, report: AnnualReport) -> str:
-    return f"{ctx.partnership.slug}-annual-report-{report.period_start:%Y-%m-%d}-to-{report.period_end:%Y-%m-%d}.pdf"
+    return f"{ctx.partnership.slug}-yearly-report-{report.period_start:%Y-%m-%d}-to-{report.period_end:%Y-%m-%d}.pdf"

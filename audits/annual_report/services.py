@@ -1,7 +1,12 @@
-"""Writes for the annual report's narrative: a report started for a 12-month period, its title,
-period and sections changed. Same rules as every service: permission first, ValidationError by
-field, a stale version refused (StaleVersion: the page keeps the text typed), the activity log in
-the same transaction."""
+"""Writes for the yearly report: a report started for a 12-month period, its title, period and
+sections changed by the business unit, and the independent scrutineer's commentary, the one thing
+a scrutineer writes. Same rules as every service: permission first, ValidationError by field, a
+stale version refused (StaleVersion: the page keeps the text typed), the activity log in the same
+transaction.
+
+The lead safeguarding partners sign the report in the documents register (governance/): a change
+to a report whose version is being signed withdraws the signatures given, and a published report
+is changed only once a new version of it is started in the register."""
 
 from __future__ import annotations
 
@@ -14,8 +19,10 @@ from audits.annual_report.models import AnnualReport
 from audits.annual_report.permissions import AnnualReportPolicy
 from audits.changes import locked_with_values
 from audits.quarters import FINANCIAL_YEARS
+from governance import services as governance
 from lscp import activity
 from lscp.checks import Errors
+from lscp.states import StateError
 from lscp.tenancy import TenantContext
 
 NARRATIVE_FIELDS = [
@@ -29,6 +36,11 @@ NARRATIVE_FIELDS = [
     "audit_narrative",
     "scrutiny_narrative",
     "priorities_ahead",
+    "review_impact",
+    "recommendation_decisions",
+    "impact_evidence",
+    "little_progress",
+    "children_views",
 ]
 # Shown in the activity log as they are; the narrative's words are not copied into it.
 LOGGED_AS_IS = {"title", "period_start", "period_end"}
@@ -66,11 +78,12 @@ def _check_report(values: dict) -> None:
 def annual_report_save(
     ctx: TenantContext, report: AnnualReport | None = None, *, version: int | None = None, **values
 ) -> AnnualReport:
-    """Start an annual report for a 12-month period, or change its title, period or narrative
+    """Start a yearly report for a 12-month period, or change its title, period or narrative
     (only the values given change). A stale `version` is refused (someone else saved in between),
     so one person's text never silently replaces another's."""
     AnnualReportPolicy.require(ctx, "manage", report)
     if report is not None:
+        _refuse_if_published(report)
         report, values = locked_with_values(
             ctx, report, version=version, what="The report", fields=NARRATIVE_FIELDS, values=values
         )
@@ -92,4 +105,48 @@ def annual_report_save(
         obj=report,
         changes={k: v if k in LOGGED_AS_IS else {"old": None, "new": "changed"} for k, v in changes.items()},
     )
+    if before:
+        governance.yearly_report_changed(ctx, report)
+    return report
+
+
+def _refuse_if_published(report: AnnualReport) -> None:
+    reason = governance.yearly_report_refusal(report)
+    if reason:
+        raise StateError(reason)
+
+
+@transaction.atomic
+def scrutineer_commentary_save(
+    ctx: TenantContext, report: AnnualReport, *, commentary: str, version: int | None = None
+) -> AnnualReport:
+    """The independent scrutineer's commentary on the report (only the scrutineer writes it). Like
+    any change to the report, it withdraws signatures given on the version being signed."""
+    AnnualReportPolicy.require(ctx, "comment", report)
+    _refuse_if_published(report)
+    report, values = locked_with_values(
+        ctx,
+        report,
+        version=version,
+        what="The report",
+        fields=["scrutineer_commentary"],
+        values={"scrutineer_commentary": commentary},
+    )
+    errors = Errors()
+    text = errors.text(
+        "commentary", values["scrutineer_commentary"], name="The commentary", max_length=20000, required=False
+    )
+    errors.raise_if_any()
+    if text == report.scrutineer_commentary:
+        return report
+    report.scrutineer_commentary = text
+    report.bump_version()
+    report.save(update_fields=["scrutineer_commentary", "version"])
+    activity.record(
+        ctx,
+        event="annual_report.commentary_saved",
+        obj=report,
+        changes={"scrutineer_commentary": {"old": None, "new": "changed"}},
+    )
+    governance.yearly_report_changed(ctx, report)
     return report

@@ -1,4 +1,4 @@
-"""The annual report's pages (included by audits/urls.py)."""
+"""The yearly report's pages (included by audits/urls.py; the URLs keep the annual report's name)."""
 
 from django.urls import path
 
@@ -16,6 +16,16 @@ urlpatterns = [
         "annual-reports/<int:annual_report_id>/change/",
         views.AnnualReportEditView.as_view(),
         name="annual-report-edit",
+    ),
+    path(
+        "annual-reports/<int:annual_report_id>/commentary/",
+        views.CommentaryView.as_view(),
+        name="annual-report-commentary",
+    ),
+    path(
+        "annual-reports/<int:annual_report_id>/register/",
+        views.RegisterView.as_view(),
+        name="annual-report-register",
     ),
     path(
         "annual-reports/<int:annual_report_id>/report.pdf",

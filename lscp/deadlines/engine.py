@@ -15,7 +15,7 @@ is met, who must act, and where the record lives. Then:
 
 The ladder, per partnership (`EscalationSettings`): a reminder N working days before the due date
 to whoever must act; on the due date to them and the business unit manager; from the first working
-day overdue to the statutory partners' executive leads as well, repeated every M working days
+day overdue to the statutory partners' delegated safeguarding partners (DSPs) as well, repeated every M working days
 until the clock is met. When several steps are due at once (the clock started late, or the sweep
 was down), only the latest is sent and the earlier ones are recorded as superseded.
 
@@ -44,6 +44,7 @@ from lscp.deadlines.workdays import Counted, WorkingCalendar, calendar_for, expl
 from lscp.models import CalendarOverride, Deadline, DeadlinePolicy, Escalation, EscalationSettings
 from lscp.outbox import messages
 from lscp.recipients import Recipients
+from lscp.roles import Role
 from partners.models import Partnership
 
 log = logging.getLogger(__name__)
@@ -401,14 +402,14 @@ def _reached(deadline: Deadline, taken) -> int | None:
 def recipients(kind: ClockKind, subject, step: str, directory: Recipients) -> list[str]:
     """Who gets this step's email. When nobody who should act can be emailed (their accounts
     ended, the only manager left), the step goes to whoever can still act: the business unit, then
-    the statutory partners' leads. An empty answer is recorded on the case, never an error."""
+    the statutory partners' DSPs. An empty answer is recorded on the case, never an error."""
     people = list(kind.actors(subject, directory))
     if step in (Escalation.Step.DUE, Escalation.Step.OVERDUE) and kind.escalate_to_manager:
         people += directory.manager()
     if step == Escalation.Step.OVERDUE and kind.escalate_to_partners:
-        people += directory.executive_leads()
+        people += directory.signers(Role.DSP)
     if not people:
-        people = directory.business_unit() or directory.executive_leads()
+        people = directory.business_unit() or directory.signers(Role.DSP)
     return sorted(set(people))
 
 

@@ -82,14 +82,14 @@ def escalation_problems(partnership, *, limit: int = 20) -> dict:
 
 def home_clocks(ctx) -> dict | None:
     """Open clocks due within 5 working days or overdue: the business unit's, and for the
-    statutory partners' executive leads the overdue ones (they are escalated to them)."""
-    if ctx.role not in (Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD):
+    statutory partners' LSPs and DSPs the overdue ones (they are escalated to the DSPs)."""
+    if ctx.role not in (Role.BUSINESS_UNIT, Role.LSP, Role.DSP):
         return None
     today = timezone.localdate()
     soon = soon_by(calendar_for(ctx.partnership), today)
     queryset = Deadline.objects.for_partnership(ctx.partnership).filter(met_on__isnull=True, due_date__isnull=False)
     queryset = (
-        queryset.filter(due_date__lt=today) if ctx.role == Role.EXECUTIVE_LEAD else queryset.filter(due_date__lte=soon)
+        queryset.filter(due_date__lt=today) if ctx.role in (Role.LSP, Role.DSP) else queryset.filter(due_date__lte=soon)
     )
     clocks = list(queryset.select_related("subject_type").order_by("due_date")[:50])
     subjects = subjects_of(clocks, partnership=ctx.partnership)
@@ -109,6 +109,6 @@ def home_clocks(ctx) -> dict | None:
             }
         )
     title = (
-        "Clocks overdue" if ctx.role == Role.EXECUTIVE_LEAD else "Clocks due in the next 5 working days, and overdue"
+        "Clocks overdue" if ctx.role in (Role.LSP, Role.DSP) else "Clocks due in the next 5 working days, and overdue"
     )
     return {"title": title, "tasks": tasks}

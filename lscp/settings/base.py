@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     # Retention and disposal (issue 13): the schedule, legal holds, disposal records.
     "retention",
     "audits",
+    # Governance documents register and the yearly report's sign-off (issue 13): governance/.
+    "governance",
 ]
 
 MIDDLEWARE = [
@@ -333,6 +335,7 @@ LSCP_HOME_SECTIONS = [
     "reviews.rapid_review.selectors.home_requests",
     "audits.self_assessment.selectors.home_returns",
     "lscp.deadlines.selectors.home_clocks",
+    "governance.selectors.home_signatures",  # documents waiting for a seat holder's signature (issue 13)
     "reviews.action_plans.selectors.home_our_actions",
     "reviews.action_plans.selectors.home_awaiting_acceptance",
 ]
@@ -346,6 +349,8 @@ LSCP_DEMO_LOADERS = [
     "retention.demo.load",
     # Organisation history (issue 13): the mergers last, after the records of the CCGs' time.
     "partners.demo.load_history",
+    # The documents register (issue 13): after the mergers, so today's partners sign.
+    "governance.demo.load",
 ]
 
 # Database roles and row-level security (issue 12, findings 9 and 10; lscp/database.py and

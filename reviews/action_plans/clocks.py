@@ -3,7 +3,7 @@ day the plan went live (or the action was added to a live plan) and is due on th
 the plan. It is met when the owner marks the action complete with evidence; returning a completion
 opens it again. Reminders go to the owner person (else the owner organisation's agency leads, else
 the business unit); on the due date the business unit manager hears too, and once overdue the
-statutory partners' executive leads."""
+statutory partners' delegated safeguarding partners (DSPs)."""
 
 from django.urls import reverse
 

@@ -156,7 +156,7 @@ class OwnerFields(TenantForm):
             .filter(
                 is_active=True,
                 person__is_active=True,
-                role__in=[Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.EXECUTIVE_LEAD],
+                role__in=[Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.LSP, Role.DSP],
             )
             .select_related("person", "member__organisation")
             .order_by("person__first_name", "person__last_name")

@@ -2,9 +2,9 @@
 
 - The business unit runs the plans: creates them, writes recommendations and actions, records
   ratification, imports and exports, accepts or returns completions.
-- Statutory partners' executive leads and scrutineers read every plan (plans are reported to the
+- Statutory partners' LSPs and DSPs and scrutineers read every plan (plans are reported to the
   partnership's boards and to Overview and Scrutiny) and its reports; they change nothing, except
-  that an executive lead named as an action's owner person updates that action.
+  that an LSP or DSP named as an action's owner person updates that action.
 - Agency leads see and update only the actions owned by their organisation (a django-guardian
   grant to the member organisation's group, kept by the services when an owner is set or changed):
   "our actions" across all plans. Another organisation's action is a 404 to them.
@@ -16,7 +16,7 @@ from reviews.action_plans.models import Action
 
 OWNER_PERM = "reviews.change_action"
 
-READERS = frozenset({Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD, Role.SCRUTINEER})
+READERS = frozenset({Role.BUSINESS_UNIT, Role.LSP, Role.DSP, Role.SCRUTINEER})
 
 
 class ActionPlanPolicy(Policy):
@@ -33,8 +33,8 @@ class ActionPolicy(Policy):
         "view": EVERYONE,  # narrowed for agency leads to their organisation's actions
         "view_own": frozenset({Role.AGENCY_LEAD}),  # the "Our actions" menu item
         # progress, evidence, marking complete: the owner organisation's agency leads, the owner
-        # person if an executive lead, and the business unit
-        "update": frozenset({Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.EXECUTIVE_LEAD}),
+        # person if an LSP or DSP, and the business unit
+        "update": frozenset({Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.LSP, Role.DSP}),
         "manage": BUSINESS_UNIT,  # what, owner, due date; accept or return a completion
     }
 
@@ -52,7 +52,7 @@ class ActionPolicy(Policy):
 
     @classmethod
     def object_allows(cls, ctx, permission: str, obj) -> bool:
-        if permission == "update" and ctx.role == Role.EXECUTIVE_LEAD:
+        if permission == "update" and ctx.role in (Role.LSP, Role.DSP):
             return ctx.membership is not None and obj.owner_id == ctx.membership.pk
         return True
 

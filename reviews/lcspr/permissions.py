@@ -14,7 +14,7 @@ class LcsprPolicy(Policy):
     rules = {
         "view": EVERYONE,
         "manage": BUSINESS_UNIT,
-        "read_reports": frozenset({Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD}),
+        "read_reports": frozenset({Role.BUSINESS_UNIT, Role.LSP, Role.DSP}),
     }
 
     @classmethod

@@ -2,7 +2,7 @@
 
 Agency leads see only the notifications their organisation submitted or knew the child in
 (django-guardian grants to their organisation's group); the business unit and the statutory
-partners' executive leads see all of their partnership's; scrutineers see every notification's
+partners' LSPs and DSPs see all of their partnership's; scrutineers see every notification's
 status and timeliness, never a child's details."""
 
 from lscp.permissions import Policy, granted, has_grant

@@ -484,7 +484,7 @@ def step_refusal(notification: Notification, spec: StepSpec) -> str | None:
     if spec.key == "rapid_review_completed":
         review = rapid_review_for(notification)
         if review is None or review.status == ReviewStatus.DRAFTING:
-            return "The rapid review is complete when its outcome has been recorded and signed off by the three safeguarding partners."
+            return "The rapid review is complete when its outcome has been recorded and signed off by every safeguarding partner."
         missing = missing_signers(review)
         if missing:
             return missing_signers_text(missing)

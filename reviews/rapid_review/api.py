@@ -129,8 +129,11 @@ class RapidReviewIn(TenantSerializer):
 
 class SignOffOut(serializers.Serializer):
     partner = serializers.CharField(source="statutory_role")
+    member = serializers.IntegerField(source="member_id")
     organisation = serializers.CharField(source="member.organisation.name")
     person = serializers.CharField(source="person.get_full_name")
+    seat = serializers.CharField(source="level")
+    version = serializers.IntegerField(allow_null=True)
     decision = serializers.CharField()
     comments = serializers.CharField()
     at = serializers.DateTimeField()
@@ -158,8 +161,12 @@ class RapidReviewOut(serializers.Serializer):
             for a in review.attendees.select_related("member__organisation")
         ]
 
-    def get_missing_signers(self, review) -> list[str]:
-        return selectors.missing_signers(review)
+    def get_missing_signers(self, review) -> list[dict]:
+        """The members still to sign: each current statutory partner member (several councils each sign)."""
+        return [
+            {"member": m.pk, "organisation": m.organisation.name, "partner": m.statutory_role}
+            for m in selectors.missing_signers(review)
+        ]
 
 
 class SignOffIn(serializers.Serializer):

@@ -1,5 +1,5 @@
 """A rapid review (DESIGN.md §2 step 3): requests for individual agency summaries and their
-answers, the meeting record and its decision, and the three safeguarding partners' sign-off."""
+answers, the meeting record and its decision, and the safeguarding partners' sign-off."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db import models
 
 from lscp.states import Versioned
 from lscp.tenancy import TenantOwned
+from partners.models import SeatLevel
 from reviews.notifications.models import Notification
 
 
@@ -108,11 +109,11 @@ class ReviewRecommendation(models.TextChoices):
 class ReviewStatus(models.TextChoices):
     DRAFTING = "drafting", "Being recorded"
     AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
-    SIGNED_OFF = "signed_off", "Signed off by the three safeguarding partners"
+    SIGNED_OFF = "signed_off", "Signed off by every safeguarding partner"
 
 
 class RapidReview(TenantOwned, Versioned):
-    """The rapid review meeting's record and its outcome, which the three partners sign off."""
+    """The rapid review meeting's record and its outcome, which every statutory partner member signs off."""
 
     url_kwarg = "rapid_review_id"
 
@@ -158,8 +159,10 @@ class SignOffDecision(models.TextChoices):
 
 
 class SignOff(TenantOwned):
-    """An executive lead's decision on the outcome, for their statutory partner. One active
-    signature per partner; editing the outcome withdraws the signatures already given."""
+    """A decision on the outcome by the holder of a statutory partner member's seat at the level
+    that signs it (partners/signing.py), recording the seat, its level and the version of the
+    review signed. One active signature per member (a partnership with two councils needs both);
+    editing the outcome withdraws the signatures already given."""
 
     url_kwarg = "sign_off_id"
 
@@ -168,6 +171,10 @@ class SignOff(TenantOwned):
     member = models.ForeignKey("partners.Member", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     job_title = models.CharField(max_length=200, blank=True)
+    seat = models.ForeignKey("partners.Seat", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    level = models.CharField(max_length=3, choices=SeatLevel.choices)
+    # The review's version signed; None only for a signature withdrawn before versions were recorded.
+    version = models.PositiveIntegerField(null=True, blank=True)
     decision = models.CharField(max_length=10, choices=SignOffDecision.choices)
     comments = models.TextField(blank=True)
     at = models.DateTimeField()
@@ -178,9 +185,9 @@ class SignOff(TenantOwned):
         ordering = ["review", "at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["review", "statutory_role"],
+                fields=["review", "member"],
                 condition=models.Q(decision="signed", withdrawn_at__isnull=True),
-                name="one_signature_per_partner",
+                name="one_signature_per_member",
                 violation_error_message="This safeguarding partner has already signed",
             )
         ]

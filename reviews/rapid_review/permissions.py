@@ -6,11 +6,8 @@ the services alike."""
 from django.core.exceptions import PermissionDenied
 
 from lscp.permissions import Policy
-from lscp.roles import BUSINESS_UNIT, CASEWORKERS, Role
-from partners.models import StatutoryRole
-
-# The three safeguarding partners, whose executive leads sign a rapid review's outcome.
-PARTNERS = [StatutoryRole.COUNCIL, StatutoryRole.POLICE, StatutoryRole.HEALTH]
+from lscp.roles import BUSINESS_UNIT, CASEWORKERS, SAFEGUARDING_PARTNERS, Role
+from partners.signing import Signable, level_for, seat_of, seat_words
 
 
 class InformationRequestPolicy(Policy):
@@ -59,15 +56,16 @@ class InformationRequestPolicy(Policy):
 
 
 class RapidReviewPolicy(Policy):
-    """The meeting record and its outcome: recorded by the business unit, signed off by the three
-    safeguarding partners' executive leads, who (with the business unit) may download the summary."""
+    """The meeting record and its outcome: recorded by the business unit, signed off by the
+    safeguarding partners (each statutory partner member's seat holder at the level the partnership's
+    signing policy gives: DSPs by default), who with the business unit may download the summary."""
 
     resource = "rapid review"
     rules = {
-        "view": frozenset({Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD}),
+        "view": frozenset({Role.BUSINESS_UNIT, Role.LSP, Role.DSP}),
         "manage": BUSINESS_UNIT,
-        "sign": frozenset({Role.EXECUTIVE_LEAD}),
-        "download_summary": frozenset({Role.BUSINESS_UNIT, Role.EXECUTIVE_LEAD}),
+        "sign": SAFEGUARDING_PARTNERS,
+        "download_summary": frozenset({Role.BUSINESS_UNIT, Role.LSP, Role.DSP}),
     }
 
     @classmethod
@@ -80,14 +78,18 @@ class RapidReviewPolicy(Policy):
     def require(cls, ctx, permission: str, obj=None) -> None:
         super().require(ctx, permission, None)
         if permission == "sign" and obj is not None and not cls.object_allows(ctx, permission, obj):
+            level = seat_words(level_for(ctx.partnership, Signable.RAPID_REVIEW_OUTCOME))
             raise PermissionDenied(
-                "Only the executive leads of the three safeguarding partners sign off a rapid review."
+                f"Only the safeguarding partners' {level}s, in their seats, sign off a rapid review."
             )
         super().require(ctx, permission, obj)
 
     @classmethod
-    def signing_partner(cls, ctx) -> str | None:
-        """The statutory partner this person signs for, or None if they sign for none."""
-        if not cls.can(ctx, "sign") or ctx.member is None or ctx.member.statutory_role not in PARTNERS:
+    def signing_partner(cls, ctx):
+        """The seat (its member, level) this person signs the outcome in, or None if they sign for none."""
+        if not cls.can(ctx, "sign"):
             return None
-        return ctx.member.statutory_role
+        seat = seat_of(ctx)
+        if seat is None or seat.level != level_for(ctx.partnership, Signable.RAPID_REVIEW_OUTCOME):
+            return None
+        return seat if seat.member.is_statutory else None

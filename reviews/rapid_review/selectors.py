@@ -1,6 +1,6 @@
 """Reads for a rapid review: the review of a notification, its signatures and who has still to
 sign, the requests for information (narrowed by InformationRequestPolicy), the summary for the
-National Panel, and the home page's "what needs me now" for agency leads and executive leads."""
+National Panel, and the home page's "what needs me now" for agency leads and the safeguarding partners' signers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.utils import timezone
 from lscp.deadlines.workdays import calendar_for
 from lscp.tenancy import TenantContext
 from lscp.web.home import soon_by, task_status
-from partners.models import StatutoryRole
+from partners.models import Member
+from partners.signing import Signable, missing_members, signing_members
 from reviews.notifications.models import Notification
 from reviews.rapid_review.models import (
     InformationRequest,
@@ -23,13 +24,7 @@ from reviews.rapid_review.models import (
     SignOff,
     SignOffDecision,
 )
-from reviews.rapid_review.permissions import PARTNERS, InformationRequestPolicy, RapidReviewPolicy
-
-PARTNER_WORDS = {
-    StatutoryRole.COUNCIL: "the local authority",
-    StatutoryRole.POLICE: "the police",
-    StatutoryRole.HEALTH: "health",
-}
+from reviews.rapid_review.permissions import InformationRequestPolicy, RapidReviewPolicy
 
 
 def rapid_review_for(notification: Notification) -> RapidReview | None:
@@ -37,19 +32,28 @@ def rapid_review_for(notification: Notification) -> RapidReview | None:
     return RapidReview.objects.for_partnership(notification.partnership).filter(notification=notification).first()
 
 
-def active_signatures(review: RapidReview) -> dict[str, SignOff]:
-    return {s.statutory_role: s for s in review.sign_offs.all() if s.is_active_signature}
+def active_signatures(review: RapidReview) -> dict[int, SignOff]:
+    """The standing signatures, by member."""
+    return {s.member_id: s for s in review.sign_offs.all() if s.is_active_signature}
 
 
-def missing_signers(review: RapidReview | None) -> list[str]:
+def missing_signers(review: RapidReview | None, partnership=None) -> list[Member]:
+    """The statutory partner members (every current one: several councils each sign) whose
+    signature the outcome still needs."""
     signed = active_signatures(review) if review is not None and review.pk else {}
-    return [role for role in PARTNERS if role not in signed]
+    return missing_members(partnership or review.partnership, Signable.RAPID_REVIEW_OUTCOME, set(signed))
 
 
-def missing_signers_text(roles: list[str]) -> str:
-    words = [PARTNER_WORDS[StatutoryRole(role)] for role in roles]
+def signers_needed(review: RapidReview | None, partnership) -> int:
+    """How many members sign the outcome: those who have, and those still to (the "1 of 3 signed")."""
+    signed = active_signatures(review) if review is not None and review.pk else {}
+    return len(signed) + len(missing_signers(review, partnership))
+
+
+def missing_signers_text(members: list[Member]) -> str:
+    words = [str(m) for m in members]
     listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-    return f"Waiting for sign-off from the executive lead{'s' if len(words) > 1 else ''} of {listed}."
+    return f"Waiting for sign-off from {listed}."
 
 
 def last_signature_date(review: RapidReview | None) -> dt.date | None:
@@ -86,6 +90,7 @@ def rapid_review_summary(ctx: TenantContext, notification) -> dict:
     recorded), no contact details, no home address or area, no agency's full submission."""
     review = notification.rapid_review
     signatures = active_signatures(review)
+    signing_ids = {m.pk for m in signing_members(ctx.partnership)}
     return {
         "partnership": ctx.partnership,
         "notification": notification,
@@ -99,7 +104,8 @@ def rapid_review_summary(ctx: TenantContext, notification) -> dict:
         ),
         "attendees": list(review.attendees.select_related("member__organisation")),
         "criteria": criteria_rows(review),
-        "signatures": [(PARTNER_WORDS[role], signatures.get(role)) for role in PARTNER_WORDS],
+        "signatures": [(str(m), signatures.get(m.pk)) for m in signing_members(ctx.partnership)]
+        + [(str(s.member), s) for s in signatures.values() if s.member_id not in signing_ids],
     }
 
 
@@ -134,15 +140,15 @@ def home_requests(ctx) -> dict | None:
 
 
 def home_sign_offs(ctx) -> dict | None:
-    """An executive lead's rapid reviews waiting for their partner's sign-off."""
-    partner = RapidReviewPolicy.signing_partner(ctx)
-    if partner is None:
+    """A signer's rapid reviews waiting for their partner's sign-off."""
+    seat = RapidReviewPolicy.signing_partner(ctx)
+    if seat is None:
         return None
     reviews = (
         RapidReview.objects.for_partnership(ctx.partnership)
         .filter(status=ReviewStatus.AWAITING_SIGN_OFF)
         .exclude(
-            sign_offs__statutory_role=partner,
+            sign_offs__member=seat.member,
             sign_offs__decision=SignOffDecision.SIGNED,
             sign_offs__withdrawn_at__isnull=True,
         )

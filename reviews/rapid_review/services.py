@@ -1,5 +1,6 @@
 """Writes for a rapid review: requests for individual agency summaries and their answers, the
-meeting record and its decision, and the three safeguarding partners' sign-off.
+meeting record and its decision, and the safeguarding partners' sign-off (each statutory partner
+member's seat holder at the level partners/signing.py gives).
 
 The same rules as every service: permission first (reviews/rapid_review/permissions.py, object
 rules included), ValidationError keyed by the input's name, StateError for a step in the wrong
@@ -24,6 +25,7 @@ from lscp.recipients import Recipients
 from lscp.states import StateError, check_version
 from lscp.tenancy import TenantContext
 from partners.models import Member
+from partners.signing import Signable, level_for
 from reviews.notifications.models import Notification, Status
 from reviews.notifications.permissions import VIEW_PERM
 from reviews.rapid_review.models import (
@@ -494,7 +496,7 @@ def send_for_sign_off(
         ctx,
         "rapid_review_sign_off_requested",
         key=f"rapid-review:{review.pk}:sign-off:{review.version}",
-        to=Recipients(ctx.partnership).executive_leads(),
+        to=Recipients(ctx.partnership).signers(level_for(ctx.partnership, Signable.RAPID_REVIEW_OUTCOME)),
         about=notification,
         notification=notification,
         link=link("rapid-review-sign-off", ctx.partnership.slug, notification.pk),
@@ -502,14 +504,13 @@ def send_for_sign_off(
     return review
 
 
-def _check_decision(ctx: TenantContext, review: RapidReview, *, decision: str, comments: str) -> str:
+def _check_decision(ctx: TenantContext, review: RapidReview, member: Member, *, decision: str, comments: str) -> str:
     if decision not in SignOffDecision.values:
         raise ValidationError({"decision": ["Choose whether you sign off the outcome or return it"]})
     comments = (comments or "").strip()
     if decision == SignOffDecision.RETURNED and not comments:
         raise ValidationError({"comments": ["Say what needs to change before you can sign"]})
-    member = ctx.member
-    earlier = active_signatures(review).get(member.statutory_role)
+    earlier = active_signatures(review).get(member.pk)
     if decision == SignOffDecision.SIGNED and earlier is not None:
         raise ValidationError(
             {
@@ -524,16 +525,17 @@ def _check_decision(ctx: TenantContext, review: RapidReview, *, decision: str, c
 
 @transaction.atomic
 def sign_off(ctx: TenantContext, notification: Notification, *, decision: str, comments: str = "") -> SignOff:
-    """One executive lead's decision for their safeguarding partner."""
+    """One safeguarding partner's decision, by the holder of its seat at the signing level."""
     RapidReviewPolicy.require(ctx, "sign", notification)
     review = rapid_review_for(notification)
     if review is not None:
         review = RapidReview.objects.for_partnership(ctx.partnership).select_for_update().get(pk=review.pk)
     _refuse(rapid_review_refusal(notification, review, step="sign"))
-    comments = _check_decision(ctx, review, decision=decision, comments=comments)
+    seat = RapidReviewPolicy.signing_partner(ctx)
+    member = seat.member
+    comments = _check_decision(ctx, review, member, decision=decision, comments=comments)
     if review.status == ReviewStatus.SIGNED_OFF:
-        raise StateError("All three safeguarding partners have already signed this outcome.")
-    member = ctx.member
+        raise StateError("Every safeguarding partner has already signed this outcome.")
     try:
         with transaction.atomic():
             record = SignOff.objects.for_partnership(ctx.partnership).create(
@@ -543,6 +545,9 @@ def sign_off(ctx: TenantContext, notification: Notification, *, decision: str, c
                 member=member,
                 person=ctx.user,
                 job_title=ctx.membership.job_title if ctx.membership else "",
+                seat=seat,
+                level=seat.level,
+                version=review.version,
                 decision=decision,
                 comments=comments,
                 at=timezone.now(),
@@ -553,7 +558,12 @@ def sign_off(ctx: TenantContext, notification: Notification, *, decision: str, c
         ctx,
         event=f"rapid_review.{decision}",
         obj=review,
-        changes={"partner": {"old": None, "new": str(member)}, "comments": {"old": None, "new": comments or None}},
+        changes={
+            "partner": {"old": None, "new": str(member)},
+            "seat": {"old": None, "new": seat.get_level_display()},
+            "version": {"old": None, "new": review.version},
+            "comments": {"old": None, "new": comments or None},
+        },
     )
     if decision == SignOffDecision.SIGNED and not missing_signers(review):
         review.status = ReviewStatus.SIGNED_OFF

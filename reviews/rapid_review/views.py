@@ -15,6 +15,7 @@ from lscp import activity, deadlines, documents, pdf
 from lscp.deadlines.workdays import calendar_for
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordMixin, ServiceFormMixin
+from partners.signing import signing_members
 from reviews.notifications.views import NotificationRecord, refused
 from reviews.rapid_review import selectors, services
 from reviews.rapid_review.forms import (
@@ -28,7 +29,7 @@ from reviews.rapid_review.forms import (
     SignOffForm,
 )
 from reviews.rapid_review.models import InformationRequest, RequestStatus, ReviewStatus, SignOffDecision
-from reviews.rapid_review.permissions import PARTNERS, InformationRequestPolicy, RapidReviewPolicy
+from reviews.rapid_review.permissions import InformationRequestPolicy, RapidReviewPolicy
 
 # ----------------------------------------------------------------------------------------------
 # The task list
@@ -49,15 +50,18 @@ class RapidReviewView(NotificationRecord, TemplateView):
         notification = self.object
         review = selectors.rapid_review_for(notification)
         requests = list(selectors.information_requests(self.ctx, notification=notification))
+        signatures = selectors.active_signatures(review) if review else {}
+        missing = selectors.missing_signers(review, self.ctx.partnership)
         context.update(
             review=review,
             requests=[(r, next(iter(r.deadlines.all()), None)) for r in requests],
             received=sum(r.status == RequestStatus.SUBMITTED for r in requests),
             today=timezone.localdate(),
-            signatures=selectors.active_signatures(review) if review else {},
+            signatures=signatures,
             sign_offs=selectors.sign_offs_of(review),
-            missing=selectors.missing_signers(review) if review else PARTNERS,
-            partner_words=selectors.PARTNER_WORDS,
+            signing=[(m, signatures.get(m.pk)) for m in signing_members(self.ctx.partnership)],
+            signers_needed=len(signatures) + len(missing),
+            missing=missing,
             can_manage=RapidReviewPolicy.can(self.ctx, "manage"),
             can_sign=RapidReviewPolicy.can(self.ctx, "sign", notification),
             meeting_open=services.rapid_review_refusal(notification, review, step="meeting") is None,
@@ -351,14 +355,14 @@ class SendForSignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
                     self.ctx, self.object, expected_version=form.cleaned_data["version"]
                 ),
                 success_url=url,
-                message="The outcome has been sent to the three executive leads for sign-off",
+                message="The outcome has been sent to the safeguarding partners for sign-off",
                 render=lambda: self.render_to_response(self.get_context_data(form=form, review=review, missing={})),
             )
         return self.render_to_response(self.get_context_data(form=form, review=review, missing={}))
 
 
 class SignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
-    """The executive lead reads the outcome and signs it off, or returns it with comments."""
+    """The safeguarding partner's signer reads the outcome and signs it off, or returns it with comments."""
 
     template_name = "reviews/sign_off.html"
     policy = RapidReviewPolicy
@@ -398,13 +402,13 @@ class SignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         review = selectors.rapid_review_for(self.object)
+        seat = RapidReviewPolicy.signing_partner(self.ctx)
         context.update(
             review=review,
+            seat=seat,
             sign_offs=selectors.sign_offs_of(review),
             criteria=selectors.criteria_rows(review) if review else [],
-            mine=selectors.active_signatures(review).get(self.ctx.member.statutory_role)
-            if review and self.ctx.member
-            else None,
+            mine=selectors.active_signatures(review).get(seat.member_id) if review and seat else None,
             ready=review is not None and review.status == ReviewStatus.AWAITING_SIGN_OFF,
         )
         return context

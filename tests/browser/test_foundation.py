@@ -58,7 +58,7 @@ def test_sign_in_switch_partnership_and_add_a_person(pages, worlds):
     page.fill("#id_first_name", "Priya")
     page.fill("#id_last_name", "Raman")
     page.fill("#id_email", "not-an-email")
-    page.check("#id_role_2")  # executive lead
+    page.check("#id_role_3")  # delegated safeguarding partner
     page.select_option("#id_member", label="NELFT (relevant agency)")
     page.click("button:has-text('Send invitation')")
     pages.check()
@@ -67,14 +67,14 @@ def test_sign_in_switch_partnership_and_add_a_person(pages, worlds):
     assert "Enter a valid email address" in summary.inner_text()
     assert page.input_value("#id_first_name") == "Priya"
     assert page.input_value("#id_email") == "not-an-email"
-    assert page.is_checked("#id_role_2")
+    assert page.is_checked("#id_role_3")
     assert not Invitation.objects.for_partnership(a.partnership).filter(first_name="Priya").exists()
 
     page.fill("#id_email", "priya.raman@thurrock.example.org")
     page.click("button:has-text('Send invitation')")
     pages.check()
     assert (
-        "is a relevant agency: an executive lead acts for a statutory partner"
+        "is a relevant agency: a delegated safeguarding partner acts for a statutory partner"
         in page.locator("#id_member-error").inner_text()
     )
 
@@ -83,12 +83,12 @@ def test_sign_in_switch_partnership_and_add_a_person(pages, worlds):
     page.click("button:has-text('Send invitation')")
     pages.check()
     assert (
-        "An invitation to be statutory partner executive lead has been emailed to Priya Raman"
+        "An invitation to be delegated safeguarding partner has been emailed to Priya Raman"
         in page.locator(".govuk-notification-banner").inner_text()
     )
     assert "Priya Raman" in page.locator("table", has_text="Invited, not yet accepted").inner_text()
     invitation = Invitation.objects.for_partnership(a.partnership).get(email="priya.raman@thurrock.example.org")
-    assert invitation.role == Role.EXECUTIVE_LEAD and invitation.member == council
+    assert invitation.role == Role.DSP and invitation.member == council
 
 
 def test_every_page_meets_wcag_2_2_aa(pages, worlds):

@@ -103,7 +103,7 @@ def test_the_whole_rapid_review_in_a_browser(pages, browser, live_server):
     business.page.click("button:has-text('Send for sign-off')")
     business.check()
 
-    # 4. The three executive leads sign.
+    # 4. The three DSPs sign.
     for who in ("council", "police", "health"):
         context, lead = as_person(browser, live_server, world.person(who).username)
         lead.goto(f"/{slug}/")

@@ -262,7 +262,7 @@ def test_year_page_summary_outstanding_contingency_and_change(thurrock, as_user)
     assert page.status_code == 200
     assert "£210,089.75" in html and "£77,444.00" in html and "£15,499.50 of £20,000.00" in html
     assert "Change from 2019-20" in html and "+£25,221.00 (+14.8%)" in html
-    assert "Add a contribution" not in html  # an executive lead reads, never writes
+    assert "Add a contribution" not in html  # a DSP reads, never writes
     assert ActivityEvent.objects.for_partnership(thurrock.partnership).filter(event="financialyear.viewed").exists()
 
 

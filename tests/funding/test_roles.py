@@ -1,5 +1,5 @@
 """Funding is read by everyone in the partnership and changed only by the business unit: every
-funding write route refuses the agency lead and the executive leads (the role suite covers the
+funding write route refuses the agency lead and the LSPs and DSPs (the role suite covers the
 scrutineer). The partnerships are built once for the module."""
 
 import pytest

@@ -29,7 +29,7 @@ def test_token_then_me_with_memberships(world_a, world_b):
     assert me["username"] == person.username
     assert [(m["slug"], m["role"], m["organisation"]) for m in me["memberships"]] == [
         ("southend", "scrutineer", None),
-        ("thurrock", "executive_lead", "Essex Police"),
+        ("thurrock", "dsp", "Essex Police"),
     ]
 
 
@@ -184,7 +184,7 @@ def test_people_create_update_deactivate(world_a):
                 "email": "a@example.org",
                 "first_name": "A",
                 "last_name": "B",
-                "role": "executive_lead",
+                "role": "dsp",
                 "member": "AGENCY",
             },
             "member",

@@ -227,15 +227,17 @@ def test_a_statutory_seat_needs_an_organisation_of_that_sector(world_a, as_user)
     assert counts(world_a) == before
 
 
-def test_the_partnership_has_one_of_each_statutory_partner(world_a, as_user):
+def test_a_joint_partnership_may_have_two_councils(world_a, as_user):
+    """Working Together 2023: a partnership may cover several local authorities; each is a
+    statutory partner (and each signs)."""
     client = as_user(world_a.people["business"])
     other_council = organisation("Southend-on-Sea City Council", Sector.COUNCIL)
     response = client.post(
         reverse("member-add", args=[world_a.slug]), {"organisation": other_council.pk, "seat": "council"}
     )
-    assert "Thurrock Council is already the local authority statutory partner" in error_by_field(
-        response.content.decode(), "id_seat"
-    )
+    assert response.status_code == 302
+    councils = Member.objects.for_partnership(world_a.partnership).filter(statutory_role="council")
+    assert {str(m) for m in councils} == {"Thurrock Council", "Southend-on-Sea City Council"}
 
 
 def test_new_organisation_needs_a_sector_and_not_both_choices(world_a, as_user):
@@ -269,7 +271,9 @@ def test_changing_a_membership_is_logged_with_old_and_new(world_a, as_user):
     response = client.post(
         reverse("member-edit", args=[world_a.slug, world_a.members["council"].pk]), {"seat": "relevant_agency"}
     )
-    assert "People are executive leads for this organisation" in error_by_field(response.content.decode(), "id_seat")
+    assert "People are lead or delegated safeguarding partners for this organisation" in error_by_field(
+        response.content.decode(), "id_seat"
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -352,7 +356,7 @@ def test_the_same_membership_twice_is_refused_by_the_field(world_a, as_user):
     assert counts(world_a) == before
 
 
-def test_an_executive_lead_must_act_for_a_statutory_partner(world_a, as_user):
+def test_a_dsp_must_act_for_a_statutory_partner(world_a, as_user):
     client = as_user(world_a.people["business"])
     before = counts(world_a)
     response = client.post(
@@ -361,13 +365,14 @@ def test_an_executive_lead_must_act_for_a_statutory_partner(world_a, as_user):
             "first_name": "Ellis",
             "last_name": "Grey",
             "email": "ellis@example.org",
-            "role": "executive_lead",
+            "role": "dsp",
             "member": world_a.members["agency"].pk,
         },
     )
     html = response.content.decode()
-    assert "NELFT is a relevant agency: an executive lead acts for a statutory partner" in error_by_field(
-        html, "id_member"
+    assert (
+        "NELFT is a relevant agency: a delegated safeguarding partner acts for a statutory partner"
+        in error_by_field(html, "id_member")
     )
     assert counts(world_a) == before
     response = client.post(

@@ -3,7 +3,7 @@ with characters a parser trips on in every field a person can type or choose in.
 
 The pages and their forms are found as the stale-version suite finds them (every partnership
 page with the world's records, read as the business unit, an agency lead and a statutory
-partner's executive lead), GET forms (list filters) as well as POST forms. Each text, number,
+partner's DSP), GET forms (list filters) as well as POST forms. Each text, number,
 date part and choice is given each odd value below; the hidden fields (the CSRF token, the version
 read) keep the page's values. A POST runs in a savepoint that is rolled back, so one form's
 change does not move the next page. The test client re-raises any exception a view lets through,

@@ -76,7 +76,25 @@ def test_every_write_route_is_enumerated(shared_a, monkeypatch):
     assert answered == [], f"{len(answered)} writes are answered but not in WRITES: {answered}"
 
 
-@pytest.mark.parametrize(("route", "method"), WRITES, ids=lambda value: getattr(value, "name", value))
+# The one thing a scrutineer writes: their commentary on the yearly report (issue 13), on its page
+# and through the API. Every other write route refuses them.
+SCRUTINEER_WRITES = {"annual-report-commentary", "api-annual-report-read-commentary"}
+
+
+def test_the_scrutineers_only_writes_are_found():
+    assert {route.name for route, _ in WRITES} >= SCRUTINEER_WRITES
+    assert {
+        (route.name, route.policy_and_permission(method)[1])
+        for route, method in WRITES
+        if route.name in SCRUTINEER_WRITES
+    } == {(name, "comment") for name in SCRUTINEER_WRITES}
+
+
+@pytest.mark.parametrize(
+    ("route", "method"),
+    [(route, method) for route, method in WRITES if route.name not in SCRUTINEER_WRITES],
+    ids=lambda value: getattr(value, "name", value),
+)
 def test_scrutineer_can_write_nothing(route, method, shared_a):
     world_a = shared_a
     scrutineer = world_a.people["scrutineer"]
@@ -175,7 +193,15 @@ def test_the_menu_groups_pages_into_sections_the_role_may_use(who, sections, wor
 def test_a_sections_pages_are_listed_under_the_header_with_the_current_one_marked(world_a, as_user):
     client = as_user(world_a.people["business"])
     html = client.get(reverse("person-list", args=[world_a.slug])).content.decode()
-    assert sub_menu(html) == ["Partners", "People (here)", "Governance", "Deadlines", "Activity log", "API tokens"]
+    assert sub_menu(html) == [
+        "Partners",
+        "People (here)",
+        "Governance",
+        "Documents",
+        "Deadlines",
+        "Activity log",
+        "API tokens",
+    ]
     assert 'aria-current="true"><strong class="govuk-service-navigation__active-fallback">Partnership' in html
     # A page below a section's page keeps the section open, with nothing marked as this page.
     html = client.get(reverse("person-add", args=[world_a.slug])).content.decode()

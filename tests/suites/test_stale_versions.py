@@ -1,7 +1,7 @@
 """A stale save never loses what the person typed, and never overwrites the other person's change.
 
 Every form with a version field is found, not listed: each partnership page is read as the
-business unit, an agency lead and a statutory partner's executive lead (the world's records, as
+business unit, an agency lead and a statutory partner's DSP (the world's records, as
 the isolation suite reads them), and every `<form method=post>` holding a version input is
 filled in as a browser would (the page's own values, a marker typed into every text field). The
 record behind it is then made stale (its version raised, as another person's save would) and the
@@ -371,6 +371,29 @@ def more_states(world) -> None:
         abuse_or_neglect="not_suspected",
         children=[child("Young person R", age_years=20, care_leaver=True)],
     )
+    documents_to_send_and_to_publish(world)
+
+
+def documents_to_send_and_to_publish(world) -> None:
+    """The documents register's versions past the world's (which waits for signatures): a draft to
+    send for sign-off, and one every partner has signed, to publish."""
+    from governance import services
+    from tests.support.makers_governance import lsps
+
+    signers = lsps(world)
+    draft = services.document_add(world.ctx(), kind="arrangements", title="Arrangements, the next revision")
+    services.version_add(world.ctx(), draft, number="3.0", link="https://example.org/next.pdf")
+    signed = services.document_add(world.ctx(), kind="threshold_document", title="Threshold document")
+    version = services.version_add(
+        world.ctx(),
+        signed,
+        number="2.0",
+        link="https://example.org/threshold.pdf",
+        next_review_on=dt.date.today() + dt.timedelta(days=365),
+    )
+    services.send_for_sign_off(world.ctx(), version)
+    for who in signers:
+        services.sign(world.ctx(who), version)
 
 
 @pytest.fixture(scope="module")
@@ -591,6 +614,9 @@ KNOWN_STALE_API: dict[str, str] = {}
 
 # API writes no record of the world (nor more_states) is in the state to accept, with the reason.
 UNREACHABLE_API: dict[str, str] = {
+    "POST /api/v1/{slug}/annual-reports/{annual_report_id}/commentary/": (
+        "the scrutineer's alone, who is not among READERS (tests/audits/annual_report covers its stale version)"
+    ),
     "POST /api/v1/{slug}/action-plans/{action_plan_id}/close/": "the world's plan has an action not complete",
     "POST /api/v1/{slug}/action-plans/{action_plan_id}/ratifications/": "the world's plan is ratified already",
     "POST /api/v1/{slug}/action-plans/actions/{action_id}/accept/": "the world's action is not waiting acceptance",

@@ -89,7 +89,7 @@ def test_another_partnerships_slug_is_404(route, shared_a, shared_b):
 
 PERSON_FOR_ROLE = {
     "business_unit": "business",
-    "executive_lead": "council",
+    "dsp": "council",
     "agency_lead": "agency",
     "scrutineer": "scrutineer",
 }
@@ -105,11 +105,7 @@ def someone_allowed(route, method, world):
     policy, action = route.policy_and_permission(method)
     roles = policy.rules.get(action, frozenset()) if policy else {"business_unit"}
     who = next(
-        (
-            PERSON_FOR_ROLE[role]
-            for role in ["business_unit", "executive_lead", "agency_lead", "scrutineer"]
-            if role in roles
-        ),
+        (PERSON_FOR_ROLE[role] for role in ["business_unit", "dsp", "agency_lead", "scrutineer"] if role in roles),
         "business",
     )
     return world.people[who]

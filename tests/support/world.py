@@ -34,7 +34,9 @@ from partners.models import (
     Organisation,
     Partnership,
     Person,
+    Seat,
     Sector,
+    SigningPolicy,
 )
 
 PASSWORD = "correct-horse-battery-staple"
@@ -147,9 +149,9 @@ def make_world(
     )
     for who, role, member in [
         ("agency", Role.AGENCY_LEAD, world.members["agency"]),
-        ("council", Role.EXECUTIVE_LEAD, world.members["council"]),
-        ("police", Role.EXECUTIVE_LEAD, world.members["police"]),
-        ("health", Role.EXECUTIVE_LEAD, world.members["health"]),
+        ("council", Role.DSP, world.members["council"]),
+        ("police", Role.DSP, world.members["police"]),
+        ("health", Role.DSP, world.members["health"]),
         ("scrutineer", Role.SCRUTINEER, None),
     ]:
         world.people[who] = add_person(world, who, role=role, member=member)
@@ -223,6 +225,18 @@ def _invitation(world: World) -> Invitation:
     )
 
 
+@maker(Seat)
+def _partner_seat(world: World) -> Seat:
+    return Seat.objects.for_partnership(world.partnership).get(membership=world.people["council"], until__isnull=True)
+
+
+@maker(SigningPolicy)
+def _signing_policy(world: World) -> SigningPolicy:
+    return SigningPolicy.objects.for_partnership(world.partnership).get_or_create(
+        partnership=world.partnership, defaults={"levels": {}}
+    )[0]
+
+
 @maker(GovernanceGroup)
 def _group(world: World) -> GovernanceGroup:
     return GovernanceGroup.objects.for_partnership(world.partnership).get(name="Audit Group")
@@ -257,4 +271,11 @@ def _delivery(world: World) -> OutboxDelivery:
 
 
 # Each app's makers register themselves on import.
-from tests.support import makers_actions, makers_audits, makers_funding, makers_retention, makers_reviews  # noqa: E402, F401
+from tests.support import (  # noqa: E402, F401
+    makers_actions,
+    makers_audits,
+    makers_funding,
+    makers_governance,
+    makers_retention,
+    makers_reviews,
+)

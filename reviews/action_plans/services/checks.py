@@ -135,7 +135,7 @@ def check_owner(errors: Errors, ctx: TenantContext, *, owner_member: Member | No
         errors.add("owner", f"The owner must be an active member of {ctx.partnership.name}")
     elif owner.role == Role.BUSINESS_UNIT:
         pass  # the business unit may own any action
-    elif owner.role in (Role.AGENCY_LEAD, Role.EXECUTIVE_LEAD) and owner_member is not None:
+    elif owner.role in (Role.AGENCY_LEAD, Role.LSP, Role.DSP) and owner_member is not None:
         if owner.member_id != owner_member.pk:
             errors.add("owner", f"{owner.person.get_full_name()} is not a member of {owner_member.organisation}")
     elif owner_member is None:

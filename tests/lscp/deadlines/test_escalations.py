@@ -84,7 +84,7 @@ def test_the_ladder_in_order_over_christmas(smtp):
                 sorted(officer_email + manager),
             )
         ],
-        # The first working day overdue, to the statutory partners' executive leads as well.
+        # The first working day overdue, to the statutory partners' DSPs as well.
         dt.date(2026, 12, 31): [
             (
                 f"[Ladder LSCP] Overdue: notify the National Panel for {notification.reference} was due Wed 30 Dec 2026",

@@ -389,7 +389,7 @@ def test_agency_leads_see_and_update_only_their_organisations_actions(world_a, a
         assert eput_client.get(reverse("action-detail", args=[world_a.slug, nelft_action.pk])).status_code == 200
 
 
-def test_an_executive_lead_named_as_owner_updates_that_action_only(world_a):
+def test_a_dsp_named_as_owner_updates_that_action_only(world_a):
     with at(D(2026, 11, 26)):
         plan = plan_with(
             world_a,

@@ -1,6 +1,6 @@
 """Action due dates are clocks in the deadline engine: they start when the plan goes live, the
 reminder goes to the owner, the due-date email to the owner and the business unit manager, and
-overdue ones to the statutory partners' executive leads too, each exactly once (two sweeps a day,
+overdue ones to the statutory partners' DSPs too, each exactly once (two sweeps a day,
 over a real SMTP server). A due date moved once live starts a new ladder; "overdue" is the clock's
 state, never a stored field."""
 
@@ -109,7 +109,7 @@ def test_reminders_and_escalations_for_action_clocks_are_sent_once(smtp):
         D(2026, 12, 8): [
             (f"[Clocks LSCP] Reminder: complete the action for {title.format(n=1)} by Thu 10 Dec 2026", lead)
         ],
-        # The police's owner person (their executive lead) is reminded on Wed 9 Dec.
+        # The police's owner person (their DSP) is reminded on Wed 9 Dec.
         D(2026, 12, 9): [
             (
                 f"[Clocks LSCP] Reminder: complete the action for {title.format(n=2)} by Fri 11 Dec 2026",
@@ -119,7 +119,7 @@ def test_reminders_and_escalations_for_action_clocks_are_sent_once(smtp):
         D(2026, 12, 10): [
             (f"[Clocks LSCP] Due today: complete the action for {title.format(n=1)}", sorted(lead + manager))
         ],
-        # Overdue: the statutory partners' executive leads as well.
+        # Overdue: the statutory partners' DSPs as well.
         D(2026, 12, 11): [
             (
                 f"[Clocks LSCP] Overdue: complete the action for {title.format(n=1)} was due Thu 10 Dec 2026",

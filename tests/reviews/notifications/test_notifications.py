@@ -313,7 +313,7 @@ def test_agency_leads_see_only_what_their_organisation_is_involved_in(world_a, o
     )
 
 
-def test_business_unit_and_executive_leads_see_everything(world_a, other_agency, as_user):
+def test_business_unit_and_dsps_see_everything(world_a, other_agency, as_user):
     known = submit(world_a, children=[child(known_to=[other_agency.member])])
     for who in ("business", "council", "police", "health"):
         page = (

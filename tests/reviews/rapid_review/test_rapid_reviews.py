@@ -347,7 +347,7 @@ def test_three_partners_sign_and_then_the_review_can_be_completed(world_a):
         rapid.sign_off(world_a.ctx("council"), notification, decision="signed")
         with pytest.raises(StateError) as error:
             services.record_step(world_a.ctx(), notification, step="rapid_review_completed", on=None)
-        assert str(error.value) == "Waiting for sign-off from the executive leads of the police and health."
+        assert str(error.value) == "Waiting for sign-off from Essex Police and Thurrock CCG."
         with time_machine.travel(dt.datetime(2026, 11, 26, 11, tzinfo=dt.UTC), tick=False):
             rapid.sign_off(world_a.ctx("police"), notification, decision="signed")
             rapid.sign_off(world_a.ctx("health"), notification, decision="signed")
@@ -359,7 +359,7 @@ def test_three_partners_sign_and_then_the_review_can_be_completed(world_a):
     assert outcome_clock.starts_on == completed.rapid_review_completed_on
 
 
-def test_only_the_three_partners_executive_leads_sign_once_each(world_a):
+def test_only_the_partners_dsps_sign_once_each(world_a):
     notification = started(world_a)
     meeting(world_a, notification)
     rapid.send_for_sign_off(world_a.ctx(), notification)
@@ -367,7 +367,7 @@ def test_only_the_three_partners_executive_leads_sign_once_each(world_a):
         with pytest.raises(PermissionDenied):
             rapid.sign_off(world_a.ctx(who), notification, decision="signed")
     rapid.sign_off(world_a.ctx("police"), notification, decision="signed")
-    second_police = add_person(world_a, "police2", role=Role.EXECUTIVE_LEAD, member=world_a.members["police"])
+    second_police = add_person(world_a, "police2", role=Role.DSP, member=world_a.members["police"])
     from lscp.tenancy import TenantContext
 
     with pytest.raises(ValidationError) as error:
@@ -384,18 +384,18 @@ def test_only_the_three_partners_executive_leads_sign_once_each(world_a):
     assert SignOff.objects.for_partnership(world_a.partnership).filter(review=review, decision="signed").count() == 1
 
 
-def test_an_executive_lead_of_a_relevant_agency_cannot_sign(world_a):
-    """Even if someone were made an executive lead of a non-statutory member, they cannot sign."""
+def test_a_dsp_of_a_relevant_agency_cannot_sign(world_a):
+    """Even if someone were made a DSP of a non-statutory member, they cannot sign."""
     from lscp.tenancy import TenantContext
     from partners.models import Membership
 
     notification = started(world_a)
     meeting(world_a, notification)
     rapid.send_for_sign_off(world_a.ctx(), notification)
-    lead = add_person(world_a, "oddlead", role=Role.EXECUTIVE_LEAD, member=world_a.members["council"])
+    lead = add_person(world_a, "oddlead", role=Role.DSP, member=world_a.members["council"])
     Membership.objects.for_partnership(world_a.partnership).filter(pk=lead.pk).update(member=world_a.members["agency"])
     lead.refresh_from_db()
-    with pytest.raises(PermissionDenied, match="three safeguarding partners"):
+    with pytest.raises(PermissionDenied, match="sign off a rapid review"):
         rapid.sign_off(
             TenantContext(partnership=world_a.partnership, user=lead.person, membership=lead),
             notification,
@@ -566,7 +566,11 @@ def test_api_requests_answers_meeting_sign_offs_and_lcspr(world_a):
     assert refused.status_code == 400 and "criterion_agencies_together_rationale" in refused.json()
     record["criteria"] = criteria({"agencies_together": "Shared too late"})
     saved = business.put(f"{base}/rapid-review/", record, format="json")
-    assert saved.status_code == 200 and saved.json()["missing_signers"] == ["council", "police", "health"]
+    assert saved.status_code == 200 and [m["partner"] for m in saved.json()["missing_signers"]] == [
+        "council",
+        "police",
+        "health",
+    ]
     stale = business.put(
         f"{base}/rapid-review/", {**record, "learning": "Other", "version": saved.json()["version"] - 1}, format="json"
     )
@@ -586,10 +590,7 @@ def test_api_requests_answers_meeting_sign_offs_and_lcspr(world_a):
     again = api(world_a.person("police")).post(f"{base}/rapid-review/sign-offs/", {"decision": "signed"}, format="json")
     assert again.status_code == 400 and "already signed" in again.json()["decision"][0]
     incomplete = business.post(f"{base}/rapid-review-completed/", {}, format="json")
-    assert (
-        incomplete.status_code == 409
-        and incomplete.json()["detail"] == "Waiting for sign-off from the executive lead of health."
-    )
+    assert incomplete.status_code == 409 and incomplete.json()["detail"] == "Waiting for sign-off from Thurrock CCG."
     assert (
         api(world_a.person("health"))
         .post(f"{base}/rapid-review/sign-offs/", {"decision": "signed"}, format="json")
