@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0004_designated_agencies'),
-        ('partners', '0005_several_councils'),
+        ("partners", "0004_designated_agencies"),
+        ("partners", "0005_several_councils"),
     ]
 
-    operations = [
-    ]
+    operations = []

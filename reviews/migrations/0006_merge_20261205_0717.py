@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0005_notification_nature_and_child_statistics'),
-        ('reviews', '0005_sign_off_seats'),
+        ("reviews", "0005_notification_nature_and_child_statistics"),
+        ("reviews", "0005_sign_off_seats"),
     ]
 
-    operations = [
-    ]
+    operations = []
