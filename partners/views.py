@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, When
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView, View
@@ -38,6 +39,7 @@ from partners.models import (
     GroupMember,
     Invitation,
     Member,
+    MemberKind,
     Membership,
 )
 from partners.permissions import ApiTokenPolicy, GovernancePolicy, MemberPolicy, PartnershipPolicy, PeoplePolicy
@@ -70,11 +72,19 @@ class MemberListView(PartnershipPage):
         designations = list(selectors.designations_for(self.ctx))
         members, sorting = sort(
             self.request,
-            selectors.members_for(self.ctx),
+            # The safeguarding partners first, then designated agencies, then relevant agencies,
+            # each by name.
+            selectors.members_for(self.ctx).annotate(
+                kind_rank=Case(
+                    When(kind=MemberKind.STATUTORY_PARTNER, then=0),
+                    When(kind=MemberKind.DESIGNATED_EDUCATION_AGENCY, then=1),
+                    default=2,
+                )
+            ),
             columns={
                 "name": "organisation__name",
-                "sector": "organisation__sector",
-                "membership": ["kind", "statutory_role"],
+                "sector": ["organisation__sector", "organisation__name"],
+                "membership": ["kind_rank", "statutory_role", "organisation__name"],
             },
             default="membership",
         )

@@ -223,3 +223,24 @@ def test_the_api_keeps_the_list_of_designations_like_the_page(world_a, api):
     assert api(world_a.people["agency"]).delete(f"{url}{body['id']}/").status_code == 403
     assert client.delete(f"{url}{body['id']}/").status_code == 204
     assert client.get(url).json()["results"] == []
+
+
+def test_the_partners_page_lists_partners_then_designated_then_relevant_agencies_each_by_name(world_a, as_user):
+    """The page's default order: on main the kinds sorted as text (relevant agencies first) and the
+    organisations of a kind came in no order."""
+    import re
+
+    services.member_add(ctx=world_a.ctx(), organisation=_academy(), kind=MemberKind.DESIGNATED_EDUCATION_AGENCY)
+    for name in ("Zeta Youth Trust", "Alpha Youth Trust"):
+        services.member_add(
+            ctx=world_a.ctx(), organisation=organisation(name, Sector.VOLUNTARY), kind=MemberKind.RELEVANT_AGENCY
+        )
+    page = as_user(world_a.people["business"]).get(reverse("member-list", args=[world_a.slug])).content.decode()
+    members = list(selectors.members_for(world_a.ctx()).select_related("organisation"))
+    rank = {MemberKind.STATUTORY_PARTNER: 0, MemberKind.DESIGNATED_EDUCATION_AGENCY: 1, MemberKind.RELEVANT_AGENCY: 2}
+    expected = [
+        str(m.organisation)
+        for m in sorted(members, key=lambda m: (rank[m.kind], m.statutory_role, str(m.organisation)))
+    ]
+    shown = [name for name in re.findall(r'<a class="govuk-link" href="[^"]*/partners/\d+/">([^<]+)</a>', page)]
+    assert shown == expected
