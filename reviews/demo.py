@@ -415,8 +415,6 @@ SCENARIOS["thurrock"].append(
 
 ATTENDEE_NAMES = ["Joan Hartley", "Kofi Mensah", "Rachel Green", "Imran Shah", "Lucy Barnes", "Tomasz Nowak"]
 
-ATTENDEE_NAMES = ["Joan Hartley", "Kofi Mensah", "Rachel Green", "Imran Shah", "Lucy Barnes", "Tomasz Nowak"]
-
 MEETING = dict(
     key_practice_episodes="Missed health appointments were not followed up; a referral to children's social care was "
     "closed after one visit; information about a previous partner was not shared with health.",
@@ -425,6 +423,8 @@ MEETING = dict(
     immediate_actions="A multi-agency strategy meeting was held for the siblings; health visiting reviewed its caseload "
     "for families with unexplained missed appointments.",
     context="The family's first language is not English and no interpreter was used at two visits.",
+    # What that learning is about, in the National Panel's themes (reviews/themes.py).
+    themes=["neglect", "male_carers", "information_sharing", "race_and_culture"],
 )
 
 

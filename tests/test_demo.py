@@ -260,3 +260,16 @@ def test_the_demo_register_has_the_arrangements_signed_by_the_three_lsps_and_pub
     assert overdue.met_on is None and overdue.due_date < dt.date.today()
     report = AnnualReport.objects.for_partnership(thurrock).get(title="Thurrock LSCP yearly report 2025/26")
     assert report.scrutineer_commentary and documents[DocumentKind.YEARLY_REPORT].annual_report == report
+
+
+def test_the_review_tracker_export_carries_the_demo_reviews_practice_themes():
+    """Issue 13: the tracker's themes come from the rapid reviews' meeting records and the action
+    plans' recommendations (reviews/themes.py)."""
+    from lscp.tenancy import TenantContext
+    from reviews.tracker import selectors as tracker
+
+    thurrock = Partnership.objects.get(slug="thurrock")
+    business = Membership.objects.for_partnership(thurrock).filter(role="business_unit").first()
+    rows = tracker.tracker_rows(TenantContext(partnership=thurrock, user=business.person, membership=business))
+    assert rows and all(row.themes for row in rows if row.stage != "rapid_review_started")
+    assert any("Fathers and male carers" in row.themes for row in rows)

@@ -34,6 +34,7 @@ from reviews.action_plans.models import (
 )
 from reviews.action_plans.permissions import ActionPlanPolicy, ActionPolicy, ProgressUpdatePolicy
 from reviews.models import Notification
+from reviews.themes import PracticeTheme
 
 # ----------------------------------------------------------------------------------------------
 # Output
@@ -147,6 +148,7 @@ class RecommendationOut(serializers.Serializer):
     plan = serializers.IntegerField(source="plan_id")
     number = serializers.CharField(source="label", help_text="1, 2 ... or 3a for a sub-part")
     text = serializers.CharField()
+    theme = serializers.CharField(help_text="The practice theme it addresses (reviews.themes), or empty")
 
 
 class RecommendationWithActionsOut(RecommendationOut):
@@ -228,6 +230,9 @@ class RecommendationNumberIn(serializers.Serializer):
 
 class RecommendationIn(RecommendationNumberIn):
     text = serializers.CharField()
+    theme = serializers.ChoiceField(
+        choices=PracticeTheme.choices, required=False, allow_blank=True, help_text="The practice theme it addresses"
+    )
     actions = ActionIn(many=True, required=False, default=list)
 
 
@@ -264,11 +269,17 @@ class RatificationIn(VersionIn):
 class RecommendationCreateIn(RecommendationNumberIn):
     plan = PartnershipChoice(ActionPlan)
     text = serializers.CharField()
+    theme = serializers.ChoiceField(
+        choices=PracticeTheme.choices, required=False, allow_blank=True, help_text="The practice theme it addresses"
+    )
 
 
 class RecommendationUpdateIn(RecommendationNumberIn):
     number = serializers.CharField(required=False)
     text = serializers.CharField(required=False)
+    theme = serializers.ChoiceField(
+        choices=PracticeTheme.choices, required=False, allow_blank=True, help_text="The practice theme it addresses"
+    )
 
 
 class ActionCreateIn(OwnerIn):
@@ -345,7 +356,11 @@ def _action_in(data: dict) -> services.ActionIn:
 def _recommendation_in(data: dict) -> services.RecommendationIn:
     number, part = data["number"]
     return services.RecommendationIn(
-        number=number, part=part, text=data["text"], actions=[_action_in(a) for a in data.get("actions", [])]
+        number=number,
+        part=part,
+        text=data["text"],
+        theme=data.get("theme", ""),
+        actions=[_action_in(a) for a in data.get("actions", [])],
     )
 
 
@@ -475,7 +490,12 @@ class RecommendationViewSet(TenantViewSet):
         data.is_valid(raise_exception=True)
         number, part = data.validated_data["number"]
         recommendation = services.recommendation_add(
-            self.ctx, data.validated_data["plan"], number=number, part=part, text=data.validated_data["text"]
+            self.ctx,
+            data.validated_data["plan"],
+            number=number,
+            part=part,
+            text=data.validated_data["text"],
+            theme=data.validated_data.get("theme", ""),
         )
         return Response(RecommendationOut(recommendation).data, status=status.HTTP_201_CREATED)
 
@@ -490,6 +510,7 @@ class RecommendationViewSet(TenantViewSet):
             number=number,
             part=part,
             text=data.validated_data.get("text", recommendation.text),
+            theme=data.validated_data.get("theme", recommendation.theme),
         )
         return Response(RecommendationOut(recommendation).data)
 

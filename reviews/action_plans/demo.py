@@ -390,6 +390,32 @@ def _owner_ctx(partnership: Partnership, ctx: TenantContext, member: Member | No
     return TenantContext(partnership=partnership, user=lead.person, membership=lead) if lead else ctx
 
 
+# The demo gives each seed recommendation the practice theme its words are about (the first that
+# matches), for the review tracker export; a recommendation about none of them has no theme.
+THEME_WORDS = [
+    ("father", "male_carers"),
+    ("male carer", "male_carers"),
+    ("neglect", "neglect"),
+    ("domestic", "domestic_abuse"),
+    ("exploitation", "exploitation"),
+    ("mental health", "parental_mental_health"),
+    ("sleep", "safer_sleep"),
+    ("voice", "voice_of_the_child"),
+    ("lived experience", "voice_of_the_child"),
+    ("school", "education"),
+    ("education", "education"),
+    ("shar", "information_sharing"),
+    ("multi-agency", "information_sharing"),
+    ("escalat", "risk_assessment"),
+    ("assess", "risk_assessment"),
+]
+
+
+def theme_of(text: str) -> str:
+    lowered = text.lower()
+    return next((theme for word, theme in THEME_WORDS if word in lowered), "")
+
+
 class _Loader:
     def __init__(self, partnership: Partnership, admin: Person):
         self.partnership = partnership
@@ -416,14 +442,15 @@ class _Loader:
             parts = {label for label, *_ in actions}
             if parts == {""}:
                 n, part = services.parse_number(number)
-                rec = RecommendationIn(number=n, part=part, text=text)
+                rec = RecommendationIn(number=n, part=part, text=text, theme=theme_of(text))
                 given.append(rec)
                 targets = [rec] * len(actions)
             else:  # sub-parts: one recommendation per part, each with its action
                 targets = []
                 for label, *_ in actions:
                     n, part = services.parse_number(label)
-                    rec = RecommendationIn(number=n, part=part, text=PART_TEXT.get(label, text))
+                    part_text = PART_TEXT.get(label, text)
+                    rec = RecommendationIn(number=n, part=part, text=part_text, theme=theme_of(part_text))
                     given.append(rec)
                     targets.append(rec)
             for rec, (_, description, organisation, measure, due, state) in zip(targets, actions, strict=True):

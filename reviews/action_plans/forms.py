@@ -15,6 +15,7 @@ from reviews.action_plans import selectors
 from reviews.action_plans.models import ActionStatus, SourceKind
 from reviews.action_plans.services import parse_number
 from reviews.models import Notification
+from reviews.themes import PracticeTheme
 
 BUSINESS_UNIT_CHOICE = "business_unit"
 
@@ -121,6 +122,12 @@ class RecommendationForm(TenantForm):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-4"}),
     )
     text = _textarea("Recommendation", rows=4, required=True)
+    theme = forms.ChoiceField(
+        label="Practice theme (optional)",
+        choices=[("", "Not given"), *PracticeTheme.choices],
+        required=False,
+        help_text="The theme it addresses: it goes to the NHS Safeguarding Case Review Tracker export",
+    )
 
     service_error_fields = {"number": "label", "part": "label"}
 

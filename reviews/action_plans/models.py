@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lscp.states import Versioned
 from lscp.tenancy import TenantOwned
+from reviews.themes import PracticeTheme
 
 
 class SourceKind(models.TextChoices):
@@ -157,6 +158,9 @@ class Recommendation(TenantOwned):
     number = models.PositiveSmallIntegerField()
     part = models.CharField(max_length=2, blank=True, help_text="A sub-part's letter: a, b ...")
     text = models.TextField()
+    theme = models.CharField(
+        max_length=30, choices=PracticeTheme.choices, blank=True, help_text="The practice theme it addresses"
+    )
 
     class Meta:
         ordering = ["plan", "number", "part"]

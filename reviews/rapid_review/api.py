@@ -19,6 +19,7 @@ from partners.selectors import current_members
 from reviews.rapid_review import selectors, services
 from reviews.rapid_review.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
 from reviews.rapid_review.permissions import InformationRequestPolicy, RapidReviewPolicy
+from reviews.themes import PracticeTheme
 
 
 class ClockOut(serializers.Serializer):
@@ -118,6 +119,12 @@ class RapidReviewIn(TenantSerializer):
         choices=ReviewRecommendation.choices, required=False, allow_blank=True, default=""
     )
     recommendation_rationale = serializers.CharField(required=False, allow_blank=True, default="")
+    themes = serializers.ListField(
+        child=serializers.ChoiceField(choices=PracticeTheme.choices),
+        required=False,
+        default=list,
+        help_text="The practice themes the review identified",
+    )
     version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
 
     def validate_criteria(self, value):
@@ -149,6 +156,7 @@ class RapidReviewOut(serializers.Serializer):
     immediate_actions = serializers.CharField()
     context = serializers.CharField()
     criteria = serializers.JSONField()
+    themes = serializers.ListField(child=serializers.ChoiceField(choices=PracticeTheme.choices))
     recommendation = serializers.CharField()
     recommendation_rationale = serializers.CharField()
     version = serializers.IntegerField()

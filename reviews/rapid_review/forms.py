@@ -9,6 +9,7 @@ from lscp.documents import DocumentField
 from lscp.web.forms import GovukDateField, GovukForm, TenantForm, VersionedForm
 from reviews.notifications.forms import YES_NO, MembersForm, OrganisationChoice, OrganisationChoices
 from reviews.rapid_review.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
+from reviews.themes import PracticeTheme
 
 
 class RequestInformationForm(MembersForm):
@@ -77,6 +78,7 @@ class MeetingForm(VersionedForm):
         "learning",
         "immediate_actions",
         "context",
+        "themes",
         "recommendation",
         "recommendation_rationale",
     )
@@ -94,6 +96,13 @@ class MeetingForm(VersionedForm):
         label="Context, including race, inequality and disability",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    themes = forms.MultipleChoiceField(
+        label="Practice themes",
+        choices=PracticeTheme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"data-small": True}),
+        help_text="The themes this review identified: they go to the NHS Safeguarding Case Review Tracker export",
     )
     recommendation = forms.ChoiceField(
         label="Recommendation", choices=ReviewRecommendation.choices, required=False, widget=forms.RadioSelect

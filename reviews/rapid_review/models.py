@@ -126,6 +126,8 @@ class RapidReview(TenantOwned, Versioned):
     context = models.TextField("context (including race, inequality and disability)", blank=True)
     # {criterion: {"met": bool, "rationale": str}} for each LcsprCriterion
     criteria = models.JSONField(default=dict, blank=True)
+    # The practice themes the review identified (reviews.themes.PracticeTheme values, in its order).
+    themes = models.JSONField(default=list, blank=True)
     recommendation = models.CharField(max_length=20, choices=ReviewRecommendation.choices, blank=True)
     recommendation_rationale = models.TextField(blank=True)
     sent_for_sign_off_at = models.DateTimeField(null=True, blank=True)
@@ -136,6 +138,12 @@ class RapidReview(TenantOwned, Versioned):
 
     def __str__(self) -> str:
         return f"Rapid review of {self.notification}"
+
+    @property
+    def theme_labels(self) -> list[str]:
+        from reviews.themes import labels
+
+        return labels(self.themes)
 
 
 class MeetingAttendee(TenantOwned):

@@ -26,6 +26,7 @@ from lscp.states import StateError, check_version
 from lscp.tenancy import TenantContext
 from partners.models import Member
 from partners.signing import Signable, level_for
+from reviews import themes as practice_themes
 from reviews.notifications.models import Notification, Status
 from reviews.notifications.permissions import VIEW_PERM
 from reviews.rapid_review.models import (
@@ -305,6 +306,7 @@ OUTCOME_FIELDS = [
     "learning",
     "immediate_actions",
     "context",
+    "themes",
     "criteria",
     "recommendation",
     "recommendation_rationale",
@@ -381,6 +383,7 @@ def save_meeting(
     criteria: dict[str, dict],
     recommendation: str,
     recommendation_rationale: str,
+    themes: list[str] | None = None,
     expected_version: int | None = None,
 ) -> RapidReview:
     """Record the meeting and the decision. Changing the outcome after a signature withdraws the
@@ -405,6 +408,9 @@ def save_meeting(
             earliest_name="the day the rapid review started",
         )
     cleaned_criteria = _check_criteria(criteria, recommendation, errors)
+    cleaned_themes = review.themes if themes is None else practice_themes.check(themes)
+    if cleaned_themes is None:
+        errors.add("themes", "Choose the practice themes from the list")
     clean_attendees = _check_attendees(ctx, attendees, errors)
     errors.raise_if_any()
 
@@ -420,6 +426,7 @@ def save_meeting(
     review.immediate_actions = (immediate_actions or "").strip()
     review.context = (context or "").strip()
     review.criteria = cleaned_criteria
+    review.themes = cleaned_themes or []
     review.recommendation = recommendation or ""
     review.recommendation_rationale = (recommendation_rationale or "").strip()
     changes = activity.changes_between(before, _outcome(review, clean_attendees))

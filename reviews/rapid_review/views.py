@@ -302,6 +302,7 @@ class MeetingView(NotificationRecord, ServiceFormMixin, TemplateView):
                 criteria=form.criteria(),
                 recommendation=data["recommendation"],
                 recommendation_rationale=data["recommendation_rationale"],
+                themes=data["themes"],
                 expected_version=data["version"] if review else None,
             ),
             success_url=self.review_url(),

@@ -13,8 +13,9 @@ rapid review has started or that has a practice review (LCSPR). Nothing about th
 - Status is the tracker's "open" or "closed": closed once the LCSPR is published or the partners
   decided not to publish it, or, with no LCSPR, once the Panel has responded to a rapid review that
   did not recommend one; open otherwise.
-- Themes are the rapid review's LCSPR criteria it found met; recommendation themes are the
-  recommendations of the action plans that follow the notification, by number.
+- Themes are the practice themes the rapid review identified (reviews/themes.py, the Panel's
+  themes); recommendation themes are the themes of the recommendations of the action plans that
+  follow the notification, each once, in the list's order.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from lscp.tenancy import TenantContext
+from reviews import themes as practice_themes
 from reviews.action_plans.models import ActionPlan, Recommendation
 from reviews.lcspr.models import LcsprStatus
 from reviews.notifications.models import Notification, Status
 from reviews.notifications.permissions import NotificationPolicy
-from reviews.rapid_review.models import LcsprCriterion, ReviewRecommendation
+from reviews.rapid_review.models import ReviewRecommendation
 from reviews.tracker.permissions import TrackerPolicy
 
 
@@ -102,7 +104,6 @@ def tracker_row(notification: Notification) -> TrackerRow:
     else:
         stage, stage_label = notification.status, notification.get_status_display()
         closed = notification.status == Status.PANEL_RESPONDED and decision != ReviewRecommendation.LCSPR
-    criteria = (review.criteria or {}) if review is not None else {}
     return TrackerRow(
         partnership=notification.partnership.name,
         local_reference=notification.reference,
@@ -113,15 +114,13 @@ def tracker_row(notification: Notification) -> TrackerRow:
         converted_from_rapid_review=lcspr is not None and review is not None,
         stage=stage,
         stage_label=stage_label,
-        themes=[c.label for c in LcsprCriterion if (criteria.get(c.value) or {}).get("met")],
+        themes=review.theme_labels if review is not None else [],
         rapid_review_decision=ReviewRecommendation(decision).label if decision else "",
         publication_date=lcspr.published_on if lcspr is not None else None,
         publication_link=lcspr.published_url if lcspr is not None else "",
-        recommendation_themes=[
-            f"{r.number}{r.part}. {r.text}"
-            for plan in notification.action_plans.all()
-            for r in plan.recommendations.all()
-        ],
+        recommendation_themes=practice_themes.labels(
+            r.theme for plan in notification.action_plans.all() for r in plan.recommendations.all()
+        ),
     )
 
 

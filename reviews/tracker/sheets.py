@@ -38,7 +38,7 @@ def row_values(row: TrackerRow) -> list:
         row.rapid_review_decision,
         row.publication_date,
         row.publication_link,
-        "\n".join(row.recommendation_themes),
+        "; ".join(row.recommendation_themes),
     ]
 
 

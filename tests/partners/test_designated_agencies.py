@@ -242,5 +242,5 @@ def test_the_partners_page_lists_partners_then_designated_then_relevant_agencies
         str(m.organisation)
         for m in sorted(members, key=lambda m: (rank[m.kind], m.statutory_role, str(m.organisation)))
     ]
-    shown = [name for name in re.findall(r'<a class="govuk-link" href="[^"]*/partners/\d+/">([^<]+)</a>', page)]
+    shown = re.findall(r'<a class="govuk-link" href="[^"]*/partners/\d+/">([^<]+)</a>', page)
     assert shown == expected

@@ -24,15 +24,17 @@ from tests.support.world import World, maker
 
 
 def plan_with(world: World, recommendations, *, created_on: dt.date | None = None, title="Test plan", **extra):
-    """A plan from a compact list: [("3a", "text", [(description, member key or None, due date), ...]), ...]."""
+    """A plan from a compact list: [("3a", "text", [(description, member key or None, due date), ...]), ...],
+    each recommendation optionally with a fourth item, its practice theme."""
     given = []
-    for label, text, actions in recommendations:
+    for label, text, actions, *theme in recommendations:
         number, part = services.parse_number(label)
         given.append(
             services.RecommendationIn(
                 number=number,
                 part=part,
                 text=text,
+                theme=theme[0] if theme else "",
                 actions=[
                     services.ActionIn(
                         description=description, owner_member=world.members[member] if member else None, due_date=due

@@ -17,6 +17,7 @@ from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from partners.models import Member, Membership
 from reviews.action_plans.models import DONE_STATUSES, ActionStatus, SourceKind
+from reviews.themes import PracticeTheme
 
 TEXT_MAX = 4000
 TITLE_MAX = 200
@@ -48,6 +49,7 @@ class RecommendationIn:
     text: str
     actions: list[ActionIn] = field(default_factory=list)
     row: int | None = None
+    theme: str = ""
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,11 @@ def _problems(errors: Errors, row: int | None, where: str) -> list[Problem]:
     ]
 
 
+def check_theme(errors: Errors, theme: str) -> None:
+    if theme and theme not in PracticeTheme.values:
+        errors.add("theme", "Choose the practice theme from the list")
+
+
 def check_recommendations(
     ctx: TenantContext, recommendations: list[RecommendationIn], *, created_on: dt.date
 ) -> list[Problem]:
@@ -254,6 +261,7 @@ def check_recommendations(
             errors.add("number", f"Recommendation {rec.number}{rec.part} is given twice")
         seen.add((rec.number, rec.part))
         check_text(errors, "text", rec.text, label="The recommendation", missing="Enter the recommendation")
+        check_theme(errors, rec.theme)
         problems += _problems(errors, rec.row, where)
         for index, action in enumerate(rec.actions, start=1):
             problems += _problems(

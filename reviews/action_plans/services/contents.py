@@ -35,6 +35,7 @@ from reviews.action_plans.services.checks import (
     check_action,
     check_recommendation_number,
     check_text,
+    check_theme,
     day,
 )
 from reviews.action_plans.services.records import (
@@ -58,7 +59,9 @@ def create_contents(ctx: TenantContext, plan: ActionPlan, recommendations: list[
     """Recommendations and actions in bulk (a spreadsheet may hold thousands), grants per organisation."""
     recs = Recommendation.objects.for_partnership(ctx.partnership).bulk_create(
         [
-            Recommendation(partnership=ctx.partnership, plan=plan, number=r.number, part=r.part, text=r.text.strip())
+            Recommendation(
+                partnership=ctx.partnership, plan=plan, number=r.number, part=r.part, text=r.text.strip(), theme=r.theme
+            )
             for r in recommendations
         ]
     )
@@ -120,8 +123,9 @@ def _new_action(ctx: TenantContext, plan: ActionPlan, rec: Recommendation, posit
 # Recommendations
 
 
-def _check_recommendation(plan: ActionPlan, *, number, part: str, text_: str, exclude_pk=None) -> None:
+def _check_recommendation(plan: ActionPlan, *, number, part: str, text_: str, theme: str, exclude_pk=None) -> None:
     errors = Errors()
+    check_theme(errors, theme)
     check_recommendation_number(errors, number=number, part=part)
     if not errors:
         clash = Recommendation.objects.for_partnership(plan.partnership).filter(plan=plan, number=number, part=part)
@@ -133,32 +137,44 @@ def _check_recommendation(plan: ActionPlan, *, number, part: str, text_: str, ex
 
 @transaction.atomic
 def recommendation_add(
-    ctx: TenantContext, plan: ActionPlan, *, number: int | None, part: str = "", text: str
+    ctx: TenantContext, plan: ActionPlan, *, number: int | None, part: str = "", text: str, theme: str = ""
 ) -> Recommendation:
     ActionPlanPolicy.require(ctx, "manage", plan)
     plan = locked_plan(ctx, plan)
     refuse(plan_refusal(plan, "change"))
     part = (part or "").strip().lower()
-    _check_recommendation(plan, number=number, part=part, text_=text)
-    recommendation = created(ctx, Recommendation, plan=plan, number=number, part=part, text=text.strip())
+    theme = theme or ""
+    _check_recommendation(plan, number=number, part=part, text_=text, theme=theme)
+    recommendation = created(ctx, Recommendation, plan=plan, number=number, part=part, text=text.strip(), theme=theme)
     activity.record(
-        ctx, event="recommendation.added", obj=plan, changes=activity.created(recommendation, ["label", "text"])
+        ctx,
+        event="recommendation.added",
+        obj=plan,
+        changes=activity.created(recommendation, ["label", "text", "theme"]),
     )
     return recommendation
 
 
 @transaction.atomic
 def recommendation_update(
-    ctx: TenantContext, recommendation: Recommendation, *, number: int | None, part: str = "", text: str
+    ctx: TenantContext,
+    recommendation: Recommendation,
+    *,
+    number: int | None,
+    part: str = "",
+    text: str,
+    theme: str | None = None,
 ) -> Recommendation:
     ActionPlanPolicy.require(ctx, "manage", recommendation.plan)
     recommendation.plan = plan = locked_plan(ctx, recommendation.plan)
     refuse(recommendation_refusal(recommendation, "change"))
     part = (part or "").strip().lower()
-    _check_recommendation(plan, number=number, part=part, text_=text, exclude_pk=recommendation.pk)
-    before = activity.snapshot(recommendation, ["label", "text"])
+    theme = recommendation.theme if theme is None else theme
+    _check_recommendation(plan, number=number, part=part, text_=text, theme=theme, exclude_pk=recommendation.pk)
+    before = activity.snapshot(recommendation, ["label", "text", "theme"])
     recommendation.number, recommendation.part, recommendation.text = number, part, text.strip()
-    changes = activity.changes_between(before, activity.snapshot(recommendation, ["label", "text"]))
+    recommendation.theme = theme
+    changes = activity.changes_between(before, activity.snapshot(recommendation, ["label", "text", "theme"]))
     if not changes:
         return recommendation
     recommendation.save()

@@ -269,7 +269,7 @@ class RecommendationNumber:
 
     def arguments(self, form) -> dict:
         number, part = form.cleaned_data["label"]
-        return {"number": number, "part": part, "text": form.cleaned_data["text"]}
+        return {"number": number, "part": part, "text": form.cleaned_data["text"], "theme": form.cleaned_data["theme"]}
 
 
 class RecommendationAddView(RecommendationNumber, PlanFormView):
@@ -304,7 +304,7 @@ class RecommendationEditView(RecommendationNumber, RecommendationFormView):
     success_message = "Recommendation {object.label} has been saved"
 
     def get_initial(self):
-        return {"label": self.object.label, "text": self.object.text}
+        return {"label": self.object.label, "text": self.object.text, "theme": self.object.theme}
 
 
 class RecommendationRemoveView(RecommendationFormView):

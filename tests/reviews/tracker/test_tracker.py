@@ -9,6 +9,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -30,7 +31,7 @@ REPORT_URL = "https://www.thurrocklscp.uk/reviews/child-q"
 def _closed_rapid_review(world):
     """A rapid review that recommended no further review, answered by the Panel."""
     notification = started(world)
-    meeting(world, notification, recommendation="none")
+    meeting(world, notification, recommendation="none", themes=["neglect", "domestic_abuse"])
     signed_off(world, notification)
     ctx, today = world.ctx(), timezone.localdate()
     notification = services.record_step(ctx, notification, step="rapid_review_completed", on=today)
@@ -50,7 +51,12 @@ def _reviews(world):
     )
     plan_with(
         world,
-        [("1", "Share information about fathers", []), ("2a", "Train staff in professional curiosity", [])],
+        [
+            ("1", "Share information about fathers", [], "male_carers"),
+            ("2a", "Train staff in professional curiosity", [], "risk_assessment"),
+            ("2b", "Audit the fathers' assessments", [], "male_carers"),
+            ("3", "Review the escalation policy", []),
+        ],
         source_kind=SourceKind.RAPID_REVIEW,
         notification=lcspr.notification,
     )
@@ -69,17 +75,16 @@ def test_each_review_is_a_row_in_the_trackers_fields_with_the_products_own_stage
 
     row = rows[closed.reference]
     assert (row.status, row.stage_label) == ("closed", "Panel responded")
-    assert row.themes == ["Highlights concerns about two or more agencies working together"]
+    # The practice themes the meeting identified, in the list's order (Neglect before Domestic abuse).
+    assert row.themes == ["Neglect", "Domestic abuse"]
     assert row.rapid_review_decision == "No further review"
 
     row = rows[published.reference]
     assert (row.status, row.review_type, row.converted_from_rapid_review) == ("closed", "lcspr", True)
     assert (row.stage, row.stage_label) == ("published", "Published")
     assert (row.publication_date, row.publication_link) == (dt.date(2025, 11, 3), REPORT_URL)
-    assert row.recommendation_themes == [
-        "1. Share information about fathers",
-        "2a. Train staff in professional curiosity",
-    ]
+    # Each theme once, in the list's order; a recommendation with no theme adds none.
+    assert row.recommendation_themes == ["Fathers and male carers", "Risk assessment and decision-making"]
     assert row.partnership == world_a.partnership.name
 
 
@@ -111,8 +116,10 @@ def test_the_downloads_carry_the_same_rows_and_are_recorded_as_exports(world_a, 
     assert list(values[0]) == HEADERS and len(values) == 4
     published_row = next(v for v in values[1:] if v[1] == published.reference)
     assert published_row[HEADERS.index("Recommendation themes")] == (
-        "1. Share information about fathers\n2a. Train staff in professional curiosity"
+        "Fathers and male carers; Risk assessment and decision-making"
     )
+    closed_row = next(v for v in values[1:] if v[1] == closed.reference)
+    assert closed_row[HEADERS.index("Themes")] == "Neglect; Domestic abuse"
 
     exports = ActivityEvent.objects.for_partnership(world_a.partnership).filter(kind="export").order_by("id")
     assert [(e.details["filename"].rsplit(".", 1)[1], e.details["rows"], e.actor) for e in exports] == [
@@ -180,3 +187,39 @@ def test_the_page_export_and_api_run_a_fixed_number_of_queries(world_a, as_user,
     after = [len(queries.get(c, url)) for c, url in urls]
     assert before == after
     assert max(after) <= 12, after
+
+
+def test_practice_themes_are_recorded_on_the_meeting_page_and_the_api_and_checked(world_a, as_user, api):
+    """The meeting record takes the review's practice themes (page and API) and refuses one not on
+    the list; a recommendation takes its theme. On main there was nowhere to record either."""
+    from reviews.action_plans import services as plan_services
+    from reviews.rapid_review.models import RapidReview
+
+    notification = started(world_a)
+    review = meeting(world_a, notification, recommendation="none")
+    client = as_user(world_a.people["business"])
+    url = reverse("rapid-review-meeting", args=[world_a.slug, notification.pk])
+    form = client.get(url).content.decode()
+    assert 'name="themes" type="checkbox" value="safer_sleep"' in form and "Sudden unexpected death in infancy" in form
+
+    api_client = api(world_a.people["business"])
+    base = f"/api/v1/{world_a.slug}/notifications/{notification.pk}/rapid-review/"
+    body = {"recommendation": "none", "themes": ["online_harm", "neglect"], "version": review.version}
+    response = api_client.put(base, body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["themes"] == ["neglect", "online_harm"]
+    review = RapidReview.objects.for_partnership(world_a.partnership).get(pk=review.pk)
+    assert review.theme_labels == ["Neglect", "Online harm"]
+    response = api_client.put(base, {**body, "themes": ["astrology"], "version": review.version}, format="json")
+    assert response.status_code == 400 and "themes" in response.json()
+    page = client.get(reverse("rapid-review", args=[world_a.slug, notification.pk])).content.decode()
+    assert "Neglect; Online harm" in page
+
+    plan = plan_with(world_a, [("1", "Share information", [])])
+    [recommendation] = plan.recommendations.all()
+    with pytest.raises(ValidationError) as error:
+        plan_services.recommendation_update(world_a.ctx(), recommendation, number=1, text="Share", theme="astrology")
+    assert error.value.message_dict == {"theme": ["Choose the practice theme from the list"]}
+    plan_services.recommendation_update(world_a.ctx(), recommendation, number=1, text="Share", theme="neglect")
+    recommendation.refresh_from_db()
+    assert recommendation.theme == "neglect"
