@@ -160,3 +160,48 @@ class ApiTokenIssueForm(TenantForm):
             .filter(ended_on__isnull=True)  # not an organisation that merged into another
             .select_related("organisation")
         )
+
+
+class SigningPolicyForm(TenantForm):
+    """One choice per signable thing: the lead or the delegated safeguarding partners."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from partners.signing import WT2023_DEFAULTS, WT2023_REASONS, Signable
+
+        for what in WT2023_DEFAULTS:
+            default = "LSPs" if WT2023_DEFAULTS[what] == "lsp" else "DSPs"
+            self.fields[what] = forms.ChoiceField(
+                label=f"{Signable(what).label}: who signs",
+                choices=[
+                    ("lsp", "The lead safeguarding partners (LSPs)"),
+                    ("dsp", "The delegated safeguarding partners (DSPs)"),
+                ],
+                widget=forms.RadioSelect,
+                help_text=f"Working Together 2023: the {default}. {WT2023_REASONS[what]}",
+                error_messages={
+                    "required": f"Choose who signs the {Signable(what).label.lower()}",
+                    "invalid_choice": f"Choose who signs the {Signable(what).label.lower()}",
+                },
+            )
+
+
+class OfficeForm(TenantForm):
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.none(), label="Who holds it from today", empty_label="Choose someone"
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = (
+            Membership.objects.for_partnership(self.ctx.partnership).filter(is_active=True).select_related("person")
+        )
+        if kind == "scrutineer":
+            people = people.filter(role="scrutineer")
+            self.fields["membership"].help_text = "The independent scrutineer has the read-only scrutineer role"
+        else:
+            self.fields["membership"].help_text = "Anyone with a role in the partnership"
+        self.fields["membership"].queryset = people.order_by("person__first_name", "person__last_name")
+        self.fields["membership"].label_from_instance = lambda m: (
+            f"{m.person.get_full_name()}{f', {m.job_title}' if m.job_title else ''}"
+        )

@@ -362,6 +362,45 @@ class Seat(TenantOwned):
         return self.until is None
 
 
+class OfficeKind(models.TextChoices):
+    """The partnership's named offices in its arrangements (Working Together 2023)."""
+
+    CHAIR = "chair", "Partnership chair"
+    SCRUTINEER = "scrutineer", "Independent scrutineer"
+
+
+class Office(TenantOwned):
+    """Who held one of the partnership's offices, from `since` until `until` (None: today). One
+    current holder per office; naming another ends the previous holder's. The chair may be any of
+    the partnership's people; the independent scrutineer is someone with the read-only scrutineer
+    role (partners/services.py: office_assign)."""
+
+    url_kwarg = "office_id"
+
+    kind = models.CharField(max_length=12, choices=OfficeKind.choices)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="offices")
+    since = models.DateField()
+    until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-since", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind"],
+                condition=models.Q(until__isnull=True),
+                name="office_one_current_holder",
+                violation_error_message="This office already has a holder",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
+                name="office_until_after_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.membership.person}"
+
+
 class SigningPolicy(TenantOwned):
     """What each level signs in this partnership: only the business unit's choices that differ
     from Working Together 2023's (partners/signing.py: WT2023_DEFAULTS) are kept, by what is signed."""
@@ -528,6 +567,8 @@ __all__ = [
     "Member",
     "MemberKind",
     "Membership",
+    "Office",
+    "OfficeKind",
     "Organisation",
     "OrganisationChange",
     "Partnership",

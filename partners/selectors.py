@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from lscp import database
@@ -14,6 +14,8 @@ from partners.models import (
     InvitationStatus,
     Member,
     Membership,
+    Office,
+    OfficeKind,
     Seat,
     SeatLevel,
     StatutoryRole,
@@ -128,4 +130,30 @@ def seats_of(partnership, member: Member) -> list[dict]:
             "former": [s for s in seats if s.level == level and s.until is not None],
         }
         for level in SeatLevel
+    ]
+
+
+def with_seats(ctx: TenantContext, queryset):
+    """People with the level and start of the seat each holds today for their member (no query per row)."""
+    current = Seat.objects.for_partnership(ctx.partnership).filter(
+        membership=OuterRef("pk"), member=OuterRef("member"), until__isnull=True
+    )
+    return queryset.annotate(
+        seat_level=Subquery(current.values("level")[:1]), seat_since=Subquery(current.values("since")[:1])
+    )
+
+
+def offices_for(ctx: TenantContext) -> list[dict]:
+    """Each office with its current holder (or None) and since when, then its former holders,
+    latest first. One query."""
+    held = list(
+        Office.objects.for_partnership(ctx.partnership).select_related("membership__person").order_by("-since", "-pk")
+    )
+    return [
+        {
+            "kind": kind,
+            "current": next((o for o in held if o.kind == kind and o.until is None), None),
+            "former": [o for o in held if o.kind == kind and o.until is not None],
+        }
+        for kind in OfficeKind
     ]

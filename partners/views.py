@@ -18,7 +18,7 @@ from lscp.roles import SAFEGUARDING_PARTNERS
 from lscp.web.home import home_sections
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
-from partners import history, selectors, services
+from partners import history, selectors, services, signing
 from partners.filters import PeopleFilter
 from partners.forms import (
     ApiTokenIssueForm,
@@ -26,12 +26,30 @@ from partners.forms import (
     GroupMemberAddForm,
     MemberAddForm,
     MemberEditForm,
+    OfficeForm,
     PersonAddForm,
     PersonEditForm,
+    SigningPolicyForm,
     seat_to_kind,
 )
-from partners.models import NATIONAL_IDENTIFIERS, GovernanceGroup, GroupMember, Invitation, Member, Membership
-from partners.permissions import ApiTokenPolicy, GovernancePolicy, MemberPolicy, PartnershipPolicy, PeoplePolicy
+from partners.models import (
+    NATIONAL_IDENTIFIERS,
+    GovernanceGroup,
+    GroupMember,
+    Invitation,
+    Member,
+    Membership,
+    OfficeKind,
+)
+from partners.permissions import (
+    ApiTokenPolicy,
+    GovernancePolicy,
+    MemberPolicy,
+    OfficePolicy,
+    PartnershipPolicy,
+    PeoplePolicy,
+    SigningPolicyPolicy,
+)
 
 
 class HomeView(PartnershipPage):
@@ -80,6 +98,8 @@ class MemberListView(PartnershipPage):
                 for member in selectors.former_members_for(self.ctx)
             ],
         )
+        context["offices"] = selectors.offices_for(self.ctx)
+        context["can_manage_offices"] = OfficePolicy.can(self.ctx, "manage")
         return context
 
 
@@ -174,6 +194,8 @@ class PersonListView(PartnershipPage):
             page=paginate(self.request, people),
             sorting=sorting,
             can_manage=PeoplePolicy.can(self.ctx, "manage"),
+            offices=selectors.offices_for(self.ctx),
+            can_manage_offices=OfficePolicy.can(self.ctx, "manage"),
         )
         if context["can_manage"]:
             context["invitations"] = selectors.pending_invitations(self.ctx)
@@ -505,3 +527,87 @@ class ApiTokenRevokeView(PartnershipMixin, View):
         token = tokens.system_token_revoke(ctx=self.ctx, prefix=request.POST.get("prefix", ""), request=request)
         messages.success(request, f"The token ‘{token.name}’ ({token.token_key}…) has been revoked")
         return redirect("system-token-list", self.ctx.partnership.slug)
+
+
+# ----------------------------------------------------------------------------------------------
+# What each level signs
+
+
+class SigningPolicyView(PartnershipPage):
+    """Who signs what in this partnership, beside Working Together 2023's default and its reason."""
+
+    template_name = "partners/signing_policy.html"
+    policy = SigningPolicyPolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        levels = signing.policy_levels(self.ctx.partnership)
+        context["rows"] = [
+            {
+                "what": signing.Signable(what),
+                "level": levels[what],
+                "default": default,
+                "reason": signing.WT2023_REASONS[what],
+            }
+            for what, default in signing.WT2023_DEFAULTS.items()
+        ]
+        context["can_manage"] = SigningPolicyPolicy.can(self.ctx, "manage")
+        return context
+
+
+class SigningPolicyEditView(PartnershipFormView):
+    template_name = "partners/signing_policy_edit.html"
+    form_class = SigningPolicyForm
+    policy = SigningPolicyPolicy
+    permission = "manage"
+    success_message = "Who signs what has been saved"
+
+    def get_initial(self):
+        return signing.policy_levels(self.ctx.partnership)
+
+    def perform(self, form):
+        return services.signing_policy_set(ctx=self.ctx, levels=form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("signing-policy", args=[self.ctx.partnership.slug])
+
+
+# ----------------------------------------------------------------------------------------------
+# The partnership's offices: its chair and its independent scrutineer
+
+
+class OfficesView(PartnershipPage):
+    template_name = "partners/offices.html"
+    policy = OfficePolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["offices"] = selectors.offices_for(self.ctx)
+        context["can_manage_offices"] = OfficePolicy.can(self.ctx, "manage")
+        return context
+
+
+class OfficeEditView(PartnershipFormView):
+    template_name = "partners/office_edit.html"
+    form_class = OfficeForm
+    policy = OfficePolicy
+    permission = "manage"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.kind = OfficeKind(kwargs.pop("kind"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kind": self.kind}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "kind": self.kind}
+
+    def perform(self, form):
+        return services.office_assign(ctx=self.ctx, kind=self.kind, membership=form.cleaned_data["membership"])
+
+    def get_success_message(self):
+        return f"{self.result.membership.person} is the {self.kind.label.lower()} from today"
+
+    def get_success_url(self):
+        return reverse("offices", args=[self.ctx.partnership.slug])

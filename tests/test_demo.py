@@ -171,7 +171,7 @@ def test_the_demo_s_health_partner_is_the_essex_icb_and_2020_21_is_still_thurroc
     assert "Thurrock Clinical Commissioning Group (CCG)" in names
     health = partner_selectors.members_for(ctx).get(statutory_role="health")
     assert health.organisation.name == "NHS Essex Integrated Care Board (ICB)"
-    assert health.people.get(is_active=True).person.username == "thurrock-partner-health"
+    assert health.people.get(is_active=True, role="dsp").person.username == "thurrock-partner-health"
     ccg = Organisation.objects.get(name="Thurrock Clinical Commissioning Group (CCG)")
     icb = ccg.successor
     assert (icb.name, ccg.merged_on) == ("NHS Mid and South Essex Integrated Care Board (ICB)", dt.date(2022, 7, 1))
@@ -201,3 +201,30 @@ def test_no_demo_page_links_its_reader_to_a_page_they_may_not_open(login):
             queue += [link for link in LINK.findall(response.content.decode()) if link not in seen]
     assert len(seen) > 20, f"only {len(seen)} pages reached as {login}"
     assert not broken, f"links {login} was offered but may not follow: {broken}"
+
+
+def test_thurrock_today_has_an_lsp_and_a_dsp_per_partner_a_chair_a_scrutineer_and_a_signed_budget():
+    from funding.models import BudgetSignOff, FinancialYear
+    from partners.models import Office, Seat
+
+    thurrock = Partnership.objects.get(slug="thurrock")
+    seats = Seat.objects.for_partnership(thurrock).filter(until__isnull=True).select_related("member__organisation")
+    held = sorted((s.member.organisation.name, s.level) for s in seats)
+    assert held == [
+        ("Essex Police", "dsp"),
+        ("Essex Police", "lsp"),
+        ("NHS Essex Integrated Care Board (ICB)", "dsp"),
+        ("NHS Essex Integrated Care Board (ICB)", "lsp"),
+        ("Thurrock Council", "dsp"),
+        ("Thurrock Council", "lsp"),
+    ]
+    offices = {o.kind: o.membership.person.username for o in Office.objects.for_partnership(thurrock)}
+    assert offices == {"chair": "thurrock-lsp-council", "scrutineer": "thurrock-scrutineer"}
+    year = FinancialYear.objects.for_partnership(thurrock).get(label="2026-27")
+    signed = BudgetSignOff.objects.for_partnership(thurrock).filter(year=year, withdrawn_at__isnull=True)
+    assert sorted((s.level, s.member.organisation.name) for s in signed) == [
+        ("lsp", "Essex Police"),
+        ("lsp", "NHS Essex Integrated Care Board (ICB)"),
+        ("lsp", "Thurrock Council"),
+    ]
+    assert not BudgetSignOff.objects.for_partnership(thurrock).filter(year__label="2020-21").exists()

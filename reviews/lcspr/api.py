@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from lscp import activity, deadlines
 from lscp.documents import check_upload
+from partners.api import SignatureOut, sign_off_state
 from reviews.lcspr import services
 from reviews.lcspr.models import ReviewerKind
 from reviews.lcspr.permissions import LcsprPolicy
@@ -62,32 +63,6 @@ class CommissionIn(serializers.Serializer):
     terms_of_reference = serializers.CharField()
     scope_from = serializers.DateField()
     scope_to = serializers.DateField()
-
-
-class SignatureOut(serializers.Serializer):
-    member = serializers.IntegerField(source="member_id")
-    organisation = serializers.CharField(source="member.organisation.name")
-    person = serializers.CharField(source="person.get_full_name")
-    job_title = serializers.CharField()
-    seat = serializers.CharField(source="level")
-    signed_version = serializers.IntegerField(allow_null=True)
-    content_hash = serializers.CharField()
-    at = serializers.DateTimeField()
-    withdrawn_at = serializers.DateTimeField(allow_null=True)
-    withdrawn_reason = serializers.CharField()
-
-
-def sign_off_state(state: dict) -> dict:
-    """A sign-off's state for the API (partners/sign_offs.py: status)."""
-    return {
-        "level": state["level"],
-        "content_hash": state.get("content_hash", ""),
-        "signed": state["signed"],
-        "needed": state["needed"],
-        "complete": state["complete"],
-        "missing": [{"member": m.pk, "organisation": m.organisation.name} for m in state["missing"]],
-        "signatures": SignatureOut(state["history"], many=True).data,
-    }
 
 
 class DecisionIn(CommissionIn):
