@@ -64,8 +64,8 @@ class MemberChoiceField(forms.ModelChoiceField):
 ROLE_HINTS = {
     "business_unit": "Runs the partnership's casework: everything operational",
     "agency_lead": "Named lead in a member organisation: submits notifications, answers requests, owns actions",
-    "lsp": "Lead safeguarding partner: the chief executive, chief officer of police or ICB chief executive; signs the arrangements, budget and yearly report",
-    "dsp": "Delegated safeguarding partner named by the LSP: signs off rapid reviews and practice review decisions",
+    "lsp": "Lead safeguarding partner: the chief executive, chief officer of police or ICB chief executive; signs the arrangements, budget and yearly report. Takes the organisation's LSP seat from today (the present holder's ends)",
+    "dsp": "Delegated safeguarding partner named by the LSP: signs off rapid reviews and practice review decisions. Takes the organisation's DSP seat from today (the present holder's ends)",
     "scrutineer": "Independent scrutineer, lay member or councillor: reads, never changes",
 }
 
