@@ -28,6 +28,7 @@ from funding.models import (
 )
 from funding.permissions import FundingPolicy
 from lscp.api import TenantAPIMixin, TenantSerializer, TenantViewSet, sent_on_top
+from partners.api import SignatureOut, sign_off_state
 from partners.models import Organisation
 
 YEAR_PARAMETER = OpenApiParameter("year", str, OpenApiParameter.PATH, description='A financial year, like "2020-21"')
@@ -229,6 +230,13 @@ def _merged(instance, fields: list[str], request) -> dict:
 # Years
 
 
+class BudgetSignIn(serializers.Serializer):
+    content_hash = serializers.CharField(
+        required=False,
+        help_text="The budget's content_hash you read; if the contributions changed since, refused (409)",
+    )
+
+
 @extend_schema_view(
     list=extend_schema(responses=YearListOut(many=True)),
     retrieve=extend_schema(parameters=[YEAR_PARAMETER], responses=YearOut),
@@ -253,12 +261,16 @@ class FinancialYearViewSet(TenantViewSet):
         "add_contribution": "manage",
         "add_income": "manage",
         "add_spending": "manage",
+        "budget_sign_offs": "view",
+        "sign_budget": "sign",
+        "request_budget_sign_off": "manage",
     }
     input_serializers = {
         "create": YearIn,
         "add_contribution": ContributionIn,
         "add_income": IncomeIn,
         "add_spending": SpendingIn,
+        "sign_budget": BudgetSignIn,
     }
     lookup_value_regex = "[0-9]{4}-[0-9]{2}"
     serializer_class = YearListOut
@@ -298,6 +310,30 @@ class FinancialYearViewSet(TenantViewSet):
     @action(detail=True, methods=["post"], url_path="spending")
     def add_spending(self, request, *args, **kwargs):
         return self._add(request, SpendingIn, services.spending_add, SpendingOut)
+
+    @extend_schema(responses=dict)
+    @action(detail=True, methods=["get"], url_path="budget-sign-offs")
+    def budget_sign_offs(self, request, *args, **kwargs):
+        """Who has signed the year's shared budget (each partner's agreed contribution), who is still
+        to, the content_hash signed, and the withdrawn signatures."""
+        return Response(sign_off_state(services.budget_sign_off(self.get_object())))
+
+    @extend_schema(request=BudgetSignIn, responses={201: SignatureOut})
+    @budget_sign_offs.mapping.post
+    def sign_budget(self, request, *args, **kwargs):
+        """Sign the year's budget for your member, in your seat at the partnership's signing level."""
+        year = self.get_object()
+        data = BudgetSignIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        signature = services.budget_sign(self.ctx, year, expected_hash=data.validated_data.get("content_hash"))
+        return Response(SignatureOut(signature).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=dict)
+    @action(detail=True, methods=["post"], url_path="budget-sign-off-request")
+    def request_budget_sign_off(self, request, *args, **kwargs):
+        """Email those who sign the budget to sign it."""
+        asked = services.budget_request_sign_off(ctx=self.ctx, year=self.get_object())
+        return Response({"asked": asked})
 
 
 class LineViewSet(TenantAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -18,8 +18,9 @@ from decimal import Decimal
 
 from funding import services
 from funding.models import Benchmark, FinancialYear, SpendingKind
+from lscp.roles import Role
 from lscp.tenancy import TenantContext
-from partners.models import Organisation, Partnership, Person
+from partners.models import Membership, Organisation, Partnership, Person
 
 D = Decimal
 
@@ -171,3 +172,28 @@ def load(admin: Person) -> str:
         if slug == "thurrock":
             load_thurrock_year(ctx)
     return "Funding: Thurrock 2020-21 and the Eastern region benchmarks"
+
+
+# The shared budget of this year (issue 13), after the health partners' mergers: Thurrock Council,
+# Essex Police and NHS Essex ICB, signed by their lead safeguarding partners. 2020-21 stays as it was.
+THURROCK_2026_27 = [
+    ("Thurrock Council", D("98500.00")),
+    ("Essex Police", D("32000.00")),
+    ("NHS Essex Integrated Care Board (ICB)", D("52500.00")),
+]
+
+
+def load_signed_budget(admin: Person) -> str:
+    partnership = Partnership.objects.filter(slug="thurrock").first()
+    if partnership is None or FinancialYear.objects.for_partnership(partnership).filter(label="2026-27").exists():
+        return ""
+    ctx = TenantContext.for_administrator(partnership=partnership, user=admin)
+    year = services.year_add(ctx=ctx, label="2026-27")
+    for name, agreed in THURROCK_2026_27:
+        services.contribution_add(ctx=ctx, year=year, organisation=Organisation.objects.get(name=name), agreed=agreed)
+    lsps = (
+        Membership.objects.for_partnership(partnership).filter(role=Role.LSP, is_active=True).select_related("person")
+    )
+    for lsp in lsps:
+        services.budget_sign(TenantContext(partnership=partnership, user=lsp.person, membership=lsp), year)
+    return "Funding: Thurrock 2026-27, signed by the three LSPs"

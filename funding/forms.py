@@ -170,3 +170,9 @@ class PlanningForm(GovukForm):
         if years is None or years < 0:
             raise ValidationError(f"Enter the number of years as a whole number from 1 to {MAX_YEARS}")
         return years
+
+
+class BudgetSignForm(TenantForm):
+    """Signing the year's budget as read (the hash of its contributions: a change since is refused)."""
+
+    content_hash = forms.CharField(widget=forms.HiddenInput, required=False)

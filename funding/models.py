@@ -12,7 +12,7 @@ from django.db.models.functions import Lower
 
 from funding import years
 from lscp.tenancy import TenantOwned
-from partners.models import Member, Sector
+from partners.models import Member, Sector, Signature
 
 
 def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
@@ -272,3 +272,28 @@ class Benchmark(TenantOwned):
     @property
     def year_display(self) -> str:
         return years.display(self.year)
+
+
+class BudgetSignOff(Signature):
+    """A statutory partner member's signature of a year's shared budget (each partner's agreed
+    contribution), by the holder of its seat at the policy's level (LSPs by default), with a hash of
+    the contributions signed. A change to an agreed amount, or a contribution added or removed,
+    withdraws the standing signatures."""
+
+    url_kwarg = "budget_sign_off_id"
+
+    year = models.ForeignKey(FinancialYear, on_delete=models.CASCADE, related_name="budget_sign_offs")
+
+    class Meta:
+        ordering = ["year", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "member"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="budget_one_signature_per_member",
+                violation_error_message="This safeguarding partner has already signed the budget",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Budget {self.year.label} signed for {self.member}"

@@ -18,6 +18,7 @@ from funding import years
 from funding.models import (
     AuthorityType,
     Benchmark,
+    BudgetSignOff,
     Contribution,
     FinancialYear,
     Income,
@@ -26,11 +27,16 @@ from funding.models import (
     SpendingLine,
 )
 from funding.permissions import FundingPolicy
-from lscp import activity
+from lscp import activity, outbox
 from lscp.checks import Errors
 from lscp.money import format_money
+from lscp.outbox.messages import link, message
+from lscp.recipients import Recipients
+from lscp.states import StaleVersion, StateError
 from lscp.tenancy import TenantContext
+from partners import sign_offs
 from partners.models import Member, Organisation
+from partners.signing import Signable, level_for
 
 NOTES_MAX = 2000
 
@@ -209,6 +215,7 @@ def contribution_add(
         obj=contribution,
         changes=activity.created(contribution, ["year", "member", *CONTRIBUTION_FIELDS]),
     )
+    _budget_changed(ctx, year, f"{contribution.member}'s contribution was added")
     return contribution
 
 
@@ -238,7 +245,10 @@ def contribution_update(
         notes=notes,
     )
     errors.raise_if_any()
+    before = budget_hash(contribution.year)
     _save_changes(ctx, contribution, values, [*CONTRIBUTION_FIELDS, "updated_at"], event="contribution.changed")
+    if budget_hash(contribution.year) != before:
+        _budget_changed(ctx, contribution.year, f"{contribution.member}'s agreed contribution was changed")
     return contribution
 
 
@@ -246,7 +256,9 @@ def contribution_update(
 def contribution_remove(*, ctx: TenantContext, contribution: Contribution) -> None:
     FundingPolicy.require(ctx, "manage", contribution)
     _removed(ctx, contribution, "contribution.removed")
+    year, member = contribution.year, contribution.member
     contribution.delete()
+    _budget_changed(ctx, year, f"{member}'s contribution was removed")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -542,3 +554,110 @@ def benchmarks_load(*, ctx: TenantContext, rows: list[dict[str, Any]]) -> tuple[
             benchmark_update(ctx=ctx, benchmark=current, **values)
             updated += int(activity.snapshot(current, BENCHMARK_FIELDS) != before)
     return added, updated
+
+
+# ----------------------------------------------------------------------------------------------
+# The shared budget's sign-off: each partner's agreed contribution for the year, signed by each
+# statutory partner member's seat holder at the policy's level (partners/signing.py: LSPs by
+# default); a change to what was signed withdraws the standing signatures, with the reason.
+
+
+def budget_hash(year: FinancialYear) -> str:
+    """What the partners sign: each member's agreed contribution for the year (payments received
+    later do not change it). A year has no version of its own, so its content is hashed."""
+    rows = sorted(
+        (member_id, str(agreed)) for member_id, agreed in year.contributions.values_list("member_id", "agreed")
+    )
+    return sign_offs.content_hash({"year": year.label, "contributions": rows})
+
+
+def _send_budget(ctx, template: str, *, key: str, to: list[str], year: FinancialYear, **context) -> None:
+    if not to:
+        return
+    subject, body = message(
+        template,
+        partnership=ctx.partnership,
+        year=year,
+        link=link("funding-budget-sign", ctx.partnership.slug, year.label),
+        **context,
+    )
+    outbox.enqueue(partnership=ctx.partnership, key=key, to=to, subject=subject, body=body, about=year)
+
+
+def _budget_changed(ctx: TenantContext, year: FinancialYear, reason: str) -> None:
+    withdrawn = sign_offs.withdraw(
+        ctx,
+        BudgetSignOff.objects.for_partnership(ctx.partnership).filter(year=year),
+        reason=reason,
+        event="budget.sign_offs_withdrawn",
+        obj=year,
+    )
+    _send_budget(
+        ctx,
+        "budget_sign_offs_withdrawn",
+        key=f"budget:{year.pk}:withdrawn:{budget_hash(year)[:16]}",
+        to=sorted({s.person.email for s in withdrawn if s.person.email}),
+        year=year,
+        reason=reason,
+    )
+
+
+def budget_sign_off(year: FinancialYear) -> dict:
+    """Who has signed the year's budget and who is still to (partners/sign_offs.py: status)."""
+    signatures = list(year.budget_sign_offs.select_related("member__organisation", "person"))
+    return {
+        **sign_offs.status(year.partnership, Signable.BUDGET, signatures),
+        "history": signatures,
+        "content_hash": budget_hash(year),
+    }
+
+
+@transaction.atomic
+def budget_request_sign_off(*, ctx: TenantContext, year: FinancialYear) -> int:
+    """Email those who sign the budget (the seat holders at the policy's level) to sign it."""
+    FundingPolicy.require(ctx, "manage", year)
+    if not year.contributions.exists():
+        raise ValidationError({"year": ["Record the partners' contributions before asking them to sign the budget"]})
+    to = Recipients(ctx.partnership).signers(level_for(ctx.partnership, Signable.BUDGET))
+    _send_budget(
+        ctx, "budget_sign_off_requested", key=f"budget:{year.pk}:asked:{budget_hash(year)[:16]}", to=to, year=year
+    )
+    activity.record(ctx, event="budget.sign_off_requested", obj=year, changes={"asked": {"old": None, "new": len(to)}})
+    return len(to)
+
+
+@transaction.atomic
+def budget_sign(ctx: TenantContext, year: FinancialYear, *, expected_hash: str | None = None) -> BudgetSignOff:
+    """The signed-in person signs the year's budget for their member, in their seat at the
+    policy's level; refused if the contributions changed since they read them."""
+    FundingPolicy.require(ctx, "sign", None)
+    sign_offs.require_seat(ctx, Signable.BUDGET)
+    year = FinancialYear.objects.for_partnership(ctx.partnership).select_for_update().get(pk=year.pk)
+    hashed = budget_hash(year)
+    if expected_hash and expected_hash != hashed:
+        raise StaleVersion("The contributions were changed after you read them: read them again before you sign")
+    if not year.contributions.exists():
+        raise StateError("No contributions are recorded for this year yet: there is nothing to sign.")
+    existing = BudgetSignOff.objects.for_partnership(ctx.partnership).filter(year=year)
+    signature = sign_offs.record(
+        ctx,
+        model=BudgetSignOff,
+        what=Signable.BUDGET,
+        existing=existing,
+        version=None,
+        hashed=hashed,
+        event="budget.signed",
+        obj=year,
+        year=year,
+    )
+    state = sign_offs.status(ctx.partnership, Signable.BUDGET, existing)
+    _send_budget(
+        ctx,
+        "budget_signed",
+        key=f"budget:{year.pk}:signed:{signature.pk}",
+        to=Recipients(ctx.partnership).business_unit(),
+        year=year,
+        member=signature.member,
+        complete=state["complete"],
+    )
+    return signature

@@ -25,6 +25,8 @@ urlpatterns = [
     path("funding/years/<fy:year>/export.csv", views.YearExportView.as_view(kind="csv"), name="funding-year-csv"),
     path("funding/years/<fy:year>/report.pdf", views.YearExportView.as_view(kind="pdf"), name="funding-year-pdf"),
     path("funding/years/<fy:year>/planning/", views.PlanningView.as_view(), name="funding-planning"),
+    path("funding/years/<fy:year>/budget/sign/", views.BudgetSignView.as_view(), name="funding-budget-sign"),
+    path("funding/years/<fy:year>/budget/request/", views.BudgetRequestView.as_view(), name="funding-budget-request"),
     path(
         "funding/years/<fy:year>/contributions/add/",
         views.ContributionAddView.as_view(),

@@ -12,6 +12,7 @@ from funding.filters import comparison_filter
 from funding.forms import (
     BenchmarkForm,
     BenchmarkUploadForm,
+    BudgetSignForm,
     ConfirmForm,
     ContributionAddForm,
     ContributionForm,
@@ -25,7 +26,9 @@ from funding.permissions import FundingPolicy
 from lscp import pdf, spreadsheets
 from lscp.money import format_money
 from lscp.web.lists import paginate, sort
-from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
+from lscp.web.views import PartnershipFormView, PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
+from partners.sign_offs import signer_seat
+from partners.signing import Signable
 
 SECTOR_FIELDS = [sector.value for sector in FundingSector]
 
@@ -91,8 +94,74 @@ class YearDetailView(RecordMixin, TemplateView):
             sector_chart=summary.sector_chart(),
             spending_chart=summary.spending_chart() if summary.spending else None,
             can_manage=FundingPolicy.can(self.ctx, "manage", self.object),
+            can_sign=FundingPolicy.can(self.ctx, "sign", self.object),
+            budget=services.budget_sign_off(self.object),
         )
         return context
+
+
+class BudgetSignView(RecordFormView):
+    """A safeguarding partner's seat holder signs the year's shared budget for their member."""
+
+    template_name = "funding/budget_sign.html"
+    model = FinancialYear
+    policy = FundingPolicy
+    permission = "sign"
+    form_class = BudgetSignForm
+    success_message = "You have signed the shared budget"
+    http_method_names = ["get", "head", "post", "options"]
+
+    def get_permission(self) -> str:
+        # Everyone may read who has signed; signing is asked of the seat (FundingPolicy "sign").
+        return "view" if self.request.method in ("GET", "HEAD") else "sign"
+
+    def authorize(self, request, **kwargs) -> None:
+        # The object rule (a seat at the policy's level) is asked of the page's own methods;
+        # another method is a 405, as on every page.
+        if request.method.lower() in ("get", "head", "post"):
+            super().authorize(request, **kwargs)
+        else:
+            PartnershipMixin.authorize(self, request, **kwargs)
+
+    def get_initial(self):
+        return {"content_hash": services.budget_hash(self.object)}
+
+    def perform(self, form):
+        return services.budget_sign(self.ctx, self.object, expected_hash=form.cleaned_data["content_hash"])
+
+    def get_success_url(self):
+        return year_url(self.ctx, self.object.label)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        budget = services.budget_sign_off(self.object)
+        seat = signer_seat(self.ctx, Signable.BUDGET)
+        context.update(
+            budget=budget,
+            seat=seat,
+            contributions=self.object.contributions.select_related("member__organisation"),
+            mine=next((s for m, s in budget["rows"] if seat and s and m.pk == seat.member_id), None),
+        )
+        return context
+
+
+class BudgetRequestView(RecordFormView):
+    """The business unit asks the partners who sign the budget to sign it (an email each)."""
+
+    template_name = "funding/budget_request.html"
+    model = FinancialYear
+    policy = FundingPolicy
+    permission = "manage"
+    form_class = ConfirmForm
+
+    def perform(self, form):
+        return services.budget_request_sign_off(ctx=self.ctx, year=self.object)
+
+    def get_success_message(self):
+        return f"{self.result} {'person has' if self.result == 1 else 'people have'} been asked to sign the budget"
+
+    def get_success_url(self):
+        return year_url(self.ctx, self.object.label)
 
 
 class YearExportView(RecordMixin, TemplateView):

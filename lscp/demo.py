@@ -50,5 +50,6 @@ def load() -> str:
     lines.append("")
     lines.append(f"Demo logins (password {DEMO_PASSWORD}): admin, and for each of thurrock, southend, essex:")
     lines.append("  <slug>-business, <slug>-agency, <slug>-partner-council, <slug>-partner-police,")
-    lines.append("  <slug>-partner-health, <slug>-scrutineer")
+    lines.append("  <slug>-partner-health (the DSPs), <slug>-scrutineer; and Thurrock's LSPs thurrock-lsp-council,")
+    lines.append("  thurrock-lsp-police, thurrock-lsp-health")
     return "\n".join(lines)

@@ -8,9 +8,10 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from lscp.api import PartnershipChoice, TenantSerializer, TenantViewSet, sent_on_top
+from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer, TenantViewSet, sent_on_top
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.tenancy import get_scoped_or_404
 from partners import selectors, services
@@ -25,12 +26,15 @@ from partners.models import (
     Member,
     MemberKind,
     Membership,
+    Office,
+    OfficeKind,
     Organisation,
     PartnerKind,
     Sector,
+    SigningPolicy,
     StatutoryRole,
 )
-from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
+from partners.permissions import GovernancePolicy, MemberPolicy, OfficePolicy, PeoplePolicy, SigningPolicyPolicy
 
 
 class MemberLinkOut(serializers.Serializer):
@@ -265,6 +269,33 @@ class PersonOut(serializers.Serializer):
     organisation = serializers.CharField(source="member.organisation.name", default=None, allow_null=True)
     job_title = serializers.CharField(allow_blank=True)
     is_active = serializers.BooleanField()
+    seat = serializers.SerializerMethodField(
+        help_text='The safeguarding partner seat the person holds today for their member: "lsp", "dsp" or ""'
+    )
+    seat_since = serializers.SerializerMethodField()
+
+    def _seat(self, membership):
+        if not hasattr(membership, "_current_seat"):
+            membership._current_seat = (
+                membership.partner_seats.filter(until__isnull=True, member_id=membership.member_id)
+                .values_list("level", "since")
+                .first()
+                if membership.role in ("lsp", "dsp")
+                else None
+            )
+        return membership._current_seat
+
+    def get_seat(self, membership) -> str:
+        if hasattr(membership, "seat_level"):
+            return membership.seat_level or ""
+        seat = self._seat(membership)
+        return seat[0] if seat else ""
+
+    def get_seat_since(self, membership) -> str | None:
+        if hasattr(membership, "seat_since"):
+            return membership.seat_since.isoformat() if membership.seat_since else None
+        seat = self._seat(membership)
+        return seat[1].isoformat() if seat else None
 
 
 class InvitationOut(serializers.Serializer):
@@ -326,7 +357,9 @@ class PersonViewSet(TenantViewSet):
     filterset_class = PeopleFilter
 
     def tenant_queryset(self):
-        return selectors.people_for(self.ctx).order_by("person__first_name", "person__last_name", "pk")
+        return selectors.with_seats(
+            self.ctx, selectors.people_for(self.ctx).order_by("person__first_name", "person__last_name", "pk")
+        )
 
     def filter_queryset(self, queryset):
         """The filters narrow the list; one person is found whatever their status."""
@@ -438,3 +471,142 @@ class InvitationViewSet(TenantViewSet):
     def withdraw(self, request, *args, **kwargs):
         invitation = services.invitation_withdraw(ctx=self.ctx, invitation=self.get_object())
         return Response(InvitationOut(invitation).data)
+
+
+class SigningPolicyIn(serializers.Serializer):
+    """The level that signs each signable thing: "lsp" or "dsp" (each one required)."""
+
+    def get_fields(self):
+        from partners.signing import LEVELS, WT2023_DEFAULTS
+
+        return {what: serializers.ChoiceField(choices=list(LEVELS)) for what in WT2023_DEFAULTS}
+
+
+def signing_policy_out(partnership) -> dict:
+    from partners.signing import WT2023_DEFAULTS, WT2023_REASONS, Signable, policy_levels
+
+    levels = policy_levels(partnership)
+    return {
+        "levels": levels,
+        "defaults": [
+            {"what": what, "label": Signable(what).label, "default": default, "reason": WT2023_REASONS[what]}
+            for what, default in WT2023_DEFAULTS.items()
+        ],
+    }
+
+
+class SigningPolicyView(TenantAPIMixin, GenericAPIView):
+    """Who signs what in this partnership (partners/signing.py): for each signable thing, the
+    level whose seat holders sign it ("lsp" or "dsp"), beside Working Together 2023's default and
+    its reason. Read by everyone; the business unit changes it with PUT (every level given)."""
+
+    model = SigningPolicy
+    policy = SigningPolicyPolicy
+    action_permissions = {"get": "view", "put": "manage"}
+    input_serializers = {"put": SigningPolicyIn}
+
+    def get_object(self):
+        """One setting of the partnership, not a row chosen by the URL (OPTIONS and the browsable
+        API ask for it)."""
+        return None
+
+    def input_serializer_class(self):
+        method = self.request.method.lower()
+        return None if method in ("get", "head", "options") else self.input_serializers.get(method)
+
+    @extend_schema(responses=dict)
+    def get(self, request, *args, **kwargs):
+        return Response(signing_policy_out(self.ctx.partnership))
+
+    @extend_schema(request=SigningPolicyIn, responses=dict)
+    def put(self, request, *args, **kwargs):
+        data = SigningPolicyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.signing_policy_set(ctx=self.ctx, levels=dict(data.validated_data))
+        return Response(signing_policy_out(self.ctx.partnership))
+
+
+class OfficeHolderOut(serializers.Serializer):
+    membership = serializers.IntegerField(source="membership_id")
+    name = serializers.CharField(source="membership.person.get_full_name")
+    job_title = serializers.CharField(source="membership.job_title")
+    since = serializers.DateField()
+    until = serializers.DateField(allow_null=True)
+
+
+class OfficeIn(TenantSerializer):
+    kind = serializers.ChoiceField(choices=OfficeKind.choices)
+    membership = PartnershipChoice(Membership)
+
+
+def offices_out(ctx) -> list[dict]:
+    return [
+        {
+            "kind": office["kind"].value,
+            "label": office["kind"].label,
+            "current": OfficeHolderOut(office["current"]).data if office["current"] else None,
+            "former": OfficeHolderOut(office["former"], many=True).data,
+        }
+        for office in selectors.offices_for(ctx)
+    ]
+
+
+class OfficesView(TenantAPIMixin, GenericAPIView):
+    """The partnership's chair and independent scrutineer: who holds each since when, and the
+    former holders. Read by everyone; the business unit names a holder with POST {kind,
+    membership} (from today; the present holder's time ends today)."""
+
+    model = Office
+    policy = OfficePolicy
+    action_permissions = {"get": "view", "post": "manage"}
+    input_serializers = {"post": OfficeIn}
+
+    def get_object(self):
+        """One setting of the partnership, not a row chosen by the URL (OPTIONS and the browsable
+        API ask for it)."""
+        return None
+
+    def input_serializer_class(self):
+        method = self.request.method.lower()
+        return None if method in ("get", "head", "options") else self.input_serializers.get(method)
+
+    @extend_schema(responses=dict)
+    def get(self, request, *args, **kwargs):
+        return Response({"offices": offices_out(self.ctx)})
+
+    @extend_schema(request=OfficeIn, responses=dict)
+    def post(self, request, *args, **kwargs):
+        data = OfficeIn(data=request.data, context={"ctx": self.ctx, "request": request})
+        data.is_valid(raise_exception=True)
+        services.office_assign(ctx=self.ctx, **data.validated_data)
+        return Response({"offices": offices_out(self.ctx)}, status=status.HTTP_201_CREATED)
+
+
+# ----------------------------------------------------------------------------------------------
+# Sign-offs (partners/sign_offs.py), as the LCSPR decision's and the budget's actions answer them
+
+
+class SignatureOut(serializers.Serializer):
+    member = serializers.IntegerField(source="member_id")
+    organisation = serializers.CharField(source="member.organisation.name")
+    person = serializers.CharField(source="person.get_full_name")
+    job_title = serializers.CharField()
+    seat = serializers.CharField(source="level")
+    signed_version = serializers.IntegerField(allow_null=True)
+    content_hash = serializers.CharField()
+    at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_reason = serializers.CharField()
+
+
+def sign_off_state(state: dict) -> dict:
+    """A sign-off's state for the API (partners/sign_offs.py: status)."""
+    return {
+        "level": state["level"],
+        "content_hash": state.get("content_hash", ""),
+        "signed": state["signed"],
+        "needed": state["needed"],
+        "complete": state["complete"],
+        "missing": [{"member": m.pk, "organisation": m.organisation.name} for m in state["missing"]],
+        "signatures": SignatureOut(state["history"], many=True).data,
+    }

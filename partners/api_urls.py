@@ -1,5 +1,6 @@
 """The partners API, under /api/v1/<slug>/ (included by lscp/api_urls.py)."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from partners.api import (
@@ -7,7 +8,9 @@ from partners.api import (
     GovernanceGroupViewSet,
     InvitationViewSet,
     MemberViewSet,
+    OfficesView,
     PersonViewSet,
+    SigningPolicyView,
 )
 
 router = SimpleRouter()
@@ -17,4 +20,8 @@ router.register("people", PersonViewSet, basename="api-person")
 router.register("invitations", InvitationViewSet, basename="api-invitation")
 router.register("governance-groups", GovernanceGroupViewSet, basename="api-group")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("signing-policy/", SigningPolicyView.as_view(), name="api-signing-policy"),
+    path("offices/", OfficesView.as_view(), name="api-offices"),
+    *router.urls,
+]

@@ -20,6 +20,8 @@ from partners.models import (
     Member,
     MemberKind,
     Membership,
+    Office,
+    OfficeKind,
     Organisation,
     Partnership,
     Person,
@@ -452,3 +454,43 @@ def load_history(admin: Person) -> str:
             )
             done += 1
     return f"Organisation mergers recorded: {done}"
+
+
+# Working Together 2023 today (issue 13): each of Thurrock's statutory partners has a lead
+# safeguarding partner beside the DSP already loaded (partner-*), and the partnership names its
+# chair and its independent scrutineer. Invented people.
+THURROCK_LSPS = {
+    "council": ("lsp-council", "Andrew", "Kingsley", "Chief Executive, Thurrock Council"),
+    "police": ("lsp-police", "Rebecca", "Hollis", "Chief Constable, Essex Police"),
+    "health": ("lsp-health", "Samuel", "Okonjo", "Chief Executive, NHS Essex ICB"),
+}
+
+
+def load_seats(admin: Person) -> str:
+    """Thurrock's LSPs (after the health partners' mergers: the ICB's chief executive), its chair
+    and its independent scrutineer; once."""
+    partnership = Partnership.objects.filter(slug="thurrock").first()
+    if partnership is None:
+        return ""
+    ctx = TenantContext.for_administrator(partnership=partnership, user=admin)
+    members = Member.objects.for_partnership(partnership).filter(
+        kind=MemberKind.STATUTORY_PARTNER, ended_on__isnull=True
+    )
+    lsps = {}
+    for role, (login, first, last, title) in THURROCK_LSPS.items():
+        lsps[role] = _person(
+            ctx,
+            username=f"thurrock-{login}",
+            first=first,
+            last=last,
+            title=title,
+            role=Role.LSP,
+            member=members.get(statutory_role=role),
+        )
+    offices = Office.objects.for_partnership(partnership).filter(until__isnull=True)
+    if not offices.filter(kind=OfficeKind.CHAIR).exists():
+        services.office_assign(ctx=ctx, kind=OfficeKind.CHAIR, membership=lsps["council"])
+    if not offices.filter(kind=OfficeKind.SCRUTINEER).exists():
+        scrutineer = Membership.objects.for_partnership(partnership).get(person__username="thurrock-scrutineer")
+        services.office_assign(ctx=ctx, kind=OfficeKind.SCRUTINEER, membership=scrutineer)
+    return "Thurrock: the LSPs of Thurrock Council, Essex Police and NHS Essex ICB, the chair and the scrutineer"

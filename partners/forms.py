@@ -96,8 +96,8 @@ class DesignationAddForm(TenantForm):
 ROLE_HINTS = {
     "business_unit": "Runs the partnership's casework: everything operational",
     "agency_lead": "Named lead in a member organisation: submits notifications, answers requests, owns actions",
-    "lsp": "Lead safeguarding partner: the chief executive, chief officer of police or ICB chief executive; signs the arrangements, budget and yearly report",
-    "dsp": "Delegated safeguarding partner named by the LSP: signs off rapid reviews and practice review decisions",
+    "lsp": "Lead safeguarding partner: the chief executive, chief officer of police or ICB chief executive; signs the arrangements, budget and yearly report. Takes the organisation's LSP seat from today (the present holder's ends)",
+    "dsp": "Delegated safeguarding partner named by the LSP: signs off rapid reviews and practice review decisions. Takes the organisation's DSP seat from today (the present holder's ends)",
     "scrutineer": "Independent scrutineer, lay member or councillor: reads, never changes",
 }
 
@@ -184,3 +184,48 @@ class ApiTokenIssueForm(TenantForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = current_members(self.ctx)
+
+
+class SigningPolicyForm(TenantForm):
+    """One choice per signable thing: the lead or the delegated safeguarding partners."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from partners.signing import WT2023_DEFAULTS, WT2023_REASONS, Signable
+
+        for what in WT2023_DEFAULTS:
+            default = "LSPs" if WT2023_DEFAULTS[what] == "lsp" else "DSPs"
+            self.fields[what] = forms.ChoiceField(
+                label=f"{Signable(what).label}: who signs",
+                choices=[
+                    ("lsp", "The lead safeguarding partners (LSPs)"),
+                    ("dsp", "The delegated safeguarding partners (DSPs)"),
+                ],
+                widget=forms.RadioSelect,
+                help_text=f"Working Together 2023: the {default}. {WT2023_REASONS[what]}",
+                error_messages={
+                    "required": f"Choose who signs the {Signable(what).label.lower()}",
+                    "invalid_choice": f"Choose who signs the {Signable(what).label.lower()}",
+                },
+            )
+
+
+class OfficeForm(TenantForm):
+    membership = forms.ModelChoiceField(
+        queryset=Membership.objects.none(), label="Who holds it from today", empty_label="Choose someone"
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = (
+            Membership.objects.for_partnership(self.ctx.partnership).filter(is_active=True).select_related("person")
+        )
+        if kind == "scrutineer":
+            people = people.filter(role="scrutineer")
+            self.fields["membership"].help_text = "The independent scrutineer has the read-only scrutineer role"
+        else:
+            self.fields["membership"].help_text = "Anyone with a role in the partnership"
+        self.fields["membership"].queryset = people.order_by("person__first_name", "person__last_name")
+        self.fields["membership"].label_from_instance = lambda m: (
+            f"{m.person.get_full_name()}{f', {m.job_title}' if m.job_title else ''}"
+        )

@@ -420,6 +420,45 @@ class Seat(TenantOwned):
         return self.until is None
 
 
+class OfficeKind(models.TextChoices):
+    """The partnership's named offices in its arrangements (Working Together 2023)."""
+
+    CHAIR = "chair", "Partnership chair"
+    SCRUTINEER = "scrutineer", "Independent scrutineer"
+
+
+class Office(TenantOwned):
+    """Who held one of the partnership's offices, from `since` until `until` (None: today). One
+    current holder per office; naming another ends the previous holder's. The chair may be any of
+    the partnership's people; the independent scrutineer is someone with the read-only scrutineer
+    role (partners/services.py: office_assign)."""
+
+    url_kwarg = "office_id"
+
+    kind = models.CharField(max_length=12, choices=OfficeKind.choices)
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="offices")
+    since = models.DateField()
+    until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-since", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind"],
+                condition=models.Q(until__isnull=True),
+                name="office_one_current_holder",
+                violation_error_message="This office already has a holder",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(until__isnull=True) | models.Q(until__gte=models.F("since")),
+                name="office_until_after_since",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.membership.person}"
+
+
 class SigningPolicy(TenantOwned):
     """What each level signs in this partnership: only the business unit's choices that differ
     from Working Together 2023's (partners/signing.py: WT2023_DEFAULTS) are kept, by what is signed."""
@@ -434,6 +473,31 @@ class SigningPolicy(TenantOwned):
 
     def __str__(self) -> str:
         return f"Signing policy of {self.partnership}"
+
+
+class Signature(TenantOwned):
+    """A statutory partner member's signature of something (partners/sign_offs.py): who signed, in
+    which seat and at which level, for which member, when, and what they signed (its version, or a
+    hash of its content where it has none). A change to what was signed withdraws the standing
+    signatures, with the reason."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("partners.Person", on_delete=models.PROTECT, related_name="+")
+    job_title = models.CharField(max_length=200, blank=True)
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=3, choices=SeatLevel.choices)
+    signed_version = models.PositiveIntegerField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_standing(self) -> bool:
+        return self.withdrawn_at is None
 
 
 class InvitationStatus(models.TextChoices):
@@ -563,6 +627,8 @@ __all__ = [
     "Member",
     "MemberKind",
     "Membership",
+    "Office",
+    "OfficeKind",
     "Organisation",
     "OrganisationChange",
     "PartnerKind",
@@ -572,6 +638,7 @@ __all__ = [
     "Seat",
     "SeatLevel",
     "Sector",
+    "Signature",
     "SigningPolicy",
     "StatutoryRole",
 ]

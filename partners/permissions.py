@@ -29,3 +29,17 @@ class ApiTokenPolicy(Policy):
 
     resource = "API token"
     rules = {"view": BUSINESS_UNIT, "manage": BUSINESS_UNIT}
+
+
+class SigningPolicyPolicy(Policy):
+    """What each level signs (partners/signing.py): read by everyone, set by the business unit."""
+
+    resource = "signing policy"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}
+
+
+class OfficePolicy(Policy):
+    """The partnership's chair and independent scrutineer: read by everyone, named by the business unit."""
+
+    resource = "office"
+    rules = {"view": EVERYONE, "manage": BUSINESS_UNIT}

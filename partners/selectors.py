@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
 from lscp import database
@@ -16,6 +16,10 @@ from partners.models import (
     Member,
     MemberKind,
     Membership,
+    Office,
+    OfficeKind,
+    Seat,
+    SeatLevel,
     StatutoryRole,
 )
 from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
@@ -159,3 +163,48 @@ def context_for(user, slug: str) -> TenantContext:
         database.clear_partnership()
         raise Http404("No such partnership")
     return TenantContext(partnership=membership.partnership, user=user, membership=membership)
+
+
+def seats_of(partnership, member: Member) -> list[dict]:
+    """A statutory partner member's LSP and DSP seats: each level with its current holder (or
+    None) and since when, then its former holders, latest first. One query."""
+    seats = list(
+        Seat.objects.for_partnership(partnership)
+        .filter(member=member)
+        .select_related("membership__person")
+        .order_by("-since", "-pk")
+    )
+    return [
+        {
+            "level": level,
+            "current": next((s for s in seats if s.level == level and s.until is None), None),
+            "former": [s for s in seats if s.level == level and s.until is not None],
+        }
+        for level in SeatLevel
+    ]
+
+
+def with_seats(ctx: TenantContext, queryset):
+    """People with the level and start of the seat each holds today for their member (no query per row)."""
+    current = Seat.objects.for_partnership(ctx.partnership).filter(
+        membership=OuterRef("pk"), member=OuterRef("member"), until__isnull=True
+    )
+    return queryset.annotate(
+        seat_level=Subquery(current.values("level")[:1]), seat_since=Subquery(current.values("since")[:1])
+    )
+
+
+def offices_for(ctx: TenantContext) -> list[dict]:
+    """Each office with its current holder (or None) and since when, then its former holders,
+    latest first. One query."""
+    held = list(
+        Office.objects.for_partnership(ctx.partnership).select_related("membership__person").order_by("-since", "-pk")
+    )
+    return [
+        {
+            "kind": kind,
+            "current": next((o for o in held if o.kind == kind and o.until is None), None),
+            "former": [o for o in held if o.kind == kind and o.until is not None],
+        }
+        for kind in OfficeKind
+    ]

@@ -39,14 +39,17 @@ from partners.models import (
     Member,
     MemberKind,
     Membership,
+    Office,
+    OfficeKind,
     Organisation,
     Partnership,
     Person,
     Seat,
     Sector,
+    SigningPolicy,
     StatutoryRole,
 )
-from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
+from partners.permissions import GovernancePolicy, MemberPolicy, OfficePolicy, PeoplePolicy, SigningPolicyPolicy
 
 # The structure every partnership starts with (seed 000: "Structure of the Partnership").
 DEFAULT_GROUPS = [
@@ -823,6 +826,87 @@ def seat_sync(ctx: TenantContext, membership: Membership) -> Seat | None:
         },
     )
     return seat
+
+
+# ----------------------------------------------------------------------------------------------
+# The partnership's offices: its chair and its independent scrutineer
+
+
+@transaction.atomic
+def office_assign(*, ctx: TenantContext, kind: str, membership: Membership | None) -> Office:
+    """Name the holder of an office from today: the previous holder's ends today (in the log).
+    The chair may be any active person of the partnership; the independent scrutineer must have
+    the read-only scrutineer role, which they keep."""
+    OfficePolicy.require(ctx, "manage")
+    if kind not in OfficeKind.values:
+        raise _field_error("kind", "Choose the office")
+    if membership is None or membership.partnership_id != ctx.partnership.pk or not membership.is_active:
+        raise _field_error("membership", "Choose someone who has an active role in this partnership")
+    if kind == OfficeKind.SCRUTINEER and membership.role != Role.SCRUTINEER:
+        raise _field_error(
+            "membership",
+            f"{membership.person} is not a scrutineer: the independent scrutineer has the read-only scrutineer "
+            "role (change their role first)",
+        )
+    today = timezone.localdate()
+    offices = Office.objects.for_partnership(ctx.partnership).select_for_update()
+    current = offices.filter(kind=kind, until__isnull=True).select_related("membership__person").first()
+    if current is not None and current.membership_id == membership.pk:
+        return current
+    if current is not None:
+        current.until = max(today, current.since)
+        current.save(update_fields=["until"])
+        activity.record(
+            ctx,
+            event="office.ended",
+            obj=current.membership,
+            changes={
+                "office": {"old": current.get_kind_display(), "new": None},
+                "since": {"old": current.since, "new": None},
+            },
+        )
+    office = Office.objects.for_partnership(ctx.partnership).create(
+        partnership=ctx.partnership, kind=kind, membership=membership, since=today
+    )
+    activity.record(
+        ctx,
+        event="office.taken",
+        obj=membership,
+        changes={"office": {"old": None, "new": office.get_kind_display()}, "since": {"old": None, "new": today}},
+    )
+    return office
+
+
+# ----------------------------------------------------------------------------------------------
+# What each level signs (partners/signing.py)
+
+
+@transaction.atomic
+def signing_policy_set(*, ctx: TenantContext, levels: dict[str, str]) -> SigningPolicy:
+    """Set the level ("lsp" or "dsp") that signs each signable thing; only the choices that differ
+    from Working Together 2023's defaults are kept. Every signable thing must be given a level."""
+    from partners.signing import LEVELS, WT2023_DEFAULTS, policy_levels
+
+    SigningPolicyPolicy.require(ctx, "manage")
+    errors = Errors()
+    for what in WT2023_DEFAULTS:
+        if levels.get(what) not in LEVELS:
+            errors.add(what, "Choose who signs this: the lead or the delegated safeguarding partners")
+    errors.raise_if_any()
+    before = policy_levels(ctx.partnership)
+    policy, _ = (
+        SigningPolicy.objects.for_partnership(ctx.partnership)
+        .select_for_update()
+        .get_or_create(partnership=ctx.partnership, defaults={"levels": {}})
+    )
+    policy.levels = {what: levels[what] for what, default in WT2023_DEFAULTS.items() if levels[what] != default}
+    changes = {
+        what: {"old": before[what], "new": levels[what]} for what in WT2023_DEFAULTS if before[what] != levels[what]
+    }
+    if changes:
+        policy.save(update_fields=["levels", "updated_at"])
+        activity.record(ctx, event="signing_policy.changed", obj=policy, changes=changes)
+    return policy
 
 
 # ----------------------------------------------------------------------------------------------

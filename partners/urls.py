@@ -37,6 +37,13 @@ urlpatterns = [
     path("api-tokens/", views.ApiTokenListView.as_view(), name="system-token-list"),
     path("api-tokens/issue/", views.ApiTokenIssueView.as_view(), name="system-token-issue"),
     path("api-tokens/revoke/", views.ApiTokenRevokeView.as_view(), name="system-token-revoke"),
+    path("offices/", views.OfficesView.as_view(), name="offices"),
+    *[
+        path(f"offices/{kind}/change/", views.OfficeEditView.as_view(), {"kind": kind}, name=f"office-{kind}-edit")
+        for kind in ("chair", "scrutineer")
+    ],
+    path("signing/", views.SigningPolicyView.as_view(), name="signing-policy"),
+    path("signing/change/", views.SigningPolicyEditView.as_view(), name="signing-policy-edit"),
     path("governance/", views.GroupListView.as_view(), name="group-list"),
     path("governance/<int:group_id>/", views.GroupDetailView.as_view(), name="group-detail"),
     path("governance/<int:group_id>/add-member/", views.GroupMemberAddView.as_view(), name="group-member-add"),

@@ -15,10 +15,11 @@ from django.views.generic import TemplateView, View
 from lscp import tokens
 from lscp.accounts import limits as sign_in_limits
 from lscp.accounts import second_factor
+from lscp.roles import SAFEGUARDING_PARTNERS
 from lscp.web.home import home_sections
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
-from partners import history, selectors, services
+from partners import history, selectors, services, signing
 from partners.filters import PeopleFilter
 from partners.forms import (
     ApiTokenIssueForm,
@@ -27,8 +28,10 @@ from partners.forms import (
     GroupMemberAddForm,
     MemberAddForm,
     MemberEditForm,
+    OfficeForm,
     PersonAddForm,
     PersonEditForm,
+    SigningPolicyForm,
     kind_to_seat,
     seat_to_kind,
 )
@@ -41,8 +44,17 @@ from partners.models import (
     Member,
     MemberKind,
     Membership,
+    OfficeKind,
 )
-from partners.permissions import ApiTokenPolicy, GovernancePolicy, MemberPolicy, PartnershipPolicy, PeoplePolicy
+from partners.permissions import (
+    ApiTokenPolicy,
+    GovernancePolicy,
+    MemberPolicy,
+    OfficePolicy,
+    PartnershipPolicy,
+    PeoplePolicy,
+    SigningPolicyPolicy,
+)
 
 
 class HomeView(PartnershipPage):
@@ -102,6 +114,8 @@ class MemberListView(PartnershipPage):
                 for member in selectors.former_members_for(self.ctx)
             ],
         )
+        context["offices"] = selectors.offices_for(self.ctx)
+        context["can_manage_offices"] = OfficePolicy.can(self.ctx, "manage")
         return context
 
 
@@ -144,6 +158,7 @@ class MemberDetailView(RecordMixin, TemplateView):
         context["predecessors"], context["successors"] = history.lineage(organisation)
         context["changes"] = organisation.changes.select_related("successor")
         context["identifier_label"] = (NATIONAL_IDENTIFIERS.get(organisation.sector) or ("National identifier",))[0]
+        context["seats"] = selectors.seats_of(self.ctx.partnership, self.object) if self.object.is_statutory else []
         return context
 
 
@@ -239,6 +254,8 @@ class PersonListView(PartnershipPage):
             page=paginate(self.request, people),
             sorting=sorting,
             can_manage=PeoplePolicy.can(self.ctx, "manage"),
+            offices=selectors.offices_for(self.ctx),
+            can_manage_offices=OfficePolicy.can(self.ctx, "manage"),
         )
         if context["can_manage"]:
             context["invitations"] = selectors.pending_invitations(self.ctx)
@@ -321,6 +338,11 @@ class PersonDetailView(RecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["seats"] = self.object.seats.select_related("group")
+        context["partner_seats"] = (
+            list(self.object.partner_seats.select_related("member__organisation").order_by("-since", "-pk"))
+            if self.object.role in SAFEGUARDING_PARTNERS
+            else []
+        )
         context["can_manage"] = PeoplePolicy.can(self.ctx, "manage", self.object)
         context["is_self"] = self.object.person_id == self.ctx.user.pk
         context["locked_until"] = sign_in_limits.locked_until(self.object.person)
@@ -565,3 +587,87 @@ class ApiTokenRevokeView(PartnershipMixin, View):
         token = tokens.system_token_revoke(ctx=self.ctx, prefix=request.POST.get("prefix", ""), request=request)
         messages.success(request, f"The token ‘{token.name}’ ({token.token_key}…) has been revoked")
         return redirect("system-token-list", self.ctx.partnership.slug)
+
+
+# ----------------------------------------------------------------------------------------------
+# What each level signs
+
+
+class SigningPolicyView(PartnershipPage):
+    """Who signs what in this partnership, beside Working Together 2023's default and its reason."""
+
+    template_name = "partners/signing_policy.html"
+    policy = SigningPolicyPolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        levels = signing.policy_levels(self.ctx.partnership)
+        context["rows"] = [
+            {
+                "what": signing.Signable(what),
+                "level": levels[what],
+                "default": default,
+                "reason": signing.WT2023_REASONS[what],
+            }
+            for what, default in signing.WT2023_DEFAULTS.items()
+        ]
+        context["can_manage"] = SigningPolicyPolicy.can(self.ctx, "manage")
+        return context
+
+
+class SigningPolicyEditView(PartnershipFormView):
+    template_name = "partners/signing_policy_edit.html"
+    form_class = SigningPolicyForm
+    policy = SigningPolicyPolicy
+    permission = "manage"
+    success_message = "Who signs what has been saved"
+
+    def get_initial(self):
+        return signing.policy_levels(self.ctx.partnership)
+
+    def perform(self, form):
+        return services.signing_policy_set(ctx=self.ctx, levels=form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("signing-policy", args=[self.ctx.partnership.slug])
+
+
+# ----------------------------------------------------------------------------------------------
+# The partnership's offices: its chair and its independent scrutineer
+
+
+class OfficesView(PartnershipPage):
+    template_name = "partners/offices.html"
+    policy = OfficePolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["offices"] = selectors.offices_for(self.ctx)
+        context["can_manage_offices"] = OfficePolicy.can(self.ctx, "manage")
+        return context
+
+
+class OfficeEditView(PartnershipFormView):
+    template_name = "partners/office_edit.html"
+    form_class = OfficeForm
+    policy = OfficePolicy
+    permission = "manage"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.kind = OfficeKind(kwargs.pop("kind"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kind": self.kind}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "kind": self.kind}
+
+    def perform(self, form):
+        return services.office_assign(ctx=self.ctx, kind=self.kind, membership=form.cleaned_data["membership"])
+
+    def get_success_message(self):
+        return f"{self.result.membership.person} is the {self.kind.label.lower()} from today"
+
+    def get_success_url(self):
+        return reverse("offices", args=[self.ctx.partnership.slug])

@@ -273,3 +273,30 @@ def test_the_review_tracker_export_carries_the_demo_reviews_practice_themes():
     rows = tracker.tracker_rows(TenantContext(partnership=thurrock, user=business.person, membership=business))
     assert rows and all(row.themes for row in rows if row.stage != "rapid_review_started")
     assert any("Fathers and male carers" in row.themes for row in rows)
+
+
+def test_thurrock_today_has_an_lsp_and_a_dsp_per_partner_a_chair_a_scrutineer_and_a_signed_budget():
+    from funding.models import BudgetSignOff, FinancialYear
+    from partners.models import Office, Seat
+
+    thurrock = Partnership.objects.get(slug="thurrock")
+    seats = Seat.objects.for_partnership(thurrock).filter(until__isnull=True).select_related("member__organisation")
+    held = sorted((s.member.organisation.name, s.level) for s in seats)
+    assert held == [
+        ("Essex Police", "dsp"),
+        ("Essex Police", "lsp"),
+        ("NHS Essex Integrated Care Board (ICB)", "dsp"),
+        ("NHS Essex Integrated Care Board (ICB)", "lsp"),
+        ("Thurrock Council", "dsp"),
+        ("Thurrock Council", "lsp"),
+    ]
+    offices = {o.kind: o.membership.person.username for o in Office.objects.for_partnership(thurrock)}
+    assert offices == {"chair": "thurrock-lsp-council", "scrutineer": "thurrock-scrutineer"}
+    year = FinancialYear.objects.for_partnership(thurrock).get(label="2026-27")
+    signed = BudgetSignOff.objects.for_partnership(thurrock).filter(year=year, withdrawn_at__isnull=True)
+    assert sorted((s.level, s.member.organisation.name) for s in signed) == [
+        ("lsp", "Essex Police"),
+        ("lsp", "NHS Essex Integrated Care Board (ICB)"),
+        ("lsp", "Thurrock Council"),
+    ]
+    assert not BudgetSignOff.objects.for_partnership(thurrock).filter(year__label="2020-21").exists()

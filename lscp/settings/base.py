@@ -349,6 +349,10 @@ LSCP_DEMO_LOADERS = [
     "retention.demo.load",
     # Organisation history (issue 13): the mergers last, after the records of the CCGs' time.
     "partners.demo.load_history",
+    # Seats and sign-off (issue 13, helper seats): today's LSPs, chair and scrutineer, then a
+    # budget year signed by the LSPs, after the mergers (so the ICB's chief executive signs).
+    "partners.demo.load_seats",
+    "funding.demo.load_signed_budget",
     # The documents register (issue 13): after the mergers, so today's partners sign.
     "governance.demo.load",
 ]

@@ -56,11 +56,13 @@ PAGES = [
     # The home page's sections: clocks, and one query each for an action plan's owner and the
     # business unit's completions to accept (reviews/action_plans/selectors.py).
     ("home", "/{slug}/", 15),
-    # + the former members (organisation history); the designated agencies, and their memberships
-    ("members", "/{slug}/partners/", 11),
+    # + the former members (organisation history); the designated agencies, and their memberships;
+    # + the chair and the scrutineer (their offices)
+    ("members", "/{slug}/partners/", 12),
     # The people list's: the invitations not yet accepted, shown to the business unit.
-    ("people", "/{slug}/people/", 8),
-    ("people, filtered", "/{slug}/people/?role=agency_lead&q=lead&sort=-organisation", 8),
+    # + the chair and the scrutineer (their offices)
+    ("people", "/{slug}/people/", 9),
+    ("people, filtered", "/{slug}/people/?role=agency_lead&q=lead&sort=-organisation", 9),
     ("governance", "/{slug}/governance/", 8),
     ("activity log", "/{slug}/activity/", 7),
     ("your partnerships", "/", 4),
@@ -137,7 +139,9 @@ def grow_funding(world, n: int) -> None:
 
 FUNDING_PAGES = [
     ("funding years", "/{slug}/funding/", 11),
-    ("funding year", "/{slug}/funding/years/2020-21/", 11),  # + the renames, for the names of the year
+    # + the renames, for the names of the year; + the budget's sign-off: who signs (the statutory
+    # partners, the signing policy), the signatures, the contributions signed (their hash), the seat
+    ("funding year", "/{slug}/funding/years/2020-21/", 16),
     ("funding planning", "/{slug}/funding/years/2020-21/planning/?council=50&health=30&police=15&other=5&years=2", 12),
     ("benchmarks", "/{slug}/funding/benchmarks/?sort=-council", 7),
     ("comparison", "/{slug}/funding/comparison/?recorded=2020-21", 12),

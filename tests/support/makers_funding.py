@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from funding import services
-from funding.models import Benchmark, Contribution, FinancialYear, Income, SpendingLine
+from funding.models import Benchmark, BudgetSignOff, Contribution, FinancialYear, Income, SpendingLine
 from tests.support.world import World, maker
 
 
@@ -55,4 +55,26 @@ def _benchmark(world: World) -> Benchmark:
         population=world.partnership.population,
         budget=Decimal("120641"),
         is_this_partnership=True,
+    )
+
+
+@maker(BudgetSignOff)
+def _budget_sign_off(world: World) -> BudgetSignOff:
+    """The council's signature of the year's budget, in its DSP's seat (the world has no LSPs: as a
+    partnership whose policy gives the budget to the DSPs would have it)."""
+    from django.utils import timezone
+
+    from partners.models import Seat
+
+    seat = Seat.objects.for_partnership(world.partnership).get(membership=world.people["council"], until__isnull=True)
+    year = world.objects[Contribution].year
+    return BudgetSignOff.objects.for_partnership(world.partnership).create(
+        partnership=world.partnership,
+        year=year,
+        member=seat.member,
+        person=seat.membership.person,
+        seat=seat,
+        level=seat.level,
+        content_hash=services.budget_hash(year),
+        at=timezone.now(),
     )

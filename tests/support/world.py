@@ -31,6 +31,7 @@ from partners.models import (
     Member,
     MemberKind,
     Membership,
+    Office,
     Organisation,
     Partnership,
     Person,
@@ -228,6 +229,11 @@ def _invitation(world: World) -> Invitation:
 @maker(Seat)
 def _partner_seat(world: World) -> Seat:
     return Seat.objects.for_partnership(world.partnership).get(membership=world.people["council"], until__isnull=True)
+
+
+@maker(Office)
+def _office(world: World) -> Office:
+    return services.office_assign(ctx=world.ctx(), kind="scrutineer", membership=world.people["scrutineer"])
 
 
 @maker(SigningPolicy)
