@@ -97,6 +97,8 @@ class DocumentSignature(TenantOwned):
     membership = models.ForeignKey("partners.Membership", on_delete=models.PROTECT, null=True, related_name="+")
     level = models.CharField("seat", max_length=10)
     job_title = models.CharField(max_length=200, blank=True)
+    # The version's edit (its `version` counter) the person read and signed.
+    version_signed = models.PositiveIntegerField(default=1)
     at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=300, blank=True)
