@@ -378,6 +378,31 @@ class SigningPolicy(TenantOwned):
         return f"Signing policy of {self.partnership}"
 
 
+class Signature(TenantOwned):
+    """A statutory partner member's signature of something (partners/sign_offs.py): who signed, in
+    which seat and at which level, for which member, when, and what they signed (its version, or a
+    hash of its content where it has none). A change to what was signed withdraws the standing
+    signatures, with the reason."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("partners.Person", on_delete=models.PROTECT, related_name="+")
+    job_title = models.CharField(max_length=200, blank=True)
+    seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="+")
+    level = models.CharField(max_length=3, choices=SeatLevel.choices)
+    signed_version = models.PositiveIntegerField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_standing(self) -> bool:
+        return self.withdrawn_at is None
+
+
 class InvitationStatus(models.TextChoices):
     PENDING = "pending", "Invited"
     ACCEPTED = "accepted", "Accepted"
@@ -511,6 +536,7 @@ __all__ = [
     "Seat",
     "SeatLevel",
     "Sector",
+    "Signature",
     "SigningPolicy",
     "StatutoryRole",
 ]

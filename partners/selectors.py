@@ -14,6 +14,8 @@ from partners.models import (
     InvitationStatus,
     Member,
     Membership,
+    Seat,
+    SeatLevel,
     StatutoryRole,
 )
 from partners.permissions import GovernancePolicy, MemberPolicy, PeoplePolicy
@@ -108,3 +110,22 @@ def context_for(user, slug: str) -> TenantContext:
         database.clear_partnership()
         raise Http404("No such partnership")
     return TenantContext(partnership=membership.partnership, user=user, membership=membership)
+
+
+def seats_of(partnership, member: Member) -> list[dict]:
+    """A statutory partner member's LSP and DSP seats: each level with its current holder (or
+    None) and since when, then its former holders, latest first. One query."""
+    seats = list(
+        Seat.objects.for_partnership(partnership)
+        .filter(member=member)
+        .select_related("membership__person")
+        .order_by("-since", "-pk")
+    )
+    return [
+        {
+            "level": level,
+            "current": next((s for s in seats if s.level == level and s.until is None), None),
+            "former": [s for s in seats if s.level == level and s.until is not None],
+        }
+        for level in SeatLevel
+    ]

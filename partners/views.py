@@ -14,6 +14,7 @@ from django.views.generic import TemplateView, View
 from lscp import tokens
 from lscp.accounts import limits as sign_in_limits
 from lscp.accounts import second_factor
+from lscp.roles import SAFEGUARDING_PARTNERS
 from lscp.web.home import home_sections
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipFormView, PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin
@@ -121,6 +122,7 @@ class MemberDetailView(RecordMixin, TemplateView):
         context["predecessors"], context["successors"] = history.lineage(organisation)
         context["changes"] = organisation.changes.select_related("successor")
         context["identifier_label"] = (NATIONAL_IDENTIFIERS.get(organisation.sector) or ("National identifier",))[0]
+        context["seats"] = selectors.seats_of(self.ctx.partnership, self.object) if self.object.is_statutory else []
         return context
 
 
@@ -254,6 +256,11 @@ class PersonDetailView(RecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["seats"] = self.object.seats.select_related("group")
+        context["partner_seats"] = (
+            list(self.object.partner_seats.select_related("member__organisation").order_by("-since", "-pk"))
+            if self.object.role in SAFEGUARDING_PARTNERS
+            else []
+        )
         context["can_manage"] = PeoplePolicy.can(self.ctx, "manage", self.object)
         context["is_self"] = self.object.person_id == self.ctx.user.pk
         context["locked_until"] = sign_in_limits.locked_until(self.object.person)

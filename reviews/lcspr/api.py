@@ -38,8 +38,14 @@ class LcsprOut(serializers.Serializer):
     keep_online_until = serializers.DateField(allow_null=True)
     not_published_rationale = serializers.CharField()
     improvements_summary = serializers.CharField()
+    version = serializers.IntegerField()
     meetings = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
+    decision_sign_off = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DictField())
+    def get_decision_sign_off(self, lcspr) -> dict:
+        return sign_off_state(services.decision_sign_off(lcspr))
 
     def get_meetings(self, lcspr) -> list[dict]:
         return [{"date": m.date, "notes": m.notes} for m in lcspr.meetings.all()]
@@ -56,6 +62,42 @@ class CommissionIn(serializers.Serializer):
     terms_of_reference = serializers.CharField()
     scope_from = serializers.DateField()
     scope_to = serializers.DateField()
+
+
+class SignatureOut(serializers.Serializer):
+    member = serializers.IntegerField(source="member_id")
+    organisation = serializers.CharField(source="member.organisation.name")
+    person = serializers.CharField(source="person.get_full_name")
+    job_title = serializers.CharField()
+    seat = serializers.CharField(source="level")
+    signed_version = serializers.IntegerField(allow_null=True)
+    content_hash = serializers.CharField()
+    at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_reason = serializers.CharField()
+
+
+def sign_off_state(state: dict) -> dict:
+    """A sign-off's state for the API (partners/sign_offs.py: status)."""
+    return {
+        "level": state["level"],
+        "content_hash": state.get("content_hash", ""),
+        "signed": state["signed"],
+        "needed": state["needed"],
+        "complete": state["complete"],
+        "missing": [{"member": m.pk, "organisation": m.organisation.name} for m in state["missing"]],
+        "signatures": SignatureOut(state["history"], many=True).data,
+    }
+
+
+class DecisionIn(CommissionIn):
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
+
+
+class SignDecisionIn(serializers.Serializer):
+    content_hash = serializers.CharField(
+        required=False, help_text="The decision's content_hash you read; if it changed since, refused (409)"
+    )
 
 
 class MeetingIn(serializers.Serializer):
@@ -106,6 +148,9 @@ class LcsprActions:
         "lcspr_sent_to_panel": (LcsprPolicy, "manage"),
         "lcspr_published": (LcsprPolicy, "manage"),
         "lcspr_not_publishing": (LcsprPolicy, "manage"),
+        "lcspr_decision": (LcsprPolicy, "manage"),
+        "lcspr_sign_offs": (LcsprPolicy, "view"),
+        "sign_lcspr_decision": (LcsprPolicy, "sign"),
     }
     input_serializers = {
         "commission_lcspr": CommissionIn,
@@ -115,6 +160,8 @@ class LcsprActions:
         "lcspr_sent_to_panel": LcsprSentIn,
         "lcspr_published": PublishedIn,
         "lcspr_not_publishing": NotPublishingIn,
+        "lcspr_decision": DecisionIn,
+        "sign_lcspr_decision": SignDecisionIn,
     }
 
     def _lcspr(self, notification):
@@ -195,3 +242,32 @@ class LcsprActions:
     @action(detail=True, methods=["post"], url_path="lcspr/not-publishing")
     def lcspr_not_publishing(self, request, *args, **kwargs):
         return self._lcspr_step(request, NotPublishingIn, services.decide_not_to_publish)
+
+    @schema(DecisionIn, LcsprOut)
+    @action(detail=True, methods=["post"], url_path="lcspr/decision")
+    def lcspr_decision(self, request, *args, **kwargs):
+        """Change the decision: the partners' standing signatures of it are withdrawn."""
+        lcspr = self._lcspr(self.get_object())
+        data = DecisionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        services.change_decision(self.ctx, lcspr, expected_version=values.pop("version", None), **values)
+        lcspr.refresh_from_db()
+        return Response(LcsprOut(lcspr).data)
+
+    @schema(response=serializers.DictField())
+    @action(detail=True, methods=["get"], url_path="lcspr/sign-offs")
+    def lcspr_sign_offs(self, request, *args, **kwargs):
+        """Who has signed the decision, who is still to, and the withdrawn signatures."""
+        lcspr = self._lcspr(self.get_object())
+        return Response(sign_off_state(services.decision_sign_off(lcspr)))
+
+    @schema(SignDecisionIn, {201: SignatureOut})
+    @lcspr_sign_offs.mapping.post
+    def sign_lcspr_decision(self, request, *args, **kwargs):
+        """Sign the decision for your member, in your seat at the partnership's signing level."""
+        lcspr = self._lcspr(self.get_object())
+        data = SignDecisionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        signature = services.sign_decision(self.ctx, lcspr, expected_hash=data.validated_data.get("content_hash"))
+        return Response(SignatureOut(signature).data, status=status.HTTP_201_CREATED)

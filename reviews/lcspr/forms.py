@@ -57,3 +57,13 @@ class NotPublishingForm(VersionedForm):
         label="What will be published instead about the improvements being made",
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+
+
+class DecisionForm(VersionedForm, CommissionForm):
+    """The decision corrected: the partners' signatures of it are withdrawn."""
+
+
+class SignDecisionForm(TenantForm):
+    """Signing the decision as read (the hash of its content: a change since is refused)."""
+
+    content_hash = forms.CharField(widget=forms.HiddenInput, required=False)

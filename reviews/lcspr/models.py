@@ -7,6 +7,7 @@ from django.db import models
 
 from lscp.states import Versioned
 from lscp.tenancy import TenantOwned
+from partners.models import Signature
 from reviews.notifications.models import Notification
 
 
@@ -79,3 +80,27 @@ class LcsprMeeting(TenantOwned):
 
     def __str__(self) -> str:
         return f"Review panel meeting {self.date} ({self.lcspr})"
+
+
+class LcsprSignOff(Signature):
+    """A statutory partner member's signature of the decision on the LCSPR (its commissioning: the
+    date, reviewer, terms of reference and period), by the holder of its seat at the policy's level
+    (DSPs by default). Changing the decision withdraws the standing signatures."""
+
+    url_kwarg = "lcspr_sign_off_id"
+
+    lcspr = models.ForeignKey(Lcspr, on_delete=models.CASCADE, related_name="sign_offs")
+
+    class Meta:
+        ordering = ["lcspr", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lcspr", "member"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="lcspr_one_signature_per_member",
+                violation_error_message="This safeguarding partner has already signed the decision",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision on {self.lcspr} signed for {self.member}"

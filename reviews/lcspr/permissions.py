@@ -1,7 +1,9 @@
 """Who may see and do what with a local child safeguarding practice review (LCSPR)."""
 
+from django.core.exceptions import PermissionDenied
+
 from lscp.permissions import Policy, granted
-from lscp.roles import BUSINESS_UNIT, EVERYONE, Role
+from lscp.roles import BUSINESS_UNIT, EVERYONE, SAFEGUARDING_PARTNERS, Role
 from reviews.notifications.models import Notification
 from reviews.notifications.permissions import VIEW_PERM, NotificationPolicy
 
@@ -15,7 +17,34 @@ class LcsprPolicy(Policy):
         "view": EVERYONE,
         "manage": BUSINESS_UNIT,
         "read_reports": frozenset({Role.BUSINESS_UNIT, Role.LSP, Role.DSP}),
+        # the decision: each statutory partner member's seat holder at the policy's level
+        "sign": SAFEGUARDING_PARTNERS,
     }
+
+    @classmethod
+    def object_allows(cls, ctx, permission: str, obj) -> bool:
+        if permission == "sign":
+            from partners.sign_offs import signer_seat
+            from partners.signing import Signable
+
+            return signer_seat(ctx, Signable.LCSPR_DECISION) is not None
+        return True
+
+    @classmethod
+    def require(cls, ctx, permission: str, obj=None) -> None:
+        super().require(ctx, permission, None)
+        if (
+            permission == "sign"
+            and obj is not None
+            and cls.can_see(ctx, obj)
+            and not cls.object_allows(ctx, permission, obj)
+        ):
+            from partners.sign_offs import require_seat
+            from partners.signing import Signable
+
+            require_seat(ctx, Signable.LCSPR_DECISION)
+            raise PermissionDenied("You do not sign this decision.")
+        super().require(ctx, permission, obj)
 
     @classmethod
     def filter(cls, ctx, queryset):

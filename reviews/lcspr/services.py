@@ -1,7 +1,11 @@
 """Writes for a local child safeguarding practice review (LCSPR): commissioning, review panel
 meetings, the draft and final reports, the pre-publication send to the Panel and the DfE, and
 publication (or the decision not to publish, with what is published instead). Each step is
-refused from the wrong state with the reason `lcspr_refusal` gives, which the pages ask too."""
+refused from the wrong state with the reason `lcspr_refusal` gives, which the pages ask too.
+
+The decision (commissioning: date, reviewer, terms of reference, period) is signed by each
+statutory partner member's seat holder at the policy's level (partners/signing.py: DSPs by
+default); changing it withdraws the standing signatures and tells their signers."""
 
 from __future__ import annotations
 
@@ -10,11 +14,15 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from lscp import activity, deadlines, documents
+from lscp import activity, deadlines, documents, outbox
 from lscp.checks import Errors
-from lscp.states import StateError, check_version
+from lscp.outbox.messages import link, message
+from lscp.recipients import Recipients
+from lscp.states import StaleVersion, StateError, check_version
 from lscp.tenancy import TenantContext
-from reviews.lcspr.models import Lcspr, LcsprMeeting, LcsprStatus, ReviewerKind
+from partners import sign_offs
+from partners.signing import Signable, level_for
+from reviews.lcspr.models import Lcspr, LcsprMeeting, LcsprSignOff, LcsprStatus, ReviewerKind
 from reviews.lcspr.permissions import LcsprPolicy
 from reviews.lcspr.selectors import lcspr_for
 from reviews.notifications.models import Notification
@@ -66,6 +74,8 @@ def lcspr_refusal(lcspr: Lcspr | None, *, step: str, notification: Notification 
         return "The publication decision has already been made."
     if step == "sent-to-panel" and lcspr.status != LcsprStatus.FINAL_REPORT:
         return "The final report is sent to the Panel and the DfE once it has been received, and only once."
+    if step == "decision" and lcspr.status != LcsprStatus.COMMISSIONED:
+        return "The decision can be changed only until the final report has been received."
     if step == "published" and lcspr.status != LcsprStatus.SENT_TO_PANEL:
         return "The report is published after it has been sent to the Panel and the Department for Education."
     return None
@@ -96,6 +106,39 @@ def _save(ctx, lcspr: Lcspr, before: dict, event: str) -> Lcspr:
     )
     deadlines.refresh(lcspr)
     return lcspr
+
+
+DECISION_FIELDS = ["decision_date", "reviewer_name", "reviewer_kind", "terms_of_reference", "scope_from", "scope_to"]
+
+
+def decision_hash(lcspr: Lcspr) -> str:
+    """What the partners sign: the decision's content (the review's version also moves with its
+    later steps, which do not change the decision)."""
+    return sign_offs.content_hash({field: getattr(lcspr, field) for field in DECISION_FIELDS})
+
+
+def _send(ctx, template: str, *, key: str, to: list[str], lcspr: Lcspr, **context) -> None:
+    if not to:
+        return
+    notification = lcspr.notification
+    subject, body = message(
+        template,
+        partnership=ctx.partnership,
+        notification=notification,
+        link=link("lcspr-sign", ctx.partnership.slug, notification.pk),
+        **context,
+    )
+    outbox.enqueue(partnership=ctx.partnership, key=key, to=to, subject=subject, body=body, about=notification)
+
+
+def _ask_to_sign(ctx, lcspr: Lcspr) -> None:
+    _send(
+        ctx,
+        "lcspr_sign_off_requested",
+        key=f"lcspr:{lcspr.pk}:sign-off:{decision_hash(lcspr)[:16]}",
+        to=Recipients(ctx.partnership).signers(level_for(ctx.partnership, Signable.LCSPR_DECISION)),
+        lcspr=lcspr,
+    )
 
 
 @transaction.atomic
@@ -140,7 +183,116 @@ def commission(
         scope_to=scope_to,
         version=0,
     )
-    return _save(ctx, lcspr, {}, "lcspr.commissioned")
+    _save(ctx, lcspr, {}, "lcspr.commissioned")
+    _ask_to_sign(ctx, lcspr)
+    return lcspr
+
+
+@transaction.atomic
+def change_decision(
+    ctx: TenantContext,
+    lcspr: Lcspr,
+    *,
+    decision_date: dt.date | None,
+    reviewer_name: str,
+    reviewer_kind: str,
+    terms_of_reference: str,
+    scope_from: dt.date | None,
+    scope_to: dt.date | None,
+    expected_version: int | None = None,
+) -> Lcspr:
+    """Correct the decision (the reviewer changed, the terms of reference widened): the partners'
+    standing signatures of it are withdrawn, with the reason, and they are asked to sign again."""
+    LcsprPolicy.require(ctx, "manage", lcspr)
+    lcspr = _locked(ctx, lcspr, step="decision", expected_version=expected_version)
+    errors = Errors()
+    errors.date_not_in_future("decision_date", decision_date, name="The decision date")
+    if not (reviewer_name or "").strip():
+        errors.add("reviewer_name", "Enter the reviewer's name")
+    if reviewer_kind not in ReviewerKind.values:
+        errors.add("reviewer_kind", "Choose whether the reviewer is independent or internal")
+    if not (terms_of_reference or "").strip():
+        errors.add("terms_of_reference", "Enter the terms of reference")
+    if scope_from is None:
+        errors.add("scope_from", "Enter the start of the period the review covers")
+    if scope_to is None:
+        errors.add("scope_to", "Enter the end of the period the review covers")
+    elif scope_from and scope_to < scope_from:
+        errors.add("scope_to", "The end of the period must be the same as or after its start")
+    errors.raise_if_any()
+    before = activity.snapshot(lcspr, DECISION_FIELDS)
+    lcspr.decision_date, lcspr.reviewer_name, lcspr.reviewer_kind = decision_date, reviewer_name.strip(), reviewer_kind
+    lcspr.terms_of_reference, lcspr.scope_from, lcspr.scope_to = terms_of_reference.strip(), scope_from, scope_to
+    changes = activity.changes_between(before, activity.snapshot(lcspr, DECISION_FIELDS))
+    if not changes:
+        return lcspr
+    lcspr.bump_version()
+    lcspr.save()
+    activity.record(ctx, event="lcspr.decision_changed", obj=lcspr, changes=changes)
+    deadlines.refresh(lcspr)
+    reason = f"The decision was changed by {ctx.user.get_full_name() or ctx.user}"
+    withdrawn = sign_offs.withdraw(
+        ctx,
+        LcsprSignOff.objects.for_partnership(ctx.partnership).filter(lcspr=lcspr),
+        reason=reason,
+        event="lcspr.sign_offs_withdrawn",
+        obj=lcspr,
+    )
+    _send(
+        ctx,
+        "lcspr_sign_offs_withdrawn",
+        key=f"lcspr:{lcspr.pk}:withdrawn:{lcspr.version}",
+        to=sorted({s.person.email for s in withdrawn if s.person.email}),
+        lcspr=lcspr,
+        reason=reason,
+    )
+    _ask_to_sign(ctx, lcspr)
+    return lcspr
+
+
+def decision_sign_off(lcspr: Lcspr) -> dict:
+    """Who has signed the decision and who is still to (partners/sign_offs.py: status)."""
+    signatures = list(lcspr.sign_offs.select_related("member__organisation", "person"))
+    return {
+        **sign_offs.status(lcspr.partnership, Signable.LCSPR_DECISION, signatures),
+        "history": signatures,
+        "content_hash": decision_hash(lcspr),
+    }
+
+
+@transaction.atomic
+def sign_decision(ctx: TenantContext, lcspr: Lcspr, *, expected_hash: str | None = None) -> LcsprSignOff:
+    """The signed-in person signs the decision for their member (in their seat at the policy's
+    level); the business unit hears when every member has signed."""
+    LcsprPolicy.require(ctx, "sign", lcspr)
+    lcspr = Lcspr.objects.for_partnership(ctx.partnership).select_for_update().get(pk=lcspr.pk)
+    if expected_hash and expected_hash != decision_hash(lcspr):
+        raise StaleVersion(
+            "The decision was changed after you read it: read it again before you sign", version=lcspr.version
+        )
+    existing = LcsprSignOff.objects.for_partnership(ctx.partnership).filter(lcspr=lcspr)
+    signature = sign_offs.record(
+        ctx,
+        model=LcsprSignOff,
+        what=Signable.LCSPR_DECISION,
+        existing=existing,
+        version=lcspr.version,
+        hashed=decision_hash(lcspr),
+        event="lcspr.decision_signed",
+        obj=lcspr,
+        lcspr=lcspr,
+    )
+    state = sign_offs.status(ctx.partnership, Signable.LCSPR_DECISION, existing)
+    _send(
+        ctx,
+        "lcspr_decision_signed",
+        key=f"lcspr:{lcspr.pk}:signed:{signature.pk}",
+        to=Recipients(ctx.partnership).business_unit(),
+        lcspr=lcspr,
+        member=signature.member,
+        complete=state["complete"],
+    )
+    return signature
 
 
 @transaction.atomic

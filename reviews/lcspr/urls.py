@@ -4,6 +4,7 @@ from reviews.lcspr import views
 
 urlpatterns = [
     path("notifications/<int:notification_id>/lcspr/", views.LcsprDetailView.as_view(), name="lcspr-detail"),
+    path("notifications/<int:notification_id>/lcspr/sign/", views.LcsprSignView.as_view(), name="lcspr-sign"),
     *[
         path(
             f"notifications/<int:notification_id>/lcspr/{step}/",

@@ -10,16 +10,20 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from lscp import activity, deadlines, documents
-from lscp.web.views import ServiceFormMixin
+from lscp.web.views import PartnershipMixin, ServiceFormMixin
+from partners.sign_offs import signer_seat
+from partners.signing import Signable
 from reviews.lcspr import services
 from reviews.lcspr.forms import (
     CommissionForm,
+    DecisionForm,
     MeetingForm,
     NotPublishingForm,
     PublicationDateForm,
     PublishedForm,
     ReportForm,
     SentForm,
+    SignDecisionForm,
 )
 from reviews.lcspr.permissions import LcsprPolicy
 from reviews.lcspr.selectors import lcspr_for
@@ -46,6 +50,11 @@ def _service_values(data: dict) -> dict:
 
 # step (as in the URL) -> (heading, form, the service call)
 STEPS = {
+    "decision": (
+        "Change the decision",
+        DecisionForm,
+        lambda ctx, lcspr, d: services.change_decision(ctx, lcspr, **d),
+    ),
     "meeting": ("Add a review panel meeting", MeetingForm, lambda ctx, lcspr, d: services.add_meeting(ctx, lcspr, **d)),
     "draft-report": ("Add the draft report", ReportForm, _report(final=False)),
     "final-report": ("Add the final report", ReportForm, _report(final=True)),
@@ -94,7 +103,64 @@ class LcsprDetailView(NotificationRecord, TemplateView):
             if LcsprPolicy.can(self.ctx, "read_reports")
             else [],
             can_manage=LcsprPolicy.can(self.ctx, "manage"),
+            can_sign=LcsprPolicy.can(self.ctx, "sign", lcspr),
+            decision=services.decision_sign_off(lcspr),
             open=lcspr.status not in services.DECIDED,
+        )
+        return context
+
+
+class LcsprSignView(NotificationRecord, ServiceFormMixin, TemplateView):
+    """A safeguarding partner's seat holder signs the decision on the LCSPR for their member."""
+
+    template_name = "reviews/lcspr_sign.html"
+    policy = LcsprPolicy
+    permission = "sign"
+    log_views = False
+
+    def authorize(self, request, **kwargs) -> None:
+        # The object rule (a seat at the policy's level) is asked of the page's own methods;
+        # another method is a 405, as on every page.
+        if request.method.lower() in ("get", "head", "post"):
+            super().authorize(request, **kwargs)
+        else:
+            PartnershipMixin.authorize(self, request, **kwargs)
+
+    def lcspr(self):
+        lcspr = lcspr_for(self.object)
+        if lcspr is None:
+            raise Http404("No practice review")
+        return lcspr
+
+    def get(self, request, *args, **kwargs):
+        lcspr = self.lcspr()
+        activity.record_view(self.ctx, lcspr, event="lcspr.viewed")
+        form = SignDecisionForm(ctx=self.ctx, initial={"content_hash": services.decision_hash(lcspr)})
+        return self.render_to_response(self.get_context_data(form=form, lcspr=lcspr))
+
+    def post(self, request, *args, **kwargs):
+        lcspr = self.lcspr()
+        form = SignDecisionForm(request.POST, ctx=self.ctx)
+        if form.is_valid():
+            return self.run_service(
+                form,
+                lambda: services.sign_decision(self.ctx, lcspr, expected_hash=form.cleaned_data["content_hash"]),
+                success_url=reverse("lcspr-detail", args=[self.ctx.partnership.slug, self.object.pk]),
+                message="You have signed the decision",
+                render=lambda: self.render_to_response(self.get_context_data(form=form, lcspr=lcspr)),
+            )
+        return self.render_to_response(self.get_context_data(form=form, lcspr=lcspr))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lcspr = kwargs.get("lcspr") or self.lcspr()
+        decision = services.decision_sign_off(lcspr)
+        seat = signer_seat(self.ctx, Signable.LCSPR_DECISION)
+        context.update(
+            lcspr=lcspr,
+            decision=decision,
+            seat=seat,
+            mine=next((s for m, s in decision["rows"] if seat and s and m.pk == seat.member_id), None),
         )
         return context
 
@@ -140,6 +206,8 @@ class LcsprFormView(NotificationRecord, ServiceFormMixin, TemplateView):
         if refused:
             return refused
         initial = {"version": lcspr.version} if lcspr else {}
+        if lcspr and self.step == "decision":
+            initial.update({field: getattr(lcspr, field) for field in services.DECISION_FIELDS})
         return self.render_to_response(
             self.get_context_data(form=form_class(ctx=self.ctx, initial=initial), heading=heading)
         )

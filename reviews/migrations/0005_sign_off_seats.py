@@ -10,8 +10,8 @@ def signed_version(apps, schema_editor):
     they signed its current version. Executive leads' signatures are DSPs' (partners/0004)."""
     SignOff = apps.get_model("reviews", "SignOff")
     for sign_off in SignOff._default_manager.filter(withdrawn_at__isnull=True).select_related("review"):
-        sign_off.version = sign_off.review.version
-        sign_off.save(update_fields=["version"])
+        sign_off.signed_version = sign_off.review.version
+        sign_off.save(update_fields=["signed_version"])
 
 
 class Migration(migrations.Migration):
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="signoff",
-            name="version",
+            name="signed_version",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddConstraint(

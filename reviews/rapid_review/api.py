@@ -132,7 +132,7 @@ class SignOffOut(serializers.Serializer):
     organisation = serializers.CharField(source="member.organisation.name")
     person = serializers.CharField(source="person.get_full_name")
     seat = serializers.CharField(source="level")
-    version = serializers.IntegerField(allow_null=True)
+    signed_version = serializers.IntegerField(allow_null=True)
     decision = serializers.CharField()
     comments = serializers.CharField()
     at = serializers.DateTimeField()

@@ -174,7 +174,7 @@ class SignOff(TenantOwned):
     seat = models.ForeignKey("partners.Seat", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     level = models.CharField(max_length=3, choices=SeatLevel.choices)
     # The review's version signed; None only for a signature withdrawn before versions were recorded.
-    version = models.PositiveIntegerField(null=True, blank=True)
+    signed_version = models.PositiveIntegerField(null=True, blank=True)
     decision = models.CharField(max_length=10, choices=SignOffDecision.choices)
     comments = models.TextField(blank=True)
     at = models.DateTimeField()

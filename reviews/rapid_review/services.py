@@ -545,7 +545,7 @@ def sign_off(ctx: TenantContext, notification: Notification, *, decision: str, c
                 job_title=ctx.membership.job_title if ctx.membership else "",
                 seat=seat,
                 level=seat.level,
-                version=review.version,
+                signed_version=review.version,
                 decision=decision,
                 comments=comments,
                 at=timezone.now(),

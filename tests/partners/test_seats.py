@@ -71,3 +71,19 @@ def test_signing_members_are_the_current_statutory_partners(world_a):
     assert members == [world_a.members["council"], world_a.members["police"], world_a.members["health"]]
     missing = signing.missing_members(world_a.partnership, "budget", {world_a.members["police"].pk})
     assert missing == [world_a.members["council"], world_a.members["health"]]
+
+
+def test_the_member_page_shows_each_seat_its_holder_since_when_and_former_holders(world_a, as_user):
+    from django.urls import reverse
+
+    with time_machine.travel(dt.datetime(2026, 12, 7, 10, tzinfo=dt.UTC), tick=False):
+        newcomer = add_person(world_a, "newdsp", role=Role.DSP, member=world_a.members["police"])
+        lsp = add_person(world_a, "chief", role=Role.LSP, member=world_a.members["police"])
+    client = as_user(world_a.people["business"])
+    page = client.get(reverse("member-detail", args=[world_a.slug, world_a.members["police"].pk])).content.decode()
+    assert "Safeguarding partner seats" in page
+    assert f"{lsp.person.get_full_name()}</a>, since 7 December 2026" in page
+    assert f"{newcomer.person.get_full_name()}</a>, since 7 December 2026" in page
+    assert f"Former holders: {world_a.person('police').get_full_name()} (" in page
+    person = client.get(reverse("person-detail", args=[world_a.slug, world_a.people["police"].pk])).content.decode()
+    assert "Holds no seat today." in person

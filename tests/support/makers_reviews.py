@@ -144,6 +144,7 @@ from reviews.models import (  # noqa: E402
     InformationRequest,
     Lcspr,
     LcsprMeeting,
+    LcsprSignOff,
     MeetingAttendee,
     RapidReview,
     SignOff,
@@ -287,3 +288,8 @@ def _sign_off(world: World) -> SignOff:
 @maker(LcsprMeeting)
 def _lcspr_meeting(world: World) -> LcsprMeeting:
     return world.objects[Lcspr].meetings.first()
+
+
+@maker(LcsprSignOff)
+def _lcspr_sign_off(world: World) -> LcsprSignOff:
+    return lcspr_services.sign_decision(world.ctx("council"), world.objects[Lcspr])

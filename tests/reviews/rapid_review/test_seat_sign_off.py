@@ -62,7 +62,7 @@ def test_a_signature_records_its_seat_level_and_the_version_signed(world_a):
     review = meeting(world_a, notification)
     rapid.send_for_sign_off(world_a.ctx(), notification)
     signed = rapid.sign_off(world_a.ctx("police"), notification, decision="signed")
-    assert (signed.member, signed.level, signed.version) == (world_a.members["police"], "dsp", review.version)
+    assert (signed.member, signed.level, signed.signed_version) == (world_a.members["police"], "dsp", review.version)
     assert signed.seat.membership == world_a.people["police"]
 
 
