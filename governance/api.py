@@ -35,7 +35,7 @@ class DocumentSignatureOut(serializers.Serializer):
     person = serializers.CharField(source="person.get_full_name")
     seat = serializers.CharField(source="level", help_text="lsp or dsp")
     job_title = serializers.CharField(allow_blank=True)
-    version_signed = serializers.IntegerField(help_text="The version's edit that was read and signed")
+    signed_version = serializers.IntegerField(help_text="The version's edit that was read and signed")
     at = serializers.DateTimeField()
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     withdrawn_reason = serializers.CharField(allow_blank=True)

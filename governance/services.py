@@ -350,10 +350,10 @@ def sign(ctx: TenantContext, version: DocumentVersion, *, expected_version: int 
                 document_version=version,
                 member=seat.member,
                 person=ctx.user,
-                membership=seat.membership,
+                seat=seat,
                 level=seat.level,
-                job_title=getattr(seat.membership, "job_title", "") or "",
-                version_signed=version.version,
+                job_title=ctx.membership.job_title if ctx.membership else "",
+                signed_version=version.version,
                 at=timezone.now(),
             )
     except IntegrityError:  # a colleague in the same member's seat signed at the same moment

@@ -126,6 +126,7 @@ def test_each_signing_member_signs_once_and_the_last_signature_makes_it_signed(w
         version,
     )
     assert first.level == "lsp" and first.at is not None
+    assert first.seat.membership == world_a.people[SIGNERS["council"]] and first.signed_version == version.version
     with pytest.raises(StateError, match=r"has already signed version 1\.0"):
         services.sign(world_a.ctx(SIGNERS["council"]), version)
     services.sign(world_a.ctx(SIGNERS["police"]), version)
@@ -198,7 +199,7 @@ def test_a_version_changed_since_it_was_read_is_not_signed(world_a):
     assert not DocumentSignature.objects.for_partnership(world_a.partnership).exists()
     version.refresh_from_db()
     signature = services.sign(world_a.ctx(SIGNERS["council"]), version, expected_version=version.version)
-    assert signature.version_signed == version.version == read + 1
+    assert signature.signed_version == version.version == read + 1
 
 
 def test_a_draft_is_not_signed(world_a):
