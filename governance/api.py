@@ -35,6 +35,7 @@ class DocumentSignatureOut(serializers.Serializer):
     person = serializers.CharField(source="person.get_full_name")
     seat = serializers.CharField(source="level", help_text="lsp or dsp")
     job_title = serializers.CharField(allow_blank=True)
+    signed_version = serializers.IntegerField(help_text="The version's edit that was read and signed")
     at = serializers.DateTimeField()
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     withdrawn_reason = serializers.CharField(allow_blank=True)
@@ -236,6 +237,7 @@ class DocumentVersionViewSet(TenantViewSet):
     input_serializers = {
         "partial_update": DocumentVersionPatchIn,
         "send_for_sign_off": DocumentVersionStepIn,
+        "sign": DocumentVersionStepIn,
         "publish": DocumentPublishIn,
     }
     serializer_class = DocumentVersionOut
@@ -290,11 +292,13 @@ class DocumentVersionViewSet(TenantViewSet):
             }
         )
 
-    @extend_schema(request=None, responses={200: DocumentVersionOut, 409: None})
+    @extend_schema(request=DocumentVersionStepIn, responses={200: DocumentVersionOut, 409: None})
     @signatures.mapping.post
     def sign(self, request, *args, **kwargs):
         """Sign the version for your member, from your seat."""
-        services.sign(self.ctx, self.get_object())
+        data = DocumentVersionStepIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.sign(self.ctx, self.get_object(), expected_version=data.validated_data.get("version"))
         return Response(DocumentVersionOut(self.get_object()).data)  # read again, with the new signature
 
     @action(detail=True, methods=["post"])

@@ -80,7 +80,7 @@ class SendForm(VersionedForm):
     pass
 
 
-class SignForm(TenantForm):
+class SignForm(VersionedForm):
     confirm = forms.BooleanField(
         label="I have read this version and sign it for my organisation",
         error_messages={"required": "Confirm that you have read this version and sign it"},

@@ -9,11 +9,11 @@ version after it was signed withdraws its signatures, with the reason kept on ea
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from lscp.states import Versioned
 from lscp.tenancy import TenantOwned
+from partners.models import Signature
 
 
 class DocumentKind(models.TextChoices):
@@ -85,21 +85,14 @@ class DocumentVersion(Versioned, TenantOwned):
         return f"{self.document.title}, version {self.number}"
 
 
-class DocumentSignature(TenantOwned):
-    """One signing member's signature on a version: who signed, in which seat, when. One active
+class DocumentSignature(Signature):
+    """One signing member's signature on a version (partners.models.Signature: who, in which seat
+    and at which level, for which member, when, and the version's edit signed). One standing
     signature per member per version; a change to the version withdraws it (kept, with the reason)."""
 
     url_kwarg = "document_signature_id"
 
     document_version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="signatures")
-    member = models.ForeignKey("partners.Member", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    membership = models.ForeignKey("partners.Membership", on_delete=models.PROTECT, null=True, related_name="+")
-    level = models.CharField("seat", max_length=10)
-    job_title = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField()
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["document_version", "at", "id"]

@@ -327,11 +327,12 @@ def send_for_sign_off(
 
 
 @transaction.atomic
-def sign(ctx: TenantContext, version: DocumentVersion) -> DocumentSignature:
-    """The signature of the acting person's member, from their seat. Once every signing member
-    has signed, the version is signed and may be published."""
+def sign(ctx: TenantContext, version: DocumentVersion, *, expected_version: int | None = None) -> DocumentSignature:
+    """The signature of the acting person's member, from their seat, on the version as they read
+    it (`expected_version`: a version changed since is refused, never signed unread). Once every
+    signing member has signed, the version is signed and may be published."""
     Policy.require(ctx, "sign", version)  # a seat at the level this kind is signed at
-    version = _locked(ctx, version, None, what="The version")
+    version = _locked(ctx, version, expected_version, what="The version")
     _refuse(version_refusal(version, step="sign"))
     seat = signing.seat_of(ctx)
     if seat.member.pk not in {m.pk for m in signing.signing_members(ctx.partnership)}:
@@ -349,9 +350,10 @@ def sign(ctx: TenantContext, version: DocumentVersion) -> DocumentSignature:
                 document_version=version,
                 member=seat.member,
                 person=ctx.user,
-                membership=seat.membership,
+                seat=seat,
                 level=seat.level,
-                job_title=getattr(seat.membership, "job_title", "") or "",
+                job_title=ctx.membership.job_title if ctx.membership else "",
+                signed_version=version.version,
                 at=timezone.now(),
             )
     except IntegrityError:  # a colleague in the same member's seat signed at the same moment

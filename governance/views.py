@@ -265,8 +265,11 @@ class VersionSignView(VersionMixin, RecordFormView):
             return redirect(document_url(self.ctx, self.object.document_id))
         return super().get(request, *args, **kwargs)
 
+    def get_initial(self):
+        return {"version": self.object.version}
+
     def perform(self, form):
-        return services.sign(self.ctx, self.object)
+        return services.sign(self.ctx, self.object, expected_version=form.cleaned_data["version"])
 
     def get_success_message(self):
         return f"You have signed version {self.object.number} of {self.object.document.title} for {self.result.member}"

@@ -99,7 +99,7 @@ def test_the_sign_page_is_for_the_seats_that_sign(world_a, as_user, who):
     url = reverse("document-version-sign", args=[world_a.slug, version.pk])
     page = as_user(world_a.people[who]).get(url, follow=True)
     assert "Only the lead safeguarding partners sign this document" in text(page)
-    assert as_user(world_a.people[who]).post(url, {"confirm": "on"}).status_code == 403
+    assert as_user(world_a.people[who]).post(url, {"confirm": "on", "version": "2"}).status_code == 403
     assert not DocumentSignature.objects.for_partnership(world_a.partnership).exists()
 
 
@@ -109,11 +109,11 @@ def test_signing_on_the_page(world_a, as_user):
     url = reverse("document-version-sign", args=[world_a.slug, version.pk])
     page = client.get(url)
     assert page.status_code == 200 and f"You sign for {world_a.members['police'].organisation}" in text(page)
-    missing = client.post(url, {})
+    missing = client.post(url, {"version": str(version.version)})
     assert (
         error_by_field(missing.content.decode(), "id_confirm") == "Confirm that you have read this version and sign it"
     )
-    response = client.post(url, {"confirm": "on"})
+    response = client.post(url, {"confirm": "on", "version": str(version.version)})
     assert response.status_code == 302
     signature = DocumentSignature.objects.for_partnership(world_a.partnership).get(document_version=version)
     assert signature.member == world_a.members["police"]
@@ -169,6 +169,8 @@ def test_api_the_register_from_a_document_to_its_publication(world_a, api):
     assert sent.status_code == 200 and sent.json()["status"] == "awaiting_sign_off"
     assert business.post(f"{url}signatures/").status_code == 403
     state = api(world_a.people["council_lsp"]).get(f"{url}signatures/").json()
+    stale = api(world_a.people["council_lsp"]).post(f"{url}signatures/", {"version": 1}, format="json")
+    assert stale.status_code == 409 and "changed by someone else" in stale.json()["detail"]
     assert state["level"] == "lsp" and state["you_may_sign"] and len(state["waiting_for"]) == 3
     early = business.post(
         f"{url}publish/", {"published_on": "2025-09-01", "next_review_on": "2026-09-01"}, format="json"

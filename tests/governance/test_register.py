@@ -126,6 +126,7 @@ def test_each_signing_member_signs_once_and_the_last_signature_makes_it_signed(w
         version,
     )
     assert first.level == "lsp" and first.at is not None
+    assert first.seat.membership == world_a.people[SIGNERS["council"]] and first.signed_version == version.version
     with pytest.raises(StateError, match=r"has already signed version 1\.0"):
         services.sign(world_a.ctx(SIGNERS["council"]), version)
     services.sign(world_a.ctx(SIGNERS["police"]), version)
@@ -185,6 +186,20 @@ def test_a_partnership_with_two_councils_needs_both(world_a):
     services.sign(world_a.ctx("second_lsp"), version)
     version.refresh_from_db()
     assert version.status == VersionStatus.SIGNED
+
+
+def test_a_version_changed_since_it_was_read_is_not_signed(world_a):
+    """A signer reads version 1.0 (its edit 2), the business unit changes it before they sign: the
+    signature is refused as stale, never given to text they did not read."""
+    version = services.send_for_sign_off(world_a.ctx(), arrangements(world_a))
+    read = version.version
+    services.version_save(world_a.ctx(), version, summary="A change while the signer reads")
+    with pytest.raises(StaleVersion):
+        services.sign(world_a.ctx(SIGNERS["council"]), version, expected_version=read)
+    assert not DocumentSignature.objects.for_partnership(world_a.partnership).exists()
+    version.refresh_from_db()
+    signature = services.sign(world_a.ctx(SIGNERS["council"]), version, expected_version=version.version)
+    assert signature.signed_version == version.version == read + 1
 
 
 def test_a_draft_is_not_signed(world_a):

@@ -614,6 +614,9 @@ KNOWN_STALE_API: dict[str, str] = {}
 
 # API writes no record of the world (nor more_states) is in the state to accept, with the reason.
 UNREACHABLE_API: dict[str, str] = {
+    "POST /api/v1/{slug}/governance-documents/versions/{document_version_id}/signatures/": (
+        "signed by the LSPs, who are not among READERS (tests/governance covers its stale version)"
+    ),
     "POST /api/v1/{slug}/annual-reports/{annual_report_id}/commentary/": (
         "the scrutineer's alone, who is not among READERS (tests/audits/annual_report covers its stale version)"
     ),
