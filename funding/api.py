@@ -28,7 +28,7 @@ from funding.models import (
 )
 from funding.permissions import FundingPolicy
 from lscp.api import TenantAPIMixin, TenantSerializer, TenantViewSet, sent_on_top
-from partners.api import SignatureOut, sign_off_state
+from partners.api import PartnerSignOffStateOut, SignatureOut, sign_off_state
 from partners.models import Organisation
 
 YEAR_PARAMETER = OpenApiParameter("year", str, OpenApiParameter.PATH, description='A financial year, like "2020-21"')
@@ -311,7 +311,7 @@ class FinancialYearViewSet(TenantViewSet):
     def add_spending(self, request, *args, **kwargs):
         return self._add(request, SpendingIn, services.spending_add, SpendingOut)
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=PartnerSignOffStateOut)
     @action(detail=True, methods=["get"], url_path="budget-sign-offs")
     def budget_sign_offs(self, request, *args, **kwargs):
         """Who has signed the year's shared budget (each partner's agreed contribution), who is still

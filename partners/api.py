@@ -477,9 +477,10 @@ class SigningPolicyIn(serializers.Serializer):
     """The level that signs each signable thing: "lsp" or "dsp" (each one required)."""
 
     def get_fields(self):
-        from partners.signing import LEVELS, WT2023_DEFAULTS
+        from partners.models import SeatLevel
+        from partners.signing import WT2023_DEFAULTS
 
-        return {what: serializers.ChoiceField(choices=list(LEVELS)) for what in WT2023_DEFAULTS}
+        return {what: serializers.ChoiceField(choices=SeatLevel.choices) for what in WT2023_DEFAULTS}
 
 
 def signing_policy_out(partnership) -> dict:
@@ -597,6 +598,23 @@ class SignatureOut(serializers.Serializer):
     at = serializers.DateTimeField()
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     withdrawn_reason = serializers.CharField()
+
+
+class MissingSignerOut(serializers.Serializer):
+    member = serializers.IntegerField()
+    organisation = serializers.CharField()
+
+
+class PartnerSignOffStateOut(serializers.Serializer):
+    """Who must sign (at which level), who has, who is still to, and every signature given."""
+
+    level = serializers.CharField(help_text="lsp or dsp: the seats that sign it")
+    content_hash = serializers.CharField(help_text="What is signed: send it back when you sign (a stale one is 409)")
+    signed = serializers.IntegerField()
+    needed = serializers.IntegerField()
+    complete = serializers.BooleanField()
+    missing = MissingSignerOut(many=True)
+    signatures = SignatureOut(many=True)
 
 
 def sign_off_state(state: dict) -> dict:

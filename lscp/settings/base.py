@@ -286,6 +286,8 @@ SPECTACULAR_SETTINGS = {
         "ReturnStatusEnum": "audits.models.ReturnStatus",
         "ChallengeStatusEnum": "audits.models.ChallengeStatus",
         "YesNoUnknownEnum": "reviews.notifications.models.YesNoUnknown",
+        "SeatLevelEnum": "partners.models.SeatLevel",
+        "PracticeThemeEnum": "reviews.themes.PracticeTheme",
     },
 }
 

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from lscp import activity, deadlines
 from lscp.documents import check_upload
-from partners.api import SignatureOut, sign_off_state
+from partners.api import PartnerSignOffStateOut, SignatureOut, sign_off_state
 from reviews.lcspr import services
 from reviews.lcspr.models import ReviewerKind
 from reviews.lcspr.permissions import LcsprPolicy
@@ -44,7 +44,7 @@ class LcsprOut(serializers.Serializer):
     deadlines = serializers.SerializerMethodField()
     decision_sign_off = serializers.SerializerMethodField()
 
-    @extend_schema_field(serializers.DictField())
+    @extend_schema_field(PartnerSignOffStateOut)
     def get_decision_sign_off(self, lcspr) -> dict:
         return sign_off_state(services.decision_sign_off(lcspr))
 
@@ -65,7 +65,7 @@ class CommissionIn(serializers.Serializer):
     scope_to = serializers.DateField()
 
 
-class DecisionIn(CommissionIn):
+class LcsprDecisionIn(CommissionIn):
     version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
 
 
@@ -135,7 +135,7 @@ class LcsprActions:
         "lcspr_sent_to_panel": LcsprSentIn,
         "lcspr_published": PublishedIn,
         "lcspr_not_publishing": NotPublishingIn,
-        "lcspr_decision": DecisionIn,
+        "lcspr_decision": LcsprDecisionIn,
         "sign_lcspr_decision": SignDecisionIn,
     }
 
@@ -218,19 +218,19 @@ class LcsprActions:
     def lcspr_not_publishing(self, request, *args, **kwargs):
         return self._lcspr_step(request, NotPublishingIn, services.decide_not_to_publish)
 
-    @schema(DecisionIn, LcsprOut)
+    @schema(LcsprDecisionIn, LcsprOut)
     @action(detail=True, methods=["post"], url_path="lcspr/decision")
     def lcspr_decision(self, request, *args, **kwargs):
         """Change the decision: the partners' standing signatures of it are withdrawn."""
         lcspr = self._lcspr(self.get_object())
-        data = DecisionIn(data=request.data)
+        data = LcsprDecisionIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         services.change_decision(self.ctx, lcspr, expected_version=values.pop("version", None), **values)
         lcspr.refresh_from_db()
         return Response(LcsprOut(lcspr).data)
 
-    @schema(response=serializers.DictField())
+    @schema(response=PartnerSignOffStateOut)
     @action(detail=True, methods=["get"], url_path="lcspr/sign-offs")
     def lcspr_sign_offs(self, request, *args, **kwargs):
         """Who has signed the decision, who is still to, and the withdrawn signatures."""

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("partners", "0005_several_councils"),
-        ("reviews", "0005_sign_off_seats"),
+        ("reviews", "0006_sign_off_seats"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

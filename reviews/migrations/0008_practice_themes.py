@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0006_merge_20261205_0717"),
+        ("reviews", "0007_lcspr_sign_off"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0003_organisation_history"),
+        ("partners", "0006_offices"),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ def signed_version(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("partners", "0005_several_councils"),
-        ("reviews", "0004_submission_key_per_submitter"),
+        ("reviews", "0005_notification_nature_and_child_statistics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
