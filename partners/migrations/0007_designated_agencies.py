@@ -6,6 +6,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def designated_to_relevant(apps, schema_editor):
+    """Back to before the kind existed: a designated agency was a relevant agency (the designation
+    list itself goes with its table)."""
+    apps.get_model("partners", "Member")._default_manager.filter(kind="designated_education_agency").update(
+        kind="relevant_agency"
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("partners", "0006_offices"),
@@ -49,6 +57,7 @@ class Migration(migrations.Migration):
                 max_length=30,
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, designated_to_relevant),
         migrations.AddConstraint(
             model_name="member",
             constraint=models.CheckConstraint(
