@@ -91,17 +91,19 @@ def rapid_review_summary(ctx: TenantContext, notification) -> dict:
     review = notification.rapid_review
     signatures = active_signatures(review)
     signing_ids = {m.pk for m in signing_members(ctx.partnership)}
+    requests = list(notification.information_requests.select_related("member__organisation"))
     return {
         "partnership": ctx.partnership,
         "notification": notification,
         "review": review,
         "children": list(notification.children.all()),
-        "agencies": sorted(
-            {
-                str(r.member.organisation)
-                for r in notification.information_requests.select_related("member__organisation")
-            }
+        # Provided: the agency summary was submitted (a summary reopened since still was); the
+        # others were asked and have not answered, and are listed apart with where they stand.
+        "agencies": sorted(str(r.member.organisation) for r in requests if r.submitted_on is not None),
+        "outstanding": sorted(
+            f"{r.member.organisation} ({r.get_status_display().lower()})" for r in requests if r.submitted_on is None
         ),
+        "asked": bool(requests),
         "attendees": list(review.attendees.select_related("member__organisation")),
         "criteria": criteria_rows(review),
         "signatures": [(str(m), signatures.get(m.pk)) for m in signing_members(ctx.partnership)]

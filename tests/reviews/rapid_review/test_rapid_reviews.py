@@ -491,6 +491,24 @@ def test_the_summary_pdf_has_the_learning_and_decision_and_no_other_child_identi
         assert as_user(world_a.people[who]).get(url).status_code == 403
 
 
+def test_the_summary_pdf_lists_as_providing_information_only_the_agencies_that_did(world_a, as_user):
+    """Issue 14 §3: an agency asked that never replied was listed under "Agencies that provided
+    information"; it is listed apart, as still outstanding, with its request's status."""
+    notification = started(world_a)
+    answered, unanswered = ask(world_a, notification, "agency", "police")
+    answer(world_a, answered)
+    meeting(world_a, notification)
+    signed_off(world_a, notification)
+    url = reverse("rapid-review-summary", args=[world_a.slug, notification.pk])
+    response = as_user(world_a.people["council"]).get(url)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
+    provided = re.search(r"Agencies that provided information: (.*?) Asked for information, not yet provided", text)
+    outstanding = re.search(r"Asked for information, not yet provided: (.*?) Attended the meeting", text)
+    assert provided and outstanding, text
+    assert provided.group(1) == str(answered.member.organisation)
+    assert outstanding.group(1) == f"{unanswered.member.organisation} (requested)"
+
+
 # ----------------------------------------------------------------------------------------------
 # The timeline, the API, query counts
 
