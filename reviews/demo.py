@@ -471,7 +471,11 @@ def _ask_and_answer(ctx, notification, plan, on, aware, members, asked):
         message="Please use the SET template.",
     )
     asked.update(requested_on=on(plan["asked"]), reply_by=on(plan["reply"]))
-    for request in asked:
+    # The clocks worked out again from the rows as they now are (a fresh read each time: a
+    # queryset iterated once keeps the rows it read then, before the summaries were submitted).
+    for request in asked.all():
+        engine.refresh(request)
+    for request in asked.all():
         agency = _agency_ctx(partnership, request.member)
         if request.member.organisation.name not in plan["answered"] or agency is None:
             continue
@@ -486,12 +490,10 @@ def _ask_and_answer(ctx, notification, plan, on, aware, members, asked):
                 {"date": aware - dt.timedelta(days=90), "event": "Routine contact", "agency_action": "None needed"},
                 {"date": aware - dt.timedelta(days=20), "event": "Missed appointment", "agency_action": "Letter sent"},
             ],
+            # Submitted on the reply-by date (or today, when that is still to come): the service
+            # meets the clock on that day.
+            submitted_on=min(on(plan["reply"]), timezone.localdate()),
         )
-        InformationRequest.objects.for_partnership(partnership).filter(pk=request.pk).update(
-            submitted_on=min(on(plan["reply"]), timezone.localdate())
-        )
-    for request in asked:
-        engine.refresh(request)
 
 
 MET_IN_DEMO = ("agencies_together", "improvement_needs")

@@ -300,3 +300,37 @@ def test_thurrock_today_has_an_lsp_and_a_dsp_per_partner_a_chair_a_scrutineer_an
         ("lsp", "Thurrock Council"),
     ]
     assert not BudgetSignOff.objects.for_partnership(thurrock).filter(year__label="2020-21").exists()
+
+
+def test_every_submitted_demo_summary_meets_its_clock_and_no_home_page_calls_it_overdue():
+    """Issue 14 §3: the demo's submitted agency summaries (some on their reply-by date) showed
+    "Overdue" at the top of the business unit's and the partners' home pages: their clocks were
+    worked out from rows read before the summaries were submitted."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from lscp.models import Deadline
+    from reviews.rapid_review.models import InformationRequest
+
+    request_type = ContentType.objects.get_for_model(InformationRequest)
+    checked = 0
+    for partnership in Partnership.objects.filter(slug__in=("thurrock", "southend", "essex")):
+        submitted = list(
+            InformationRequest.objects.for_partnership(partnership)
+            .exclude(submitted_on=None)
+            .select_related("notification", "member__organisation")
+        )
+        met = dict(
+            Deadline.objects.for_partnership(partnership)
+            .filter(subject_type=request_type, kind="information_request")
+            .values_list("subject_id", "met_on")
+        )
+        unmet = [(r.pk, r.submitted_on, met.get(r.pk)) for r in submitted if met.get(r.pk) != r.submitted_on]
+        assert not unmet, f"{partnership.slug}: submitted summaries whose clock is not met when submitted: {unmet}"
+        for login in ("business", "partner-council", "partner-police", "partner-health"):
+            client = Client()
+            client.post("/accounts/sign-in/", {"username": f"{partnership.slug}-{login}", "password": DEMO_PASSWORD})
+            page = client.get(f"/{partnership.slug}/").content.decode()
+            for request in submitted:
+                assert f"{request.notification.reference} ({request.member})" not in page, (login, request.pk)
+        checked += len(submitted)
+    assert checked >= 5

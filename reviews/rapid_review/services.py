@@ -214,14 +214,28 @@ def save_agency_summary(
     chronology: list[dict],
     submit: bool = False,
     expected_version: int | None = None,
+    submitted_on: dt.date | None = None,
 ) -> InformationRequest:
-    """Save the organisation's answer as a draft, or submit it (which locks it)."""
+    """Save the organisation's answer as a draft, or submit it (which locks it).
+
+    A first submission meets the request's clock on the day it is made; `submitted_on` records
+    one made on an earlier day (the demo's history), between the request and today. The clock is
+    always worked out here, from the row as saved."""
     InformationRequestPolicy.require(ctx, "answer", request)
     request = _locked_request(ctx, request)
     _refuse(information_request_refusal(request, step="answer"))
     check_version(request, expected_version, what="This summary")
     errors = Errors()
     entries = check_chronology(chronology, errors)
+    if submitted_on is not None:
+        errors.date_not_in_future("submitted_on", submitted_on, name="The date the summary was submitted")
+        errors.date_not_before(
+            "submitted_on",
+            submitted_on,
+            request.requested_on,
+            name="The date the summary was submitted",
+            earliest_name="the date it was requested",
+        )
     if submit and not (involvement or "").strip():
         errors.add("involvement", "Describe your organisation's involvement with the child and family")
     if submit and not (learning or "").strip():
@@ -239,7 +253,8 @@ def save_agency_summary(
         request.status = RequestStatus.SUBMITTED
         request.submitted_by = ctx.user
         request.submitted_at = timezone.now()
-        request.submitted_on = request.submitted_on or timezone.localdate()  # the first submission meets the clock
+        # The first submission meets the clock.
+        request.submitted_on = request.submitted_on or submitted_on or timezone.localdate()
     elif request.status == RequestStatus.REQUESTED:
         request.status = RequestStatus.DRAFT
     request.bump_version()

@@ -108,6 +108,41 @@ def test_a_draft_then_a_submission_that_locks_and_a_reopen(world_a):
     assert again.status == "submitted" and again.involvement == "Health visiting and GP."
 
 
+def test_a_summary_submitted_on_or_before_its_reply_by_date_meets_its_clock_and_is_nobodys_overdue_task(
+    world_a, as_user
+):
+    """Issue 14 §3: summaries submitted on time showed "Overdue" on the home pages. One submitted on
+    its reply-by date and one recorded as submitted before it meet their clocks on those days; the
+    one never answered is the only overdue one."""
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC), tick=False):
+        notification = started(world_a)
+        on_the_day, early, never = ask(world_a, notification, "agency", "police", "health", days=4)
+        reply_by = on_the_day.reply_by
+    with time_machine.travel(dt.datetime(2026, 11, 6, 16, tzinfo=dt.UTC), tick=False):
+        assert TODAY() == reply_by
+        answer(world_a, on_the_day)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        police_lead = add_person(world_a, "policelead", role=Role.AGENCY_LEAD, member=world_a.members["police"])
+        world_a.people["policelead"] = police_lead
+        for wrong in (dt.date(2026, 11, 1), dt.date(2026, 11, 21)):
+            with pytest.raises(ValidationError) as error:
+                answer(world_a, early, who="policelead", submitted_on=wrong)
+            assert list(error.value.message_dict) == ["submitted_on"]
+        answer(world_a, early, who="policelead", submitted_on=dt.date(2026, 11, 4))
+        for request, met_on in ((on_the_day, reply_by), (early, dt.date(2026, 11, 4)), (never, None)):
+            [clock] = deadlines.clocks_for(request)
+            assert clock.met_on == met_on and clock.due_date == reply_by
+            assert clock.status_on(TODAY()) == ("overdue" if met_on is None else "met")
+        for who in ("business", "council", "police", "health"):
+            page = as_user(world_a.people[who]).get(f"/{world_a.slug}/").content.decode()
+            assert f"{notification.reference} ({never.member})" in page, who
+            for request in (on_the_day, early):
+                assert f"{notification.reference} ({request.member})" not in page, (who, request.member)
+        for lead in (world_a.people["agency"], police_lead):
+            page = as_user(lead).get(f"/{world_a.slug}/").content.decode()
+            assert f"Agency summary for {notification.reference}" not in page
+
+
 def test_chronology_rows_are_checked_and_blank_rows_skipped(world_a):
     notification = started(world_a)
     [request] = ask(world_a, notification, "agency")
