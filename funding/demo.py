@@ -55,7 +55,7 @@ THURROCK_SPENDING = [
         "",
         D("20000.00"),
         D("0.00"),
-        "No independent chair costs so far this year (seed 003 §14)",
+        "No independent chair costs so far this year",
     ),
     (
         SpendingKind.CHILD_DEATH_REVIEW,

@@ -17,9 +17,9 @@ NOTES = forms.CharField(label="Notes", required=False, widget=forms.Textarea(att
 class YearAddForm(TenantForm):
     label = forms.CharField(
         label="Financial year",
-        help_text="April to March, for example 2020-21 or 2020/21",
+        help_text="April to March, for example 2020/21",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
-        error_messages={"required": "Enter the financial year, like 2020-21"},
+        error_messages={"required": "Enter the financial year, like 2020/21"},
     )
     copy_previous = forms.BooleanField(
         label="Start from the previous year's agreed contributions and budget lines",
@@ -98,7 +98,7 @@ class BenchmarkForm(TenantForm):
     name = forms.CharField(label="Partnership", max_length=200)
     year = forms.CharField(
         label="Financial year",
-        help_text="For example 2016-17",
+        help_text="For example 2016/17",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "spellcheck": "false"}),
     )
     authority_type = forms.ChoiceField(

@@ -20,7 +20,9 @@ def money_field(verbose_name: str, **kwargs) -> models.DecimalField:
 
 
 class FundingSector(models.TextChoices):
-    """The four columns partnerships compare funding by (seed 003 §14)."""
+    """The four columns partnerships compare funding by."""
+
+    # As in the Eastern region comparison of the 2020 independent review (seed 003 §14).
 
     COUNCIL = "council", "Local authority"
     HEALTH = "health", "Health"
@@ -65,7 +67,7 @@ class FinancialYear(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"Financial year {self.label}"
+        return f"Financial year {self.display}"
 
     @property
     def start_year(self) -> int:
@@ -78,6 +80,10 @@ class FinancialYear(TenantOwned):
     @property
     def previous_label(self) -> str:
         return years.previous(self.label)
+
+    @property
+    def previous_display(self) -> str:
+        return years.display(self.previous_label)
 
     @property
     def first_day(self):
@@ -121,7 +127,7 @@ class Contribution(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} contribution {self.year.label}"
+        return f"{self.member} contribution {self.year.display}"
 
     @property
     def outstanding(self):
@@ -159,7 +165,7 @@ class Income(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}{': ' + self.description if self.description else ''} {self.year.label}"
+        return f"{self.get_kind_display()}{': ' + self.description if self.description else ''} {self.year.display}"
 
 
 class SpendingKind(models.TextChoices):
@@ -200,7 +206,7 @@ class SpendingLine(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}{': ' + self.description if self.description else ''} {self.year.label}"
+        return f"{self.get_kind_display()}{': ' + self.description if self.description else ''} {self.year.display}"
 
     @property
     def name(self) -> str:
@@ -258,7 +264,7 @@ class Benchmark(TenantOwned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.year}"
+        return f"{self.name} {self.year_display}"
 
     @property
     def contributions(self):
@@ -296,4 +302,4 @@ class BudgetSignOff(Signature):
         ]
 
     def __str__(self) -> str:
-        return f"Budget {self.year.label} signed for {self.member}"
+        return f"Budget {self.year.display} signed for {self.member}"

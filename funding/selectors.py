@@ -32,7 +32,7 @@ from funding.models import (
     funding_sector,
 )
 from lscp.charts import bar_chart, progress_chart, stacked_chart
-from lscp.money import format_money, share, shares_that_add_up, split_that_adds_up, to_pence
+from lscp.money import format_money, grouped_shares, share, shares_that_add_up, split_that_adds_up, to_pence
 from lscp.tenancy import TenantContext
 from partners.history import name_on
 
@@ -187,6 +187,11 @@ class YearSummary:
     population: int | None = None
 
     @property
+    def previous_display(self) -> str | None:
+        """The previous year as people read it ("2019/20"); `previous_label` is the machine form."""
+        return years.display(self.previous_label) if self.previous_label else None
+
+    @property
     def overbudgeted(self) -> Decimal:
         """How much more is budgeted than the income (0 when the budget fits)."""
         return max(-self.unbudgeted, ZERO)
@@ -230,11 +235,14 @@ def _contribution_rows(
     names = {c.pk: name_on(c.member.organisation, c.year.first_day) for c in contributions}
     contributions = sorted(contributions, key=lambda c: names[c.pk].lower())
     before = {c.member_id: c.agreed for c in previous_contributions}
+    sectors = [funding_sector(c.member.organisation.sector) for c in contributions]
+    # Computed once with the sectors' shares, so an organisation alone in its sector shows the
+    # sector's figure (both tables, the PDF and the exports read these rows).
+    _, org_shares = grouped_shares(
+        [c.agreed for c in contributions], [s.value for s in sectors], order=[s.value for s in SECTORS]
+    )
     rows = []
-    for contribution, org_share in zip(
-        contributions, shares_that_add_up([c.agreed for c in contributions]), strict=True
-    ):
-        sector = funding_sector(contribution.member.organisation.sector)
+    for contribution, sector, org_share in zip(contributions, sectors, org_shares, strict=True):
         previous = before.get(contribution.member_id) if compared else None
         rows.append(
             ContributionRow(
@@ -252,10 +260,16 @@ def _contribution_rows(
 
 
 def _by_sector(rows: list[ContributionRow]) -> list[SectorAmount]:
-    totals = {s: _sum(r.agreed for r in rows if r.sector == s.value) for s in SECTORS}
+    """Each sector's total and share: its organisations' rounded shares added up (they are split
+    from the sector's share by `grouped_shares`), so the two tables agree to the decimal."""
     return [
-        SectorAmount(sector=s.value, label=s.label, amount=totals[s], share=share)
-        for s, share in zip(SECTORS, shares_that_add_up(list(totals.values())), strict=True)
+        SectorAmount(
+            sector=s.value,
+            label=s.label,
+            amount=_sum(r.agreed for r in rows if r.sector == s.value),
+            share=sum((r.share for r in rows if r.sector == s.value), Decimal("0.0")),
+        )
+        for s in SECTORS
     ]
 
 
@@ -458,6 +472,7 @@ def _row(
     budget: Decimal | None,
     is_this_partnership: bool = False,
     is_recorded_year: bool = False,
+    shares: list[Decimal] | None = None,
 ) -> ComparisonRow:
     contributions = _sum(amounts)
     return ComparisonRow(
@@ -467,7 +482,7 @@ def _row(
         is_this_partnership=is_this_partnership,
         is_recorded_year=is_recorded_year,
         amounts=amounts,
-        shares=shares_that_add_up(amounts),
+        shares=shares_that_add_up(amounts) if shares is None else shares,
         contributions=contributions,
         training_income=training_income,
         other_income=other_income,
@@ -498,6 +513,7 @@ def recorded_year_row(summary: YearSummary, *, name: str) -> ComparisonRow:
         name=name,
         year=summary.year.label,
         amounts=summary.sector_amounts(),
+        shares=[s.share for s in summary.by_sector],  # the year page's figures, not computed again
         training_income=summary.training_income,
         other_income=summary.other_income - summary.training_income,
         population=summary.population,

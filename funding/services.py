@@ -87,11 +87,15 @@ def year_add(*, ctx: TenantContext, label: str, copy_previous: bool = False) -> 
         raise ValidationError({"label": [str(error)]}) from None
     existing = FinancialYear.objects.for_partnership(ctx.partnership)
     if existing.filter(label=label).exists():
-        raise ValidationError({"label": [f"{label} has already been added"]})
+        raise ValidationError({"label": [f"{years.display(label)} has already been added"]})
     previous = existing.filter(label=years.previous(label)).first() if copy_previous else None
     if copy_previous and previous is None:
         raise ValidationError(
-            {"copy_previous": [f"There is no {years.previous(label)} to copy from: add this year without copying"]}
+            {
+                "copy_previous": [
+                    f"There is no {years.display(years.previous(label))} to copy from: add this year without copying"
+                ]
+            }
         )
     try:
         with transaction.atomic():
@@ -99,7 +103,7 @@ def year_add(*, ctx: TenantContext, label: str, copy_previous: bool = False) -> 
                 partnership=ctx.partnership, label=label
             )
     except IntegrityError:  # the same year added twice at once
-        raise ValidationError({"label": [f"{label} has already been added"]}) from None
+        raise ValidationError({"label": [f"{years.display(label)} has already been added"]}) from None
     activity.record(ctx, event="financial_year.added", obj=year, changes=activity.created(year, ["label"]))
     if previous is not None:
         for old in previous.contributions.select_related("member__organisation"):
@@ -188,7 +192,7 @@ def contribution_add(
             )
         elif year.contributions.filter(member=member).exists():
             errors.add(
-                "organisation", f"{organisation} already has a contribution for {year.label}: change that one instead"
+                "organisation", f"{organisation} already has a contribution for {year.display}: change that one instead"
             )
     values = _contribution_values(
         errors,
@@ -207,7 +211,7 @@ def contribution_add(
             )
     except IntegrityError:  # the same organisation added twice at once
         raise ValidationError(
-            {"organisation": [f"{organisation} already has a contribution for {year.label}: change that one instead"]}
+            {"organisation": [f"{organisation} already has a contribution for {year.display}: change that one instead"]}
         ) from None
     activity.record(
         ctx,
@@ -348,7 +352,7 @@ def _spending_values(
         if same.exists():
             name = f"a {SpendingKind(kind).label.lower()} line" + (f" called '{description}'" if description else "")
             errors.add(
-                "description", f"{year.label} already has {name}: change that one, or describe this one differently"
+                "description", f"{year.display} already has {name}: change that one, or describe this one differently"
             )
     values = {
         "kind": kind,
@@ -383,7 +387,7 @@ def spending_add(
                 partnership=ctx.partnership, year=year, **values
             )
     except IntegrityError:
-        raise ValidationError({"description": [f"{year.label} already has this spending line"]}) from None
+        raise ValidationError({"description": [f"{year.display} already has this spending line"]}) from None
     activity.record(ctx, event="spending.added", obj=line, changes=activity.created(line, ["year", *SPENDING_FIELDS]))
     return line
 
@@ -407,7 +411,7 @@ def spending_update(
         with transaction.atomic():
             _save_changes(ctx, line, values, SPENDING_FIELDS, event="spending.changed")
     except IntegrityError:
-        raise ValidationError({"description": [f"{line.year.label} already has this spending line"]}) from None
+        raise ValidationError({"description": [f"{line.year.display} already has this spending line"]}) from None
     return line
 
 
@@ -468,7 +472,10 @@ def _check_benchmark_unique(
     if exclude is not None:
         rows = rows.exclude(pk=exclude.pk)
     if rows.filter(name__iexact=values["name"]).exists():
-        errors.add("name", f"The table already has {values['name']} for {values['year']}: change that row instead")
+        errors.add(
+            "name",
+            f"The table already has {values['name']} for {years.display(values['year'])}: change that row instead",
+        )
     if values["is_this_partnership"]:
         own = rows.filter(is_this_partnership=True).exclude(name__iexact=values["name"]).first()
         if own is not None:
@@ -490,7 +497,9 @@ def benchmark_add(*, ctx: TenantContext, **data) -> Benchmark:
         with transaction.atomic():
             benchmark = Benchmark.objects.for_partnership(ctx.partnership).create(partnership=ctx.partnership, **values)
     except IntegrityError:
-        raise ValidationError({"name": [f"The table already has {values['name']} for {values['year']}"]}) from None
+        raise ValidationError(
+            {"name": [f"The table already has {values['name']} for {years.display(values['year'])}"]}
+        ) from None
     activity.record(ctx, event="benchmark.added", obj=benchmark, changes=activity.created(benchmark, BENCHMARK_FIELDS))
     return benchmark
 

@@ -81,7 +81,7 @@ def benchmark_sheet(benchmarks: list[Benchmark]) -> Sheet:
         [
             [
                 b.name,
-                b.year,
+                b.year_display,
                 b.council,
                 b.health,
                 b.police,
@@ -196,7 +196,7 @@ def _contributions_sheet(summary: YearSummary) -> Sheet:
         for r in summary.contributions
     ]
     headings = ["Organisation", "Sector", "Agreed", "Share (%)", "Date invoiced", "Invoiced", "Date received"]
-    headings += ["Received", "Outstanding", f"Agreed {summary.previous_label or 'previous year'}", "Notes"]
+    headings += ["Received", "Outstanding", f"Agreed {summary.previous_display or 'previous year'}", "Notes"]
     return Sheet("Contributions", headings, rows, money_columns=[2, 5, 7, 8, 9], date_columns=[4, 6])
 
 

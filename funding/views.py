@@ -455,7 +455,7 @@ class BenchmarkChangeView(RecordFormView):
 
     def get_initial(self):
         initial = {name: getattr(self.object, name) for name in services.BENCHMARK_FIELDS}
-        initial["year"] = self.object.year
+        initial["year"] = self.object.year_display
         return initial
 
     def perform(self, form):

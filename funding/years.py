@@ -1,4 +1,5 @@
-"""Financial years (April to March) and their labels: "2020-21" in URLs and on pages."""
+"""Financial years (April to March) and their labels: "2020-21" in URLs, the database and the API,
+"2020/21" (`display`) wherever a person reads one, as the partnership's own documents write it."""
 
 from __future__ import annotations
 
@@ -44,17 +45,19 @@ def parse(text: str) -> str:
     person: a year that is not April to the next March (like 2020-22) is refused, not guessed."""
     text = (text or "").strip()
     if not text:
-        raise ValueError("Enter the financial year, like 2020-21")
+        raise ValueError("Enter the financial year, like 2020/21")
     match = _PATTERN.match(text)
     if not match:
-        raise ValueError(f"Enter the financial year as its two years, like 2020-21 or 2020/21 (not '{text}')")
+        raise ValueError(f"Enter the financial year as its two years, like 2020/21 (not '{text}')")
     start, end = int(match.group(1)), match.group(2)
     follows = int(end) == start + 1 if len(end) == 4 else int(end) == (start + 1) % 100
     if not follows:
         raise ValueError(
             f"{text} is not a financial year: a financial year runs from 1 April to 31 March of the next year, "
-            f"so the one starting in April {start} is {label_for(start)}"
+            f"so the one starting in April {start} is {display(label_for(start))}"
         )
     if not FIRST_START <= start <= LAST_START:
-        raise ValueError(f"Enter a financial year from {label_for(FIRST_START)} to {label_for(LAST_START)}")
+        raise ValueError(
+            f"Enter a financial year from {display(label_for(FIRST_START))} to {display(label_for(LAST_START))}"
+        )
     return label_for(start)

@@ -5,6 +5,9 @@ Public entry points:
 - `format_money(value)`: '£1,234.56' (and '-£1,234.56'); the `money` template filter uses it;
 - `shares_that_add_up(amounts)`: each amount's per cent of their total, rounded for display by the
   largest-remainder method so that the rounded shares add up to exactly 100 (0 if nothing);
+- `grouped_shares(amounts, groups)`: the same for amounts that a page also shows by group (each
+  contribution and its sector): the groups' shares first, then each group's share split among its
+  amounts, so an amount alone in its group shows the group's figure and every column adds up;
 - `split_that_adds_up(total, parts)`: exact parts rounded to the penny so that they add up to
   the total rounded to the penny (the same largest-remainder method, in pence).
 
@@ -14,7 +17,7 @@ sum is made of exact Decimals first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 PENNY = Decimal("0.01")
@@ -68,6 +71,43 @@ def shares_that_add_up(amounts: Sequence[Decimal | int], *, places: int = 1) -> 
         return [Decimal(0).quantize(unit) for _ in values]
     exact = [v * HUNDRED / total for v in values]
     return _largest_remainder(exact, int(HUNDRED / unit), unit)
+
+
+def grouped_shares(
+    amounts: Sequence[Decimal | int],
+    groups: Sequence[Hashable],
+    *,
+    order: Sequence[Hashable] = (),
+    places: int = 1,
+) -> tuple[dict[Hashable, Decimal], list[Decimal]]:
+    """Shares of amounts and of their groups, computed once so that they agree wherever shown.
+
+    The groups' shares are `shares_that_add_up` of their totals, in `order` (the order a page
+    lists them in, which breaks ties as it would there) and then in order of first appearance;
+    each group's rounded share is then split among its amounts by the same largest-remainder
+    method. So the amounts' shares add up to 100, each group's amounts add up to the group's
+    share, and an amount alone in its group has exactly the group's share (Thurrock Council's
+    share of the year is the local authority's share, in every table, page and export). Each
+    share is still within one unit of `places` of its exact value.
+    """
+    values = [Decimal(a) for a in amounts]
+    if len(values) != len(groups):
+        raise ValueError("Each amount needs its group")
+    present = set(groups)
+    order = [group for group in dict.fromkeys([*order, *groups]) if group in present]
+    totals = [sum((v for v, g in zip(values, groups, strict=True) if g == group), Decimal(0)) for group in order]
+    by_group = dict(zip(order, shares_that_add_up(totals, places=places), strict=True))
+    unit = Decimal(1).scaleb(-places)
+    total = sum(totals, Decimal(0))
+    result: list[Decimal] = [Decimal(0).quantize(unit)] * len(values)
+    if total == 0:
+        return by_group, result
+    for group in order:
+        members = [i for i, g in enumerate(groups) if g == group]
+        exact = [values[i] * HUNDRED / total for i in members]
+        for i, rounded in zip(members, _largest_remainder(exact, int(by_group[group] / unit), unit), strict=True):
+            result[i] = rounded
+    return by_group, result
 
 
 def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:

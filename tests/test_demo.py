@@ -6,7 +6,9 @@ The demo is loaded once for this module and the tests read it, each in its own s
 an empty database to load into are in test_demo_loading.py.
 """
 
+import csv
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
@@ -14,6 +16,9 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from lscp.demo import DEMO_PASSWORD
 from partners.models import Member, Membership, Organisation, Partnership
@@ -334,3 +339,73 @@ def test_every_submitted_demo_summary_meets_its_clock_and_no_home_page_calls_it_
                 assert f"{request.notification.reference} ({request.member})" not in page, (login, request.pk)
         checked += len(submitted)
     assert checked >= 5
+
+
+FINANCIAL_YEAR_WITH_A_HYPHEN = re.compile(r"\b(?:19|20)\d{2}-\d{2}(?![\d-])")
+
+
+def _funding_2020_21(what: str):
+    """Thurrock's 2020/21 as the business unit reads it: the page's visible text, or an export
+    (the XLSX's cells, the CSV's rows, the PDF's text)."""
+    client = Client()
+    client.post("/accounts/sign-in/", {"username": "thurrock-business", "password": DEMO_PASSWORD})
+    url = {"page": "funding-year", "xlsx": "funding-year-xlsx", "csv": "funding-year-csv", "pdf": "funding-year-pdf"}
+    content = client.get(reverse(url[what], args=["thurrock", "2020-21"])).content
+    if what == "page":
+        html = re.sub(r"<(script|style)\b.*?</\1>", " ", content.decode(), flags=re.S)
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    if what == "xlsx":
+        return load_workbook(io.BytesIO(content))
+    if what == "csv":
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_demo_funding_year_shows_one_share_per_figure_and_each_table_adds_up():
+    """Thurrock Council was 75.7% by organisation and 75.6% by sector on one page. Its share is the
+    local authority's (75.668%: the sectors' shares add up to 100.0 with the local authority's
+    rounded down, its remainder being the smallest), in both tables, both sheets, the CSV and the PDF."""
+    text = _funding_2020_21("page")
+    by_sector = re.search(r"Local authority £177,444\.00 (\d+\.\d)%", text)
+    by_organisation = re.search(r"Thurrock Council Local authority £177,444\.00 (\d+\.\d)%", text)
+    assert (by_sector.group(1), by_organisation.group(1)) == ("75.6", "75.6")
+
+    book = _funding_2020_21("xlsx")
+    sectors = {row[0]: D(str(row[2])) for row in book["By sector"].iter_rows(min_row=2, values_only=True)}
+    organisations = {row[0]: D(str(row[3])) for row in book["Contributions"].iter_rows(min_row=2, values_only=True)}
+    assert sectors["Local authority"] == organisations["Thurrock Council"] == D("75.6")
+    assert sum(organisations.values()) == D("100.0")
+
+    rows = _funding_2020_21("csv")
+    assert next(row for row in rows if row[1] == "Thurrock Council")[4] == "75.6"
+    assert sum(D(row[4]) for row in rows[1:] if row[0] == "Contribution") == D("100.0")
+
+    pdf = _funding_2020_21("pdf")
+    assert pdf.count("75.6%") >= 2 and "75.7%" not in pdf  # and the comparison's "Thurrock 2020/21" row
+
+
+def test_the_demo_funding_year_writes_its_years_one_way():
+    """Years read "2020/21" on the page and in the exports ("2020-21" and "2019-20" appeared beside
+    them); the URL and the API keep their documented "2020-21"."""
+    text = _funding_2020_21("page")
+    assert not FINANCIAL_YEAR_WITH_A_HYPHEN.search(text), [
+        text[m.start() - 80 : m.end() + 40] for m in FINANCIAL_YEAR_WITH_A_HYPHEN.finditer(text)
+    ]
+    assert "Funding 2020/21" in text and "There is no 2019/20 recorded to compare with" in text
+    cells = [str(c) for sheet in _funding_2020_21("xlsx") for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "2020/21" in cells and not [cell for cell in cells if FINANCIAL_YEAR_WITH_A_HYPHEN.search(cell)]
+    assert not FINANCIAL_YEAR_WITH_A_HYPHEN.search(_funding_2020_21("pdf"))
+    client = Client()
+    client.post("/accounts/sign-in/", {"username": "thurrock-business", "password": DEMO_PASSWORD})
+    assert client.get("/api/v1/thurrock/funding/years/2020-21/").json()["label"] == "2020-21"
+
+
+def test_the_demo_funding_year_cites_no_seed():
+    """ "(seed 003 §14)" was in the chair's spending note, on the page and in every export."""
+    assert "seed" not in _funding_2020_21("page").lower()
+    assert not [cell for row in _funding_2020_21("csv") for cell in row if "seed" in cell.lower()]
+    cells = [str(c) for sheet in _funding_2020_21("xlsx") for row in sheet.iter_rows(values_only=True) for c in row]
+    assert not [cell for cell in cells if "seed" in cell.lower()]
+    pdf = _funding_2020_21("pdf")
+    assert "seed" not in pdf.lower() and "§" not in pdf
+    assert "No independent chair costs so far this year" in " ".join(cells)

@@ -261,9 +261,39 @@ def test_year_page_summary_outstanding_contingency_and_change(thurrock, as_user)
     html = page.content.decode()
     assert page.status_code == 200
     assert "£210,089.75" in html and "£77,444.00" in html and "£15,499.50 of £20,000.00" in html
-    assert "Change from 2019-20" in html and "+£25,221.00 (+14.8%)" in html
+    assert "Change from 2019/20" in html and "+£25,221.00 (+14.8%)" in html
+    assert "2019-20" not in re.sub(r'(href|action)="[^"]*"', "", html)  # the URL form stays in links
     assert "Add a contribution" not in html  # a DSP reads, never writes
     assert ActivityEvent.objects.for_partnership(thurrock.partnership).filter(event="financialyear.viewed").exists()
+
+
+def test_years_read_2020_21_with_a_slash_on_the_page_and_in_the_exports(thurrock, as_user, api):
+    """One year format wherever a person reads one ("2019/20", as the partnership's documents
+    write it); the URL and the API keep their documented "2019-20"."""
+    ctx = thurrock.ctx()
+    previous = services.year_add(ctx=ctx, label="2019-20")
+    council = thurrock.members["council"].organisation
+    services.contribution_add(ctx=ctx, year=previous, organisation=council, agreed=D("170000"))
+    year = services.year_add(ctx=ctx, label="2020-21")
+    services.contribution_add(ctx=ctx, year=year, organisation=council, agreed=D("177444.00"))
+    services.income_add(ctx=ctx, year=year, kind="training", description="Courses", amount=D("100"))
+    client = as_user(thurrock.people["business"])
+    hyphen = re.compile(r"\b20\d{2}-\d{2}(?![\d-])")
+
+    pdf = client.get(reverse("funding-year-pdf", args=[thurrock.slug, "2020-21"])).content
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Change from 2019/20" in text and not hyphen.search(text)
+
+    book = load_workbook(io.BytesIO(client.get(reverse("funding-year-xlsx", args=[thurrock.slug, "2020-21"])).content))
+    cells = [str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+    assert "Agreed 2019/20" in cells and not [cell for cell in cells if hyphen.search(cell)]
+
+    with pytest.raises(ValidationError) as refused:
+        services.year_add(ctx=ctx, label="2020/21")
+    assert refused.value.message_dict == {"label": ["2020/21 has already been added"]}
+    assert str(year) == "Financial year 2020/21"
+    body = api(thurrock.people["business"]).get(f"/api/v1/{thurrock.slug}/funding/years/2020-21/").json()
+    assert (body["label"], body["summary"]["previous_year"]) == ("2020-21", "2019-20")
 
 
 def test_a_year_like_2020_22_is_refused_by_the_field(thurrock, as_user):
@@ -273,7 +303,7 @@ def test_a_year_like_2020_22_is_refused_by_the_field(thurrock, as_user):
     html = response.content.decode()
     assert response.status_code == 200
     assert error_by_field(html, "id_label").startswith("2020-22 is not a financial year")
-    assert "so the one starting in April 2020 is 2020-21" in error_by_field(html, "id_label")
+    assert "so the one starting in April 2020 is 2020/21" in error_by_field(html, "id_label")
     assert 'value="2020-22"' in html
     assert writes(thurrock) == before
     response = client.post(reverse("funding-year-add", args=[thurrock.slug]), {"label": "2020/21"})
@@ -398,7 +428,7 @@ def test_two_contributions_for_the_same_organisation_and_year_are_refused(thurro
         .post(add_url(thurrock, year), {"organisation": thurrock.members["council"].organisation.pk, "agreed": "1"})
         .content.decode()
     )
-    message = "Thurrock Council already has a contribution for 2020-21: change that one instead"
+    message = "Thurrock Council already has a contribution for 2020/21: change that one instead"
     assert error_by_field(html, "id_organisation") == message
     response = api(thurrock.people["business"]).post(
         f"/api/v1/{thurrock.slug}/funding/years/2020-21/contributions/",
@@ -520,7 +550,7 @@ def test_every_write_is_logged_and_a_change_that_changes_nothing_writes_nothing(
     }
     services.contribution_remove(ctx=ctx, contribution=contribution)
     assert events.get(event="contribution.removed").changes == {
-        "record": {"old": "Thurrock Council contribution 2020-21", "new": None}
+        "record": {"old": "Thurrock Council contribution 2020/21", "new": None}
     }
     # ...and so is a write of every other kind of funding record.
     services.spending_add(ctx=ctx, year=year, kind="reviews", budget=D("20000.00"))
@@ -539,7 +569,7 @@ def test_copying_the_previous_year_brings_agreed_amounts_and_budgets_only(thurro
     assert summary.agreed == D("234504.21") and summary.invoiced == 0
     assert summary.budget == D("120835.00") and summary.actual == 0
     assert all(change.difference == 0 for change in summary.changes[:1])
-    with pytest.raises(ValidationError, match="There is no 2029-30 to copy from"):
+    with pytest.raises(ValidationError, match="There is no 2029/30 to copy from"):
         services.year_add(ctx=ctx, label="2030-31", copy_previous=True)
     assert not FinancialYear.objects.for_partnership(thurrock.partnership).filter(label="2030-31").exists()
 
@@ -738,7 +768,7 @@ def test_benchmark_form_keeps_input_and_refuses_negative_and_duplicate(thurrock,
         .content.decode()
     )
     assert error_by_field(html, "id_council") == "The local authority contribution must be £0 or more, not -£1.00"
-    assert error_by_field(html, "id_name") == "The table already has Thurrock for 2016-17: change that row instead"
+    assert error_by_field(html, "id_name") == "The table already has Thurrock for 2016/17: change that row instead"
     assert 'value="167,025"' in html
     assert writes(thurrock) == before
 

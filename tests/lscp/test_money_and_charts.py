@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 
 from lscp import charts
-from lscp.money import format_money, share, shares_that_add_up, split_that_adds_up, to_pence
+from lscp.money import format_money, grouped_shares, share, shares_that_add_up, split_that_adds_up, to_pence
 from lscp.web.forms import GovukForm, MoneyField, PercentField
 
 D = Decimal
@@ -59,6 +59,31 @@ def test_shares_always_add_up_and_stay_within_a_tenth_of_the_exact_share():
         assert sum(shown) == D("100.0"), amounts
         for amount, value in zip(amounts, shown, strict=True):
             assert abs(value - share(amount, sum(amounts))) < D("0.1")
+
+
+def test_grouped_shares_agree_with_their_groups_and_add_up():
+    """Thurrock 2020/21 by organisation and by sector: the council, alone in its sector, reads
+    the sector's figure (it was 75.7% by organisation and 75.6% by sector, on one page)."""
+    amounts = [D("177444"), D("17777"), D("550"), D("1206.21"), D("4750"), D("17777"), D("5000"), D("5000")]
+    amounts.append(D("5000"))
+    groups = ["council", "police", "other", "other", "other", "health", "health", "health", "health"]
+    by_group, each = grouped_shares(amounts, groups)
+    assert by_group == {"council": D("75.6"), "police": D("7.6"), "other": D("2.8"), "health": D("14.0")}
+    assert each[0] == by_group["council"] and each[1] == by_group["police"]
+    assert shares_that_add_up(amounts)[0] == D("75.7")  # computed apart, the organisations' table disagreed
+    assert sum(each) == D("100.0")
+    for group, total in by_group.items():
+        assert sum(s for s, g in zip(each, groups, strict=True) if g == group) == total
+    rng = random.Random(14)
+    for _ in range(300):
+        amounts = [D(rng.randint(0, 10**6)) / 100 for _ in range(rng.randint(1, 12))]
+        groups = [rng.choice("abcd") for _ in amounts]
+        by_group, each = grouped_shares(amounts, groups)
+        total = sum(amounts)
+        assert sum(each) == (D("100.0") if total else 0)
+        for value, rounded in zip(amounts, each, strict=True):
+            assert abs(rounded - (value * 100 / total if total else 0)) < D("0.1")
+    assert grouped_shares([D(0), D(0)], ["a", "b"]) == ({"a": D("0.0"), "b": D("0.0")}, [D("0.0"), D("0.0")])
 
 
 def test_split_in_pence_adds_up_to_the_total():
