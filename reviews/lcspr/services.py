@@ -141,6 +141,27 @@ def _ask_to_sign(ctx, lcspr: Lcspr) -> None:
     )
 
 
+def _check_decision(
+    *, decision_date, reviewer_name: str, reviewer_kind: str, terms_of_reference: str, scope_from, scope_to
+) -> None:
+    """The decision to commission, as first recorded and as changed: every field's error at once."""
+    errors = Errors()
+    errors.date_not_in_future("decision_date", decision_date, name="The decision date")
+    if not (reviewer_name or "").strip():
+        errors.add("reviewer_name", "Enter the reviewer's name")
+    if reviewer_kind not in ReviewerKind.values:
+        errors.add("reviewer_kind", "Choose whether the reviewer is independent or internal")
+    if not (terms_of_reference or "").strip():
+        errors.add("terms_of_reference", "Enter the terms of reference")
+    if scope_from is None:
+        errors.add("scope_from", "Enter the start of the period the review covers")
+    if scope_to is None:
+        errors.add("scope_to", "Enter the end of the period the review covers")
+    elif scope_from and scope_to < scope_from:
+        errors.add("scope_to", "The end of the period must be the same as or after its start")
+    errors.raise_if_any()
+
+
 @transaction.atomic
 def commission(
     ctx: TenantContext,
@@ -157,21 +178,14 @@ def commission(
     reason = lcspr_refusal(lcspr_for(notification), step="commission", notification=notification)
     if reason:
         raise StateError(reason)
-    errors = Errors()
-    errors.date_not_in_future("decision_date", decision_date, name="The decision date")
-    if not (reviewer_name or "").strip():
-        errors.add("reviewer_name", "Enter the reviewer's name")
-    if reviewer_kind not in ReviewerKind.values:
-        errors.add("reviewer_kind", "Choose whether the reviewer is independent or internal")
-    if not (terms_of_reference or "").strip():
-        errors.add("terms_of_reference", "Enter the terms of reference")
-    if scope_from is None:
-        errors.add("scope_from", "Enter the start of the period the review covers")
-    if scope_to is None:
-        errors.add("scope_to", "Enter the end of the period the review covers")
-    elif scope_from and scope_to < scope_from:
-        errors.add("scope_to", "The end of the period must be the same as or after its start")
-    errors.raise_if_any()
+    _check_decision(
+        decision_date=decision_date,
+        reviewer_name=reviewer_name,
+        reviewer_kind=reviewer_kind,
+        terms_of_reference=terms_of_reference,
+        scope_from=scope_from,
+        scope_to=scope_to,
+    )
     lcspr = Lcspr(
         partnership=ctx.partnership,
         notification=notification,
@@ -205,21 +219,14 @@ def change_decision(
     standing signatures of it are withdrawn, with the reason, and they are asked to sign again."""
     LcsprPolicy.require(ctx, "manage", lcspr)
     lcspr = _locked(ctx, lcspr, step="decision", expected_version=expected_version)
-    errors = Errors()
-    errors.date_not_in_future("decision_date", decision_date, name="The decision date")
-    if not (reviewer_name or "").strip():
-        errors.add("reviewer_name", "Enter the reviewer's name")
-    if reviewer_kind not in ReviewerKind.values:
-        errors.add("reviewer_kind", "Choose whether the reviewer is independent or internal")
-    if not (terms_of_reference or "").strip():
-        errors.add("terms_of_reference", "Enter the terms of reference")
-    if scope_from is None:
-        errors.add("scope_from", "Enter the start of the period the review covers")
-    if scope_to is None:
-        errors.add("scope_to", "Enter the end of the period the review covers")
-    elif scope_from and scope_to < scope_from:
-        errors.add("scope_to", "The end of the period must be the same as or after its start")
-    errors.raise_if_any()
+    _check_decision(
+        decision_date=decision_date,
+        reviewer_name=reviewer_name,
+        reviewer_kind=reviewer_kind,
+        terms_of_reference=terms_of_reference,
+        scope_from=scope_from,
+        scope_to=scope_to,
+    )
     before = activity.snapshot(lcspr, DECISION_FIELDS)
     lcspr.decision_date, lcspr.reviewer_name, lcspr.reviewer_kind = decision_date, reviewer_name.strip(), reviewer_kind
     lcspr.terms_of_reference, lcspr.scope_from, lcspr.scope_to = terms_of_reference.strip(), scope_from, scope_to
