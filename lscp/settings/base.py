@@ -333,6 +333,8 @@ LSCP_OUTBOX_FLUSH_SECONDS = int(env("LSCP_OUTBOX_FLUSH_SECONDS", "240"))
 
 # "What needs me now" on each partnership's home page: one provider per app (see lscp/home.py).
 LSCP_HOME_SECTIONS = [
+    # Issue 14 §3 (helper tasks): a partner's "returned with comments" first, for the business unit.
+    "reviews.rapid_review.selectors.home_returned_outcomes",
     "reviews.rapid_review.selectors.home_sign_offs",
     "reviews.rapid_review.selectors.home_requests",
     "audits.self_assessment.selectors.home_returns",

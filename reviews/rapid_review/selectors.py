@@ -37,6 +37,21 @@ def active_signatures(review: RapidReview) -> dict[int, SignOff]:
     return {s.member_id: s for s in review.sign_offs.all() if s.is_active_signature}
 
 
+def standing_returns(review: RapidReview | None) -> dict[int, SignOff]:
+    """The partners' "returned with comments" that still stand, by member (the latest of each):
+    the outcome has not been changed since (which withdraws them) and the partner has not signed
+    since. Each is a task for the business unit, on the review's task list and its home page."""
+    if review is None or review.status != ReviewStatus.AWAITING_SIGN_OFF:
+        return {}
+    signed = active_signatures(review)
+    returns = {}
+    for sign_off in sorted(review.sign_offs.all(), key=lambda s: (s.at, s.pk)):
+        standing = sign_off.decision == SignOffDecision.RETURNED and sign_off.withdrawn_at is None
+        if standing and sign_off.member_id not in signed:
+            returns[sign_off.member_id] = sign_off
+    return returns
+
+
 def missing_signers(review: RapidReview | None, partnership=None) -> list[Member]:
     """The statutory partner members (every current one: several councils each sign) whose
     signature the outcome still needs."""
@@ -139,6 +154,44 @@ def home_requests(ctx) -> dict | None:
         for r in requests
     ]
     return {"title": "Requests for information", "tasks": tasks}
+
+
+def home_returned_outcomes(ctx) -> dict | None:
+    """The business unit's rapid review outcomes a partner returned with comments: change the
+    outcome (which asks every partner to sign again), first on the home page."""
+    if not RapidReviewPolicy.can(ctx, "manage"):
+        return None
+    reviews = (
+        RapidReview.objects.for_partnership(ctx.partnership)
+        .filter(
+            status=ReviewStatus.AWAITING_SIGN_OFF,
+            sign_offs__decision=SignOffDecision.RETURNED,
+            sign_offs__withdrawn_at__isnull=True,
+        )
+        .distinct()
+        .select_related("notification")
+        .prefetch_related("sign_offs__member__organisation")
+        .order_by("sent_for_sign_off_at")[:50]
+    )
+    tasks = []
+    for review in reviews:
+        returns = standing_returns(review)
+        if not returns:
+            continue
+        partners = [str(s.member) for s in returns.values()]
+        listed = partners[0] if len(partners) == 1 else ", ".join(partners[:-1]) + " and " + partners[-1]
+        latest = max(returns.values(), key=lambda s: s.at)
+        tasks.append(
+            {
+                "label": f"The rapid review outcome of {review.notification.reference} was returned by {listed}",
+                "url": reverse("rapid-review", args=[ctx.partnership.slug, review.notification_id]),
+                "due": None,
+                "status": "open",
+                "hint": f"Returned with comments on {timezone.localtime(latest.at):%-d %b %Y}: "
+                "change the outcome, and every partner is asked to sign again",
+            }
+        )
+    return {"title": "Returned with comments", "tasks": tasks}
 
 
 def home_sign_offs(ctx) -> dict | None:

@@ -52,6 +52,7 @@ class RapidReviewView(NotificationRecord, TemplateView):
         requests = list(selectors.information_requests(self.ctx, notification=notification))
         signatures = selectors.active_signatures(review) if review else {}
         missing = selectors.missing_signers(review, self.ctx.partnership)
+        returns = selectors.standing_returns(review)
         context.update(
             review=review,
             requests=[(r, next(iter(r.deadlines.all()), None)) for r in requests],
@@ -59,7 +60,8 @@ class RapidReviewView(NotificationRecord, TemplateView):
             today=timezone.localdate(),
             signatures=signatures,
             sign_offs=selectors.sign_offs_of(review),
-            signing=[(m, signatures.get(m.pk)) for m in signing_members(self.ctx.partnership)],
+            signing=[(m, signatures.get(m.pk), returns.get(m.pk)) for m in signing_members(self.ctx.partnership)],
+            returns=list(returns.values()),
             signers_needed=len(signatures) + len(missing),
             missing=missing,
             can_manage=RapidReviewPolicy.can(self.ctx, "manage"),
