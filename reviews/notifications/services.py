@@ -46,6 +46,7 @@ from reviews.notifications.selectors import notification_submitted_as
 from reviews.notifications.steps import STATUS_ORDER, STEPS, StepSpec, next_step
 from reviews.rapid_review.models import ReviewStatus
 from reviews.rapid_review.selectors import last_signature_date, missing_signers, missing_signers_text, rapid_review_for
+from reviews.rapid_review.services import close_unanswered_requests
 
 MAX_CHILDREN = 4
 
@@ -576,4 +577,6 @@ def record_step(
         changes=activity.changes_between(before, activity.snapshot(notification, ["status", *updates])),
     )
     deadlines.refresh(notification)
+    if step == "rapid_review_completed":
+        close_unanswered_requests(ctx, notification, on=notification.rapid_review_completed_on)
     return notification

@@ -57,6 +57,8 @@ class InformationRequestOut(serializers.Serializer):
     learning = serializers.CharField()
     chronology = ChronologyItem(many=True)
     submitted_on = serializers.DateField(allow_null=True)
+    closed_on = serializers.DateField(allow_null=True, help_text="When it was closed or withdrawn, unanswered")
+    closed_reason = serializers.CharField()
     version = serializers.IntegerField()
     deadline = serializers.SerializerMethodField()
 
@@ -89,6 +91,11 @@ class SendForSignOffIn(serializers.Serializer):
 
 class ReasonIn(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class WithdrawIn(serializers.Serializer):
+    reason = serializers.CharField(error_messages={"required": "Say why the request is being withdrawn"})
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
 
 
 class AttendeeItem(serializers.Serializer):
@@ -196,6 +203,7 @@ class RapidReviewActions:
         "information_request": (InformationRequestPolicy, "view"),
         "answer_information_request": (InformationRequestPolicy, "answer"),
         "reopen_information_request": (InformationRequestPolicy, "request"),
+        "withdraw_information_request": (InformationRequestPolicy, "request"),
         "rapid_review": (RapidReviewPolicy, "view"),
         "save_rapid_review": (RapidReviewPolicy, "manage"),
         "send_for_sign_off": (RapidReviewPolicy, "manage"),
@@ -206,6 +214,7 @@ class RapidReviewActions:
         "create_information_requests": RequestsIn,
         "answer_information_request": SummaryIn,
         "reopen_information_request": ReasonIn,
+        "withdraw_information_request": WithdrawIn,
         "save_rapid_review": RapidReviewIn,
         "send_for_sign_off": SendForSignOffIn,
         "create_sign_off": SignOffIn,
@@ -260,6 +269,19 @@ class RapidReviewActions:
         return Response(
             InformationRequestOut(services.reopen_agency_summary(self.ctx, found, **data.validated_data)).data
         )
+
+    @schema(WithdrawIn, InformationRequestOut)
+    @action(detail=True, methods=["post"], url_path=r"information-requests/(?P<information_request_id>[0-9]+)/withdraw")
+    def withdraw_information_request(self, request, *args, **kwargs):
+        """Withdraw a request not yet answered, with the reason: its clock stops as not needed."""
+        found = self._request(self.get_object(), kwargs["information_request_id"])
+        data = WithdrawIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        withdrawn = services.withdraw_information_request(
+            self.ctx, found, reason=values["reason"], expected_version=values.get("version")
+        )
+        return Response(InformationRequestOut(withdrawn).data)
 
     # --- the meeting record, decision and sign-off
 

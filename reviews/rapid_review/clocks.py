@@ -2,8 +2,14 @@
 deadline engine."""
 
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from lscp.deadlines import ClockKind, StartOption, register
+
+
+def _why_closed(request) -> str:
+    words = "Withdrawn" if request.status == "withdrawn" else "Not needed"
+    return Truncator(f"{words}: {request.closed_reason}").chars(300)
 
 
 def _request_url(request) -> str:
@@ -30,5 +36,8 @@ INFORMATION_REQUEST = register(
         # "Escalating to the agency lead and then the business unit": not the statutory partners.
         escalate_to_partners=False,
         editable=False,
+        # Closed when the rapid review completed, or withdrawn: the clock stops, not needed.
+        applies=lambda r: not r.is_closed,
+        not_applicable_reason=lambda r: _why_closed(r),
     )
 )

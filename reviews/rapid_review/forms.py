@@ -52,6 +52,14 @@ class ReasonForm(TenantForm):
     reason = forms.CharField(label="Why is it being reopened?", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class WithdrawRequestForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why is the request being withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the request is being withdrawn"},
+    )
+
+
 class AttendeeForm(MembersForm):
     member = OrganisationChoice(label="Organisation", required=False, empty_label="Choose an organisation")
     name = forms.CharField(label="Name", required=False, max_length=200)

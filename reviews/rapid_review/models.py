@@ -18,6 +18,15 @@ class RequestStatus(models.TextChoices):
     DRAFT = "draft", "Draft saved"
     SUBMITTED = "submitted", "Submitted"
     REOPENED = "reopened", "Reopened"
+    # Never answered, and no longer needed: closed when the rapid review completed, or withdrawn
+    # by the business unit with a reason. Their clocks stop ("not needed"), neither met nor overdue.
+    CLOSED = "closed", "Closed: not needed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The organisation has still to answer (the agency lead's task); UNANSWERED: never submitted.
+OPEN_REQUEST_STATUSES = (RequestStatus.REQUESTED, RequestStatus.DRAFT, RequestStatus.REOPENED)
+UNANSWERED_REQUEST_STATUSES = (RequestStatus.REQUESTED, RequestStatus.DRAFT)
 
 
 class InformationRequest(TenantOwned, Versioned):
@@ -43,6 +52,8 @@ class InformationRequest(TenantOwned, Versioned):
     submitted_on = models.DateField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reopened_reason = models.TextField(blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)  # why it was closed or withdrawn
     version = models.PositiveIntegerField(default=1)  # as Versioned's, without its help text (no migration)
 
     deadlines = GenericRelation("lscp.Deadline", content_type_field="subject_type", object_id_field="subject_id")
@@ -63,6 +74,10 @@ class InformationRequest(TenantOwned, Versioned):
     @property
     def is_locked(self) -> bool:
         return self.status == RequestStatus.SUBMITTED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (RequestStatus.CLOSED, RequestStatus.WITHDRAWN)
 
 
 class ChronologyEntry(TenantOwned):

@@ -16,6 +16,7 @@ from partners.models import Member
 from partners.signing import Signable, missing_members, signing_members
 from reviews.notifications.models import Notification
 from reviews.rapid_review.models import (
+    OPEN_REQUEST_STATUSES,
     InformationRequest,
     LcsprCriterion,
     RapidReview,
@@ -94,7 +95,7 @@ def information_requests(ctx: TenantContext, *, notification: Notification | Non
     if notification is not None:
         queryset = queryset.filter(notification=notification)
     if open_only:
-        queryset = queryset.exclude(status=RequestStatus.SUBMITTED)
+        queryset = queryset.filter(status__in=OPEN_REQUEST_STATUSES)
     return InformationRequestPolicy.filter(
         ctx, queryset.select_related("notification", "member__organisation").prefetch_related("deadlines")
     )
@@ -131,15 +132,15 @@ def rapid_review_summary(ctx: TenantContext, notification) -> dict:
 
 
 def home_requests(ctx) -> dict | None:
-    """An agency lead's organisation's requests for information still to answer."""
+    """An agency lead's organisation's requests for information still to answer: asked, in draft,
+    or reopened by the business unit (whose reply-by date has passed: the reason is the task)."""
     if not InformationRequestPolicy.can(ctx, "answer") or ctx.member is None:
         return None
     today = timezone.localdate()
     soon = soon_by(calendar_for(ctx.partnership), today)
     requests = (
         InformationRequest.objects.for_partnership(ctx.partnership)
-        .filter(member=ctx.member)
-        .exclude(status=RequestStatus.SUBMITTED)
+        .filter(member=ctx.member, status__in=OPEN_REQUEST_STATUSES)
         .select_related("notification")
         .order_by("reply_by")[:50]
     )
@@ -147,9 +148,11 @@ def home_requests(ctx) -> dict | None:
         {
             "label": f"Agency summary for {r.notification.reference}",
             "url": reverse("information-request-detail", args=[ctx.partnership.slug, r.pk]),
-            "due": r.reply_by,
-            "status": task_status(r.reply_by, today=today, soon=soon),
-            "hint": r.get_status_display(),
+            "due": None if r.status == RequestStatus.REOPENED else r.reply_by,
+            "status": "open" if r.status == RequestStatus.REOPENED else task_status(r.reply_by, today=today, soon=soon),
+            "hint": f"Reopened by the business unit: {r.reopened_reason}"
+            if r.status == RequestStatus.REOPENED
+            else r.get_status_display(),
         }
         for r in requests
     ]

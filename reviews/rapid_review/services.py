@@ -30,6 +30,7 @@ from reviews import themes as practice_themes
 from reviews.notifications.models import Notification, Status
 from reviews.notifications.permissions import VIEW_PERM
 from reviews.rapid_review.models import (
+    UNANSWERED_REQUEST_STATUSES,
     ChronologyEntry,
     InformationRequest,
     LcsprCriterion,
@@ -83,7 +84,11 @@ def rapid_review_refusal(notification: Notification, review: RapidReview | None,
 
 def information_request_refusal(request: InformationRequest, *, step: str) -> str | None:
     """Why the organisation cannot answer (step "answer") or the business unit cannot reopen
-    (step "reopen") this request now, or None if it can."""
+    (step "reopen") or withdraw (step "withdraw") this request now, or None if it can."""
+    if step in ("answer", "withdraw") and request.is_closed:
+        return f"The request to {request.member} is {request.get_status_display().lower()}: {request.closed_reason}"
+    if step == "withdraw" and request.status not in UNANSWERED_REQUEST_STATUSES:
+        return f"{request.member} has already answered: only a request not yet answered can be withdrawn."
     if step == "answer" and request.is_locked:
         return (
             f"{request.member}'s summary was submitted on {request.submitted_on:%-d %B %Y} and is locked. "
@@ -310,6 +315,63 @@ def reopen_agency_summary(ctx: TenantContext, request: InformationRequest, *, re
         link=link("information-request-detail", ctx.partnership.slug, request.pk),
     )
     return request
+
+
+def _close(ctx: TenantContext, request: InformationRequest, *, status: str, on: dt.date, reason: str) -> None:
+    """Close one unanswered request: its clock stops as not needed (the deadline engine's
+    `applies`), neither met nor overdue, and it leaves the agency lead's tasks."""
+    before = activity.snapshot(request, ["status"])
+    request.status = status
+    request.closed_on = on
+    request.closed_reason = reason
+    request.bump_version()
+    request.save(update_fields=["status", "closed_on", "closed_reason", "version"])
+    changes = activity.changes_between(before, activity.snapshot(request, ["status"]))
+    changes["reason"] = {"old": None, "new": reason}
+    event = "withdrawn" if status == RequestStatus.WITHDRAWN else "closed"
+    activity.record(ctx, event=f"information_request.{event}", obj=request, changes=changes)
+    deadlines.refresh(request)
+
+
+def close_unanswered_requests(ctx: TenantContext, notification: Notification, *, on: dt.date) -> int:
+    """When the rapid review is completed (notifications.services.record_step, which checks the
+    business unit may), the requests never answered are closed: not needed any more. Returns how many."""
+    requests = list(
+        InformationRequest.objects.for_partnership(ctx.partnership)
+        .select_for_update()
+        .filter(notification=notification, status__in=UNANSWERED_REQUEST_STATUSES)
+        .select_related("member__organisation")
+    )
+    for request in requests:
+        reason = f"the rapid review was completed on {on:%-d %B %Y} before {request.member} answered"
+        _close(ctx, request, status=RequestStatus.CLOSED, on=on, reason=reason)
+    return len(requests)
+
+
+@transaction.atomic
+def withdraw_information_request(
+    ctx: TenantContext, request: InformationRequest, *, reason: str, expected_version: int | None = None
+) -> InformationRequest:
+    """The business unit withdraws a request not yet answered, with its reason."""
+    InformationRequestPolicy.require(ctx, "request", request)
+    request = _locked_request(ctx, request)
+    _refuse(information_request_refusal(request, step="withdraw"))
+    check_version(request, expected_version, what="This request")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the request is being withdrawn"]})
+    _close(ctx, request, status=RequestStatus.WITHDRAWN, on=timezone.localdate(), reason=reason)
+    return request
+
+
+def outstanding_requests(notification: Notification) -> list[InformationRequest]:
+    """The requests still to be answered (the send-for-sign-off page says how many)."""
+    return list(
+        InformationRequest.objects.for_partnership(notification.partnership)
+        .filter(notification=notification, status__in=UNANSWERED_REQUEST_STATUSES)
+        .select_related("member__organisation")
+        .order_by("member__organisation__name")
+    )
 
 
 # ----------------------------------------------------------------------------------------------

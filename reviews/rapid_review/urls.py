@@ -40,4 +40,9 @@ urlpatterns = [
         views.ReopenSummaryView.as_view(),
         name="information-request-reopen",
     ),
+    path(
+        "requests-for-information/<int:information_request_id>/withdraw/",
+        views.WithdrawRequestView.as_view(),
+        name="information-request-withdraw",
+    ),
 ]

@@ -27,6 +27,7 @@ from reviews.rapid_review.forms import (
     ReasonForm,
     RequestInformationForm,
     SignOffForm,
+    WithdrawRequestForm,
 )
 from reviews.rapid_review.models import InformationRequest, RequestStatus, ReviewStatus, SignOffDecision
 from reviews.rapid_review.permissions import InformationRequestPolicy, RapidReviewPolicy
@@ -57,6 +58,8 @@ class RapidReviewView(NotificationRecord, TemplateView):
             review=review,
             requests=[(r, next(iter(r.deadlines.all()), None)) for r in requests],
             received=sum(r.status == RequestStatus.SUBMITTED for r in requests),
+            asked=sum(not r.is_closed for r in requests),
+            closed=sum(r.is_closed for r in requests),
             today=timezone.localdate(),
             signatures=signatures,
             sign_offs=selectors.sign_offs_of(review),
@@ -180,6 +183,8 @@ class InformationRequestDetailView(RecordMixin, ServiceFormMixin, TemplateView):
             can_answer=answer,
             can_reopen=InformationRequestPolicy.can(self.ctx, "request", request)
             and request.status == RequestStatus.SUBMITTED,
+            can_withdraw=InformationRequestPolicy.can(self.ctx, "request", request)
+            and services.information_request_refusal(request, step="withdraw") is None,
             chronology=request.chronology.all(),
             documents=documents.documents_about(self.ctx.partnership, request),
             clock=next(iter(deadlines.clocks_for(request)), None),
@@ -244,6 +249,42 @@ class ReopenSummaryView(RecordMixin, ServiceFormMixin, TemplateView):
                 lambda: services.reopen_agency_summary(self.ctx, self.object, reason=form.cleaned_data["reason"]),
                 success_url=self.detail_url(),
                 message=f"{self.object.member}'s summary has been reopened",
+            )
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class WithdrawRequestView(RecordMixin, ServiceFormMixin, TemplateView):
+    """The business unit withdraws a request not yet answered, with its reason."""
+
+    template_name = "reviews/withdraw_request.html"
+    model = InformationRequest
+    policy = InformationRequestPolicy
+    permission = "request"
+    log_views = False
+
+    def detail_url(self) -> str:
+        return reverse("information-request-detail", args=[self.ctx.partnership.slug, self.object.pk])
+
+    def get(self, request, *args, **kwargs):
+        refusal = refused(
+            request, services.information_request_refusal(self.object, step="withdraw"), self.detail_url()
+        )
+        form = WithdrawRequestForm(ctx=self.ctx, initial={"version": self.object.version})
+        return refusal or self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        form = WithdrawRequestForm(request.POST, ctx=self.ctx)
+        if form.is_valid():
+            return self.run_service(
+                form,
+                lambda: services.withdraw_information_request(
+                    self.ctx,
+                    self.object,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                ),
+                success_url=self.detail_url(),
+                message=f"The request to {self.object.member} has been withdrawn",
             )
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -346,6 +387,11 @@ class SendForSignOffView(NotificationRecord, ServiceFormMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(form=form, review=review, missing=services.check_outcome(review))
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["outstanding"] = services.outstanding_requests(self.object)
+        return context
 
     def post(self, request, *args, **kwargs):
         form = ConfirmVersionForm(request.POST, ctx=self.ctx)
