@@ -626,6 +626,8 @@ class NotificationDetailView(RecordMixin, TemplateView):
             # Retention (issue 13): the whole case, for a subject access or disclosure request.
             can_export_case=CaseExportPolicy.can(self.ctx, "export", notification),
             next_step=upcoming,
+            # Offered only when recording it would succeed: the service's own reason otherwise.
+            next_step_refusal=services.step_refusal(notification, upcoming) if upcoming else None,
             next_step_url=reverse(f"notification-{upcoming.slug}", args=[self.ctx.partnership.slug, notification.pk])
             if upcoming
             else "",

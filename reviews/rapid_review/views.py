@@ -16,6 +16,8 @@ from lscp.deadlines.workdays import calendar_for
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordMixin, ServiceFormMixin
 from partners.signing import signing_members
+from reviews.notifications.services import step_refusal
+from reviews.notifications.steps import STEPS
 from reviews.notifications.views import NotificationRecord, refused
 from reviews.rapid_review import selectors, services
 from reviews.rapid_review.forms import (
@@ -72,6 +74,9 @@ class RapidReviewView(NotificationRecord, TemplateView):
             meeting_open=services.rapid_review_refusal(notification, review, step="meeting") is None,
             requests_open=services.rapid_review_refusal(notification, review, step="request_information") is None,
             outcome_missing=services.check_outcome(review) if review else {},
+            # The steps after sign-off are offered only when the service would record them.
+            complete_open=step_refusal(notification, STEPS["rapid_review_completed"]) is None,
+            outcome_sent_open=step_refusal(notification, STEPS["outcome_sent"]) is None,
             criteria=selectors.criteria_rows(review),
         )
         return context

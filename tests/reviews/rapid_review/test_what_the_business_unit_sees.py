@@ -16,12 +16,14 @@ from lscp import deadlines
 from lscp.models import ActivityEvent
 from lscp.roles import Role
 from lscp.states import StateError
+from partners import services as partner_services
+from partners.models import MemberKind, Sector
 from reviews.models import InformationRequest
 from reviews.notifications import services
 from reviews.rapid_review import services as rapid
 from tests.support.clients import error_by_field
 from tests.support.makers_reviews import meeting, signed_off, started
-from tests.support.world import add_person
+from tests.support.world import add_person, organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +191,40 @@ def test_a_reopened_summary_is_a_task_on_the_agency_leads_home(world_a, as_user)
     )
     assert f"Agency summary for {notification.reference}" in home
     assert "Reopened by the business unit: Add the school nurse's contact" in home
+
+
+# ----------------------------------------------------------------------------------------------
+# A step is offered only when it can be recorded
+
+
+def test_record_rapid_review_completed_is_offered_only_when_the_service_would_accept_it(world_a, as_user):
+    notification = started(world_a)
+    meeting(world_a, notification)
+    rapid.send_for_sign_off(world_a.ctx(), notification)
+    rapid.sign_off(world_a.ctx("council"), notification, decision="signed")
+    business = as_user(world_a.people["business"])
+    case_url = reverse("notification-detail", args=[world_a.slug, notification.pk])
+    review_url = reverse("rapid-review", args=[world_a.slug, notification.pk])
+    step_url = reverse("notification-rapid-review-completed", args=[world_a.slug, notification.pk])
+    case = text(business.get(case_url).content.decode())
+    assert "Record: rapid review completed" not in case
+    assert "Next step: rapid review completed. Waiting for sign-off from Essex Police and Thurrock CCG." in case
+    assert step_url not in business.get(review_url).content.decode()
+
+    rapid.sign_off(world_a.ctx("police"), notification, decision="signed")
+    rapid.sign_off(world_a.ctx("health"), notification, decision="signed")
+    assert "Record: rapid review completed" in text(business.get(case_url).content.decode())
+    assert step_url in business.get(review_url).content.decode()
+
+    # A second council joins after the sign-off: the service asks for its signature too, so the
+    # pages stop offering the step (the review page used to read the review's status instead).
+    partner_services.member_add(
+        ctx=world_a.ctx(),
+        organisation=organisation("Essex County Council", Sector.COUNCIL),
+        kind=MemberKind.STATUTORY_PARTNER,
+        statutory_role="council",
+    )
+    with pytest.raises(StateError, match="Waiting for sign-off from Essex County Council"):
+        services.record_step(world_a.ctx(), notification, step="rapid_review_completed", on=None)
+    assert step_url not in business.get(review_url).content.decode()
+    assert "Record: rapid review completed" not in text(business.get(case_url).content.decode())
