@@ -134,6 +134,35 @@ def rule_for(partnership, kind: ClockKind, rows: dict[str, DeadlinePolicy] | Non
     return ClockRule(row.length, row.unit, start)
 
 
+@dataclass(frozen=True)
+class RuleWords:
+    """A clock's rule in words, made from its definition (anchor, length, unit, direction), for
+    the deadline policy page and its forms: never written by hand beside the definition."""
+
+    due: str  # "7 working days before planned publication"
+    runs_from: str  # "the date the final report was received"
+
+
+UNIT_WORDS = {"working": "working day", "calendar": "calendar day", MONTHS: "calendar month"}
+
+
+def length_words(length: int, unit: str) -> str:
+    """'5 working days', '1 calendar month'."""
+    return f"{length} {UNIT_WORDS[unit]}{'' if length == 1 else 's'}"
+
+
+def describe(kind: ClockKind, rule: ClockRule | None = None) -> RuleWords:
+    """How the clock's due date is worked out, in the same terms `compute` works it out: due on a
+    date the record sets, counted back from a target, or counted on from its start."""
+    rule = rule or ClockRule(kind.length, kind.unit, kind.starts[0].key)
+    start = next((o for o in kind.starts if o.key == rule.start), kind.starts[0]).label
+    if kind.due_on is not None:
+        return RuleWords(due=f"on {kind.due_on_label}", runs_from=start)
+    if kind.counts_back_from is not None:
+        return RuleWords(due=f"{length_words(rule.length, rule.unit)} before {kind.counts_back_label}", runs_from=start)
+    return RuleWords(due=f"{length_words(rule.length, rule.unit)} after {start}", runs_from=start)
+
+
 def rules_of(partnership) -> dict[str, DeadlinePolicy]:
     """The partnership's own clock rules (DeadlinePolicy rows), by clock kind (for rule_for, read once)."""
     return {row.kind: row for row in DeadlinePolicy.objects.for_partnership(partnership)}
@@ -259,6 +288,44 @@ def refresh(subject, *, calendar: WorkingCalendar | None = None, rules: dict | N
         deadline.save()
         result.append(deadline)
     return result
+
+
+@dataclass(frozen=True)
+class RuleEffect:
+    """What a change of one clock kind's rule would do to the partnership's open clocks."""
+
+    open_clocks: int  # open clocks of the kind
+    moved: int  # of which their due date would move
+    earliest: dt.date | None  # the earliest and latest new due date of those that move
+    latest: dt.date | None
+
+
+def preview_rules(partnership, rules: dict[str, ClockRule]) -> dict[str, RuleEffect]:
+    """What `rules` ({kind: its new rule}) would do to the open clocks, worked out as `refresh`
+    would (`compute`, the partnership's calendar) and saving nothing."""
+    calendar = calendar_for(partnership)
+    effects = {}
+    for key, rule in rules.items():
+        kind = REGISTRY[key]
+        clocks = list(Deadline.objects.for_partnership(partnership).filter(kind=key, met_on__isnull=True))
+        subjects = subjects_of(clocks, partnership=partnership)
+        moved, new_dues = 0, []
+        for clock in clocks:
+            subject = subjects.get((clock.subject_type_id, clock.subject_id))
+            if subject is None:
+                continue
+            due = compute(subject, kind, rule=rule, calendar=calendar)["due_date"]
+            if due != clock.due_date:
+                moved += 1
+                if due is not None:
+                    new_dues.append(due)
+        effects[key] = RuleEffect(
+            open_clocks=len(clocks),
+            moved=moved,
+            earliest=min(new_dues, default=None),
+            latest=max(new_dues, default=None),
+        )
+    return effects
 
 
 def refresh_partnership(partnership) -> int:

@@ -4,16 +4,20 @@ recomputes the partnership's open clocks, so every due date shown follows the po
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from lscp import activity, deadlines
+from lscp import activity, deadlines, outbox
 from lscp.deadlines.workdays import bank_holiday_name
 from lscp.models import CalendarOverride, DeadlinePolicy, EscalationSettings
+from lscp.outbox.messages import link, message
 from lscp.permissions import Policy
+from lscp.recipients import Recipients
 from lscp.roles import BUSINESS_UNIT, EVERYONE, Role
 from lscp.tenancy import TenantContext
+from partners.models import SeatLevel
 
 
 class ClockRulesPolicy(Policy):
@@ -24,12 +28,29 @@ class ClockRulesPolicy(Policy):
 UNITS = {"working", "calendar", "months"}
 
 
-@transaction.atomic
-def set_clock_rules(ctx: TenantContext, rules: dict[str, dict]) -> int:
-    """`rules`: {kind: {"length", "unit", "start"}}. Returns how many kinds changed."""
-    ClockRulesPolicy.require(ctx, "manage")
+@dataclass(frozen=True)
+class RuleChange:
+    """One clock kind's rule as it is and as asked, in words (deadlines.describe), and what it would
+    do to the open clocks (deadlines.preview_rules)."""
+
+    kind: deadlines.ClockKind
+    old: deadlines.ClockRule
+    new: deadlines.ClockRule
+    effect: deadlines.engine.RuleEffect | None = None
+
+    @property
+    def old_words(self):
+        return deadlines.describe(self.kind, self.old)
+
+    @property
+    def new_words(self):
+        return deadlines.describe(self.kind, self.new)
+
+
+def _checked_rules(ctx: TenantContext, rules: dict[str, dict]) -> tuple[list[RuleChange], dict, dict]:
+    """The rules asked for, checked: (the changes, the statutory defaults to state, errors by input)."""
     errors: dict[str, list[str]] = {}
-    changed = 0
+    changes, defaults = [], {}
     rows = {row.kind: row for row in DeadlinePolicy.objects.for_partnership(ctx.partnership)}
     for key, wanted in rules.items():
         kind = deadlines.REGISTRY.get(key)
@@ -46,32 +67,78 @@ def set_clock_rules(ctx: TenantContext, rules: dict[str, dict]) -> int:
         if errors:
             continue
         current = deadlines.rule_for(ctx.partnership, kind, rows)
-        if (current.length, current.unit, current.start) == (length, unit, start):
+        wanted_rule = deadlines.ClockRule(length, unit, start)
+        if current == wanted_rule:
             if key not in rows:  # the statutory default, now the partnership's stated policy
-                DeadlinePolicy.objects.for_partnership(ctx.partnership).create(
-                    partnership=ctx.partnership, kind=key, length=length, unit=unit, start=start
-                )
+                defaults[key] = wanted_rule
             continue
-        row = rows.get(key) or DeadlinePolicy(partnership=ctx.partnership, kind=key)
-        row.length, row.unit, row.start = length, unit, start
-        row.save()
-        activity.record(
-            ctx,
-            event="deadline_policy.changed",
-            obj=row,
-            changes={
-                "policy": {
-                    "old": f"{current.length} {current.unit} from {current.start}",
-                    "new": f"{length} {unit} from {start}",
-                }
-            },
-        )
-        changed += 1
+        changes.append(RuleChange(kind=kind, old=current, new=wanted_rule))
+    return changes, defaults, errors
+
+
+def preview_clock_rules(ctx: TenantContext, rules: dict[str, dict]) -> list[RuleChange]:
+    """What saving `rules` would change, before anything is saved: each kind whose rule changes,
+    with how many open clocks move and their earliest and latest new due dates (worked out by the
+    deadline engine, nothing written). A ValidationError by input, as `set_clock_rules`."""
+    ClockRulesPolicy.require(ctx, "manage")
+    changes, _, errors = _checked_rules(ctx, rules)
     if errors:
         raise ValidationError(errors)
-    if changed:
-        deadlines.refresh_partnership(ctx.partnership)
-    return changed
+    effects = deadlines.preview_rules(ctx.partnership, {c.kind.key: c.new for c in changes})
+    return [RuleChange(kind=c.kind, old=c.old, new=c.new, effect=effects[c.kind.key]) for c in changes]
+
+
+@transaction.atomic
+def set_clock_rules(ctx: TenantContext, rules: dict[str, dict], *, reason: str = "") -> int:
+    """`rules`: {kind: {"length", "unit", "start"}}. A change needs a reason; it is recorded (old,
+    new and reason), every open clock is recomputed, and the statutory partners' DSPs are told by
+    email. Returns how many kinds changed."""
+    ClockRulesPolicy.require(ctx, "manage")
+    changes, defaults, errors = _checked_rules(ctx, rules)
+    reason = (reason or "").strip()
+    if changes and not reason:
+        errors["reason"] = ["Say why the deadline policy is changing"]
+    if errors:
+        raise ValidationError(errors)
+    for key, rule in defaults.items():
+        DeadlinePolicy.objects.for_partnership(ctx.partnership).create(
+            partnership=ctx.partnership, kind=key, length=rule.length, unit=rule.unit, start=rule.start
+        )
+    if not changes:
+        return 0
+    effects = deadlines.preview_rules(ctx.partnership, {c.kind.key: c.new for c in changes})
+    rows = {row.kind: row for row in DeadlinePolicy.objects.for_partnership(ctx.partnership)}
+    events = []
+    for change in changes:
+        row = rows.get(change.kind.key) or DeadlinePolicy(partnership=ctx.partnership, kind=change.kind.key)
+        row.length, row.unit, row.start = change.new.length, change.new.unit, change.new.start
+        row.save()
+        logged = {
+            name: {"old": getattr(change.old, name), "new": getattr(change.new, name)}
+            for name in ("length", "unit", "start")
+            if getattr(change.old, name) != getattr(change.new, name)
+        }
+        logged["reason"] = {"old": None, "new": reason}
+        events.append(activity.record(ctx, event="deadline_policy.changed", obj=row, changes=logged))
+    deadlines.refresh_partnership(ctx.partnership)
+    _tell_the_partners(ctx, changes, effects, reason=reason, key=f"deadline-policy:{events[0].pk}")
+    return len(changes)
+
+
+def _tell_the_partners(ctx: TenantContext, changes: list[RuleChange], effects: dict, *, reason: str, key: str) -> None:
+    """The statutory partners' DSPs (who overdue clocks escalate to) hear of every change."""
+    to = Recipients(ctx.partnership).signers(SeatLevel.DSP)
+    if not to:
+        return
+    subject, body = message(
+        "deadline_policy_changed",
+        partnership=ctx.partnership,
+        changed_by=ctx.user.get_full_name() or str(ctx.user),
+        reason=reason,
+        changes=[(c, effects[c.kind.key]) for c in changes],
+        link=link("deadline-policy", ctx.partnership.slug),
+    )
+    outbox.enqueue(partnership=ctx.partnership, key=key, to=to, subject=subject, body=body)
 
 
 def escalation_settings(partnership) -> EscalationSettings:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +37,7 @@ class PolicyForm(TenantForm):
                 min_value=1,
                 max_value=365,
                 initial=policy.length,
-                help_text=f"Statutory default: {kind.length} {dict(UNIT_CHOICES)[kind.unit].lower()}",
+                help_text=f"Statutory default: due {deadlines.describe(kind).due}",
                 widget=forms.NumberInput(attrs={"class": "govuk-input--width-3"}),
             )
             self.fields[f"{kind.key}_unit"] = forms.ChoiceField(
@@ -114,9 +115,11 @@ class DeadlinePolicyView(PartnershipPage):
         rows = {row.kind: row for row in services.DeadlinePolicy.objects.for_partnership(self.ctx.partnership)}
         today = timezone.localdate()
         calendar = calendar_for(self.ctx.partnership)
+        rules = {key: deadlines.rule_for(self.ctx.partnership, kind, rows) for key, kind in deadlines.REGISTRY.items()}
         context.update(
+            # Each clock's words are made from its definition and rule (deadlines.describe).
             kinds=[
-                (kind, deadlines.rule_for(self.ctx.partnership, kind, rows)) for kind in deadlines.REGISTRY.values()
+                (kind, rules[key], deadlines.describe(kind, rules[key])) for key, kind in deadlines.REGISTRY.items()
             ],
             units=dict(UNIT_CHOICES),
             escalation=services.escalation_settings(self.ctx.partnership),
@@ -131,12 +134,55 @@ class DeadlinePolicyView(PartnershipPage):
         return context
 
 
+class PolicyReasonForm(TenantForm):
+    reason = forms.CharField(
+        label="Why is the deadline policy changing?",
+        help_text="Recorded in the activity log and sent to the statutory partners' delegated safeguarding partners",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the deadline policy is changing"},
+    )
+
+
 class PolicyEditView(PartnershipFormView):
+    """Change the clocks in two steps, without JavaScript: the new lengths, units and starts; then
+    a check page with what the change does to the open clocks (services.preview_clock_rules) and
+    the reason, on which saving is confirmed ("Change" goes back with the input kept)."""
+
     template_name = "deadlines/form.html"
+    check_template_name = "deadlines/check_policy.html"
     form_class = PolicyForm
     policy = services.ClockRulesPolicy
     permission = "manage"
     extra_context = {"heading": "Deadline policy"}
+
+    def form_valid(self, form):
+        if "change" in self.request.POST:
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            changes = services.preview_clock_rules(self.ctx, form.rules())
+        except ValidationError as error:
+            form.add_service_errors(error)
+            return self.form_invalid(form)
+        if not changes:
+            return super().form_valid(form)  # nothing changes: the defaults are stated, no reason asked
+        if "confirm" not in self.request.POST:
+            return self.show_check(form, changes, PolicyReasonForm(ctx=self.ctx))
+        reason_form = PolicyReasonForm(self.request.POST, ctx=self.ctx)
+        return self.run_service(
+            reason_form,
+            lambda: services.set_clock_rules(self.ctx, form.rules(), reason=reason_form.data.get("reason", "")),
+            success_url=self.get_success_url,
+            message=self.get_success_message,
+            render=lambda: self.show_check(form, changes, reason_form),
+        )
+
+    def show_check(self, form, changes, reason_form):
+        return self.response_class(
+            request=self.request,
+            template=[self.check_template_name],
+            context=self.get_context_data(form=reason_form, rules_form=form, changes=changes),
+            using=self.template_engine,
+        )
 
     def perform(self, form):
         return services.set_clock_rules(self.ctx, form.rules())

@@ -87,7 +87,9 @@ def test_a_due_date_that_moves_after_steps_were_decided_starts_a_new_ladder():
     with at(dt.date(2026, 11, 26)):
         deadlines.sweep(dispatch=lambda ids: deadlines.escalate(ids))
         deadline_services.set_clock_rules(
-            world.ctx(), {"panel_notification": {"length": 10, "unit": "working", "start": "aware"}}
+            world.ctx(),
+            {"panel_notification": {"length": 10, "unit": "working", "start": "aware"}},
+            reason="Local policy",
         )
     clock = deadlines.clocks_for(notification)[0]
     assert clock.due_date == dt.date(2026, 12, 3)

@@ -764,7 +764,7 @@ def test_a_local_policy_recomputes_open_clocks(world_a, december):
     notification = submit(world_a, aware_date=MON_21_DEC_2026, received_on=dt.date(2026, 12, 21))
     assert clocks(notification)["rapid_review"].due_date is None
     deadline_services.set_clock_rules(
-        world_a.ctx(), {"rapid_review": {"length": 10, "unit": "calendar", "start": "received"}}
+        world_a.ctx(), {"rapid_review": {"length": 10, "unit": "calendar", "start": "received"}}, reason="Local policy"
     )
     rapid = clocks(notification)["rapid_review"]
     assert rapid.due_date == dt.date(2026, 12, 31)
