@@ -317,9 +317,11 @@ def reopen_agency_summary(ctx: TenantContext, request: InformationRequest, *, re
     return request
 
 
-def _close(ctx: TenantContext, request: InformationRequest, *, status: str, on: dt.date, reason: str) -> None:
+def _close(
+    ctx: TenantContext, request: InformationRequest, *, status: str, on: dt.date, reason: str, recipients: Recipients
+) -> None:
     """Close one unanswered request: its clock stops as not needed (the deadline engine's
-    `applies`), neither met nor overdue, and it leaves the agency lead's tasks."""
+    `applies`), neither met nor overdue, it leaves the agency lead's tasks, and they are told."""
     before = activity.snapshot(request, ["status"])
     request.status = status
     request.closed_on = on
@@ -331,6 +333,15 @@ def _close(ctx: TenantContext, request: InformationRequest, *, status: str, on: 
     event = "withdrawn" if status == RequestStatus.WITHDRAWN else "closed"
     activity.record(ctx, event=f"information_request.{event}", obj=request, changes=changes)
     deadlines.refresh(request)
+    _send(
+        ctx,
+        "information_request_closed",
+        key=f"information-request:{request.pk}:{event}",
+        to=recipients.agency_leads(request.member_id),
+        about=request.notification,
+        request=request,
+        link=link("information-request-detail", ctx.partnership.slug, request.pk),
+    )
 
 
 def close_unanswered_requests(ctx: TenantContext, notification: Notification, *, on: dt.date) -> int:
@@ -342,9 +353,10 @@ def close_unanswered_requests(ctx: TenantContext, notification: Notification, *,
         .filter(notification=notification, status__in=UNANSWERED_REQUEST_STATUSES)
         .select_related("member__organisation")
     )
+    recipients = Recipients(ctx.partnership)
     for request in requests:
         reason = f"the rapid review was completed on {on:%-d %B %Y} before {request.member} answered"
-        _close(ctx, request, status=RequestStatus.CLOSED, on=on, reason=reason)
+        _close(ctx, request, status=RequestStatus.CLOSED, on=on, reason=reason, recipients=recipients)
     return len(requests)
 
 
@@ -360,7 +372,14 @@ def withdraw_information_request(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ["Say why the request is being withdrawn"]})
-    _close(ctx, request, status=RequestStatus.WITHDRAWN, on=timezone.localdate(), reason=reason)
+    _close(
+        ctx,
+        request,
+        status=RequestStatus.WITHDRAWN,
+        on=timezone.localdate(),
+        reason=reason,
+        recipients=Recipients(ctx.partnership),
+    )
     return request
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from lscp import deadlines
-from lscp.models import ActivityEvent
+from lscp.models import ActivityEvent, OutboxEmail
 from lscp.roles import Role
 from lscp.states import StateError
 from partners import services as partner_services
@@ -157,6 +157,10 @@ def test_the_business_unit_withdraws_an_unanswered_request_with_a_reason_on_the_
     assert done.status_code == 302
     agency_request.refresh_from_db()
     assert agency_request.status == "withdrawn" and agency_request.closed_reason == "NELFT had no involvement"
+    told = OutboxEmail.objects.for_partnership(world_a.partnership).get(
+        key=f"information-request:{agency_request.pk}:withdrawn"
+    )
+    assert told.to == [world_a.person("agency").email] and "withdrew it: NELFT had no involvement" in told.body
     assert request_clock(agency_request).explanation == "Withdrawn: NELFT had no involvement"
     logged = ActivityEvent.objects.for_partnership(world_a.partnership).get(
         event="information_request.withdrawn", object_id=str(agency_request.pk)
