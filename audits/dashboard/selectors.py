@@ -1,4 +1,4 @@
-"""The figures scrutiny reads: the statutory clocks' timeliness, audit programme coverage, the
+"""The figures scrutiny reads: every clock's timeliness, audit programme coverage, the
 Section 11 heatmap, funding by sector and the challenge log. Each is computed from the records
 (nothing stored), with a fixed number of queries whatever the number of cases or returns; the
 dashboard page and its API both read `figures()`, and the annual report the same functions.
@@ -28,7 +28,18 @@ from lscp.tenancy import TenantContext
 from reviews.action_plans.models import Action, ActionStatus, PlanStatus
 from reviews.action_plans.selectors import overdue_clock
 
-STATUTORY_CLOCKS = ["panel_notification", "rapid_review", "outcome_to_panel", "panel_response"]
+
+def clock_kinds() -> list[str]:
+    """The clocks whose timeliness scrutiny reads: every kind registered with the deadline engine,
+    in its registered order (the case's statutory clocks first, then its requests for information,
+    the LCSPR's two clocks, actions, self-assessment returns and document reviews).
+
+    Every kind belongs: each is a date the partnership is held to (a statutory time limit, or a due
+    date it set itself and must keep: a reply-by date, an action's agreed date, a return date, a
+    document's review date), and a kind left out would hide its late clocks from the scrutineer.
+    The dashboard used to read the four Panel and rapid review clocks only, so an LCSPR finished
+    months late never showed. A kind registered later counts without a change here."""
+    return list(deadlines.REGISTRY)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -109,7 +120,7 @@ def timeliness(
 
     With a period, only clocks due within it count. Two queries, plus one per kind of record.
     """
-    kinds = kinds or STATUTORY_CLOCKS
+    kinds = kinds or clock_kinds()
     today = today or timezone.localdate()
     calendar = calendar_for(ctx.partnership)
     clocks = Deadline.objects.for_partnership(ctx.partnership).filter(

@@ -70,7 +70,7 @@ class DashboardView(PartnershipPage):
             late=[(t.label, late) for t in timeliness for late in t.late],
             timeliness_chart=bar_chart(
                 [(t.label, t.percent_on_time or Decimal(0)) for t in timeliness],
-                title="Per cent of each statutory clock met on time",
+                title="Per cent of each clock met on time",
                 format_value=_percent,
                 width=640,
             ),

@@ -30,5 +30,6 @@ INFORMATION_REQUEST = register(
         # "Escalating to the agency lead and then the business unit": not the statutory partners.
         escalate_to_partners=False,
         editable=False,
+        related=("notification", "member__organisation"),
     )
 )

@@ -88,7 +88,7 @@ def test_the_dashboard_is_read_only_and_has_no_child_details(world_a, cycle, as_
     green_return(world_a, agency_return(world_a, cycle))
     page = as_user(world_a.people["scrutineer"]).get(reverse("dashboard", args=[world_a.slug])).content.decode()
     for heading in (
-        "Timeliness of the statutory clocks",
+        "Timeliness of the clocks",
         "Audit programme",
         "Self-assessments: Section 11 audit 2026-27",
         "Funding by sector",
