@@ -566,6 +566,4 @@ def test_the_report_of_a_busier_year_runs_the_same_queries(db):
     quiet, busy = counts
     # 33: the funding summary's organisation renames (partners/history.py name_on), one query.
     # 34: the report's entry in the documents register, for its sign-off (issue 13), one query.
-    # 37: every kind of clock counts in the timeliness (issue 14 §3): the LCSPRs', actions' and
-    # self-assessments' clocks are named by their records, one query per kind of record.
-    queries.assert_constant(quiet, busy, ceiling=37, what="the report of a quiet year, then a busier one")
+    queries.assert_constant(quiet, busy, ceiling=34, what="the report of a quiet year, then a busier one")
