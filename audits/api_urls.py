@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from audits.annual_report.api import AnnualReportViewSet
 from audits.challenges.api import ChallengeViewSet
-from audits.dashboard.api import DashboardView
+from audits.dashboard.api import DashboardView, LateClocksView
 from audits.dataset.api import IndicatorViewSet
 from audits.programme.api import AuditViewSet
 from audits.self_assessment.api import CycleViewSet, SelfAssessmentViewSet
@@ -19,4 +19,8 @@ router.register("indicators", IndicatorViewSet, basename="api-indicator")
 router.register("challenges", ChallengeViewSet, basename="api-challenge")
 router.register("annual-reports", AnnualReportViewSet, basename="api-annual-report")
 
-urlpatterns = [path("dashboard/", DashboardView.as_view(), name="api-dashboard"), *router.urls]
+urlpatterns = [
+    path("dashboard/", DashboardView.as_view(), name="api-dashboard"),
+    path("dashboard/late/", LateClocksView.as_view(), name="api-dashboard-late"),
+    *router.urls,
+]

@@ -1,4 +1,4 @@
-"""The figures scrutiny reads: the statutory clocks' timeliness, audit programme coverage, the
+"""The figures scrutiny reads: every clock's timeliness, audit programme coverage, the
 Section 11 heatmap, funding by sector and the challenge log. Each is computed from the records
 (nothing stored), with a fixed number of queries whatever the number of cases or returns; the
 dashboard page and its API both read `figures()`, and the annual report the same functions.
@@ -8,11 +8,11 @@ No child details: clocks are named by the case reference only."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Q
+from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, IntegerField, Max, Min, Q
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from audits.challenges.selectors import challenge_summary
@@ -28,7 +28,20 @@ from lscp.tenancy import TenantContext
 from reviews.action_plans.models import Action, ActionStatus, PlanStatus
 from reviews.action_plans.selectors import overdue_clock
 
-STATUTORY_CLOCKS = ["panel_notification", "rapid_review", "outcome_to_panel", "panel_response"]
+LATEST_LATE = 10  # late clocks on the dashboard itself; all of them on their own pages
+
+
+def clock_kinds() -> list[str]:
+    """The clocks whose timeliness scrutiny reads: every kind registered with the deadline engine,
+    in its registered order (the case's statutory clocks first, then its requests for information,
+    the LCSPR's two clocks, actions, self-assessment returns and document reviews).
+
+    Every kind belongs: each is a date the partnership is held to (a statutory time limit, or a due
+    date it set itself and must keep: a reply-by date, an action's agreed date, a return date, a
+    document's review date), and a kind left out would hide its late clocks from the scrutineer.
+    The dashboard used to read the four Panel and rapid review clocks only, so an LCSPR finished
+    months late never showed. A kind registered later counts without a change here."""
+    return list(deadlines.REGISTRY)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -37,7 +50,9 @@ STATUTORY_CLOCKS = ["panel_notification", "rapid_review", "outcome_to_panel", "p
 
 @dataclass(frozen=True)
 class Late:
-    reference: str
+    kind: str
+    label: str  # the clock's label, "Complete the LCSPR"
+    reference: str  # the record's name: a case by its reference only
     month: str  # the month it was due, "Dec 2026"
     due_date: dt.date
     met_on: dt.date | None
@@ -52,49 +67,92 @@ class ClockTimeliness:
     on_time: int = 0
     open: int = 0
     overdue: int = 0
-    days_taken: list[int] = field(default_factory=list)
-    late: list[Late] = field(default_factory=list)
+    median_working_days: Decimal | None = None  # from each clock's start to the day it was met
 
     @property
     def met_late(self) -> int:
         return self.met - self.on_time
 
     @property
+    def late(self) -> int:
+        """Late clocks: met after the due date, or still open past it (the late list's rows)."""
+        return self.met_late + self.overdue
+
+    @property
     def percent_on_time(self) -> Decimal | None:
         """Of the clocks met, the share met on or before the due date."""
         return percent(self.on_time, self.met)
 
-    @property
-    def median_working_days(self) -> Decimal | None:
-        """The median number of working days from the clock's start to the day it was met."""
-        if not self.days_taken:
-            return None
-        return Decimal(str(statistics.median(self.days_taken))).quantize(Decimal("0.1"))
 
-    def count(self, clock: Deadline, reference: str, *, calendar, today: dt.date) -> None:
-        """Add one clock: met (on time or late), or open (and overdue once past its due date)."""
-        if clock.met_on is not None:
-            self.met += 1
-            self.days_taken.append(calendar.working_days_between(clock.starts_on, clock.met_on))
-            if clock.met_on <= clock.due_date:
-                self.on_time += 1
-                return
-            self.late.append(self._late(clock, reference, clock.met_on, calendar))
-            return
-        self.open += 1
-        if clock.due_date < today:
-            self.overdue += 1
-            self.late.append(self._late(clock, reference, None, calendar, until=today))
+class _Median(Aggregate):
+    """PostgreSQL's median (the mean of the middle two of an even number, as statistics.median)."""
 
-    @staticmethod
-    def _late(clock: Deadline, reference: str, met_on, calendar, until: dt.date | None = None) -> Late:
-        days = calendar.working_days_between(clock.due_date, until or met_on)
-        return Late(reference, clock.due_date.strftime("%b %Y"), clock.due_date, met_on, days)
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
 
 
-def _reference(clock: Deadline, subject) -> str:
-    kind = deadlines.REGISTRY.get(clock.kind)
-    return kind.subject_label(subject) if kind and subject else str(clock.subject_id)
+class _WorkingDayNumber(Func):
+    """A date column's running count of working days, read from the calendar's counts handed to
+    the database as an array (WorkingCalendar.running_counts from `first`): the difference of two
+    is working_days_between of the two dates, bank holidays and the partnership's own overrides
+    included, because the counts are the calendar's own index."""
+
+    output_field = IntegerField()
+
+    def __init__(self, column: str, counts: list[int], first: dt.date):
+        super().__init__(F(column))
+        self.counts, self.first = counts, first
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"(%s::integer[])[{column} - %s::date + 1]", [self.counts, *params, self.first]
+
+
+def late_clocks(ctx: TenantContext, *, kinds: list[str] | None = None, today: dt.date | None = None):
+    """The late clocks, latest due first: met after their due date, or still open past it (a
+    queryset, for a page of its own: name_late names a page of it)."""
+    today = today or timezone.localdate()
+    return (
+        _clocks(ctx, kinds)
+        .filter(Q(met_on__gt=F("due_date")) | Q(met_on__isnull=True, due_date__lt=today))
+        .order_by("-due_date", "-id")
+    )
+
+
+def name_late(ctx: TenantContext, clocks, *, today: dt.date | None = None, calendar=None) -> list[Late]:
+    """Late clocks (a page of late_clocks) with their records' names and how many working days
+    late each is (to the day it was met, or to today): a query per kind of record named."""
+    today = today or timezone.localdate()
+    calendar = calendar or calendar_for(ctx.partnership)
+    clocks = list(clocks)
+    subjects = deadlines.subjects_of(clocks, partnership=ctx.partnership)
+    named = []
+    for clock in clocks:
+        kind = deadlines.REGISTRY.get(clock.kind)
+        subject = subjects.get((clock.subject_type_id, clock.subject_id))
+        reference = kind.subject_label(subject) if kind and subject else str(clock.subject_id)
+        named.append(
+            Late(
+                kind=clock.kind,
+                label=deadlines.label_for(clock),
+                reference=reference,
+                month=clock.due_date.strftime("%b %Y"),
+                due_date=clock.due_date,
+                met_on=clock.met_on,
+                working_days_late=calendar.working_days_between(clock.due_date, clock.met_on or today),
+            )
+        )
+    return named
+
+
+def _clocks(ctx: TenantContext, kinds: list[str] | None, period: tuple[dt.date, dt.date] | None = None):
+    clocks = Deadline.objects.for_partnership(ctx.partnership).filter(
+        kind__in=kinds or clock_kinds(), due_date__isnull=False, starts_on__isnull=False
+    )
+    if period:
+        clocks = clocks.filter(due_date__gte=period[0], due_date__lte=period[1])
+    return clocks
 
 
 def timeliness(
@@ -103,30 +161,58 @@ def timeliness(
     kinds: list[str] | None = None,
     period: tuple[dt.date, dt.date] | None = None,
     today: dt.date | None = None,
+    calendar=None,
 ) -> list[ClockTimeliness]:
-    """For each kind of clock: how many were met, how many on time, the median working days taken,
-    and the late ones (met late, or still open past their due date) by reference and month.
+    """For each kind of clock: how many were met, how many on time, how many are open and overdue,
+    and the median working days taken from the start to the day met. The late clocks themselves
+    are a list of their own (late_clocks).
 
-    With a period, only clocks due within it count. Two queries, plus one per kind of record.
-    """
-    kinds = kinds or STATUTORY_CLOCKS
+    With a period, only clocks due within it count. Counted in the database, grouped by kind:
+    two queries (and the calendar's overrides) whatever the number of clocks. The medians count
+    working days in SQL from the partnership's calendar (_WorkingDayNumber), so they equal
+    working_days_between's, bank holidays and overrides included."""
+    kinds = kinds or clock_kinds()
     today = today or timezone.localdate()
-    calendar = calendar_for(ctx.partnership)
-    clocks = Deadline.objects.for_partnership(ctx.partnership).filter(
-        kind__in=kinds, due_date__isnull=False, starts_on__isnull=False
-    )
-    if period:
-        clocks = clocks.filter(due_date__gte=period[0], due_date__lte=period[1])
-    clocks = list(clocks.order_by("due_date", "id"))
-    subjects = deadlines.subjects_of(clocks, partnership=ctx.partnership)
-    results = {
-        kind: ClockTimeliness(kind=kind, label=deadlines.REGISTRY[kind].label if kind in deadlines.REGISTRY else kind)
-        for kind in kinds
+    clocks = _clocks(ctx, kinds, period)
+    met = Q(met_on__isnull=False)
+    counted = {
+        row["kind"]: row
+        for row in clocks.values("kind")
+        .annotate(
+            met=Count("pk", filter=met),
+            on_time=Count("pk", filter=met & Q(met_on__lte=F("due_date"))),
+            open=Count("pk", filter=Q(met_on__isnull=True)),
+            overdue=Count("pk", filter=Q(met_on__isnull=True, due_date__lt=today)),
+            first=Least(Min("starts_on", filter=met), Min("met_on")),
+            last=Greatest(Max("starts_on", filter=met), Max("met_on")),
+        )
+        .order_by()
     }
-    for clock in clocks:
-        subject = subjects.get((clock.subject_type_id, clock.subject_id))
-        results[clock.kind].count(clock, _reference(clock, subject), calendar=calendar, today=today)
-    return [results[kind] for kind in kinds]
+    medians = {}
+    spans = [(row["first"], row["last"]) for row in counted.values() if row["met"]]
+    if spans:
+        first, last = min(span[0] for span in spans), max(span[1] for span in spans)
+        counts = (calendar or calendar_for(ctx.partnership)).running_counts(first, last)
+        taken = _WorkingDayNumber("met_on", counts, first) - _WorkingDayNumber("starts_on", counts, first)
+        medians = dict(
+            clocks.filter(met).values("kind").annotate(median=_Median(taken)).order_by().values_list("kind", "median")
+        )
+    results = []
+    for kind in kinds:
+        row = counted.get(kind, {})
+        median = medians.get(kind)
+        results.append(
+            ClockTimeliness(
+                kind=kind,
+                label=deadlines.REGISTRY[kind].label if kind in deadlines.REGISTRY else kind,
+                met=row.get("met", 0),
+                on_time=row.get("on_time", 0),
+                open=row.get("open", 0),
+                overdue=row.get("overdue", 0),
+                median_working_days=None if median is None else Decimal(str(median)).quantize(Decimal("0.1")),
+            )
+        )
+    return results
 
 
 # ----------------------------------------------------------------------------------------------
@@ -184,8 +270,13 @@ def _funding(ctx: TenantContext):
 def figures(ctx: TenantContext) -> dict:
     """Everything the dashboard shows, for the page and the API alike."""
     summary, funding_year = _funding(ctx)
+    today, calendar = timezone.localdate(), calendar_for(ctx.partnership)
+    clocks = timeliness(ctx, today=today, calendar=calendar)
     return {
-        "timeliness": timeliness(ctx),
+        "timeliness": clocks,
+        # The latest late clocks; every one is on the late clocks' own pages (late_clocks).
+        "late": name_late(ctx, late_clocks(ctx, today=today)[:LATEST_LATE], today=today, calendar=calendar),
+        "late_count": sum(t.late for t in clocks),
         "coverage": audit_coverage(ctx, year_start=current_year_start()),
         "heatmap": heatmap(ctx),
         "funding": summary.by_sector if summary else None,

@@ -6,4 +6,5 @@ from audits.dashboard import views
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/late/", views.LateClocksView.as_view(), name="dashboard-late"),
 ]

@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from audits.dashboard.permissions import DashboardPolicy
-from audits.dashboard.selectors import figures
+from audits.dashboard.selectors import figures, late_clocks, name_late
 from lscp.charts import bar_chart, progress_chart, stacked_chart
+from lscp.web.lists import paginate
 from lscp.web.views import PartnershipPage
 
 RAG_COLOURS = ["#d4351c", "#f47738", "#00703c", "#b1b4b6"]
@@ -67,10 +68,9 @@ class DashboardView(PartnershipPage):
         context.update(data)
         context.update(
             today=timezone.localdate(),
-            late=[(t.label, late) for t in timeliness for late in t.late],
             timeliness_chart=bar_chart(
                 [(t.label, t.percent_on_time or Decimal(0)) for t in timeliness],
-                title="Per cent of each statutory clock met on time",
+                title="Per cent of each clock met on time",
                 format_value=_percent,
                 width=640,
             ),
@@ -86,4 +86,19 @@ class DashboardView(PartnershipPage):
             actions_chart=_actions_chart(data["actions"]),
             funding_chart=data["funding_summary"].sector_chart() if data["funding_summary"] else None,
         )
+        return context
+
+
+class LateClocksView(PartnershipPage):
+    """Every late clock (met after its due date, or open past it), latest due first, a page at a
+    time: the dashboard shows the latest few and links here."""
+
+    template_name = "audits/dashboard_late.html"
+    policy = DashboardPolicy
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        page = paginate(self.request, late_clocks(self.ctx, today=today))
+        context.update(page=page, late=name_late(self.ctx, page.object_list, today=today), today=today)
         return context

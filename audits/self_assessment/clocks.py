@@ -23,5 +23,6 @@ SELF_ASSESSMENT = register(
         url=lambda r: reverse("self-assessment-detail", args=[r.partnership.slug, r.pk]),
         actors=lambda r, directory: directory.agency_leads(r.member_id),
         editable=False,
+        related=("cycle", "member__organisation"),
     )
 )

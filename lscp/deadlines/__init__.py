@@ -35,7 +35,13 @@ from lscp.deadlines.engine import (
     subjects_of,
     sweep,
 )
-from lscp.deadlines.selectors import clocks_for, escalation_problems, escalations_for
+from lscp.deadlines.selectors import (
+    clocks_for,
+    escalation_problems,
+    escalations_for,
+    overdue_clocks,
+    subject_type_id,
+)
 from lscp.deadlines.workdays import CALENDAR, WORKING
 
 __all__ = [
@@ -61,6 +67,7 @@ __all__ = [
     "latest_position",
     "next_step",
     "preview_rules",
+    "overdue_clocks",
     "recipients",
     "refresh",
     "refresh_partnership",
@@ -68,6 +75,7 @@ __all__ = [
     "rule_for",
     "rules_of",
     "step_at",
+    "subject_type_id",
     "subjects_of",
     "sweep",
 ]

@@ -1,5 +1,9 @@
 """Reads of the deadline engine's clocks for pages and the API: a record's clocks and its
-escalations, what needs the business unit's attention, and the home page's clocks."""
+escalations, what needs the business unit's attention, the home page's clocks, and the overdue
+clocks of a kind of record (`overdue_clocks`, for the lists' "overdue" filters as Exists()).
+
+Clocks are matched to their records by the subject's ContentType id, read from Django's cache
+(`subject_type_id`), never by joining django_content_type in the query."""
 
 from __future__ import annotations
 
@@ -16,6 +20,26 @@ from lscp.roles import Role
 from lscp.web.home import soon_by, task_status
 
 log = logging.getLogger(__name__)
+
+
+def subject_type_id(model) -> int:
+    """The ContentType id of a kind of record (a model or an instance), from ContentType's cache:
+    a clock's subject matched by id, with no join on django_content_type."""
+    return ContentType.objects.get_for_model(model, for_concrete_model=True).pk
+
+
+def overdue_clocks(partnership, today, model, *, kind: str | None = None):
+    """The partnership's clocks on records of `model` (of one kind, if given) that are overdue on
+    `today`: started, not met, due before today (Deadline.status_on's "overdue"). Narrow it to a
+    record with .filter(subject_id=OuterRef(...)) and wrap it in Exists()."""
+    clocks = Deadline.objects.for_partnership(partnership).filter(
+        subject_type_id=subject_type_id(model),
+        starts_on__isnull=False,
+        due_date__isnull=False,
+        met_on__isnull=True,
+        due_date__lt=today,
+    )
+    return clocks if kind is None else clocks.filter(kind=kind)
 
 
 def clocks_for(subject) -> list[Deadline]:

@@ -7,7 +7,9 @@ Public entry point: `calendar_for(partnership)` -> `WorkingCalendar`, with
   start is day 0 and the due date is the nth working day after it, with the non-working weekdays
   skipped on the way (for the explanation);
 - `subtract(end, n, unit)`: the latest date that is `n` working days before `end`;
-- `working_days_between(a, b)`: how many working days after `a` that `b` is (for timeliness).
+- `working_days_between(a, b)`: how many working days after `a` that `b` is (for timeliness);
+- `running_counts(first, last)`: the running count of working days on each day of a range, for
+  counting working days between date columns in SQL (the dashboard's medians).
 
 Counting is constant work whatever the distance: each year the calendar touches is indexed once
 (the running count of working days at every day of the year, and its non-working weekdays), and a
@@ -163,6 +165,25 @@ class WorkingCalendar:
         for year in range(start.year + 1, end.year):
             count += self._year(year).total
         return count + self._year(end.year).through(end)
+
+    def running_counts(self, first: dt.date, last: dt.date) -> list[int]:
+        """The running count of working days on each day from `first` to `last` (inclusive), from
+        this calendar's own index (bank holidays and the partnership's overrides): element i is
+        the count through first + i days, so for days a and b in the range
+        working_days_between(a, b) == counts[b - first] - counts[a - first]. Handed to the
+        database as an array, it lets SQL count working days between two date columns exactly as
+        working_days_between does (audits.dashboard.selectors.timeliness)."""
+        if last < first:
+            return []
+        counts: list[int] = []
+        offset = 0
+        for year in range(first.year, last.year + 1):
+            indexed = self._year(year)
+            low = (first - indexed.first).days if year == first.year else 0
+            high = (last - indexed.first).days + 1 if year == last.year else len(indexed.running)
+            counts.extend(offset + count for count in indexed.running[low:high])
+            offset += indexed.total
+        return counts
 
     def next_working_day(self, day: dt.date) -> dt.date:
         return self.add(day, 1).date

@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from lscp import deadlines
 from lscp.deadlines.workdays import calendar_for
-from lscp.models import Deadline
 from lscp.roles import Role
 from lscp.tenancy import TenantContext
 from lscp.web.home import task_status
@@ -35,15 +35,9 @@ from reviews.action_plans.permissions import ActionPlanPolicy, ActionPolicy, Pro
 PROGRESS_KINDS = [UpdateKind.PROGRESS, UpdateKind.COMPLETED]
 
 
-def _clock(ctx: TenantContext):
-    return Deadline.objects.for_partnership(ctx.partnership).filter(
-        subject_type__app_label="reviews", subject_type__model="action", subject_id=OuterRef("pk"), kind="action_due"
-    )
-
-
 def overdue_clock(ctx: TenantContext, today: dt.date):
     """The action's (OuterRef "pk") due-date clock if it is overdue on `today`: for Exists()."""
-    return _clock(ctx).filter(starts_on__isnull=False, due_date__isnull=False, met_on__isnull=True, due_date__lt=today)
+    return deadlines.overdue_clocks(ctx.partnership, today, Action, kind="action_due").filter(subject_id=OuterRef("pk"))
 
 
 def annotated(ctx: TenantContext, queryset, *, today: dt.date | None = None):

@@ -29,6 +29,7 @@ LCSPR_COMPLETION = register(
         subject_label=lambda lcspr: f"{lcspr.notification.reference} LCSPR",
         url=_lcspr_url,
         actors=lambda lcspr, directory: directory.business_unit(),
+        related=("notification",),
     )
 )
 
@@ -49,6 +50,7 @@ LCSPR_PRE_PUBLICATION = register(
         subject_label=lambda lcspr: f"{lcspr.notification.reference} LCSPR",
         url=_lcspr_url,
         actors=lambda lcspr, directory: directory.business_unit(),
+        related=("notification",),
         applies=_publishing,
         not_applicable_reason="Not needed: the partners decided not to publish the report",
     )

@@ -6,8 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from lscp import deadlines
 from lscp.models import ActivityEvent, Deadline, OutboxEmail
 from lscp.tenancy import TenantContext
+from reviews.action_plans.models import Action
 from reviews.lcspr.models import Lcspr
 from reviews.notifications.models import Child, Notification
 from reviews.notifications.permissions import NotificationPolicy
@@ -23,19 +25,32 @@ def notifications_for(ctx: TenantContext):
         Notification.objects.for_partnership(ctx.partnership)
         .select_related("partnership", "notifying_member__organisation")
         .prefetch_related(Prefetch("deadlines", queryset=open_clocks))
-        .annotate(
-            is_overdue=Exists(
-                Deadline.objects.for_partnership(ctx.partnership).filter(
-                    subject_type__model="notification",
-                    subject_type__app_label="reviews",
-                    subject_id=OuterRef("pk"),
-                    met_on__isnull=True,
-                    due_date__lt=today,
-                )
-            )
-        )
+        .annotate(is_overdue=case_has_overdue_clock(ctx, today))
     )
     return NotificationPolicy.filter(ctx, queryset)
+
+
+def case_has_overdue_clock(ctx: TenantContext, today):
+    """Whether a case (OuterRef "pk", a notification) has a clock overdue on `today`, of any kind:
+    its own (Panel notification, rapid review, outcome to the Panel, Panel response), its LCSPR's
+    (completion, final report before publication), its requests for information, and the actions
+    of the action plans drawn up from it. One Exists() per kind of record, each matched by the
+    cached ContentType id (lscp.deadlines.overdue_clocks)."""
+    partnership = ctx.partnership
+
+    def overdue(model):
+        return Exists(deadlines.overdue_clocks(partnership, today, model).filter(subject_id=OuterRef("pk")))
+
+    return (
+        Exists(deadlines.overdue_clocks(partnership, today, Notification).filter(subject_id=OuterRef("pk")))
+        | Exists(Lcspr.objects.for_partnership(partnership).filter(overdue(Lcspr), notification=OuterRef("pk")))
+        | Exists(
+            InformationRequest.objects.for_partnership(partnership).filter(
+                overdue(InformationRequest), notification=OuterRef("pk")
+            )
+        )
+        | Exists(Action.objects.for_partnership(partnership).filter(overdue(Action), plan__notification=OuterRef("pk")))
+    )
 
 
 def notification_submitted_as(ctx: TenantContext, submission_key: str) -> Notification | None:

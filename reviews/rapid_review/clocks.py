@@ -39,5 +39,6 @@ INFORMATION_REQUEST = register(
         # Closed when the rapid review completed, or withdrawn: the clock stops, not needed.
         applies=lambda r: not r.is_closed,
         not_applicable_reason=lambda r: _why_closed(r),
+        related=("notification", "member__organisation"),
     )
 )
