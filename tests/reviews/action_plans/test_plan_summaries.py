@@ -74,3 +74,18 @@ def test_summaries_by_aggregate_equal_those_worked_out_action_by_action(world_a)
             assert got[plan.pk].sentence == expected[plan.pk].sentence
         kinds |= {key for s in got.values() for key in s.by_rag}
     assert kinds == {"complete", "awaiting_acceptance", "overdue", "at_risk", "on_track"}, "every RAG met"
+
+
+def test_the_actions_list_narrows_the_joined_plans_and_recommendations_to_the_partnership(world_a):
+    """The API's actions (status and overdue filters, ordered by plan and recommendation) join
+    plans and recommendations: each narrowed to the partnership, so the planner reads them by
+    index rather than scanning every partnership's (issue 15)."""
+    from tests.support.clients import api_as
+
+    world_a.objects[Action]  # a live plan with one action
+    with CaptureQueriesContext(connection) as captured:
+        answer = api_as(world_a.people["business"]).get(f"/api/v1/{world_a.slug}/action-plans/actions/")
+    assert answer.status_code == 200 and answer.json()["results"]
+    (sql,) = [q["sql"] for q in captured if 'FROM "reviews_action"' in q["sql"] and "ORDER BY" in q["sql"]]
+    assert f'"reviews_actionplan"."partnership_id" = {world_a.partnership.pk}' in sql
+    assert f'"reviews_recommendation"."partnership_id" = {world_a.partnership.pk}' in sql
