@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Page
 from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -199,17 +200,19 @@ class TenantAPIMixin:
 
     def paginate_queryset(self, queryset):
         """The page, and the list read in the activity log (its filters as the FilterSet cleaned
-        them, the rows on the page, the total the paginator counted)."""
+        them, the rows on the page, the total the paginator counted; a cursor pagination counts
+        nothing and numbers no page)."""
         page = super().paginate_queryset(queryset)
         if page is not None and getattr(self, "ctx", None) is not None:
-            counted = self.paginator.page
+            counted = getattr(self.paginator, "page", None)
+            counted = counted if isinstance(counted, Page) else None
             activity.record_list(
                 self.request,
                 self.model or queryset.model,
                 filters=activity.filters_of(getattr(self.request, "lscp_filters", None)),
                 shown=len(page),
-                total=counted.paginator.count,
-                page=counted.number,
+                total=counted.paginator.count if counted is not None else None,
+                page=counted.number if counted is not None else None,
             )
         return page
 

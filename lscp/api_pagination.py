@@ -10,3 +10,13 @@ class Pagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class NewestFirstCursor(pagination.CursorPagination):
+    """A list too long to count or skip through (the activity log): ?cursor= from the answer's
+    `next` and `previous` links, newest first by (`at`, `id`), ?page_size= up to 200; no `count`."""
+
+    ordering = ("-at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

@@ -95,7 +95,10 @@ class ActivityEvent(TenantOwned):
         default_manager_name = "dangerously_unscoped"
         base_manager_name = "dangerously_unscoped"
         indexes = [
-            models.Index(fields=["partnership", "-at"], name="activity_partnership_at"),
+            # The log page's keyset pagination (newest first, `id` breaking ties of one
+            # transaction's `at`) and its exact event filter, without sorting the partnership's rows.
+            models.Index(fields=["partnership", "-at", "-id"], name="activity_partnership_at_id"),
+            models.Index(fields=["partnership", "event", "-at", "-id"], name="activity_partnership_event"),
             models.Index(fields=["partnership", "object_type", "object_id"], name="activity_object"),
         ]
         constraints = [models.UniqueConstraint(fields=["partnership", "seq"], name="activity_chain_seq_once")]

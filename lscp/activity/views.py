@@ -6,11 +6,12 @@ import django_filters
 from rest_framework import mixins, serializers, viewsets
 
 from lscp.api import TenantAPIMixin
+from lscp.api_pagination import NewestFirstCursor
 from lscp.models import ActivityEvent
 from lscp.permissions import Policy
 from lscp.roles import BUSINESS_UNIT
 from lscp.web.filters import DateParamFilter, DateRangeForm, TenantFilterSet
-from lscp.web.lists import paginate
+from lscp.web.lists import keyset_paginate
 from lscp.web.views import PartnershipPage
 from partners.models import Person
 
@@ -47,12 +48,15 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 
 class ActivityFilter(TenantFilterSet):
     """The log's filters, for the page and the API alike. `person` (a person's id in this
-    partnership), `kind`, `event` (part of its name, e.g. person.added), `record` (part of the
-    record's name), `date_from` and `date_to`."""
+    partnership), `kind`, `event` (its whole code, e.g. person.added: an exact match, read by the
+    index on (partnership, event, at, id)), `record` (part of the record's name), `date_from` and
+    `date_to`."""
 
     person = PersonFilter(label="Person", field_name="actor", empty_label="Anyone")
     kind = django_filters.ChoiceFilter(label="Kind", choices=ActivityEvent.Kind.choices, empty_label="Any kind")
-    event = django_filters.CharFilter(label="Event", lookup_expr="icontains", help_text="For example person.added")
+    event = django_filters.CharFilter(
+        label="Event", lookup_expr="exact", help_text="The event's whole code, for example person.added"
+    )
     record = django_filters.CharFilter(
         label="Record", field_name="object_repr", lookup_expr="icontains", help_text="Part of the record's name"
     )
@@ -81,10 +85,11 @@ class ActivityListView(PartnershipPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filters = ActivityFilter(self.request.GET or None, queryset=activity_for(self.ctx), request=self.request)
+        # Always bound (an unbound FilterSet is never valid: the page read no rows without a filter).
+        filters = ActivityFilter(self.request.GET, queryset=activity_for(self.ctx), request=self.request)
         context["filters"] = filters.form
         rows = filters.qs if filters.is_valid() else ActivityEvent.objects.none()
-        context["page"] = paginate(self.request, rows, per_page=50)
+        context["page"] = keyset_paginate(self.request, rows, per_page=50)
         return context
 
 
@@ -106,13 +111,15 @@ class ActivityOut(serializers.Serializer):
 
 
 class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The activity log, newest first. Filters: `person` (id), `kind`, `event`, `record`,
-    `date_from`, `date_to` (YYYY-MM-DD). Read-only for everyone, always."""
+    """The activity log, newest first. Filters: `person` (id), `kind`, `event` (exact code),
+    `record`, `date_from`, `date_to` (YYYY-MM-DD). Paged by ?cursor= (the `next` and `previous`
+    links), with no count. Read-only for everyone, always."""
 
     model = ActivityEvent
     policy = ActivityPolicy
     action_permissions = {"list": "view"}
     serializer_class = ActivityOut
+    pagination_class = NewestFirstCursor
 
     filterset_class = ActivityFilter
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db.models import F
+from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
+from django.utils import timezone
 
 from lscp import activity
 
@@ -49,5 +53,79 @@ def paginate(request, items, *, per_page: int = PAGE_SIZE) -> Page:
             shown=page.end_index() - page.start_index() + 1 if paginator.count else 0,
             total=paginator.count,
             page=page.number,
+        )
+    return page
+
+
+# ----------------------------------------------------------------------------------------------
+# Keyset pagination: for a list too long to count or to skip through (the activity log)
+
+
+@dataclass
+class KeysetPage:
+    """A page of a list read newest first by (`at`, `id`): its rows, and the cursors of the pages
+    either side (None where there is none). No page number and no total: neither is known without
+    counting every row."""
+
+    object_list: list = field(default_factory=list)
+    newer: str | None = None
+    older: str | None = None
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+
+def _cursor(row) -> str:
+    """A row's place: its `at` in microseconds since the epoch and its id (URL-safe, no signing
+    needed: a crafted cursor only moves where the page starts, inside the same filtered rows)."""
+    delta = row.at - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return f"{micros}.{row.pk}"
+
+
+def _position(value: str | None) -> tuple[dt.datetime, int] | None:
+    """The (at, id) a cursor names; None for no cursor or one that is not ours."""
+    micros, _, pk = (value or "").partition(".")
+    try:
+        at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(micros))
+        return timezone.localtime(at), int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+def keyset_paginate(request, items, *, per_page: int = PAGE_SIZE) -> KeysetPage:
+    """The page of `items` (newest first by `at`, then `id`) after `?older=` or before `?newer=`,
+    read by an index range scan however deep the page (an index on (..., at DESC, id DESC) serves
+    it). The list read is recorded as paginate() records it, with the rows shown and no total."""
+    older, newer = _position(request.GET.get("older")), _position(request.GET.get("newer"))
+    key = (F("at"), F("pk"))
+    page = None
+    if newer is not None:
+        rows = list(items.filter(TupleGreaterThan(key, newer)).order_by("at", "pk")[: per_page + 1])
+        if len(rows) > per_page:  # else this is the first page: read it as the first page
+            rows = rows[:per_page][::-1]
+            page = KeysetPage(rows, newer=_cursor(rows[0]), older=_cursor(rows[-1]))
+    if page is None:
+        first = older is None
+        if not first:
+            items = items.filter(TupleLessThan(key, older))
+        rows = list(items.order_by("-at", "-pk")[: per_page + 1])
+        page = KeysetPage(rows[:per_page])
+        if len(rows) > per_page:
+            page.older = _cursor(rows[per_page - 1])
+        if not first and rows:
+            page.newer = _cursor(rows[0])
+    model = getattr(items, "model", None)
+    if model is not None:
+        activity.record_list(
+            request,
+            model,
+            filters=activity.filters_of(getattr(request, "lscp_filters", None)),
+            shown=len(page),
+            total=None,
+            page=None,
         )
     return page

@@ -8,7 +8,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,15 +41,48 @@ def overdue_clock(ctx: TenantContext, today: dt.date):
     return deadlines.overdue_clocks(ctx.partnership, today, Action, kind="action_due").filter(subject_id=OuterRef("pk"))
 
 
-def annotated(ctx: TenantContext, queryset, *, today: dt.date | None = None):
-    """Actions with `is_overdue` (the clock's state, as Deadline.status_on gives it),
-    `latest_progress_on` and `latest_progress`, and what their pages and lists show."""
-    today = today or timezone.localdate()
-    latest = (
+def _latest_progress(ctx: TenantContext):
+    return (
         ProgressUpdate.objects.for_partnership(ctx.partnership)
         .filter(action=OuterRef("pk"), kind__in=PROGRESS_KINDS)
         .order_by("-on", "-at", "-id")
     )
+
+
+def with_rag(ctx: TenantContext, queryset, w: ragging.Windows):
+    """Actions with `rag_key`: rag.rag()'s rule worked out by the database (for counting many
+    actions in one grouped query), from the same facts annotated() gives (the clock's state on
+    w.today and the latest progress)."""
+    queryset = queryset.annotate(
+        is_overdue=Exists(overdue_clock(ctx, w.today)),
+        latest_progress_on=Subquery(_latest_progress(ctx).values("on")[:1]),
+    )
+    return queryset.annotate(rag_key=rag_case(w))
+
+
+def rag_case(w: ragging.Windows) -> Case:
+    """rag.rag() as SQL, over actions annotated with `is_overdue` and `latest_progress_on`."""
+    stale = (
+        Q(status=ActionStatus.NOT_STARTED)
+        | Q(latest_progress_on__isnull=True)
+        | Q(latest_progress_on__lt=w.recent_since)
+    )
+    return Case(
+        When(status=ActionStatus.COMPLETE, then=Value(ragging.COMPLETE.key)),
+        When(status=ActionStatus.AWAITING_ACCEPTANCE, then=Value(ragging.AWAITING.key)),
+        When(is_overdue=True, then=Value(ragging.OVERDUE.key)),
+        When(status=ActionStatus.AT_RISK, then=Value(ragging.AT_RISK.key)),
+        When(Q(due_date__isnull=False, due_date__lte=w.due_soon_by) & stale, then=Value(ragging.AT_RISK.key)),
+        default=Value(ragging.ON_TRACK.key),
+        output_field=CharField(),
+    )
+
+
+def annotated(ctx: TenantContext, queryset, *, today: dt.date | None = None):
+    """Actions with `is_overdue` (the clock's state, as Deadline.status_on gives it),
+    `latest_progress_on` and `latest_progress`, and what their pages and lists show."""
+    today = today or timezone.localdate()
+    latest = _latest_progress(ctx)
     return queryset.select_related("plan", "recommendation", "owner_member__organisation", "owner__person").annotate(
         is_overdue=Exists(overdue_clock(ctx, today)),
         latest_progress_on=Subquery(latest.values("on")[:1]),
@@ -181,24 +215,43 @@ def plans_for(ctx: TenantContext):
     )
 
 
-def plan_summaries(ctx: TenantContext, plans: list[ActionPlan], w: ragging.Windows) -> dict[int, Summary]:
-    """The summary of each plan on a page of plans: two queries whatever the number of plans."""
+def plan_summaries(
+    ctx: TenantContext, plans: list[ActionPlan], w: ragging.Windows, *, numbers: dict[int, int] | None = None
+) -> dict[int, Summary]:
+    """The summary of each plan on a page of plans: two grouped queries whatever the number of
+    plans and actions (the actions are counted by plan, RAG, status and owner in the database,
+    never read one by one); one when the caller has counted the recommendations (`numbers`)."""
     ids = [p.pk for p in plans]
-    numbers: dict[int, set] = defaultdict(set)
-    for plan_id, number in (
-        Recommendation.objects.for_partnership(ctx.partnership).filter(plan_id__in=ids).values_list("plan_id", "number")
-    ):
-        numbers[plan_id].add(number)
-    actions = annotated(ctx, Action.objects.for_partnership(ctx.partnership).filter(plan_id__in=ids), today=w.today)
-    by_plan: dict[int, list[Row]] = defaultdict(list)
-    for row in rows_for(actions, w):
-        by_plan[row.action.plan_id].append(row)
-    return {
-        plan.pk: summarise(
-            by_plan[plan.pk], recommendations=len(numbers[plan.pk]), partnership_name=ctx.partnership.name
+    if numbers is None:
+        numbers = dict(
+            Recommendation.objects.for_partnership(ctx.partnership)
+            .filter(plan_id__in=ids)
+            .values("plan_id")
+            .annotate(n=Count("number", distinct=True))
+            .order_by()
+            .values_list("plan_id", "n")
         )
-        for plan in plans
-    }
+    groups = (
+        with_rag(ctx, Action.objects.for_partnership(ctx.partnership).filter(plan_id__in=ids), w)
+        .values("plan_id", "rag_key", "status", "owner_member__organisation__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    summaries = {plan.pk: Summary(recommendations=numbers.get(plan.pk, 0), actions=0) for plan in plans}
+    by_org: dict[int, dict[str, OrganisationRow]] = defaultdict(dict)
+    business_unit = f"{ctx.partnership.name} business unit"
+    for group in groups:
+        summary, n = summaries[group["plan_id"]], group["n"]
+        summary.actions += n
+        summary.by_rag[group["rag_key"]] += n
+        summary.by_status[group["status"]] += n
+        name = group["owner_member__organisation__name"] or business_unit
+        org = by_org[group["plan_id"]].setdefault(name, OrganisationRow(name=name, counts=Counter()))
+        org.counts[group["rag_key"]] += n
+        org.total += n
+    for plan_id, summary in summaries.items():
+        summary.by_organisation = sorted(by_org[plan_id].values(), key=lambda o: (-o.overdue, o.name.lower()))
+    return summaries
 
 
 @dataclass
@@ -237,6 +290,97 @@ def plan_page(ctx: TenantContext, plan: ActionPlan, *, w: ragging.Windows | None
     return PlanPage(plan, summary, rows, ratifications, recommendations)
 
 
+ATTENTION_SHOWN = 25  # overdue and at-risk actions, and those awaiting acceptance, on a plan's page
+
+
+@dataclass
+class PlanScreen:
+    """What a plan's page shows, bounded whatever the plan's size: the summary counted by the
+    database, the actions of the page's recommendations only, and the first ATTENTION_SHOWN
+    actions needing attention (overdue first) and awaiting acceptance, with how many there are."""
+
+    plan: ActionPlan
+    summary: Summary
+    ratifications: list[Ratification]
+    recommendations: list[Recommendation]
+    urgent: list[Row]
+    awaiting: list[Row]
+
+    @property
+    def urgent_total(self) -> int:
+        return self.summary.by_rag[ragging.OVERDUE.key] + self.summary.by_rag[ragging.AT_RISK.key]
+
+    @property
+    def awaiting_total(self) -> int:
+        return self.summary.by_rag[ragging.AWAITING.key]
+
+    def ratification(self, stage: str) -> Ratification | None:
+        return next((r for r in self.ratifications if r.stage == stage), None)
+
+    def stages(self) -> list[tuple[str, str, Ratification | None]]:
+        return [(value, label, self.ratification(value)) for value, label in Stage.choices]
+
+
+def plan_screen(ctx: TenantContext, plan: ActionPlan, *, w: ragging.Windows | None = None) -> PlanScreen:
+    """A plan's page but for its recommendations' actions (plan_rows, for the page of them): six
+    queries, and rows read for at most 2 x ATTENTION_SHOWN actions."""
+    w = w or windows_for(ctx)
+    recommendations = list(Recommendation.objects.for_partnership(ctx.partnership).filter(plan=plan))
+    numbers = {plan.pk: len({r.number for r in recommendations})}
+    summary = plan_summaries(ctx, [plan], w, numbers=numbers)[plan.pk]
+    awaiting = Q(rag_key=ragging.AWAITING.key)
+    first = (
+        with_rag(ctx, Action.objects.for_partnership(ctx.partnership).filter(plan=plan), w)
+        .filter(rag_key__in=[ragging.OVERDUE.key, ragging.AT_RISK.key, ragging.AWAITING.key])
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[Case(When(awaiting, then=Value(1)), default=Value(0), output_field=IntegerField())],
+                order_by=[
+                    # Overdue, then at risk, by due date (overdue_first); awaiting in the plan's order.
+                    Case(When(rag_key=ragging.OVERDUE.key, then=Value(0)), default=Value(1)),
+                    Case(When(awaiting, then=Value(None)), default=F("due_date")),
+                    Case(When(awaiting, then=Value(None)), default=F("pk")),
+                    "recommendation__number",
+                    "recommendation__part",
+                    "position",
+                    "pk",
+                ],
+            )
+        )
+        .filter(place__lte=ATTENTION_SHOWN)
+        .values_list("pk", flat=True)
+    )
+    # The window over the plan's actions reads only what RAG needs; the rows shown, all of them.
+    rows = rows_for(
+        annotated(ctx, Action.objects.for_partnership(ctx.partnership).filter(pk__in=list(first)), today=w.today), w
+    )
+    for row in rows:
+        row.action.plan = plan
+    return PlanScreen(
+        plan=plan,
+        summary=summary,
+        ratifications=ratifications_for(ctx, plan),
+        recommendations=recommendations,
+        urgent=overdue_first([r for r in rows if r.rag in (ragging.OVERDUE, ragging.AT_RISK)]),
+        awaiting=[r for r in rows if r.rag is ragging.AWAITING],
+    )
+
+
+def plan_rows(ctx: TenantContext, plan: ActionPlan, recommendations, *, w: ragging.Windows) -> dict[int, list[Row]]:
+    """The actions of these recommendations (a page of the plan's), by recommendation id."""
+    actions = annotated(
+        ctx,
+        Action.objects.for_partnership(ctx.partnership).filter(plan=plan, recommendation__in=recommendations),
+        today=w.today,
+    )
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    for row in rows_for(actions, w):
+        row.action.plan = plan
+        grouped[row.action.recommendation_id].append(row)
+    return grouped
+
+
 def ratifications_for(ctx: TenantContext, plan: ActionPlan) -> list[Ratification]:
     return list(Ratification.objects.for_partnership(ctx.partnership).filter(plan=plan).select_related("recorded_by"))
 
@@ -251,7 +395,7 @@ def recommendations_for(ctx: TenantContext):
     return Recommendation.objects.for_partnership(ctx.partnership).select_related("plan")
 
 
-def ratification_text(page: PlanPage) -> str:
+def ratification_text(page: PlanPage | PlanScreen) -> str:
     """'Ratified by the Learning & Practice Review Group on 5 Sep 2022 (LPRG 22/09), ...' or where it is."""
     done = list(page.ratifications)
     if not done:
@@ -282,7 +426,16 @@ def actions_for(
 ):
     """The actions this person may see, annotated for lists (filtered by
     reviews.action_plans.filters.ActionFilter)."""
-    queryset = annotated(ctx, Action.objects.for_partnership(ctx.partnership), today=today)
+    # The plans and recommendations joined for the rows and their order, narrowed to this
+    # partnership too (always so): the planner then reads them by index instead of scanning every
+    # partnership's (issue 15).
+    queryset = annotated(
+        ctx,
+        Action.objects.for_partnership(ctx.partnership).filter(
+            plan__partnership=ctx.partnership, recommendation__partnership=ctx.partnership
+        ),
+        today=today,
+    )
     if status:
         queryset = queryset.filter(status=status)
     if open_only:

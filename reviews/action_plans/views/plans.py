@@ -110,6 +110,11 @@ class TemplateDownloadView(PartnershipPage):
         return spreadsheets.xlsx_response(data, "action-plan-template.xlsx")
 
 
+# A plan's page lists its recommendations ten at a time, each with its actions (a plan of 1,000
+# actions reads and draws about a hundred of them a page).
+RECOMMENDATIONS_PER_PAGE = 10
+
+
 class PlanDetailView(RecordMixin, TemplateView):
     template_name = "action_plans/plan_detail.html"
     model = ActionPlan
@@ -118,9 +123,10 @@ class PlanDetailView(RecordMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = self.object
-        page = selectors.plan_page(self.ctx, plan)
-        recommendations = paginate(self.request, page.recommendations)
-        grouped = page.by_recommendation()
+        w = selectors.windows_for(self.ctx)
+        page = selectors.plan_screen(self.ctx, plan, w=w)
+        recommendations = paginate(self.request, page.recommendations, per_page=RECOMMENDATIONS_PER_PAGE)
+        grouped = selectors.plan_rows(self.ctx, plan, recommendations.object_list, w=w)
         manage = ActionPlanPolicy.can(self.ctx, "manage", plan)
         upcoming = (
             services.next_stage(plan, [r.stage for r in page.ratifications])
@@ -132,8 +138,8 @@ class PlanDetailView(RecordMixin, TemplateView):
             summary=page.summary,
             recommendations=recommendations,
             sections=[(rec, grouped.get(rec.pk, [])) for rec in recommendations.object_list],
-            urgent=[r for r in selectors.overdue_first(page.rows) if r.rag in (ragging.OVERDUE, ragging.AT_RISK)],
-            awaiting=[r for r in page.rows if r.rag is ragging.AWAITING],
+            urgent=page.urgent,
+            awaiting=page.awaiting,
             rule=ragging.RULE,
             ratification=selectors.ratification_text(page),
             can_manage=manage,

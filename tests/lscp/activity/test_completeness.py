@@ -59,10 +59,11 @@ def test_an_export_is_recorded_with_its_filters_and_rows(world_a, as_user):
 def test_reading_the_activity_log_is_recorded_on_the_page_and_in_the_api(world_a, as_user):
     business = world_a.people["business"]
     as_user(business).get(reverse("activity-list", args=[world_a.slug]) + "?kind=write")
-    api_as(business).get(f"/api/v1/{world_a.slug}/activity/", {"event": "member"})
+    api_as(business).get(f"/api/v1/{world_a.slug}/activity/", {"event": "member.added"})
     reads = events(world_a.partnership, kind="read", event="activityevent.listed").order_by("id")
-    assert [r.details["filters"] for r in reads] == [{"kind": "write"}, {"event": "member"}]
-    assert all(r.details["total"] > 0 for r in reads)
+    assert [r.details["filters"] for r in reads] == [{"kind": "write"}, {"event": "member.added"}]
+    # The log is paged by keyset, never counted (issue 15): the rows shown, no total.
+    assert all(r.details["shown"] > 0 and r.details["total"] is None for r in reads)
 
 
 def test_another_partnerships_slug_and_object_are_refused_and_recorded(world_a, world_b, as_user):
