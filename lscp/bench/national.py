@@ -118,7 +118,7 @@ def load(*, scale: float, tiny: bool = False, say: Callable[[str], None] = print
             loaded.clocks += _clocks(world.partnership, notifications, today=today)
             loaded.clocks += _clocks(world.partnership, actions, today=today)
         with timed("activity"):
-            loaded.activity += _activity(world, size["activity"], notifications)
+            loaded.activity += _activity(world, size["activity"])
         loaded.notifications += len(notifications)
         loaded.actions += len(actions)
         if index == 0:
@@ -333,55 +333,33 @@ def refresh_sample(busy, *, size: int = 50) -> tuple[int, int]:
     return len(records), changed
 
 
-def _activity(world, count: int, notifications: list) -> int:
-    """`count` activity rows in one INSERT ... SELECT through the log's triggers (each row's `at`,
-    `seq` and `hash` set by the database), copying the events the partnership's set-up wrote (so
-    every event is one the product writes), about its notifications in turn."""
+def _activity(world, count: int) -> int:
+    """`count` activity rows through the log's triggers (each row's `at`, `seq` and `hash` set by
+    the database), in INSERT ... SELECT batches: copies, in turn, of the rows the partnership's
+    set-up wrote through the services (so every row is one the product writes, about a real record)."""
     if count <= 0:
         return 0
     table = connection.ops.quote_name(ActivityEvent._meta.db_table)
-    samples = list(
-        ActivityEvent.objects.for_partnership(world.partnership)
-        .order_by("id")
-        .values_list("kind", "event", "actor_id")[:50]
-    )
-    kinds = [kind for kind, _, _ in samples]
-    events = [event for _, event, _ in samples]
-    actors = [actor for _, _, actor in samples]
-    notification_type = ContentType.objects.get_for_model(notifications[0]).pk if notifications else None
-    ids = [n.pk for n in notifications] or [0]
-    references = [n.reference for n in notifications] or [""]
+    columns = "actor_id, kind, event, object_type_id, object_id, object_repr, changes, details"
     sql = f"""
-        INSERT INTO {table} (partnership_id, at, actor_id, kind, event, object_type_id, object_id, object_repr,
-                             changes, details, hash)
-        SELECT %s, now(), (%s::bigint[])[1 + g %% %s], (%s::text[])[1 + g %% %s], (%s::text[])[1 + g %% %s],
-               %s, ((%s::bigint[])[1 + g %% %s])::text, (%s::text[])[1 + g %% %s], '{{}}'::jsonb, '{{}}'::jsonb, ''
-        FROM generate_series(1, %s) AS g
-    """  # noqa: S608 (the model's table name; values as parameters)
+        WITH sample AS (
+            SELECT row_number() OVER (ORDER BY id) - 1 AS n, {columns} FROM {table}
+            WHERE partnership_id = %s AND id <= %s
+        )
+        INSERT INTO {table} (partnership_id, at, {columns}, hash)
+        SELECT %s, now(), {columns}, ''
+        FROM generate_series(0, %s - 1) AS g JOIN sample ON sample.n = g %% %s
+    """  # noqa: S608 (the model's table name and column names; values as parameters)
+    first = ActivityEvent.objects.for_partnership(world.partnership).order_by("id")
+    last_id = first.values_list("id", flat=True).last()
+    size = first.count()
     with connection.cursor() as cursor:
         # In batches, with fresh statistics after the first: the trigger's read of the chain's last
         # row is planned on them (an empty table's plan sorts the whole chain on every insert).
         done = 0
         while done < count:
             batch = min(count - done, 1000 if done == 0 else 100_000)
-            cursor.execute(
-                sql,
-                [
-                    world.partnership.pk,
-                    actors,
-                    len(actors),
-                    kinds,
-                    len(kinds),
-                    events,
-                    len(events),
-                    notification_type,
-                    ids,
-                    len(ids),
-                    references,
-                    len(references),
-                    batch,
-                ],
-            )
+            cursor.execute(sql, [world.partnership.pk, last_id, world.partnership.pk, batch, size])
             if done == 0:
                 with database.login_role(), connection.cursor() as owner:
                     owner.execute(f"ANALYZE {table}")

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
@@ -100,7 +103,7 @@ class Command(BaseCommand):
         parser.add_argument("--tiny", action="store_true", help="Every figure at a size that takes seconds")
         parser.add_argument(
             "--only",
-            choices=["sweep", "escalation", "annual-report", "national"],
+            choices=["sweep", "escalation", "annual-report", "national", "pages"],
             help="Run one of the figures (default: all of them)",
         )
 
@@ -126,6 +129,8 @@ class Command(BaseCommand):
             # and VACUUM (the visibility map index-only scans need) cannot run in a transaction.
             # make bench's PostgreSQL is thrown away after the run.
             self.national(options)
+        if only == "pages":  # the page runs on a national load already there (a fresh process: see national)
+            self.pages_and_memory(national_loaded(), options)
 
     def figure(self, name: str, text: str) -> None:
         assert name in FIGURES, name
@@ -357,11 +362,26 @@ class Command(BaseCommand):
         )
         records, changed = national.refresh_sample(loaded.busy, size=10 if tiny else 50)
         self.figure("bench load: refresh sample", f"{records} records, {changed} changed")
+        if tiny:
+            self.pages_and_memory(loaded, options)
+            return
+        # The pages in a process of their own, as a web server's: its memory is the pages', not the load's.
+        del loaded
+        manage = Path(__file__).resolve().parents[3] / "manage.py"
+        result = subprocess.run(  # noqa: S603 (this interpreter and manage.py, no input)
+            [sys.executable, str(manage), "bench", "--only", "pages", "--runs", str(options["runs"])],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        self.stdout.write(result.stdout, ending="")
+
+    def pages_and_memory(self, loaded, options):
         from django.conf import settings
         from django.test.utils import override_settings
 
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):  # the test client's
-            self.pages(loaded, runs=options["runs"], warm_up=1 if tiny else 2)
+            self.pages(loaded, runs=options["runs"], warm_up=1 if options["tiny"] else 2)
         self.figure("bench memory:", f"web process RSS {_rss_mib():.0f} MiB after the page runs (goal under 150 MiB)")
 
     def pages(self, loaded, *, runs: int, warm_up: int) -> None:
@@ -475,6 +495,24 @@ def _insert_clocks(prototype: Deadline, *, total: int, due_count: int, today: dt
         cursor.execute(f"ANALYZE {connection.ops.quote_name(Deadline._meta.db_table)}")
 
 
+def national_loaded():
+    """What the page runs need of a national load made by an earlier process."""
+    from types import SimpleNamespace
+
+    from partners.models import Membership, Partnership
+    from reviews.action_plans.models import ActionPlan
+
+    partnership = Partnership.objects.get(slug="national-busy")
+    people = {
+        who: Membership.objects.for_partnership(partnership).get(person__username=f"national-busy-{who}")
+        for who in ("business", "scrutineer")
+    }
+    plan = ActionPlan.objects.for_partnership(partnership).get(title="The thousand-action plan")
+    return SimpleNamespace(
+        busy=SimpleNamespace(partnership=partnership, slug=partnership.slug, people=people), big_plan_id=plan.pk
+    )
+
+
 def _p(values: list[float], percent: int) -> float:
     """The nearest-rank percentile."""
     ordered = sorted(values)
@@ -509,8 +547,8 @@ def _deep_page(client, url: str, *, depth: int, per_page: int = 50, budget: floa
         link = re.search(r'<a [^>]*href="([^"]+)"[^>]*rel="next"', page) or re.search(
             r'<a [^>]*rel="next"[^>]*href="([^"]+)"', page
         )
-        if link is None:
-            return current  # the last page there is
+        if link is None:  # the last page there is (or the unfiltered page lists nothing: ask by number)
+            return current if current != url else f"{url}?page={target}"
         href = html.unescape(link.group(1))
         query = parse_qs(urlsplit(href).query)
         if "page" in query and query["page"][0].isdigit():
