@@ -7,11 +7,17 @@
    recipients and its email), in clocks per second, against the goal of 2,000/s.
 3. The annual report: a year of a busy partnership built through the services (tests/busy_year.py)
    and the median time to render its PDF.
+4. Issue 15's national design point (lscp/bench/national.py): the busy partnership in full and
+   `--scale` of the other 149, loaded and committed (too big to load per figure; make bench's
+   PostgreSQL is thrown away after the run), then each page and API list of the issue's table for
+   the busy partnership, through the test client in a process of its own (`--only pages`), the
+   floor `GET /api/v1/me/` timed before each of the page's requests, and that process's memory.
 
-Runs against the database of the settings in use (PostgreSQL under `make bench`), inside a
-transaction that is rolled back, so nothing is left behind. `--tiny` runs every figure at a size
-that takes seconds: the test suite runs it so that the bench cannot rot unseen. Each figure is one
-line starting with `bench `, so a reader (or the test) finds them all.
+Runs against the database of the settings in use (PostgreSQL under `make bench`); figures 1 to 3
+inside a transaction that is rolled back, so nothing is left behind. `--tiny` runs every figure at
+a size that takes seconds (the national load in the test's transaction): the test suite runs it so
+that the bench cannot rot unseen. Each figure is one line starting with `bench `, so a reader (or
+the test) finds them all.
 """
 
 from __future__ import annotations
