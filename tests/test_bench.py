@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from lscp.management.commands.bench import FIGURES
+from lscp.management.commands.bench import FIGURES, PAGES
 
 
 @pytest.mark.django_db
@@ -24,3 +24,10 @@ def test_the_bench_prints_every_figure_at_a_tiny_size():
     loaded = printed[FIGURES.index("bench escalation: loaded")]
     assert "overdue from 1 day to 3,65" in loaded  # ten years
     assert "not measured" not in printed[FIGURES.index("bench sweep: with the broker")]
+    # The national design point (issue 15), tiny: the engine's clocks survive a refresh, every page answers.
+    assert printed[FIGURES.index("bench load: refresh sample")].endswith("10 records, 0 changed")
+    assert "escalations by the engine" in printed[FIGURES.index("bench load: national")]
+    for name in PAGES:
+        line = printed[FIGURES.index(f"bench page {name}:")]
+        assert "not measured" not in line and "floor p95" in line and "queries" in line and "bytes" in line, line
+    assert "MiB after the page runs" in printed[FIGURES.index("bench memory:")]
