@@ -7,6 +7,9 @@
    recipients and its email), in clocks per second, against the goal of 2,000/s.
 3. The annual report: a year of a busy partnership built through the services (tests/busy_year.py)
    and the median time to render its PDF.
+4. Delivery scaled out: 10,000 clocks falling due at once, their emails delivered by 1, 2 and 4
+   real worker processes to a loopback SMTP server, in emails/s, each copy checked to arrive once
+   (lscp/bench/delivery.py; outside the rolled-back transaction, see there).
 
 Runs against the database of the settings in use (PostgreSQL under `make bench`), inside a
 transaction that is rolled back, so nothing is left behind. `--tiny` runs every figure at a size
@@ -41,7 +44,13 @@ FIGURES = [
     "bench escalation: throughput",
     "bench annual report: built",
     "bench annual report: pdf",
+    # Delivery scaled out (lscp/bench/delivery.py): real worker processes, a loopback SMTP server.
+    "bench delivery: loaded",
+    "bench delivery: 1 worker,",
+    "bench delivery: 2 workers,",
+    "bench delivery: 4 workers,",
 ]
+TINY_DELIVERY_WORKERS = (1, 2)  # --tiny: the 4-worker line says it was not run
 
 
 class Rollback(Exception):
@@ -66,10 +75,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--escalate", type=int, default=5000, help="Clocks overdue from 1 day to 10 years to escalate"
         )
+        parser.add_argument(
+            "--deliver", type=int, default=10_000, help="Clocks falling due at once for the delivery figure"
+        )
         parser.add_argument("--tiny", action="store_true", help="Every figure at a size that takes seconds")
         parser.add_argument(
             "--only",
-            choices=["sweep", "escalation", "annual-report"],
+            choices=["sweep", "escalation", "annual-report", "delivery"],
             help="Run one of the figures (default: all of them)",
         )
 
@@ -77,7 +89,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             self.stderr.write("The benchmark needs PostgreSQL (make bench starts one).")
         if options["tiny"]:
-            options.update(clocks=2000, escalate=60)
+            options.update(clocks=2000, escalate=60, deliver=100)
         only = options["only"]
         try:
             with transaction.atomic():
@@ -90,6 +102,8 @@ class Command(BaseCommand):
                 raise Rollback
         except Rollback:
             pass
+        if only in (None, "delivery"):  # outside the transaction: the workers read committed rows
+            self.delivery(options)
 
     def figure(self, name: str, text: str) -> None:
         assert name in FIGURES, name
@@ -280,6 +294,23 @@ class Command(BaseCommand):
             f"({pages[-1]} pages): {render_time:.2f} s to assemble and render (median of "
             f"{1 if tiny else 5}; goal under 5 s)",
         )
+
+    # ------------------------------------------------------------------------------------------
+
+    def delivery(self, options):
+        """Emails of clocks falling due at once, delivered by 1, 2 and 4 worker processes."""
+        from lscp.bench.delivery import DeliveryBench
+
+        counts = TINY_DELIVERY_WORKERS if options["tiny"] else (1, 2, 4)
+        DeliveryBench(
+            clocks=options["deliver"],
+            worker_counts=counts,
+            timeout=60 if options["tiny"] else 900,
+            write=self.figure,
+        ).run()
+        for count in (1, 2, 4):
+            if count not in counts:
+                self.figure(f"bench delivery: {count} workers,", "not run at this size")
 
 
 def _insert_clocks(prototype: Deadline, *, total: int, due_count: int, today: dt.date) -> None:
