@@ -11,17 +11,25 @@ Public entry points:
 - `deliver(email_id)`: send one email's pending copies now.
 - `flush()`: send every pending copy that is due, until none is left (beat runs it every minute,
   and each sweep chunk queues one). Any number of flushes run side by side, each claiming
-  different copies, so more workers deliver faster.
+  different copies; the Celery task's flush, once it is sending with more copies waiting, queues
+  one more beside it (`spread`), which a free worker takes and does the same, so every free
+  worker joins in and more workers deliver faster (issue 15: a sweep's thousands, or the backlog
+  of a mail outage, drain at the speed of all the workers, not one).
 
 Each recipient's copy is delivered on its own (`OutboxDelivery`): one SMTP transaction per
 recipient, so a server that refuses one recipient for a while (4xx) delays only that copy, which is
 retried with a back-off until accepted; a permanent refusal (5xx) is recorded and shown on the
-record. A copy is claimed in its own commit before the SMTP conversation starts (its attempt
-counted and its back-off set, so a crashed attempt is visible and waits), and marked sent in
-another. Delivery is at-least-once at the SMTP boundary only: a worker killed after the server
-accepted a copy but before its sent mark committed sends that one copy again, after the back-off,
-with the same Message-ID, so mail systems can discard it. A server slower than EMAIL_TIMEOUT is
-the same case. Everything else (two sweeps, a retried task, the server down) sends each copy once.
+record. A flush claims a batch of copies (CLAIM_BATCH) in one commit before the SMTP conversation
+starts (their attempts counted and their back-off set, so a crashed attempt is visible and waits),
+sends them over one connection (each copy's claim renewed before it is sent if the batch has
+taken half its back-off, and skipped if another worker has claimed it since), and marks each sent
+in a commit of its own before sending the next; an email's summary is brought up to date with the last of its copies in the batch. When the
+server fails, the copies of the batch not yet tried are given back as they were (due, their
+attempt not counted). Delivery is at-least-once at the SMTP boundary only: a worker killed after the
+server accepted a copy but before its sent mark committed sends that one copy again, after the
+back-off, with the same Message-ID, so mail systems can discard it. A server slower than
+EMAIL_TIMEOUT is the same case. Everything else (two sweeps, a retried task, the server down) sends
+each copy once.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ import logging
 import smtplib
 import time
 import uuid
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -46,6 +56,8 @@ from lscp.models import OutboxDelivery, OutboxEmail
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = dt.timedelta(hours=1)
+# Copies one flush claims at a time (one commit), then sends one by one over one connection.
+CLAIM_BATCH = 50
 
 
 def enqueue(
@@ -177,29 +189,73 @@ class Outcome:
     error: str = ""
 
 
-def _claim(*, email_id: int | None = None) -> OutboxDelivery | None:
-    """Take the next due copy for this worker and count its attempt, in a commit of its own.
+def _claim(*, email_id: int | None = None, limit: int = CLAIM_BATCH) -> list[OutboxDelivery]:
+    """Take up to `limit` due copies for this worker and count their attempts, in one commit, in
+    the order to send them (each email's copies together).
 
-    SKIP LOCKED lets concurrent flushes take different copies; the conditional update makes the
+    SKIP LOCKED lets concurrent flushes take different copies; only the copies' rows are locked,
+    never their emails', so two workers never wait on one email. The conditional update makes the
     claim safe where row locks do nothing (SQLite in the demo)."""
     now = timezone.now()
     with transaction.atomic():
-        due = OutboxDelivery.dangerously_unscoped.select_for_update(skip_locked=True).filter(
+        due = OutboxDelivery.dangerously_unscoped.select_for_update(skip_locked=True, of=("self",)).filter(
             status=OutboxDelivery.Status.PENDING, next_attempt_at__lte=now
         )
         if email_id is not None:
             due = due.filter(email_id=email_id)
-        delivery = due.order_by("next_attempt_at", "id").select_related("email").first()
-        if delivery is None:
-            return None
-        attempts = delivery.attempts + 1
-        claimed = OutboxDelivery.dangerously_unscoped.filter(
-            pk=delivery.pk, attempts=delivery.attempts, status=OutboxDelivery.Status.PENDING
-        ).update(attempts=attempts, last_attempt_at=now, next_attempt_at=now + _backoff(attempts))
-        if not claimed:
-            return None
-        delivery.attempts, delivery.last_attempt_at = attempts, now
-        return delivery
+        found = list(due.order_by("next_attempt_at", "id").select_related("email")[:limit])
+        by_attempts: dict[int, list[OutboxDelivery]] = defaultdict(list)
+        for delivery in found:
+            by_attempts[delivery.attempts].append(delivery)
+        claimed = []
+        for attempts, group in by_attempts.items():
+            ids = [delivery.pk for delivery in group]
+            fields = {"attempts": attempts + 1, "last_attempt_at": now, "next_attempt_at": now + _backoff(attempts + 1)}
+            updated = OutboxDelivery.dangerously_unscoped.filter(
+                pk__in=ids, attempts=attempts, status=OutboxDelivery.Status.PENDING
+            ).update(**fields)
+            if updated != len(ids):  # another worker took some first (only where rows are not locked)
+                ours = set(
+                    OutboxDelivery.dangerously_unscoped.filter(pk__in=ids, **fields).values_list("pk", flat=True)
+                )
+                group = [delivery for delivery in group if delivery.pk in ours]
+            for delivery in group:
+                delivery._before = (delivery.attempts, delivery.last_attempt_at, delivery.next_attempt_at)
+                for name, value in fields.items():
+                    setattr(delivery, name, value)
+            claimed += group
+    return sorted(claimed, key=lambda delivery: (delivery.email_id, delivery.pk))
+
+
+def _still_mine(delivery: OutboxDelivery) -> bool:
+    """Just before sending a claimed copy: if the batch has taken long enough that its back-off
+    could have run out (half of it, with room for the workers' clocks), renew it, in one
+    conditional UPDATE; False when another worker has claimed the copy since (it sends it)."""
+    now = timezone.now()
+    if now - delivery.last_attempt_at < _backoff(delivery.attempts) / 2:
+        return True
+    renewed = OutboxDelivery.dangerously_unscoped.filter(
+        pk=delivery.pk,
+        status=OutboxDelivery.Status.PENDING,
+        attempts=delivery.attempts,
+        last_attempt_at=delivery.last_attempt_at,
+    ).update(last_attempt_at=now, next_attempt_at=now + _backoff(delivery.attempts))
+    delivery.last_attempt_at = now
+    return bool(renewed)
+
+
+def _give_back(deliveries: list[OutboxDelivery]) -> None:
+    """Claimed copies this run did not try (the server failed first): due again as they were,
+    their attempt not counted (each only if still this run's)."""
+    with transaction.atomic():
+        for delivery in deliveries:
+            attempts, last_attempt_at, next_attempt_at = delivery._before
+            OutboxDelivery.dangerously_unscoped.filter(
+                pk=delivery.pk,
+                status=OutboxDelivery.Status.PENDING,
+                attempts=delivery.attempts,
+                last_attempt_at=delivery.last_attempt_at,
+            ).update(attempts=attempts, last_attempt_at=last_attempt_at, next_attempt_at=next_attempt_at)
 
 
 def _send(delivery: OutboxDelivery, connection) -> Outcome:
@@ -242,17 +298,24 @@ def _refusal(code: int, text) -> Outcome:
     return Outcome(permanent=permanent, error=f"{code} {_text(text)}"[:2000])
 
 
-def _record(delivery: OutboxDelivery, outcome: Outcome) -> None:
-    """The copy's result in a commit of its own, and the email's summary with it."""
+def _record(delivery: OutboxDelivery, outcome: Outcome, *, summarise: bool = True) -> None:
+    """The copy's result, committed before the next copy is sent (so a worker killed later sends
+    none of its sent copies again). With `summarise` (the last of its email's copies in this
+    batch, or any copy not simply sent) the email's summary is recomputed in the same commit; a
+    sent copy followed by another of the same email is one UPDATE, its email summed up with the
+    last one."""
     now = timezone.now()
+    if outcome.sent:
+        fields = {"status": OutboxDelivery.Status.SENT, "sent_at": now, "last_error": ""}
+    elif outcome.permanent:
+        fields = {"status": OutboxDelivery.Status.REFUSED, "last_error": outcome.error}
+    else:  # tried again after the back-off set when it was claimed
+        fields = {"last_error": outcome.error}
+    if outcome.sent and not summarise:
+        OutboxDelivery.dangerously_unscoped.filter(pk=delivery.pk).update(**fields)
+        return
     with transaction.atomic():
         _lock_email(delivery.email_id)
-        if outcome.sent:
-            fields = {"status": OutboxDelivery.Status.SENT, "sent_at": now, "last_error": ""}
-        elif outcome.permanent:
-            fields = {"status": OutboxDelivery.Status.REFUSED, "last_error": outcome.error}
-        else:  # tried again after the back-off set when it was claimed
-            fields = {"last_error": outcome.error}
         OutboxDelivery.dangerously_unscoped.filter(pk=delivery.pk).update(**fields)
         _summarise(delivery.email_id, error=outcome.error, now=now)
     if outcome.error:
@@ -295,32 +358,56 @@ def _summarise(email_id: int, *, error: str, now) -> None:
     OutboxEmail.dangerously_unscoped.filter(pk=email_id).update(**update)
 
 
-def _run(*, email_id: int | None = None, max_seconds: float | None = None) -> int:
-    """Claim and send due copies one by one until none is left, the time is up, or the server
-    fails (then the rest wait for the next run). Returns how many copies were accepted."""
+def _run(*, email_id: int | None = None, max_seconds: float | None = None, spread: Callable | None = None) -> int:
+    """Claim due copies a batch at a time and send them over one SMTP connection until none is
+    left, the time is up, or the server fails (then the rest wait for the next run). Returns how
+    many copies were accepted.
+
+    `spread()` asks for one more run beside this one (a Celery task an idle worker takes): called
+    once, when this run has had a copy accepted (the server is up) from a full batch (more are
+    waiting), so that every free worker joins in, each run asking for the next; and once more
+    if the time ran out with copies left."""
     started = time.monotonic()
     budget = settings.LSCP_OUTBOX_FLUSH_SECONDS if max_seconds is None else max_seconds
     sent = 0
     connection = None
+    spread_asked = False
     try:
         while time.monotonic() - started < budget:
-            delivery = _claim(email_id=email_id)
-            if delivery is None:
-                break
+            batch = _claim(email_id=email_id)
+            if not batch:
+                return sent
             if connection is None:
                 connection = get_connection()
-            try:
-                outcome = _send(delivery, connection)
-            except ServerUnavailable as error:
-                _release(delivery, str(error))
-                break
-            _record(delivery, outcome)
-            sent += outcome.sent
+            for index, delivery in enumerate(batch):
+                if not _still_mine(delivery):
+                    continue
+                try:
+                    outcome = _send(delivery, connection)
+                except ServerUnavailable as error:
+                    _release(delivery, str(error))
+                    _give_back(batch[index + 1 :])
+                    return sent
+                following = batch[index + 1] if index + 1 < len(batch) else None
+                _record(delivery, outcome, summarise=following is None or following.email_id != delivery.email_id)
+                sent += outcome.sent
+                if outcome.sent and spread is not None and not spread_asked and len(batch) == CLAIM_BATCH:
+                    spread_asked = True
+                    _ask(spread)
+        if spread is not None:  # time is up and copies may be left: a run to go on after the queue
+            _ask(spread)
     finally:
         if connection is not None:
             with contextlib.suppress(Exception):
                 connection.close()
     return sent
+
+
+def _ask(spread: Callable) -> None:
+    try:
+        spread()
+    except Exception:  # broker down: this run goes on alone, beat's flush comes next
+        log.warning("Could not queue another outbox flush", exc_info=True)
 
 
 def deliver(email_id: int) -> bool:
@@ -331,10 +418,11 @@ def deliver(email_id: int) -> bool:
     return _run(email_id=email_id) > 0
 
 
-def flush(*, max_seconds: float | None = None) -> int:
+def flush(*, max_seconds: float | None = None, spread: Callable | None = None) -> int:
     """Deliver every due copy until none is left (or LSCP_OUTBOX_FLUSH_SECONDS pass, or the
-    server fails). Returns how many copies were accepted. Safe to run side by side with itself."""
-    return _run(max_seconds=max_seconds)
+    server fails). Returns how many copies were accepted. Safe to run side by side with itself:
+    `spread` (see _run) is how the Celery task brings every free worker in."""
+    return _run(max_seconds=max_seconds, spread=spread)
 
 
 def emails_about(partnership, obj: models.Model):

@@ -20,6 +20,7 @@ class SmtpServer:
         self.messages: list = []  # (envelope recipients, parsed message), in the order accepted
         self.refusals: dict[str, list] = {}  # address -> [code, times left (None: for ever)]
         self.rcpt_attempts: Counter = Counter()
+        self.connections: Counter = Counter()  # messages accepted per client connection (its address and port)
         self._stalled = threading.Event()
         self._stall = threading.Event()  # set: DATA waits until release()
         self._after_accepting = False
@@ -69,22 +70,23 @@ class SmtpServer:
             async def handle_DATA(self, smtp, session, envelope):
                 taken = False
                 if server._stall.is_set() and server._after_accepting:
-                    server._take(envelope)
+                    server._take(envelope, session)
                     taken = True
                 while server._stall.is_set():
                     server._stalled.set()
                     await asyncio.sleep(0.02)
                 if not taken:
-                    server._take(envelope)
+                    server._take(envelope, session)
                 return "250 OK"
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
-    def _take(self, envelope) -> None:
+    def _take(self, envelope, session) -> None:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append((list(envelope.rcpt_tos), message))
+            self.connections[tuple(session.peer)] += 1
 
     def stop(self) -> None:
         if self.controller is not None:

@@ -12,6 +12,9 @@
    PostgreSQL is thrown away after the run), then each page and API list of the issue's table for
    the busy partnership, through the test client in a process of its own (`--only pages`), the
    floor `GET /api/v1/me/` timed before each of the page's requests, and that process's memory.
+5. Delivery scaled out: 10,000 clocks falling due at once, their emails delivered by 1, 2 and 4
+   real worker processes to a loopback SMTP server, in emails/s, each copy checked to arrive once
+   (lscp/bench/delivery.py; outside the rolled-back transaction, see there).
 
 Runs against the database of the settings in use (PostgreSQL under `make bench`); figures 1 to 3
 inside a transaction that is rolled back, so nothing is left behind. `--tiny` runs every figure at
@@ -74,7 +77,13 @@ FIGURES = [
     "bench load: refresh sample",
     *(f"bench page {name}:" for name in PAGES),
     "bench memory:",
+    # Delivery scaled out (lscp/bench/delivery.py): real worker processes, a loopback SMTP server.
+    "bench delivery: loaded",
+    "bench delivery: 1 worker,",
+    "bench delivery: 2 workers,",
+    "bench delivery: 4 workers,",
 ]
+TINY_DELIVERY_WORKERS = (1, 2)  # --tiny: the 4-worker line says it was not run
 
 
 class Rollback(Exception):
@@ -100,6 +109,9 @@ class Command(BaseCommand):
             "--escalate", type=int, default=5000, help="Clocks overdue from 1 day to 10 years to escalate"
         )
         parser.add_argument(
+            "--deliver", type=int, default=10_000, help="Clocks falling due at once for the delivery figure"
+        )
+        parser.add_argument(
             "--scale",
             type=float,
             default=DEFAULT_SCALE,
@@ -109,7 +121,7 @@ class Command(BaseCommand):
         parser.add_argument("--tiny", action="store_true", help="Every figure at a size that takes seconds")
         parser.add_argument(
             "--only",
-            choices=["sweep", "escalation", "annual-report", "national", "pages"],
+            choices=["sweep", "escalation", "annual-report", "national", "pages", "delivery"],
             help="Run one of the figures (default: all of them)",
         )
 
@@ -117,7 +129,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             self.stderr.write("The benchmark needs PostgreSQL (make bench starts one).")
         if options["tiny"]:
-            options.update(clocks=2000, escalate=60, runs=2)
+            options.update(clocks=2000, escalate=60, runs=2, deliver=100)
         only = options["only"]
         try:
             with transaction.atomic():
@@ -130,6 +142,9 @@ class Command(BaseCommand):
                 raise Rollback
         except Rollback:
             pass
+        if only in (None, "delivery"):  # outside the transaction: the workers read committed rows
+            # (before the national load: its due clocks must not join the delivery's sweep)
+            self.delivery(options)
         if only in (None, "national"):
             # Committed, not rolled back (outside a test's transaction): too big to load per figure,
             # and VACUUM (the visibility map index-only scans need) cannot run in a transaction.
@@ -467,6 +482,21 @@ class Command(BaseCommand):
                 f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, floor p95 {floor95 * 1000:.1f} ms, "
                 f"ratio {ratio:.1f}, queries {len(queries)}, bytes {len(response.content):,}{over}",
             )
+
+    def delivery(self, options):
+        """Emails of clocks falling due at once, delivered by 1, 2 and 4 worker processes."""
+        from lscp.bench.delivery import DeliveryBench
+
+        counts = TINY_DELIVERY_WORKERS if options["tiny"] else (1, 2, 4)
+        DeliveryBench(
+            clocks=options["deliver"],
+            worker_counts=counts,
+            timeout=60 if options["tiny"] else 900,
+            write=self.figure,
+        ).run()
+        for count in (1, 2, 4):
+            if count not in counts:
+                self.figure(f"bench delivery: {count} workers,", "not run at this size")
 
 
 def _insert_clocks(prototype: Deadline, *, total: int, due_count: int, today: dt.date) -> None:

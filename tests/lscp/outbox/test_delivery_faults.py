@@ -185,3 +185,77 @@ def test_a_clock_with_nobody_to_email_is_recorded_and_stops_nothing(smtp, worker
     assert escalation_copies(smtp) == expected
     unsent = OutboxEmail.objects.for_partnership(nobody.partnership).filter(key__startswith="deadline:")
     assert sorted(unsent.values_list("status", flat=True)) == ["no_recipients"] * len(lost)
+
+
+# ----------------------------------------------------------------------------------------------
+# Scaling out (issue 15): more worker processes deliver faster, still exactly once.
+
+
+def test_one_flush_brings_every_free_worker_in_and_sends_each_copy_once(smtp, workers):
+    """One flush queued for many copies (one sweep chunk queues one): the flush asks for another
+    beside it once it is sending, so both workers deliver, side by side, each copy once."""
+    _, cases = overdue_cases("spread", 40)  # 160 copies: more than one claim's batch
+    smtp.connections.clear()  # only the escalations' connections count below
+    workers.start()
+    workers.start()
+    sweep_deadlines.delay()
+    wait_for(lambda: decided(len(cases)), what="every clock escalated")
+    expected = expected_copies()
+    assert len(expected) == 4 * len(cases)
+    settle(smtp, expected)
+    assert escalation_copies(smtp) == expected
+    assert len(smtp.connections) >= 2, smtp.connections  # two workers, each on its own connection
+
+
+def test_two_flushes_at_once_send_each_copy_once(smtp, workers):
+    _, cases = overdue_cases("twoflushes", 30)
+    smtp.stop()  # the sweep's own flush finds the server down: every copy waits for the two below
+    workers.start()
+    workers.start()
+    sweep_deadlines.delay()
+    wait_for(lambda: decided(len(cases)), what="every clock escalated")
+    wait_for(
+        lambda: OutboxDelivery.dangerously_unscoped.filter(last_error__contains="refused").exists(),
+        what="a delivery attempt refused by the stopped server",
+    )
+    smtp.start()
+    flush_outbox.delay()
+    flush_outbox.delay()
+    expected = expected_copies()
+    settle(smtp, expected)
+    assert escalation_copies(smtp) == expected
+    assert not OutboxDelivery.dangerously_unscoped.exclude(status="sent").exists()
+    assert set(
+        OutboxEmail.dangerously_unscoped.filter(key__startswith="deadline:").values_list("status", flat=True)
+    ) == {"sent"}
+
+
+def test_after_an_outage_one_beat_flush_drains_everything_with_every_worker(smtp, workers):
+    """The server down while the sweep decides: the copies wait (only the one each failed flush
+    tried waits its back-off; the rest are due at once, their attempts not counted). The server
+    back, beat's next flush alone drains them all, on both workers, each copy once."""
+    _, cases = overdue_cases("outage", 40)
+    smtp.connections.clear()  # only the escalations' connections count below
+    smtp.stop()
+    workers.start()
+    workers.start()
+    sweep_deadlines.delay()
+    wait_for(lambda: decided(len(cases)), what="every clock escalated")
+    wait_for(
+        lambda: OutboxDelivery.dangerously_unscoped.filter(last_error__contains="refused").exists(),
+        what="a delivery attempt refused by the stopped server",
+    )
+    time.sleep(0.5)  # the sweep's flush has given back what it had claimed
+    tried = OutboxDelivery.dangerously_unscoped.filter(email__key__startswith="deadline:", attempts__gt=0).count()
+    assert tried <= 2, tried  # one copy per flush that found the server down
+    smtp.start()
+    time.sleep(1.5)  # the tried copies' back-off (a second under these settings)
+    started = time.monotonic()
+    flush_outbox.delay()  # beat's, once
+    expected = expected_copies()
+    assert len(expected) == 4 * len(cases)
+    settle(smtp, expected, timeout=60)
+    assert time.monotonic() - started < 30
+    assert escalation_copies(smtp) == expected
+    assert not OutboxDelivery.dangerously_unscoped.exclude(status="sent").exists()
+    assert len(smtp.connections) >= 2, smtp.connections
