@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("lscp", "0012_drop_knox_authtoken"),
+        ("lscp", "0013_activity_chain_last"),
         ("partners", "0007_designated_agencies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
