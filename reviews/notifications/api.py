@@ -245,6 +245,12 @@ class NotificationIn(TenantSerializer):
 
 class StepIn(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Save a date the case makes unusual: until true, such a date is answered 400 with the warning "
+        "under 'confirm'",
+    )
 
 
 class PanelNotifiedIn(StepIn):
