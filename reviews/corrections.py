@@ -47,8 +47,8 @@ CORRECTABLE: dict[str, Kind] = {
         Notification,
         "notification",
         (
-            "incident_date",
             "aware_date",
+            "incident_date",
             "panel_notified_on",
             "sos_notified_on",
             "ofsted_notified_on",
@@ -59,6 +59,9 @@ CORRECTABLE: dict[str, Kind] = {
         ),
     ),
 }
+
+# The API's `field` enum for a notification (a list of choices, as ENUM_NAME_OVERRIDES reads it).
+NOTIFICATION_FIELDS = [(name, CORRECTABLE["notification"].label(name)) for name in CORRECTABLE["notification"].fields]
 
 
 def case_closed_on(notification: Notification) -> dt.date | None:

@@ -93,3 +93,62 @@ def test_a_correction_is_checked_against_the_case_as_a_first_entry_is(world_a):
 @pytest.mark.parametrize("field", corrections.CORRECTABLE["notification"].fields)
 def test_every_correctable_field_is_named_by_the_date_table(field):
     assert corrections.CORRECTABLE["notification"].label(field).startswith("The ")
+
+
+def test_the_api_corrects_answers_400_by_field_and_409_on_a_stale_version(world_a, api):
+    notification = _notified(world_a)
+    url = f"/api/v1/{world_a.slug}/notifications/{notification.pk}/corrections/"
+    client = api(world_a.people["business"])
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10), tick=False):
+        payload = {"field": "panel_notified_on", "value": "2026-11-30", "reason": "", "version": notification.version}
+        refused = client.post(url, payload, format="json")
+        assert refused.status_code == 400
+        assert refused.json() == {"reason": ["Enter the reason for the correction"]}
+        refused = client.post(url, {**payload, "value": "2026-12-03", "reason": "Typed"}, format="json")
+        assert refused.status_code == 400 and list(refused.json()) == ["value"]
+        refused = client.post(url, {**payload, "field": "summary", "reason": "Typed"}, format="json")
+        assert refused.status_code == 400 and list(refused.json()) == ["field"]
+        saved = client.post(url, {**payload, "reason": "Typed the day after"}, format="json")
+        assert saved.status_code == 200 and saved.json()["panel_notified_on"] == "2026-11-30"
+        stale = client.post(url, {**payload, "reason": "Again"}, format="json")
+        assert stale.status_code == 409
+        partner = api(world_a.people["council"]).post(
+            url, {**payload, "version": notification.version + 1, "reason": "x"}, format="json"
+        )
+        assert partner.status_code == 403
+
+
+def test_the_case_page_offers_change_links_to_the_business_unit_and_the_correction_page_checks(world_a, as_user):
+    from django.urls import reverse
+
+    notification = _notified(world_a)
+    case = reverse("notification-detail", args=[world_a.slug, notification.pk])
+    page = reverse("notification-corrections", args=[world_a.slug, notification.pk])
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10), tick=False):
+        business = as_user(world_a.people["business"])
+        html = business.get(case).content.decode()
+        assert f"{page}?field=panel_notified_on" in html and "the date sent to the National Panel</span>" in html
+        assert f"{page}?field=panel_notified_on" not in as_user(world_a.people["council"]).get(case).content.decode()
+        assert as_user(world_a.people["council"]).get(f"{page}?field=panel_notified_on").status_code == 403
+        listed = business.get(page).content.decode()
+        assert "?field=rapid_review_started_on" in listed and "?field=outcome_sent_on" not in listed
+        form = {
+            "field": "panel_notified_on",
+            "version": notification.version,
+            "value-day": "3",
+            "value-month": "12",
+            "value-year": "2026",
+            "reason": "",
+        }
+        shown = business.post(f"{page}?field=panel_notified_on", form)
+        html = shown.content.decode()
+        assert shown.status_code == 200
+        assert "Enter the reason for the correction" in html
+        assert "must be the same as or before the date the rapid review started (2 December 2026)" in html
+        assert 'name="value-day" type="text" value="3"' in html or 'value="3"' in html  # input kept
+        saved = business.post(
+            f"{page}?field=panel_notified_on", {**form, "value-day": "30", "value-month": "11", "reason": "Typo"}
+        )
+        assert saved.status_code == 302
+    notification.refresh_from_db()
+    assert notification.panel_notified_on == dt.date(2026, 11, 30)
