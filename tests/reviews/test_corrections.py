@@ -152,3 +152,50 @@ def test_the_case_page_offers_change_links_to_the_business_unit_and_the_correcti
         assert saved.status_code == 302
     notification.refresh_from_db()
     assert notification.panel_notified_on == dt.date(2026, 11, 30)
+
+
+def test_a_correction_after_the_case_closed_is_allowed_and_says_so(world_a, as_user):
+    from django.urls import reverse
+
+    from tests.support.makers_reviews import meeting, signed_off
+
+    notification = _notified(world_a)
+    ctx = world_a.ctx()
+    with time_machine.travel(dt.datetime(2026, 12, 10, 10), tick=False):
+        meeting(world_a, notification, meeting_date=dt.date(2026, 12, 8))
+        signed_off(world_a, notification)
+        notification = services.record_step(ctx, notification, step="rapid_review_completed", on=None)
+        notification = services.record_step(ctx, notification, step="outcome_sent", on=dt.date(2026, 12, 10))
+        notification = services.record_step(
+            ctx, notification, step="panel_responded", on=dt.date(2026, 12, 10), response="Agreed"
+        )
+        page = reverse("notification-corrections", args=[world_a.slug, notification.pk])
+        shown = as_user(world_a.people["business"]).get(f"{page}?field=outcome_sent_on").content.decode()
+        assert "This case closed on Thu 10 Dec 2026; the correction will be recorded." in shown
+        corrections.correct(
+            ctx,
+            notification,
+            field="panel_response_received_on",
+            value=dt.date(2026, 12, 10),
+            reason="unchanged",
+            version=notification.version,
+        )
+        assert not ActivityEvent.objects.for_partnership(world_a.partnership).filter(event="notification.corrected")
+        corrections.correct(
+            ctx,
+            notification,
+            field="panel_notified_on",
+            value=dt.date(2026, 11, 30),
+            reason="Sent the evening before",
+            version=notification.version,
+        )
+    event = ActivityEvent.objects.for_partnership(world_a.partnership).get(event="notification.corrected")
+    assert event.changes == {
+        "panel_notified_on": {
+            "old": "2026-12-01",
+            "new": "2026-11-30",
+            "reason": "Sent the evening before",
+            "case_closed": True,
+        }
+    }
+    assert _clock(notification, "panel_notification").met_on == dt.date(2026, 11, 30)
