@@ -27,7 +27,7 @@ from funding.models import (
     SpendingLine,
 )
 from funding.permissions import FundingPolicy
-from lscp import activity, outbox
+from lscp import activity, dates, outbox
 from lscp.checks import Errors
 from lscp.money import format_money
 from lscp.outbox.messages import link, message
@@ -131,8 +131,6 @@ def _check_payments(errors: Errors, values: dict[str, Any]) -> None:
             errors.add(amount_field, f"Enter the amount {amount_field}")
         if date is not None and not isinstance(date, dt.date):
             errors.add(date_field, f"Enter the date of the {what} as a real date")
-    if isinstance(values.get("received_on"), dt.date):
-        errors.date_not_in_future("received_on", values["received_on"], name="The date received")
     received, invoiced = values.get("received"), values.get("invoiced")
     if received is not None and "received" not in errors and "invoiced" not in errors and not values.get("notes"):
         if invoiced is None and received > 0:
@@ -150,7 +148,7 @@ def _check_payments(errors: Errors, values: dict[str, Any]) -> None:
 
 
 def _contribution_values(
-    errors: Errors, *, agreed, invoiced_on, invoiced, received_on, received, notes
+    errors: Errors, year: FinancialYear, *, agreed, invoiced_on, invoiced, received_on, received, notes
 ) -> dict[str, Any]:
     values = {
         "agreed": errors.money("agreed", agreed, name="The agreed amount"),
@@ -161,6 +159,10 @@ def _contribution_values(
         "notes": errors.text("notes", notes, max_length=NOTES_MAX, name="Notes", required=False),
     }
     _check_payments(errors, values)
+    # The year's dates (lscp.dates): invoiced in or after the year and not in the future, received
+    # not before it was invoiced.
+    dated = {name: values[name] for name in ("invoiced_on", "received_on") if isinstance(values[name], dt.date)}
+    dates.add_refusals(errors, "contribution", dates.contribution_values(year) | dated, changed=set(dated))
     return values
 
 
@@ -196,6 +198,7 @@ def contribution_add(
             )
     values = _contribution_values(
         errors,
+        year,
         agreed=agreed,
         invoiced_on=invoiced_on,
         invoiced=invoiced,
@@ -241,6 +244,7 @@ def contribution_update(
     errors = Errors()
     values = _contribution_values(
         errors,
+        contribution.year,
         agreed=agreed,
         invoiced_on=invoiced_on,
         invoiced=invoiced,

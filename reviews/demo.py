@@ -687,7 +687,9 @@ def _steps(ctx, notification, scenario, plan, *, calendar, aware, members) -> No
             values["ofsted_notified_on"] = on
         if step == "panel_responded":
             values["response"] = "The Panel agrees with the partnership's decision and looks forward to the learning."
-        if step == "rapid_review_completed" and services.step_refusal(notification, spec):
-            break  # waiting for sign-off
+        if step == "rapid_review_completed":
+            if services.step_refusal(notification, spec):
+                break  # waiting for sign-off
+            values["confirm"] = True  # back-recorded: completed before today's signatures (lscp.dates)
         notification = services.record_step(ctx, notification, step=step, on=on, **values)
     return notification

@@ -294,6 +294,11 @@ SPECTACULAR_SETTINGS = {
 # Members API (issue 13, tnhs): the safeguarding partner's kind is its own named enum in the schema.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PartnerKindEnum"] = "partners.models.PartnerKind"
 
+# Corrections (issue 14 §1, corr): the notification's correctable dates are their own named enum.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["NotificationCorrectableFieldEnum"] = (
+    "reviews.corrections.NOTIFICATION_FIELDS"
+)
+
 # API tokens (issue 12, finding 5): django-rest-knox, its token swapped for lscp.ApiToken (a name,
 # the partnership of an agency system's token). lscp/tokens.py says what revokes one.
 KNOX_TOKEN_MODEL = "lscp.ApiToken"  # noqa: S105 (a model, not a secret)

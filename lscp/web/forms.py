@@ -21,6 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from lscp.checks import Errors, future_message, parse_decimal
+from lscp.dates import CONFIRM
 from lscp.tenancy import TenantContext, scope_choices
 
 
@@ -149,10 +150,28 @@ class GovukForm(forms.Form):
     # A service's field name -> this form's field, where the form asks the question differently.
     service_error_fields: dict[str, str] = {}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.date_warnings: list[str] = []
+        if self.data.get(CONFIRM):  # confirming the warnings the page showed (lscp.dates)
+            self._add_confirm()
+
+    def _add_confirm(self) -> None:
+        if CONFIRM not in self.fields:
+            self.fields[CONFIRM] = forms.BooleanField(
+                required=False, label="I have checked the date and want to save it"
+            )
+
     def add_service_errors(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the matching fields (else on the form)."""
+        """Put a service's ValidationError on the matching fields (else on the form). A date the
+        case makes unusual (lscp.dates' warnings) is shown as warning text with a box to confirm it."""
         if hasattr(error, "error_dict"):
             for field, errors in error.error_dict.items():
+                if field == CONFIRM:
+                    self._add_confirm()
+                    self.date_warnings = [message for e in errors for message in e.messages]
+                    self.add_error(CONFIRM, "Check the date, then confirm it or change it")
+                    continue
                 field = self.service_error_fields.get(field, field)
                 self.add_error(field if field in self.fields else None, errors)
         else:

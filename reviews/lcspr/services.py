@@ -14,7 +14,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from lscp import activity, deadlines, documents, outbox
+from lscp import activity, dates, deadlines, documents, outbox
 from lscp.checks import Errors
 from lscp.outbox.messages import link, message
 from lscp.recipients import Recipients
@@ -142,11 +142,19 @@ def _ask_to_sign(ctx, lcspr: Lcspr) -> None:
 
 
 def _check_decision(
-    *, decision_date, reviewer_name: str, reviewer_kind: str, terms_of_reference: str, scope_from, scope_to
+    notification: Notification,
+    *,
+    decision_date,
+    reviewer_name: str,
+    reviewer_kind: str,
+    terms_of_reference: str,
+    scope_from,
+    scope_to,
 ) -> None:
-    """The decision to commission, as first recorded and as changed: every field's error at once."""
+    """The decision to commission, as first recorded and as changed: every field's error at once,
+    its date checked against the case's (lscp.dates: not before the incident, not in the future)."""
     errors = Errors()
-    errors.date_not_in_future("decision_date", decision_date, name="The decision date")
+    errors.required("decision_date", decision_date, name="The decision date")
     if not (reviewer_name or "").strip():
         errors.add("reviewer_name", "Enter the reviewer's name")
     if reviewer_kind not in ReviewerKind.values:
@@ -159,7 +167,12 @@ def _check_decision(
         errors.add("scope_to", "Enter the end of the period the review covers")
     elif scope_from and scope_to < scope_from:
         errors.add("scope_to", "The end of the period must be the same as or after its start")
-    errors.raise_if_any()
+    dates.check(
+        "lcspr",
+        dates.lcspr_values(notification=notification) | {"decision_date": decision_date},
+        changed={"decision_date"},
+        errors=errors,
+    )
 
 
 @transaction.atomic
@@ -179,6 +192,7 @@ def commission(
     if reason:
         raise StateError(reason)
     _check_decision(
+        notification,
         decision_date=decision_date,
         reviewer_name=reviewer_name,
         reviewer_kind=reviewer_kind,
@@ -220,6 +234,7 @@ def change_decision(
     LcsprPolicy.require(ctx, "manage", lcspr)
     lcspr = _locked(ctx, lcspr, step="decision", expected_version=expected_version)
     _check_decision(
+        lcspr.notification,
         decision_date=decision_date,
         reviewer_name=reviewer_name,
         reviewer_kind=reviewer_kind,

@@ -20,6 +20,7 @@ from lscp.models import Escalation
 from lscp.outbox.api import EmailOut
 from partners.models import Member
 from partners.selectors import current_members
+from reviews import corrections
 from reviews.lcspr.api import LcsprActions
 from reviews.notifications import models, selectors, services
 from reviews.notifications.filters import NotificationFilter
@@ -245,6 +246,12 @@ class NotificationIn(TenantSerializer):
 
 class StepIn(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you read; a stale one is refused (409)")
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Save a date the case makes unusual: until true, such a date is answered 400 with the warning "
+        "under 'confirm'",
+    )
 
 
 class PanelNotifiedIn(StepIn):
@@ -286,6 +293,18 @@ class CriteriaIn(StepIn):
     rationale = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class CorrectionIn(serializers.Serializer):
+    field = serializers.ChoiceField(
+        choices=corrections.NOTIFICATION_FIELDS, help_text="The recorded date to correct: the notification's own field"
+    )
+    value = serializers.DateField(allow_null=True, help_text="The corrected date")
+    reason = serializers.CharField(allow_blank=True, max_length=corrections.REASON_MAX, help_text="Why it changes")
+    version = serializers.IntegerField(help_text="The version you read; a stale one is refused (409)")
+    confirm = serializers.BooleanField(
+        required=False, default=False, help_text="Save a date the case makes unusual (see the steps' confirm)"
+    )
+
+
 # Each statutory step's input, in the steps' order (steps.STEPS declares the steps themselves).
 STEP_INPUTS = dict(zip(STEPS, [PanelNotifiedIn, StartedIn, CompletedIn, SentIn, RespondedIn, SosOfstedIn], strict=True))
 
@@ -306,6 +325,7 @@ def _step_schema(serializer):
     retrieve=extend_schema(responses=NotificationDetailOut),
     create=extend_schema(request=NotificationIn, responses={201: NotificationOut}),
     criteria=_step_schema(CriteriaIn),
+    corrections=extend_schema(request=CorrectionIn, responses={200: NotificationOut, 409: None}),
 )
 class NotificationViewSet(
     RapidReviewActions,
@@ -326,6 +346,7 @@ class NotificationViewSet(
         "retrieve": "view",
         "create": "submit",
         "criteria": "manage",
+        "corrections": "manage",
         **dict.fromkeys(STEP_INPUTS, "manage"),
     }
     action_policies = {**RapidReviewActions.action_policies, **LcsprActions.action_policies}
@@ -334,6 +355,7 @@ class NotificationViewSet(
         **LcsprActions.input_serializers,
         "create": NotificationIn,
         "criteria": CriteriaIn,
+        "corrections": CorrectionIn,
         **STEP_INPUTS,
     }
 
@@ -392,6 +414,15 @@ class NotificationViewSet(
             rationale=values["rationale"],
             expected_version=values.get("version"),
         )
+        return self._output(notification)
+
+    @action(detail=True, methods=["post"])
+    def corrections(self, request, *args, **kwargs):
+        """Correct a recorded date with a reason (reviews/corrections.py): 400 by field, 409 on a stale version."""
+        notification = self.get_object()
+        data = CorrectionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        notification = corrections.correct(self.ctx, notification, **data.validated_data)
         return self._output(notification)
 
 

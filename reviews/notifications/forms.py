@@ -323,3 +323,17 @@ class StepForm(VersionedForm):
         data.pop("version", None)
         on = data.pop(self.spec.date_input)
         return {"on": on, **data}
+
+
+class CorrectionForm(VersionedForm):
+    """A recorded date corrected: the new date and the reason (both checked by the service, so the
+    messages are the table's and the service's own)."""
+
+    field = forms.CharField(widget=forms.HiddenInput)
+    value = GovukDateField(label="The corrected date", required=False, help_text="For example, 27 3 2026")
+    reason = forms.CharField(
+        label="Why it changes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The activity log and the case's timeline keep the old date, the new one and this reason",
+    )

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lscp import activity, deadlines, outbox
+from lscp import activity, dates, deadlines, outbox
 from lscp.checks import Errors
 from lscp.outbox.messages import link, message
 from lscp.permissions import grant
@@ -74,16 +74,14 @@ class ChildAnswer:
 
 
 def check_incident_dates(errors: Errors, *, incident_date, aware_date) -> None:
-    """Both dates have happened, and the incident was not after the local authority knew of it."""
-    errors.date_not_in_future("incident_date", incident_date, name="The incident date", required=False)
-    errors.date_not_in_future(
-        "aware_date", aware_date, name="The date the local authority became aware", required=False
+    """Both dates have happened, and the incident was not after the local authority knew of it
+    (the table of lscp.dates)."""
+    dates.add_refusals(
+        errors,
+        "notification",
+        {"incident_date": incident_date, "aware_date": aware_date},
+        changed={"incident_date", "aware_date"},
     )
-    if incident_date and aware_date and incident_date > aware_date and "incident_date" not in errors:
-        errors.add(
-            "incident_date",
-            "The incident date must be the same as or before the date the local authority became aware",
-        )
 
 
 def check_child(child: ChildAnswer, *, partnership: Partnership) -> Errors:
@@ -496,19 +494,13 @@ def _who_died(notification: Notification) -> str:
     return "A looked-after child" if notification.is_lac_death else "A care leaver"
 
 
-def _check_date(errors: Errors, field: str, value, *, after: dt.date | None, after_label: str) -> None:
-    errors.date_not_in_future(field, value, name="The date")
-    if field not in errors and after is not None and value < after:
-        errors.add(field, f"The date must be the same as or after {after_label} ({after:%-d %b %Y})")
-
-
 def _step_updates(notification: Notification, spec: StepSpec, on: dt.date | None, values: dict) -> dict:
-    """The notification's fields this step sets, checked (a ValidationError by input name)."""
+    """The notification's fields this step sets, checked against the case's dates by the one
+    table (lscp.dates; a ValidationError by input name, a warning until `confirm`)."""
     errors = Errors()
-    _check_date(
-        errors, spec.date_input, on, after=getattr(notification, spec.after_field), after_label=spec.after_label
-    )
+    errors.required(spec.date_input, on, name="The date")
     updates = {spec.date_field: on}
+    inputs = {spec.date_field: spec.date_input}
     if spec.key == "panel_notified":
         updates["panel_reference"] = (values.get("panel_reference") or "").strip()
         if not updates["panel_reference"]:
@@ -518,28 +510,22 @@ def _step_updates(notification: Notification, spec: StepSpec, on: dt.date | None
                 updates[name] = values.get(name)
                 if updates[name] is None:
                     errors.add(name, f"{_who_died(notification)} died: enter the date {label} was notified")
-                else:
-                    _check_date(
-                        errors,
-                        name,
-                        updates[name],
-                        after=notification.aware_date,
-                        after_label="the date the local authority became aware",
-                    )
     if spec.key == "sos_ofsted_notified":
-        updates["ofsted_notified_on"] = values.get("ofsted_notified_on")
-        _check_date(
-            errors,
-            "ofsted_notified_on",
-            updates["ofsted_notified_on"],
-            after=notification.aware_date,
-            after_label="the date the local authority became aware",
+        updates["ofsted_notified_on"] = errors.required(
+            "ofsted_notified_on", values.get("ofsted_notified_on"), name="The date Ofsted was notified"
         )
     if spec.key == "panel_responded":
         updates["panel_response"] = (values.get("response") or "").strip()
         if not updates["panel_response"]:
             errors.add("response", "Enter what the Panel said")
-    errors.raise_if_any()
+    dates.check(
+        "notification",
+        dates.notification_values(notification) | updates,
+        changed={name for name in updates if name in dates.NOTIFICATION_DATES},
+        inputs=inputs,
+        confirmed=bool(values.get(dates.CONFIRM)),
+        errors=errors,
+    )
     return updates
 
 

@@ -48,6 +48,11 @@ urlpatterns = [
         views.CaseOfficerView.as_view(),
         name="notification-case-officer",
     ),
+    path(
+        "notifications/<int:notification_id>/corrections/",
+        views.CorrectionView.as_view(),
+        name="notification-corrections",
+    ),
     *steps,
     path(
         "notifications/<int:notification_id>/timeline/",

@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,12 +22,14 @@ from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
 from retention.permissions import CaseExportPolicy
+from reviews import corrections
 from reviews.notifications import models, selectors, services, statistics
 from reviews.notifications.filters import NotificationFilter
 from reviews.notifications.forms import (
     AnotherChildForm,
     CaseOfficerForm,
     ChildForm,
+    CorrectionForm,
     CriteriaForm,
     IncidentForm,
     NotifierForm,
@@ -741,6 +744,56 @@ class StepView(NotificationFormView):
 
 # ----------------------------------------------------------------------------------------------
 # Pages about one notification decided by another policy (its rapid review, its LCSPR)
+
+
+class CorrectionView(NotificationFormView):
+    """Correct a recorded date of the case, with a reason (reviews/corrections.py). Without a
+    `field` the page lists the dates that can be corrected, each with its Change link."""
+
+    form_class = CorrectionForm
+    template_name = "reviews/correction.html"
+    heading = "Correct a recorded date"
+
+    def field(self) -> str | None:
+        name = self.request.POST.get("field") or self.request.GET.get("field")
+        return name if name in corrections.correctable(self.object) else None
+
+    def get_initial(self):
+        field = self.field()
+        return {**super().get_initial(), "field": field, "value": getattr(self.object, field) if field else None}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if self.field() is None:
+            raise ValidationError({"field": ["Choose a recorded date to correct"]})
+        return corrections.correct(
+            self.ctx,
+            self.object,
+            field=self.field(),
+            value=data["value"],
+            reason=data["reason"],
+            version=data["version"],
+            confirm=bool(data.get("confirm")),
+        )
+
+    def get_success_message(self):
+        return f"{corrections.CORRECTABLE['notification'].label(self.field())} has been corrected"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kind = corrections.CORRECTABLE["notification"]
+        field = self.field()
+        context.update(
+            field=field,
+            field_label=kind.label(field) if field else "",
+            recorded=[
+                (name, kind.label(name), getattr(self.object, name)) for name in corrections.correctable(self.object)
+            ],
+            closed_on=corrections.case_closed_on(self.object),
+        )
+        if field:
+            context["heading"] = f"Correct: {kind.label(field)[0].lower()}{kind.label(field)[1:]}"
+        return context
 
 
 class NotificationRecord(RecordMixin):

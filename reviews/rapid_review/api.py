@@ -72,6 +72,12 @@ class RequestsIn(TenantSerializer):
     members = PartnershipChoice(Member, rows=current_members, many=True)
     reply_by = serializers.DateField()
     message = serializers.CharField(required=False, allow_blank=True, default="")
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Ask with a reply-by date after the rapid review's due date: until true, answered 400 with the "
+        "warning under 'confirm'",
+    )
 
 
 class SummaryIn(serializers.Serializer):

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from lscp import activity, deadlines, outbox
+from lscp import activity, dates, deadlines, outbox
 from lscp.checks import Errors
 from lscp.outbox.messages import link, message
 from lscp.permissions import grant
@@ -116,8 +116,10 @@ def request_information(
     members: list[Member],
     reply_by: dt.date | None,
     message: str = "",
+    confirm: bool = False,
 ) -> list[InformationRequest]:
-    """Ask each organisation for its individual agency summary, by a reply-by date."""
+    """Ask each organisation for its individual agency summary, by a reply-by date (a date after
+    the rapid review's due date is warned about until confirmed: lscp.dates)."""
     InformationRequestPolicy.require(ctx, "request")
     _refuse(rapid_review_refusal(notification, None, step="request_information"))
     errors = Errors()
@@ -128,7 +130,13 @@ def request_information(
     elif former := [member for member in members if member.ended_on is not None]:
         errors.add("members", f"{former[0]} is no longer a member (it merged into another): choose today's members")
     errors.date_not_in_past("reply_by", reply_by, name="The reply-by date")
-    errors.raise_if_any()
+    dates.check(
+        "information_request",
+        dates.information_request_values(notification=notification) | {"reply_by": reply_by},
+        changed={"reply_by"},
+        confirmed=confirm,
+        errors=errors,
+    )
     asked = set(
         InformationRequest.objects.for_partnership(ctx.partnership)
         .filter(notification=notification)

@@ -123,6 +123,7 @@ class RequestInformationView(NotificationRecord, ServiceFormMixin, TemplateView)
                     members=list(data["members"]),
                     reply_by=data["reply_by"],
                     message=data["message"],
+                    confirm=bool(data.get("confirm")),
                 ),
                 success_url=self.review_url(),
                 message=lambda asked: f"{len(asked)} organisation{'s' if len(asked) != 1 else ''} asked for a summary",

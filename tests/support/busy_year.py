@@ -124,7 +124,9 @@ def _notifications(world: World, first: dt.date, last: dt.date, count: int, with
         meeting(world, notification, meeting_date=meeting_date)
         signed_off(world, notification)
         completed = within(meeting_date + dt.timedelta(days=2))
-        notification = review_services.record_step(ctx, notification, step="rapid_review_completed", on=completed)
+        notification = review_services.record_step(
+            ctx, notification, step="rapid_review_completed", on=completed, confirm=True
+        )
         notification = review_services.record_step(
             ctx, notification, step="outcome_sent", on=within(completed + dt.timedelta(days=3 + i % 5))
         )

@@ -38,7 +38,7 @@ def test_timeliness_figures_equal_the_hand_worked_ones():
         meeting(world, a, meeting_date=D(2026, 3, 6))
     with at(D(2026, 3, 31)):
         signed_off(world, a)
-        a = review_services.record_step(ctx, a, step="rapid_review_completed", on=D(2026, 3, 31))
+        a = review_services.record_step(ctx, a, step="rapid_review_completed", on=D(2026, 3, 31), confirm=True)
     with at(D(2026, 4, 8)):
         a = review_services.record_step(ctx, a, step="outcome_sent", on=D(2026, 4, 8))
     with at(D(2026, 4, 27)):

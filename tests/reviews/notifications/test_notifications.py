@@ -131,7 +131,7 @@ def test_the_whole_statutory_path_met_and_met_late(world_a):
         meeting(world_a, n, meeting_date=dt.date(2026, 3, 20))
         signed_off(world_a, n)
         # 15 working days from Fri 6 Mar is Fri 27 Mar; completing on Tue 31 Mar is late.
-        n = services.record_step(ctx, n, step="rapid_review_completed", on=dt.date(2026, 3, 31))
+        n = services.record_step(ctx, n, step="rapid_review_completed", on=dt.date(2026, 3, 31), confirm=True)
         # 5 working days from Tue 31 Mar: Wed 1, Thu 2, [Good Friday], [Easter Monday], Tue 7, Wed 8, Thu 9 Apr.
         n = services.record_step(ctx, n, step="outcome_sent", on=dt.date(2026, 4, 9))
         n = services.record_step(
@@ -179,7 +179,7 @@ def test_a_step_dated_before_the_one_it_follows_or_in_the_future(world_a):
         services.record_step(
             ctx, notification, step="panel_notified", on=today + dt.timedelta(days=1), panel_reference="P"
         )
-    assert error.value.message_dict["sent_on"] == ["The date must be today or in the past"]
+    assert error.value.message_dict["sent_on"] == ["The date the Panel was notified must be today or in the past"]
     notification.refresh_from_db()
     assert notification.status == "submitted" and notification.panel_notified_on is None
 
@@ -600,7 +600,9 @@ def test_api_submission_clocks_and_steps(world_a):
     bad = api.post(
         f"{url}/panel-notified/", {"sent_on": str(today + dt.timedelta(days=3)), "panel_reference": "P"}, format="json"
     )
-    assert bad.status_code == 400 and bad.json() == {"sent_on": ["The date must be today or in the past"]}
+    assert bad.status_code == 400 and bad.json() == {
+        "sent_on": ["The date the Panel was notified must be today or in the past"]
+    }
     ok = api.post(f"{url}/panel-notified/", {"sent_on": str(today), "panel_reference": "P"}, format="json")
     assert ok.status_code == 200 and ok.json()["status"] == "panel_notified"
     assert ok.json()["deadlines"][0]["status"] == "met" and ok.json()["deadlines"][1]["status"] == "open"
@@ -632,14 +634,24 @@ def test_api_the_whole_statutory_path_with_each_clocks_explanation(db):
         code, body = step("rapid-review-started", {"started_on": "2026-03-05"})
         assert (code, body) == (
             400,
-            {"started_on": ["The date must be the same as or after the date the Panel was notified (6 Mar 2026)"]},
+            {
+                "started_on": [
+                    "The date the rapid review started must be the same as or after the date the Panel was notified (6 March 2026)"
+                ]
+            },
         )
         assert unchanged() == before
         code, body = step("rapid-review-started", {"started_on": "2026-03-09"})
         assert code == 200 and body["status"] == "rapid_review_started"
         meeting(world_a, notification, meeting_date=dt.date(2026, 3, 20))
         signed_off(world_a, notification)
+        # Back-recorded before the partners' signatures (today): a warning, saved once confirmed.
+        before = unchanged()
         code, body = step("rapid-review-completed", {"completed_on": "2026-03-31"})
+        assert code == 400 and list(body) == ["confirm"]
+        assert body["confirm"][0].startswith("The date the rapid review was completed is before the last safeguarding")
+        assert unchanged() == before
+        code, body = step("rapid-review-completed", {"completed_on": "2026-03-31", "confirm": True})
         assert code == 200 and body["status"] == "rapid_review_completed"
         before = unchanged()
         code, body = step("outcome-sent", {"sent_on": "2026-03-30"})
@@ -647,7 +659,7 @@ def test_api_the_whole_statutory_path_with_each_clocks_explanation(db):
             400,
             {
                 "sent_on": [
-                    "The date must be the same as or after the date the rapid review was completed (31 Mar 2026)"
+                    "The date the outcome was sent to the Panel must be the same as or after the date the rapid review was completed (31 March 2026)"
                 ]
             },
         )
