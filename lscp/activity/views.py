@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 from rest_framework import mixins, serializers, viewsets
 
+from lscp.activity.describe import codes_saying, describe
 from lscp.api import TenantAPIMixin
 from lscp.models import ActivityEvent
 from lscp.permissions import Policy
@@ -47,17 +49,21 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 
 class ActivityFilter(TenantFilterSet):
     """The log's filters, for the page and the API alike. `person` (a person's id in this
-    partnership), `kind`, `event` (part of its name, e.g. person.added), `record` (part of the
+    partnership), `kind`, `event` (part of its words or code, e.g. "Person added" or person.added), `record` (part of the
     record's name), `date_from` and `date_to`."""
 
     person = PersonFilter(label="Person", field_name="actor", empty_label="Anyone")
     kind = django_filters.ChoiceFilter(label="Kind", choices=ActivityEvent.Kind.choices, empty_label="Any kind")
-    event = django_filters.CharFilter(label="Event", lookup_expr="icontains", help_text="For example person.added")
+    event = django_filters.CharFilter(label="Event", method="by_event", help_text="For example Person added")
     record = django_filters.CharFilter(
         label="Record", field_name="object_repr", lookup_expr="icontains", help_text="Part of the record's name"
     )
     date_from = DateParamFilter(label="From", field_name="at", lookup_expr="date__gte")
     date_to = DateParamFilter(label="To", field_name="at", lookup_expr="date__lte")
+
+    def by_event(self, queryset, name, value):
+        """Part of the event's words (as the page shows them) or of its code (as the API gives it)."""
+        return queryset.filter(Q(event__icontains=value) | Q(event__in=codes_saying(value)))
 
     class Meta:
         model = ActivityEvent
@@ -103,6 +109,10 @@ class ActivityOut(serializers.Serializer):
     object_repr = serializers.CharField()
     changes = serializers.JSONField()
     details = serializers.JSONField()
+    description = serializers.SerializerMethodField(help_text="The event in words, as the activity log page reads it")
+
+    def get_description(self, event) -> str:
+        return str(describe(event))
 
 
 class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

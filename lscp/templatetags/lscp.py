@@ -108,3 +108,19 @@ def percent(value) -> str:
     if value is None or value == "":
         return ""
     return f"{value}%"
+
+
+@register.simple_tag
+def describe_event(event):
+    """An activity-log event in words (lscp.activity.describe): `{% describe_event event as said %}`."""
+    from lscp.activity.describe import describe
+
+    return describe(event)
+
+
+@register.simple_tag
+def event_record_url(event, slug: str):
+    """The page of an event's record, when it has one: `{% event_record_url event slug as url %}`."""
+    from lscp.activity.describe import record_url
+
+    return record_url(event, slug)

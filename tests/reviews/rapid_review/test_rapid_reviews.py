@@ -560,16 +560,16 @@ def test_the_timeline_has_every_step_in_order(world_a, as_user):
         .content.decode()
     )
     events = [
-        "notification.submitted",
-        "notification.panel_notified",
-        "notification.rapid_review_started",
-        "information_request.sent",
-        "information_request.submitted",
-        "rapid_review.meeting_saved",
-        "rapid_review.sent_for_sign_off",
-        "rapid_review.signed",
+        "Notification submitted",
+        "Notification sent to the National Panel",
+        "Rapid review started",
+        "Request for information sent",
+        "Request for information answered",
+        "Rapid review meeting saved",
+        "Rapid review sent for sign-off",
+        "Rapid review signed off",
     ]
-    positions = [page.index(f"<code>{event}</code>") for event in events]
+    positions = [page.index(f"{event}</td>") for event in events]
     assert positions == sorted(positions)
     assert "New serious-incident notification" in page and "agency summary is needed by" in page  # the emails
     assert (
