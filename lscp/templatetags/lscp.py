@@ -124,3 +124,11 @@ def event_record_url(event, slug: str):
     from lscp.activity.describe import record_url
 
     return record_url(event, slug)
+
+
+@register.simple_tag
+def error_summary(form, formset=None):
+    """The error summary's (message, link) pairs: the form's, then its formset's rows'."""
+    from lscp.web.forms import error_summary_items
+
+    return error_summary_items(form, formset or None)

@@ -189,9 +189,21 @@ class InformationRequestDetailView(RecordMixin, ServiceFormMixin, TemplateView):
         InformationRequestPolicy.require(self.ctx, "answer", self.object)
         form, formset = self.forms(request.POST, request.FILES)
         submit = request.POST.get("action") == "submit"
-        if form.is_valid() and formset.is_valid():
+        valid = form.is_valid() & formset.is_valid()  # both, so that every problem shows at once
+        if not valid:
             data = form.cleaned_data
-            chronology = [f.cleaned_data for f in formset.forms if f.cleaned_data]
+            form.add_check_errors(
+                services.agency_summary_errors(
+                    self.object,
+                    involvement=data.get("involvement", ""),
+                    learning=data.get("learning", ""),
+                    submit=submit,
+                )
+            )
+        if valid:
+            data = form.cleaned_data
+            # Every row, blank ones too: the service names a problem by the row's number on the page.
+            chronology = [f.cleaned_data for f in formset.forms]
 
             def save():
                 saved = services.save_agency_summary(

@@ -809,7 +809,7 @@ def test_policy_pages_are_the_business_units(world_a, as_user):
             "panel_response_unit": "working",
         },
     )
-    assert "Ensure this value is greater than or equal to 1" in error_by_field(
+    assert "Complete the rapid review: length must be 1 or more" in error_by_field(
         response.content.decode(), "id_rapid_review_length"
     )
 
