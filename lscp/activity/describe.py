@@ -211,7 +211,7 @@ FIELD_WORDS: dict[str, dict[str, str]] = {
         "rapid_review_completed_on": "Date the rapid review was completed",
         "outcome_sent_on": "Date the outcome was sent to the Panel",
         "panel_response_received_on": "Date the Panel's response was received",
-        "criteria": "The product's evaluation of the criteria",
+        "criteria": "This service's evaluation of the criteria",
         "children": "Children",
     },
 }

@@ -9,6 +9,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from lscp.checks import in_sentence as in_sentence_words
+from lscp.checks import possessive as possessive_of
 from lscp.deadlines import label_for
 from lscp.money import format_money
 from lscp.web.forms import render_field
@@ -132,3 +134,15 @@ def error_summary(form, formset=None):
     from lscp.web.forms import error_summary_items
 
     return error_summary_items(form, formset or None)
+
+
+@register.filter
+def in_sentence(value) -> str:
+    """A label inside a sentence, its proper nouns kept (lscp.checks.in_sentence); never `|lower`."""
+    return in_sentence_words(value)
+
+
+@register.filter
+def possessive(value) -> str:
+    """'Essex Police's', 'Thurrock Schools'' (lscp.checks.possessive)."""
+    return possessive_of(value)

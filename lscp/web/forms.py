@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from lscp.checks import Errors, future_message, parse_decimal
+from lscp.checks import Errors, future_message, in_sentence, parse_decimal
 from lscp.tenancy import TenantContext, scope_choices
 
 
@@ -81,7 +81,7 @@ class GovukDateField(forms.Field):
 
     def validate(self, value):
         if value in self.empty_values and self.required:
-            raise ValidationError(f"Enter {str(self.label or 'the date').lower()}", code="required")
+            raise ValidationError(f"Enter {in_sentence(self.label or 'the date')}", code="required")
         if value and not self.allow_future and value > timezone.localdate():
             raise ValidationError(future_message(self._name()), code="future")
 
@@ -138,10 +138,10 @@ class PercentField(forms.CharField):
         number = parse_decimal(text.replace("%", ""))
         if number is None:
             raise ValidationError(
-                f"Enter the share for {str(self.label).lower()} as a number, like 54.1", code="invalid"
+                f"Enter the share for {in_sentence(self.label)} as a number, like 54.1", code="invalid"
             )
         if number != number.quantize(Decimal("0.1")):
-            raise ValidationError(f"Enter the share for {str(self.label).lower()} to one decimal place, like 54.1")
+            raise ValidationError(f"Enter the share for {in_sentence(self.label)} to one decimal place, like 54.1")
         return number.quantize(Decimal("0.1"))
 
 

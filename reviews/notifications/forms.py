@@ -271,7 +271,7 @@ class CriteriaForm(VersionedForm):
         label="Rationale",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required if your decision differs from the product's evaluation",
+        help_text="Required if your decision differs from this service's evaluation",
     )
 
 

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lscp import activity, deadlines, outbox
-from lscp.checks import Errors
+from lscp.checks import Errors, in_sentence
 from lscp.outbox.messages import link, message
 from lscp.permissions import grant
 from lscp.recipients import Recipients
@@ -393,7 +393,7 @@ def decide_criteria(
         raise ValidationError({"result": ["Choose a decision"]})
     rationale = (rationale or "").strip()
     if result != notification.evaluation.result and not rationale:
-        raise ValidationError({"rationale": ["Give the reason for overriding the product's evaluation"]})
+        raise ValidationError({"rationale": ["Give the reason for overriding this service's evaluation"]})
     before = activity.snapshot(notification, ["criteria_decision", "criteria_rationale"])
     notification.criteria_decision = result
     notification.criteria_rationale = rationale
@@ -468,9 +468,9 @@ def step_refusal(notification: Notification, spec: StepSpec) -> str | None:
             return f"'{spec.label}' is already recorded for {notification.reference}."
         expected = next_step(notification)
         return (
-            f"'{spec.label}' can be recorded only after '{Status(spec.from_status).label.lower()}'. "
+            f"'{spec.label}' can be recorded only after '{in_sentence(Status(spec.from_status).label)}'. "
             f"{notification.reference} is at '{notification.get_status_display().lower()}'"
-            + (f": record '{expected.label.lower()}' first." if expected else ".")
+            + (f": record '{in_sentence(expected.label)}' first." if expected else ".")
         )
     if spec.key == "panel_notified" and not notification.notifiable:
         return (

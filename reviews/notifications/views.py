@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 
 from audits.quarters import FINANCIAL_YEARS, current_year_start
 from lscp import deadlines, outbox
+from lscp.activity.describe import words_for
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
@@ -734,7 +735,7 @@ class StepView(NotificationFormView):
         )
 
     def get_success_message(self):
-        return f"{self.spec.label}: recorded"
+        return words_for(f"notification.{self.step}")  # the activity log's words: 'Rapid review started'
 
 
 # ----------------------------------------------------------------------------------------------

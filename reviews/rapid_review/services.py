@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lscp import activity, deadlines, outbox
-from lscp.checks import Errors
+from lscp.checks import Errors, in_sentence, possessive
 from lscp.outbox.messages import link, message
 from lscp.permissions import grant
 from lscp.recipients import Recipients
@@ -86,7 +86,7 @@ def information_request_refusal(request: InformationRequest, *, step: str) -> st
     (step "reopen") this request now, or None if it can."""
     if step == "answer" and request.is_locked:
         return (
-            f"{request.member}'s summary was submitted on {request.submitted_on:%-d %B %Y} and is locked. "
+            f"{possessive(request.member)} summary was submitted on {request.submitted_on:%-d %B %Y} and is locked. "
             "Ask the business unit to reopen it if something needs to change."
         )
     if step == "reopen" and request.status != RequestStatus.SUBMITTED:
@@ -384,7 +384,7 @@ def _check_criteria(criteria: dict[str, dict], recommendation: str, errors: Erro
         value = criteria.get(criterion.value) or {}
         met, rationale = value.get("met"), (value.get("rationale") or "").strip()
         if met is True and not rationale:
-            errors.add(f"criterion_{criterion.value}_rationale", f"Give the rationale: {criterion.label.lower()}")
+            errors.add(f"criterion_{criterion.value}_rationale", f"Give the rationale: {in_sentence(criterion.label)}")
         if met is not None or rationale:
             cleaned[criterion.value] = {"met": met, "rationale": rationale}
     if recommendation and recommendation not in ReviewRecommendation.values:

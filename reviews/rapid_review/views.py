@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from lscp import activity, deadlines, documents, pdf
+from lscp.checks import possessive
 from lscp.deadlines.workdays import calendar_for
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordMixin, ServiceFormMixin
@@ -253,7 +254,7 @@ class ReopenSummaryView(RecordMixin, ServiceFormMixin, TemplateView):
                 form,
                 lambda: services.reopen_agency_summary(self.ctx, self.object, reason=form.cleaned_data["reason"]),
                 success_url=self.detail_url(),
-                message=f"{self.object.member}'s summary has been reopened",
+                message=f"{possessive(self.object.member)} summary has been reopened",
             )
         return self.render_to_response(self.get_context_data(form=form))
 

@@ -80,7 +80,7 @@ def test_overriding_the_evaluation_needs_a_rationale(world_a):
     notification = submit(world_a, abuse_or_neglect="not_suspected")
     with pytest.raises(ValidationError) as error:
         services.decide_criteria(world_a.ctx(), notification, result="meets")
-    assert error.value.message_dict == {"rationale": ["Give the reason for overriding the product's evaluation"]}
+    assert error.value.message_dict == {"rationale": ["Give the reason for overriding this service's evaluation"]}
     with pytest.raises(StateError, match="does not meet the criteria"):
         services.record_step(
             world_a.ctx(), notification, step="panel_notified", on=notification.aware_date, panel_reference="X"
