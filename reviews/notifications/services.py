@@ -215,6 +215,15 @@ def default_notifying_member(ctx: TenantContext) -> Member | None:
     return ctx.member if ctx.role == Role.AGENCY_LEAD else None
 
 
+def pathways_for(ctx: TenantContext) -> list[str]:
+    """The pathways this person may notify through (check_notifier's rule): an agency lead notifies
+    for their own organisation, so the local authority's mandatory pathway is theirs only when that
+    organisation is the local authority."""
+    if ctx.role == Role.AGENCY_LEAD and (ctx.member is None or ctx.member.statutory_role != StatutoryRole.COUNCIL):
+        return [Pathway.AGENCY]
+    return list(Pathway.values)
+
+
 def default_home_area(ctx: TenantContext) -> str:
     """A child's home area, unless said otherwise: the partnership's area."""
     return ctx.partnership.area

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -156,3 +157,11 @@ def test_an_audits_recommendations_become_an_action_plan(world_a, as_user):
 
     other = make_world("southend", area="Southend")
     assert business.get(reverse("audit-action-plan", args=[world_a.slug, other.objects[Audit].pk])).status_code == 404
+
+
+@time_machine.travel(dt.datetime(2026, 12, 5, 10, tzinfo=dt.UTC), tick=False)
+def test_planning_an_audit_starts_at_the_current_quarter(world_a, as_user):
+    """Issue 14 §4: 5 December 2026 is in Q3 of 2026-27 (October to December)."""
+    page = as_user(world_a.people["business"]).get(reverse("audit-add", args=[world_a.slug])).content.decode()
+    assert re.search(r'<option value="2026-3"[^>]* selected', page), "Q3 2026-27 is chosen"
+    assert not re.search(r'<option value="2026-1"[^>]* selected', page)
