@@ -89,7 +89,8 @@ class ActivityListView(PartnershipPage):
         context = super().get_context_data(**kwargs)
         filters = ActivityFilter(self.request.GET or None, queryset=activity_for(self.ctx), request=self.request)
         context["filters"] = filters.form
-        rows = filters.qs if filters.is_valid() else ActivityEvent.objects.none()
+        # No filters given: the whole log (an unbound FilterSet is not "valid", but refuses nothing).
+        rows = filters.qs if not filters.is_bound or filters.is_valid() else ActivityEvent.objects.none()
         context["page"] = paginate(self.request, rows, per_page=50)
         return context
 

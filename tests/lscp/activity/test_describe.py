@@ -174,3 +174,11 @@ def test_the_timeline_the_case_page_and_the_log_speak_english(world_a, as_user):
     [row] = answer.json()["results"]
     assert row["event"] == "notification.submitted", "machines keep the code"
     assert row["description"].startswith("Notification submitted. ")
+
+
+@pytest.mark.django_db
+def test_the_log_page_without_filters_shows_the_log(world_a, as_user):
+    """It showed 'No activity matches.' until a filter was given (an unbound FilterSet)."""
+    submit(world_a, aware_date=dt.date(2026, 12, 1))
+    page = as_user(world_a.people["business"]).get(reverse("activity-list", args=[world_a.slug])).content.decode()
+    assert "No activity matches." not in page and "Notification submitted" in page
