@@ -32,6 +32,28 @@ def _lower_first(name: str) -> str:
     return name[0].lower() + name[1:] if first in ("The", "A", "An", "Your", "Their", "Its", "Other") else name
 
 
+# Words that keep their capital inside a sentence (GOV.UK style: proper nouns and acronyms).
+PROPER_NOUNS = {"Panel", "National", "Secretary", "Ofsted", "Section", "Department", "England"}
+
+
+def in_sentence(label: str) -> str:
+    """A label as it reads inside a sentence: its first letter lowered unless the first word is a
+    proper noun or an acronym ('Outcome sent to the Panel' -> 'outcome sent to the Panel',
+    'Secretary of State and Ofsted notified' and 'LCSPR decision' unchanged). Never `.lower()`
+    a label: it lowers the proper nouns in it too."""
+    label = str(label)
+    first = label.split(" ", 1)[0]
+    if not first or first in PROPER_NOUNS or (len(first) > 1 and first.isupper()):
+        return label
+    return label[0].lower() + label[1:]
+
+
+def possessive(name) -> str:
+    """'Essex Police's', 'Thurrock Schools'' (never 'Schools's')."""
+    name = str(name)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def format_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from lscp.checks import in_sentence
 from lscp.roles import MEMBERSHIP_ROLES
 from lscp.web.forms import GovukDateField, TenantForm
 from partners.models import GroupRole, Member, MemberKind, Membership, Organisation, Sector, StatutoryRole
@@ -204,8 +205,8 @@ class SigningPolicyForm(TenantForm):
                 widget=forms.RadioSelect,
                 help_text=f"Working Together 2023: the {default}. {WT2023_REASONS[what]}",
                 error_messages={
-                    "required": f"Choose who signs the {Signable(what).label.lower()}",
-                    "invalid_choice": f"Choose who signs the {Signable(what).label.lower()}",
+                    "required": f"Choose who signs the {in_sentence(Signable(what).label)}",
+                    "invalid_choice": f"Choose who signs the {in_sentence(Signable(what).label)}",
                 },
             )
 

@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from lscp import activity, database, outbox
 from lscp.accounts import limits as sign_in_limits
 from lscp.activity.signals import security_event
-from lscp.checks import Errors
+from lscp.checks import Errors, in_sentence
 from lscp.outbox.messages import absolute, link, message
 from lscp.permissions import sync_member_groups
 from lscp.recipients import Recipients
@@ -172,7 +172,7 @@ def _check_statutory_seat(organisation: Organisation, kind: str, statutory_role:
             raise _field_error(
                 "statutory_role",
                 f"{organisation} is a {organisation.get_sector_display().lower()} organisation, so it cannot be the "
-                f"{StatutoryRole(statutory_role).label.lower()} statutory partner",
+                f"{in_sentence(StatutoryRole(statutory_role).label)} statutory partner",
             )
     elif statutory_role:
         raise _field_error("statutory_role", "Only a statutory partner has a statutory role")
@@ -335,7 +335,7 @@ def _check_role(ctx: TenantContext, role: str, member: Member | None) -> None:
     if role == Role.AGENCY_LEAD and member is None:
         raise _field_error("member", "Choose the member organisation this agency lead acts for")
     if role in SAFEGUARDING_PARTNERS:
-        words = Role(role).label.lower()
+        words = in_sentence(Role(role).label)
         if member is None:
             raise _field_error("member", f"Choose the statutory partner this {words} acts for")
         if not member.is_statutory:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from lscp import activity
+from lscp.checks import in_sentence
 from lscp.tenancy import TenantContext
 from partners.models import Member, Seat, Signature
 from partners.signing import Signable, level_for, seat_of, seat_words, signing_members
@@ -40,7 +41,7 @@ def require_seat(ctx: TenantContext, what: str) -> Seat:
     if seat is None:
         level = seat_words(level_for(ctx.partnership, what))
         raise PermissionDenied(
-            f"Only the safeguarding partners' {level}s, in their seats, sign the {Signable(what).label.lower()}."
+            f"Only the safeguarding partners' {level}s, in their seats, sign the {in_sentence(Signable(what).label)}."
         )
     return seat
 

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from lscp.checks import in_sentence
 from lscp.roles import Role
 
 if TYPE_CHECKING:
@@ -135,4 +136,4 @@ def missing_members(partnership: Partnership, what: str, signed_member_ids: set[
 
 def seat_words(level: str) -> str:
     """ "lead safeguarding partner" / "delegated safeguarding partner", for messages."""
-    return Role(level).label.lower()
+    return in_sentence(Role(level).label)

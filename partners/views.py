@@ -15,6 +15,7 @@ from django.views.generic import TemplateView, View
 from lscp import tokens
 from lscp.accounts import limits as sign_in_limits
 from lscp.accounts import second_factor
+from lscp.checks import in_sentence
 from lscp.roles import SAFEGUARDING_PARTNERS
 from lscp.web.home import home_sections
 from lscp.web.lists import paginate, sort
@@ -667,7 +668,7 @@ class OfficeEditView(PartnershipFormView):
         return services.office_assign(ctx=self.ctx, kind=self.kind, membership=form.cleaned_data["membership"])
 
     def get_success_message(self):
-        return f"{self.result.membership.person} is the {self.kind.label.lower()} from today"
+        return f"{self.result.membership.person} is the {in_sentence(self.kind.label)} from today"
 
     def get_success_url(self):
         return reverse("offices", args=[self.ctx.partnership.slug])

@@ -184,16 +184,25 @@ def test_the_demo_s_health_partner_is_the_essex_icb_and_2020_21_is_still_thurroc
 
 
 LINK = re.compile(r'href="(/thurrock/[^"#?]*)"')
+# Proper nouns written in lower case, a possessive 's after an s, machine-like phrasing (issue 14 §4).
+MISWRITTEN = re.compile(r"national panel|secretary of state|\bofsted\b|\w+s's\b|: recorded\b|the product's")
+
+
+def page_text(html: str) -> str:
+    """What a reader sees: the page without its tags, scripts and attribute values."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return __import__("html").unescape(re.sub(r"<[^>]+>", " ", html))
 
 
 @pytest.mark.parametrize("login", ["business", "agency", "partner-police", "scrutineer"])
 def test_no_demo_page_links_its_reader_to_a_page_they_may_not_open(login):
     """Following links from the home page as each role would, through the demo's real cases:
     every page linked answers that person (no 403, no 404, no 500). A link someone may not
-    follow is not offered (an agency lead on an LCSPR page was offered the rapid review)."""
+    follow is not offered (an agency lead on an LCSPR page was offered the rapid review). And no
+    page writes "national panel", "ofsted", "schools's" or "...: recorded" (issue 14 §4)."""
     client = Client()
     client.post("/accounts/sign-in/", {"username": f"thurrock-{login}", "password": DEMO_PASSWORD})
-    queue, seen, broken = ["/thurrock/"], set(), []
+    queue, seen, broken, miswritten = ["/thurrock/"], set(), [], []
     while queue and len(seen) < 150:
         url = queue.pop(0)
         if url in seen:
@@ -204,8 +213,10 @@ def test_no_demo_page_links_its_reader_to_a_page_they_may_not_open(login):
             broken.append((url, response.status_code))
         elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             queue += [link for link in LINK.findall(response.content.decode()) if link not in seen]
+            miswritten += [(url, found) for found in MISWRITTEN.findall(page_text(response.content.decode()))]
     assert len(seen) > 20, f"only {len(seen)} pages reached as {login}"
     assert not broken, f"links {login} was offered but may not follow: {broken}"
+    assert not miswritten, f"words written wrong as {login}: {miswritten}"
 
 
 def test_thurrocks_designated_education_agency_receives_an_information_request():

@@ -4,6 +4,7 @@ changing one, and the action plan drawn up from its findings."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from audits.pages import BackLink, filter_errors
@@ -12,7 +13,7 @@ from audits.programme.filters import AuditFilter
 from audits.programme.forms import AuditForm
 from audits.programme.models import Audit
 from audits.programme.permissions import AuditPolicy
-from audits.quarters import current_year_start, quarter_label
+from audits.quarters import current_year_start, quarter_label, quarter_of
 from lscp.tenancy import get_scoped_or_404
 from lscp.web.views import PartnershipFormView, PartnershipPage, RecordFormView, RecordMixin
 from reviews.action_plans import services as plan_services
@@ -62,7 +63,8 @@ class AuditAddView(BackLink, PartnershipFormView):
     extra_context = {"heading": "Plan an audit"}
 
     def get_initial(self):
-        return {"status": "planned", "when": f"{current_year_start()}-1"}
+        year, quarter = quarter_of(timezone.localdate())  # the current quarter
+        return {"status": "planned", "when": f"{year}-{quarter}"}
 
     def perform(self, form):
         return services.audit_save(self.ctx, **form.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from rest_framework import mixins, serializers, viewsets
 
+from lscp.activity.describe import codes_saying, describe
 from lscp.api import TenantAPIMixin
 from lscp.api_pagination import NewestFirstCursor
 from lscp.models import ActivityEvent
@@ -48,20 +49,23 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 
 class ActivityFilter(TenantFilterSet):
     """The log's filters, for the page and the API alike. `person` (a person's id in this
-    partnership), `kind`, `event` (its whole code, e.g. person.added: an exact match, read by the
-    index on (partnership, event, at, id)), `record` (part of the record's name), `date_from` and
-    `date_to`."""
+    partnership), `kind`, `event` (an event's whole code, e.g. person.added, or part of its words as the
+    page shows them, e.g. "Person added": either way an exact match on codes, read by the index on
+    (partnership, event, at, id)), `record` (part of the record's name), `date_from` and `date_to`."""
 
     person = PersonFilter(label="Person", field_name="actor", empty_label="Anyone")
     kind = django_filters.ChoiceFilter(label="Kind", choices=ActivityEvent.Kind.choices, empty_label="Any kind")
-    event = django_filters.CharFilter(
-        label="Event", lookup_expr="exact", help_text="The event's whole code, for example person.added"
-    )
+    event = django_filters.CharFilter(label="Event", method="by_event", help_text="For example Person added")
     record = django_filters.CharFilter(
         label="Record", field_name="object_repr", lookup_expr="icontains", help_text="Part of the record's name"
     )
     date_from = DateParamFilter(label="From", field_name="at", lookup_expr="date__gte")
     date_to = DateParamFilter(label="To", field_name="at", lookup_expr="date__lte")
+
+    def by_event(self, queryset, name, value):
+        """The event's whole code (as the API gives it), or the codes whose words contain the text
+        (as the page shows them): exact matches on codes, never a scan of every row's text."""
+        return queryset.filter(event__in={value.strip(), *codes_saying(value)})
 
     class Meta:
         model = ActivityEvent
@@ -108,6 +112,10 @@ class ActivityOut(serializers.Serializer):
     object_repr = serializers.CharField()
     changes = serializers.JSONField()
     details = serializers.JSONField()
+    description = serializers.SerializerMethodField(help_text="The event in words, as the activity log page reads it")
+
+    def get_description(self, event) -> str:
+        return str(describe(event))
 
 
 class ActivityViewSet(TenantAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -9,6 +9,8 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from lscp.checks import in_sentence as in_sentence_words
+from lscp.checks import possessive as possessive_of
 from lscp.deadlines import label_for
 from lscp.money import format_money
 from lscp.web.forms import render_field
@@ -108,3 +110,39 @@ def percent(value) -> str:
     if value is None or value == "":
         return ""
     return f"{value}%"
+
+
+@register.simple_tag
+def describe_event(event):
+    """An activity-log event in words (lscp.activity.describe): `{% describe_event event as said %}`."""
+    from lscp.activity.describe import describe
+
+    return describe(event)
+
+
+@register.simple_tag
+def event_record_url(event, slug: str):
+    """The page of an event's record, when it has one: `{% event_record_url event slug as url %}`."""
+    from lscp.activity.describe import record_url
+
+    return record_url(event, slug)
+
+
+@register.simple_tag
+def error_summary(form, formset=None):
+    """The error summary's (message, link) pairs: the form's, then its formset's rows'."""
+    from lscp.web.forms import error_summary_items
+
+    return error_summary_items(form, formset or None)
+
+
+@register.filter
+def in_sentence(value) -> str:
+    """A label inside a sentence, its proper nouns kept (lscp.checks.in_sentence); never `|lower`."""
+    return in_sentence_words(value)
+
+
+@register.filter
+def possessive(value) -> str:
+    """'Essex Police's', 'Thurrock Schools'' (lscp.checks.possessive)."""
+    return possessive_of(value)

@@ -141,6 +141,13 @@ class TenantFilterSet(django_filters.FilterSet):
         if request is not None:
             request.lscp_filters = self
 
+    def get_form_class(self):
+        """The filters' form is a GovukForm (its GOV.UK messages) unless the FilterSet names its own."""
+        form = super().get_form_class()
+        if issubclass(form, GovukForm):
+            return form
+        return type(form.__name__, (GovukForm,), dict(form.base_fields))
+
 
 class DateRangeForm(GovukForm):
     """A filter form whose dates `date_range` (from, to) must not run backwards."""

@@ -14,13 +14,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import pretty_name
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from lscp.checks import Errors, future_message, parse_decimal
+from lscp.checks import Errors, future_message, in_sentence, parse_decimal
 from lscp.dates import CONFIRM
 from lscp.tenancy import TenantContext, scope_choices
 
@@ -80,7 +82,7 @@ class GovukDateField(forms.Field):
 
     def validate(self, value):
         if value in self.empty_values and self.required:
-            raise ValidationError(f"Enter {str(self.label or 'the date').lower()}", code="required")
+            raise ValidationError(f"Enter {in_sentence(self.label or 'the date')}", code="required")
         if value and not self.allow_future and value > timezone.localdate():
             raise ValidationError(future_message(self._name()), code="future")
 
@@ -137,15 +139,129 @@ class PercentField(forms.CharField):
         number = parse_decimal(text.replace("%", ""))
         if number is None:
             raise ValidationError(
-                f"Enter the share for {str(self.label).lower()} as a number, like 54.1", code="invalid"
+                f"Enter the share for {in_sentence(self.label)} as a number, like 54.1", code="invalid"
             )
         if number != number.quantize(Decimal("0.1")):
-            raise ValidationError(f"Enter the share for {str(self.label).lower()} to one decimal place, like 54.1")
+            raise ValidationError(f"Enter the share for {in_sentence(self.label)} to one decimal place, like 54.1")
         return number.quantize(Decimal("0.1"))
 
 
+# ----------------------------------------------------------------------------------------------
+# GOV.UK error messages, derived from each field's label and validators ("Enter the title",
+# "Select the sex", "Age in months must be 0 or more"), in place of Django's defaults ("This field
+# is required.", "Ensure this value is greater than or equal to 0."). A message a form sets itself
+# is kept.
+
+_NO_ARTICLE = ("the ", "a ", "an ", "your ", "their ", "its ", "what ", "why ", "how ", "which ", "who ", "when ")
+_NO_ARTICLE += ("where ", "whether ", "any ", "other ", "others", "or ", "i ", "this ", "each ", "every ")
+
+
+def _label_words(label) -> str:
+    """The label as it reads inside a sentence: 'Title (optional)' -> 'title'."""
+    text = str(label).removesuffix("(optional)").strip()
+    first = text.split(" ", 1)[0]
+    if first.isupper() or first in ("Panel", "Ofsted", "Secretary", "National"):
+        return text  # 'LCSPR reference', 'Panel reference'
+    return text[:1].lower() + text[1:]
+
+
+def _object(label) -> str:
+    """What to enter or select: 'the title', 'what is to be done', 'the Panel reference'."""
+    words = _label_words(label)
+    return words if words.lower().startswith(_NO_ARTICLE) else f"the {words}"
+
+
+def _subject(label) -> str:
+    """The field as the subject of a sentence, as GOV.UK writes it: 'Full name must be ...'."""
+    words = str(label).removesuffix("(optional)").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _choosing(field: forms.Field) -> bool:
+    return isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.FileField, forms.BooleanField))
+
+
+def govuk_messages(field: forms.Field, label) -> dict[str, str]:
+    """The GOV.UK messages of a field, by Django's error codes (Field.run_validators puts a
+    validator's error under the field's message of the same code)."""
+    text = str(label).removesuffix("(optional)").strip()
+    # A question, or a clause that is no name of a thing ('The action is now', 'Reply by'): quoted.
+    question = text.endswith(("?", " is", " now", " by", " on", " from", " to", " for", " of", " are")) or (
+        ":" in text or (len(text.split()) > 6 and not text.lower().startswith(("what ", "why ", "how ", "who ")))
+    )
+    verb = "Select" if _choosing(field) else "Enter"
+    what, subject = _object(label), _subject(label)
+    required = f"{verb} an answer to ‘{text}’" if question else f"{verb} {what}"
+    if isinstance(field, forms.BooleanField):
+        required = f"Select ‘{text}’ to go on"
+    choose = "Select one of the answers given" if question else f"Select one of the options given for {what}"
+    messages = {
+        "required": required,
+        "invalid_choice": choose,
+        "invalid_list": choose,
+        "invalid_pk_value": choose,
+        "max_length": f"{subject} must be %(limit_value)s characters or fewer",
+        "min_length": f"{subject} must be %(limit_value)s characters or more",
+        "min_value": f"{subject} must be %(limit_value)s or more",
+        "max_value": f"{subject} must be %(limit_value)s or less",
+        "step_size": f"{subject} must be a multiple of %(limit_value)s",
+        "max_digits": f"{subject} must have no more than %(max)s digits",
+        "max_decimal_places": f"{subject} must have no more than %(max)s decimal places",
+        "max_whole_digits": f"{subject} must have no more than %(max)s digits before the decimal point",
+        "null_characters_not_allowed": f"{subject} must not include invisible control characters",
+    }
+    if isinstance(field, forms.IntegerField):
+        messages["invalid"] = f"{subject} must be a whole number, like 3"
+    elif isinstance(field, (forms.DecimalField, forms.FloatField)):
+        messages["invalid"] = f"{subject} must be a number, like 41.5"
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = "Enter an email address in the correct format, like name@example.com"
+    elif isinstance(field, forms.URLField):
+        messages["invalid"] = f"Enter {what} in the correct format, like https://www.example.org/report"
+    elif isinstance(field, (forms.DateField, forms.DateTimeField, forms.TimeField)):
+        messages["invalid"] = f"{subject} must be a real date"
+    elif isinstance(field, forms.FileField):
+        messages.update(
+            invalid=f"Select {what}",
+            missing=f"Select {what}",
+            empty="The selected file is empty",
+            contradiction=f"Either select {what} or remove the one already given, not both",
+            max_length="The file's name must be %(max)s characters or fewer",
+        )
+    return messages
+
+
+def _django_default(field: forms.Field, code: str, message) -> bool:
+    """Whether `message` is Django's own for `code` (the field's class's or a validator's)."""
+    for klass in type(field).__mro__:
+        if str(getattr(klass, "default_error_messages", {}).get(code, "\0")) == str(message):
+            return True
+    return False
+
+
+def _django_null_message(code: str, message) -> bool:
+    """Django's NUL message, which ModelChoiceField raises from to_python, past its error_messages."""
+    null = ProhibitNullCharactersValidator
+    return code == null.code and str(message) == str(null.message)
+
+
+def apply_govuk_messages(form: forms.BaseForm) -> None:
+    """Give every field of the form the GOV.UK messages where it has Django's defaults."""
+    for name, field in form.fields.items():
+        label = field.label or pretty_name(name)
+        derived = govuk_messages(field, label)
+        # A validator the form gave its own message keeps it (run_validators would replace it).
+        own = {v.code for v in field.validators if getattr(v, "message", None) != type(v).message}
+        for code, message in derived.items():
+            if code in own:
+                continue
+            if code not in field.error_messages or _django_default(field, code, field.error_messages[code]):
+                field.error_messages[code] = message
+
+
 class GovukForm(forms.Form):
-    """Base form: GOV.UK rendering, and a place for service errors to land by their fields."""
+    """Base form: GOV.UK rendering and error messages, and a place for service errors to land by
+    their fields."""
 
     # A service's field name -> this form's field, where the form asks the question differently.
     service_error_fields: dict[str, str] = {}
@@ -161,6 +277,19 @@ class GovukForm(forms.Form):
             self.fields[CONFIRM] = forms.BooleanField(
                 required=False, label="I have checked the date and want to save it"
             )
+
+    def full_clean(self):
+        # Here, not in __init__: subclasses add fields after it.
+        apply_govuk_messages(self)
+        super().full_clean()
+        # A few of Django's checks raise their own message whatever the field's (a NUL in a
+        # ModelChoiceField): put the field's message for that code in its place.
+        for name, errors in (self._errors or {}).items():
+            field = self.fields.get(name)
+            for error in getattr(errors, "data", []) if field is not None else []:
+                code = getattr(error, "code", None)
+                if code in field.error_messages and _django_null_message(code, error.message):
+                    error.message = field.error_messages[code]
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Put a service's ValidationError on the matching fields (else on the form). A date the
@@ -184,9 +313,10 @@ class GovukForm(forms.Form):
             if field not in self.errors:
                 self.add_error(field, messages)
 
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(message, link) for every error, non-field errors first, fields in form order."""
-        items: list[tuple[str, str]] = [(str(message), "") for message in self.non_field_errors()]
+    def error_summary(self, *, prefix: str = "") -> list[tuple[str, str]]:
+        """(message, link) for every error, non-field errors first, fields in form order (each
+        message after `prefix`, which names a formset's row)."""
+        items: list[tuple[str, str]] = [(prefix + str(message), "") for message in self.non_field_errors()]
         for name, field in self.fields.items():
             for message in self.errors.get(name, []):
                 bound = self[name]
@@ -200,9 +330,21 @@ class GovukForm(forms.Form):
                     anchor = f"{anchor}-{first_missing}"
                 elif isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
                     anchor = f"{anchor}_0"
-                items.append((str(message), f"#{anchor}"))
+                items.append((prefix + str(message), f"#{anchor}"))
                 break  # one message per field, as GOV.UK asks
         return items
+
+
+def error_summary_items(form, formset=None) -> list[tuple[str, str]]:
+    """The page's error summary: the form's errors, then a formset's, each row's named ('Entry 2:
+    Describe what happened') and linked to its field, so a row's problem is found from the top."""
+    items = form.error_summary() if form and form.is_bound else []
+    if formset and formset.is_bound:
+        items += [(str(message), "") for message in formset.non_form_errors()]
+        for number, row in enumerate(formset.forms, start=1):
+            if isinstance(row, GovukForm) and row.errors:
+                items += row.error_summary(prefix=f"Entry {number}: ")
+    return items
 
 
 class TenantForm(GovukForm):

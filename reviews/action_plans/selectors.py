@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lscp import deadlines
+from lscp.checks import possessive
 from lscp.deadlines.workdays import calendar_for
 from lscp.roles import Role
 from lscp.tenancy import TenantContext
@@ -515,7 +516,7 @@ def home_our_actions(ctx: TenantContext) -> dict | None:
     One query; the calendar is read only when there is something to show."""
     if ctx.role == Role.AGENCY_LEAD:
         queryset = actions_for(ctx, open_only=True)
-        title = f"{ctx.organisation}'s actions" if ctx.organisation else "Your organisation's actions"
+        title = f"{possessive(ctx.organisation)} actions" if ctx.organisation else "Your organisation's actions"
     elif ctx.membership is not None and ctx.role != Role.SCRUTINEER:
         queryset = actions_for(ctx, open_only=True).filter(owner=ctx.membership)
         title = "Actions you own"

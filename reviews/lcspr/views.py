@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from lscp import activity, deadlines, documents
+from lscp.activity.describe import words_for
 from lscp.web.views import PartnershipMixin, ServiceFormMixin
 from partners.sign_offs import signer_seat
 from partners.signing import Signable
@@ -38,6 +39,20 @@ def _report(*, final: bool):
         )
 
     return receive
+
+
+# What a step's success message says: the activity log's words for the event it writes.
+DONE = {
+    "commission": "lcspr.commissioned",
+    "decision": "lcspr.decision_changed",
+    "meeting": "lcspr.meeting_added",
+    "draft-report": "lcspr.draft_report_received",
+    "final-report": "lcspr.final_report_received",
+    "publication-date": "lcspr.publication_planned",
+    "sent-to-panel": "lcspr.sent_to_panel",
+    "published": "lcspr.published",
+    "not-publishing": "lcspr.not_published",
+}
 
 
 def _service_values(data: dict) -> dict:
@@ -221,7 +236,7 @@ class LcsprFormView(NotificationRecord, ServiceFormMixin, TemplateView):
                 form,
                 lambda: action(self.ctx, lcspr, _service_values(form.cleaned_data)),
                 success_url=self.detail_url(),
-                message=f"{heading}: recorded",
+                message=words_for(DONE[self.step]),
                 render=lambda: self.render_to_response(self.get_context_data(form=form, heading=heading)),
             )
         return self.render_to_response(self.get_context_data(form=form, heading=heading))

@@ -72,6 +72,11 @@ class PathwayForm(TenantForm):
         label="Which pathway is this notification?", choices=Pathway.choices, widget=forms.RadioSelect
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = services.pathways_for(self.ctx)
+        self.fields["pathway"].choices = [(value, label) for value, label in Pathway.choices if value in offered]
+
 
 class NotifierForm(MembersForm):
     notifying_member = OrganisationChoice(
@@ -271,7 +276,7 @@ class CriteriaForm(VersionedForm):
         label="Rationale",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required if your decision differs from the product's evaluation",
+        help_text="Required if your decision differs from this service's evaluation",
     )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from lscp import deadlines
+from lscp.activity.describe import describe
 from lscp.models import ActivityEvent, Deadline, OutboxEmail
 from lscp.tenancy import TenantContext
 from reviews.action_plans.models import Action
@@ -93,29 +95,37 @@ def current_clock(notification, today=None):
 
 def timeline(ctx: TenantContext, notification) -> list[dict]:
     """Every step, request, submission, signature, email and document of a case, in order, with
-    who and when: the activity log's changes to the case's records, and the emails sent about it."""
+    who and when: the activity log's changes to the case's records (in words, with the page of the
+    record, where a long text cut short is read whole), and the emails sent about it."""
 
-    records = [(ContentType.objects.get_for_model(Notification), notification.pk)]
+    slug = ctx.partnership.slug
+    case_url = reverse("notification-detail", args=[slug, notification.pk])
+    records = [(ContentType.objects.get_for_model(Notification), notification.pk, case_url)]
     records += [
-        (ContentType.objects.get_for_model(InformationRequest), pk)
+        (
+            ContentType.objects.get_for_model(InformationRequest),
+            pk,
+            reverse("information-request-detail", args=[slug, pk]),
+        )
         for pk in InformationRequest.objects.for_partnership(ctx.partnership)
         .filter(notification=notification)
         .values_list("pk", flat=True)
     ]
     records += [
-        (ContentType.objects.get_for_model(RapidReview), pk)
+        (ContentType.objects.get_for_model(RapidReview), pk, reverse("rapid-review", args=[slug, notification.pk]))
         for pk in RapidReview.objects.for_partnership(ctx.partnership)
         .filter(notification=notification)
         .values_list("pk", flat=True)
     ]
     records += [
-        (ContentType.objects.get_for_model(Lcspr), pk)
+        (ContentType.objects.get_for_model(Lcspr), pk, reverse("lcspr-detail", args=[slug, notification.pk]))
         for pk in Lcspr.objects.for_partnership(ctx.partnership)
         .filter(notification=notification)
         .values_list("pk", flat=True)
     ]
+    urls = {(content_type.pk, str(pk)): url for content_type, pk, url in records}
     about = Q()
-    for content_type, pk in records:
+    for content_type, pk, _url in records:
         about |= Q(object_type=content_type, object_id=str(pk))
     entries = [
         {
@@ -123,6 +133,8 @@ def timeline(ctx: TenantContext, notification) -> list[dict]:
             "who": str(event.actor) if event.actor else "System",
             "kind": "change",
             "event": event.event,
+            "description": describe(event),
+            "url": urls.get((event.object_type_id, event.object_id)),
             "record": event.object_repr,
             "changes": event.changes,
         }
@@ -131,7 +143,7 @@ def timeline(ctx: TenantContext, notification) -> list[dict]:
         .select_related("actor")
     ]
     emails = Q()
-    for content_type, pk in records:
+    for content_type, pk, _url in records:
         emails |= Q(about_type=content_type, about_id=str(pk))
     for email in OutboxEmail.objects.for_partnership(ctx.partnership).filter(emails):
         entries.append(

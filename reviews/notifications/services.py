@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lscp import activity, dates, deadlines, outbox
-from lscp.checks import Errors
+from lscp.checks import Errors, in_sentence
 from lscp.outbox.messages import link, message
 from lscp.permissions import grant
 from lscp.recipients import Recipients
@@ -214,6 +214,15 @@ def default_notifying_member(ctx: TenantContext) -> Member | None:
     return ctx.member if ctx.role == Role.AGENCY_LEAD else None
 
 
+def pathways_for(ctx: TenantContext) -> list[str]:
+    """The pathways this person may notify through (check_notifier's rule): an agency lead notifies
+    for their own organisation, so the local authority's mandatory pathway is theirs only when that
+    organisation is the local authority."""
+    if ctx.role == Role.AGENCY_LEAD and (ctx.member is None or ctx.member.statutory_role != StatutoryRole.COUNCIL):
+        return [Pathway.AGENCY]
+    return list(Pathway.values)
+
+
 def default_home_area(ctx: TenantContext) -> str:
     """A child's home area, unless said otherwise: the partnership's area."""
     return ctx.partnership.area
@@ -392,7 +401,7 @@ def decide_criteria(
         raise ValidationError({"result": ["Choose a decision"]})
     rationale = (rationale or "").strip()
     if result != notification.evaluation.result and not rationale:
-        raise ValidationError({"rationale": ["Give the reason for overriding the product's evaluation"]})
+        raise ValidationError({"rationale": ["Give the reason for overriding this service's evaluation"]})
     before = activity.snapshot(notification, ["criteria_decision", "criteria_rationale"])
     notification.criteria_decision = result
     notification.criteria_rationale = rationale
@@ -467,9 +476,9 @@ def step_refusal(notification: Notification, spec: StepSpec) -> str | None:
             return f"'{spec.label}' is already recorded for {notification.reference}."
         expected = next_step(notification)
         return (
-            f"'{spec.label}' can be recorded only after '{Status(spec.from_status).label.lower()}'. "
+            f"'{spec.label}' can be recorded only after '{in_sentence(Status(spec.from_status).label)}'. "
             f"{notification.reference} is at '{notification.get_status_display().lower()}'"
-            + (f": record '{expected.label.lower()}' first." if expected else ".")
+            + (f": record '{in_sentence(expected.label)}' first." if expected else ".")
         )
     if spec.key == "panel_notified" and not notification.notifiable:
         return (

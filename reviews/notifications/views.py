@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 
 from audits.quarters import FINANCIAL_YEARS, current_year_start
 from lscp import deadlines, outbox
+from lscp.activity.describe import words_for
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
@@ -221,13 +222,24 @@ class QuestionView(PartnershipMixin, FormView):
         self.setup_draft()
         if self.too_many_children():
             return self.refuse_another_child()
+        if self.children_full():
+            return redirect(self.after_children())
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         self.setup_draft()
         if self.too_many_children():
             return self.refuse_another_child()
+        if self.children_full():
+            return redirect(self.after_children())
         return super().post(request, *args, **kwargs)
+
+    def children_full(self) -> bool:
+        """'Another child?' is not asked of a notification that already has the most it may."""
+        return self.question == "another-child" and len(self.draft.children) >= services.MAX_CHILDREN
+
+    def after_children(self) -> str:
+        return self.check_url() if self.draft.get("summary") else self.next_url("summary")
 
     def get_template_names(self):
         return ["reviews/question.html"]
@@ -263,7 +275,8 @@ class QuestionView(PartnershipMixin, FormView):
     def get_initial(self):
         draft = self.draft
         if self.question == "pathway":
-            return {"pathway": draft.get("pathway")}
+            offered = services.pathways_for(self.ctx)
+            return {"pathway": draft.get("pathway") or (offered[0] if len(offered) == 1 else None)}
         if self.question == "notifier":
             user = self.ctx.user
             default_member = services.default_notifying_member(self.ctx)
@@ -354,6 +367,8 @@ class QuestionView(PartnershipMixin, FormView):
             "summary": "another-child",
         }
         previous = order.get(self.question)
+        if self.question == "summary" and len(self.draft.children) >= services.MAX_CHILDREN:
+            return self.next_url("child", child=len(self.draft.children))
         if previous is None:
             return reverse("notification-list", args=[self.ctx.partnership.slug])
         return self.next_url(previous)
@@ -578,20 +593,42 @@ def answer_sections(ctx, answers) -> list[tuple[str, list[tuple[str, str, str]]]
 
 
 class RemoveChildView(PartnershipMixin, TemplateView):
+    """Remove a child from the draft, once the person has confirmed it on this page (GOV.UK asks
+    before a destructive action; the page works without JavaScript)."""
+
     policy = NotificationPolicy
     permission = "submit"
-    http_method_names = ["post"]
+    template_name = "reviews/remove_child.html"
 
-    def post(self, request, *args, **kwargs):
-        draft = Draft(request, self.ctx.partnership.slug)
+    def chosen(self, data) -> tuple[Draft, int | None]:
+        draft = Draft(self.request, self.ctx.partnership.slug)
         try:
-            index = int(request.POST.get("child", "0"))
+            index = int(data.get("child", "0"))
         except ValueError:
             index = 0
-        if draft.exists and 1 <= index <= len(draft.children):
-            draft.children.pop(index - 1)
-            draft.save()
+        return draft, index if draft.exists and 1 <= index <= len(draft.children) else None
+
+    def back(self):
         return redirect(reverse("notification-new-check", args=[self.ctx.partnership.slug]))
+
+    def get(self, request, *args, **kwargs):
+        draft, index = self.chosen(request.GET)
+        if index is None:
+            return self.back()
+        return self.render_to_response(self.get_context_data(number=index, child=draft.children[index - 1], form=None))
+
+    def post(self, request, *args, **kwargs):
+        draft, index = self.chosen(request.POST)
+        if index is None:
+            return self.back()
+        if request.POST.get("confirm") != "yes":  # not confirmed: ask first
+            return self.render_to_response(
+                self.get_context_data(number=index, child=draft.children[index - 1], form=None)
+            )
+        draft.children.pop(index - 1)
+        draft.save()
+        messages.success(request, f"Child {index} has been removed")
+        return self.back()
 
 
 class SubmittedView(RecordMixin, TemplateView):
@@ -739,7 +776,7 @@ class StepView(NotificationFormView):
         )
 
     def get_success_message(self):
-        return f"{self.spec.label}: recorded"
+        return words_for(f"notification.{self.step}")  # the activity log's words: 'Rapid review started'
 
 
 # ----------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from lscp.documents import DocumentField
 from lscp.web.forms import GovukDateField, GovukForm, TenantForm, VersionedForm
 from reviews.notifications.forms import YES_NO, MembersForm, OrganisationChoice, OrganisationChoices
 from reviews.rapid_review.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
+from reviews.rapid_review.services import blank_entry, chronology_entry_problems
 from reviews.themes import PracticeTheme
 
 
@@ -30,6 +31,19 @@ class ChronologyEntryForm(GovukForm):
     agency_action = forms.CharField(
         label="What your agency did", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self):
+        """A filled-in row's problems at its fields, with the form's own (all at once)."""
+        data = super().clean()
+        if not blank_entry(data) and "date" not in self.errors:
+            for field, messages in chronology_entry_problems(data).items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
+        return data
+
+    @property
+    def entry_number(self) -> int:
+        return int(self.prefix.rpartition("-")[2]) + 1 if self.prefix else 1
 
 
 ChronologyFormSet = forms.formset_factory(ChronologyEntryForm, extra=3, max_num=200)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lscp import activity, dates, deadlines, outbox
-from lscp.checks import Errors
+from lscp.checks import Errors, in_sentence, possessive
 from lscp.outbox.messages import link, message
 from lscp.permissions import grant
 from lscp.recipients import Recipients
@@ -91,7 +91,7 @@ def information_request_refusal(request: InformationRequest, *, step: str) -> st
         return f"{request.member} has already answered: only a request not yet answered can be withdrawn."
     if step == "answer" and request.is_locked:
         return (
-            f"{request.member}'s summary was submitted on {request.submitted_on:%-d %B %Y} and is locked. "
+            f"{possessive(request.member)} summary was submitted on {request.submitted_on:%-d %B %Y} and is locked. "
             "Ask the business unit to reopen it if something needs to change."
         )
     if step == "reopen" and request.status != RequestStatus.SUBMITTED:
@@ -195,22 +195,64 @@ def _locked_request(ctx: TenantContext, request: InformationRequest) -> Informat
     return InformationRequest.objects.for_partnership(ctx.partnership).select_for_update().get(pk=request.pk)
 
 
+def chronology_entry_problems(entry: dict) -> dict[str, list[str]]:
+    """A filled-in chronology row's problems by its field (the page shows them at the row)."""
+    day, event = entry.get("date"), (entry.get("event") or "").strip()
+    row = Errors()
+    row.date_not_in_future("date", day, name="The date")
+    if not event:
+        row.add("event", "Describe what happened")
+    return row.by_field
+
+
+def blank_entry(entry: dict) -> bool:
+    return (
+        entry.get("date") is None
+        and not (entry.get("event") or "").strip()
+        and not (entry.get("agency_action") or "").strip()
+    )
+
+
 def check_chronology(chronology: list[dict], errors: Errors) -> list[dict]:
-    """The chronology's filled-in rows, cleaned; a problem in a row is named by its number."""
+    """The chronology's filled-in rows, cleaned; a problem in a row is named by its number (blank
+    rows count, so that the number is the row's on the page)."""
     entries = []
     for index, entry in enumerate(chronology, start=1):
-        day, event = entry.get("date"), (entry.get("event") or "").strip()
-        agency_action = (entry.get("agency_action") or "").strip()
-        if day is None and not event and not agency_action:
-            continue  # a blank row
-        row = Errors()
-        row.date_not_in_future("date", day, name="the date")
-        for problem in row.by_field.get("date", []):
-            errors.add("chronology", f"Chronology entry {index}: {problem[0].lower() + problem[1:]}")
-        if not event:
-            errors.add("chronology", f"Chronology entry {index}: describe what happened")
-        entries.append({"date": day, "event": event, "agency_action": agency_action})
+        if blank_entry(entry):
+            continue
+        for problems in chronology_entry_problems(entry).values():
+            for problem in problems:
+                errors.add("chronology", f"Chronology entry {index}: {problem[0].lower() + problem[1:]}")
+        entries.append(
+            {
+                "date": entry.get("date"),
+                "event": (entry.get("event") or "").strip(),
+                "agency_action": (entry.get("agency_action") or "").strip(),
+            }
+        )
     return entries
+
+
+def agency_summary_errors(
+    request: InformationRequest, *, involvement: str, learning: str, submit: bool, submitted_on=None
+) -> Errors:
+    """The summary's own problems (not its chronology's): what a submission needs. The page asks
+    for them with its fields' errors, so that every problem is shown at once."""
+    errors = Errors()
+    if submitted_on is not None:
+        errors.date_not_in_future("submitted_on", submitted_on, name="The date the summary was submitted")
+        errors.date_not_before(
+            "submitted_on",
+            submitted_on,
+            request.requested_on,
+            name="The date the summary was submitted",
+            earliest_name="the date it was requested",
+        )
+    if submit and not (involvement or "").strip():
+        errors.add("involvement", "Describe your organisation's involvement with the child and family")
+    if submit and not (learning or "").strip():
+        errors.add("learning", "Enter the learning identified, or say that none has been identified yet")
+    return errors
 
 
 SUMMARY_FIELDS = ["involvement", "immediate_actions", "learning", "status"]
@@ -240,19 +282,12 @@ def save_agency_summary(
     check_version(request, expected_version, what="This summary")
     errors = Errors()
     entries = check_chronology(chronology, errors)
-    if submitted_on is not None:
-        errors.date_not_in_future("submitted_on", submitted_on, name="The date the summary was submitted")
-        errors.date_not_before(
-            "submitted_on",
-            submitted_on,
-            request.requested_on,
-            name="The date the summary was submitted",
-            earliest_name="the date it was requested",
-        )
-    if submit and not (involvement or "").strip():
-        errors.add("involvement", "Describe your organisation's involvement with the child and family")
-    if submit and not (learning or "").strip():
-        errors.add("learning", "Enter the learning identified, or say that none has been identified yet")
+    own = agency_summary_errors(
+        request, involvement=involvement, learning=learning, submit=submit, submitted_on=submitted_on
+    )
+    for field, problems in own.by_field.items():
+        for problem in problems:
+            errors.add(field, problem)
     errors.raise_if_any()
     before = activity.snapshot(request, SUMMARY_FIELDS)
     request.involvement = (involvement or "").strip()
@@ -438,7 +473,7 @@ def _check_criteria(criteria: dict[str, dict], recommendation: str, errors: Erro
         value = criteria.get(criterion.value) or {}
         met, rationale = value.get("met"), (value.get("rationale") or "").strip()
         if met is True and not rationale:
-            errors.add(f"criterion_{criterion.value}_rationale", f"Give the rationale: {criterion.label.lower()}")
+            errors.add(f"criterion_{criterion.value}_rationale", f"Give the rationale: {in_sentence(criterion.label)}")
         if met is not None or rationale:
             cleaned[criterion.value] = {"met": met, "rationale": rationale}
     if recommendation and recommendation not in ReviewRecommendation.values:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from lscp import activity, deadlines, documents, pdf
+from lscp.checks import possessive
 from lscp.deadlines.workdays import calendar_for
 from lscp.web.lists import paginate
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordMixin, ServiceFormMixin
@@ -202,9 +203,21 @@ class InformationRequestDetailView(RecordMixin, ServiceFormMixin, TemplateView):
         InformationRequestPolicy.require(self.ctx, "answer", self.object)
         form, formset = self.forms(request.POST, request.FILES)
         submit = request.POST.get("action") == "submit"
-        if form.is_valid() and formset.is_valid():
+        valid = form.is_valid() & formset.is_valid()  # both, so that every problem shows at once
+        if not valid:
             data = form.cleaned_data
-            chronology = [f.cleaned_data for f in formset.forms if f.cleaned_data]
+            form.add_check_errors(
+                services.agency_summary_errors(
+                    self.object,
+                    involvement=data.get("involvement", ""),
+                    learning=data.get("learning", ""),
+                    submit=submit,
+                )
+            )
+        if valid:
+            data = form.cleaned_data
+            # Every row, blank ones too: the service names a problem by the row's number on the page.
+            chronology = [f.cleaned_data for f in formset.forms]
 
             def save():
                 saved = services.save_agency_summary(
@@ -254,7 +267,7 @@ class ReopenSummaryView(RecordMixin, ServiceFormMixin, TemplateView):
                 form,
                 lambda: services.reopen_agency_summary(self.ctx, self.object, reason=form.cleaned_data["reason"]),
                 success_url=self.detail_url(),
-                message=f"{self.object.member}'s summary has been reopened",
+                message=f"{possessive(self.object.member)} summary has been reopened",
             )
         return self.render_to_response(self.get_context_data(form=form))
 

@@ -94,5 +94,5 @@ def test_an_agency_lead_reports_an_incident_and_the_business_unit_sees_the_clock
     business.page.fill("#id_panel_reference", "CSPRP-2026-0042")
     business.page.click("button:has-text('Save')")
     business.check()
-    assert "Notification sent to the National Panel: recorded" in business.page.content()
+    assert "Notification sent to the National Panel" in business.page.content()
     context.close()

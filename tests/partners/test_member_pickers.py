@@ -177,7 +177,7 @@ def test_the_business_unit_asks_a_designated_agency_for_its_summary_on_the_page(
     dates = {"reply_by-day": reply_by.day, "reply_by-month": reply_by.month, "reply_by-year": reply_by.year}
     client = as_user(world_a.people["business"])
     refused = client.post(url, {"members": [old.pk], **dates})
-    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+    assert refused.status_code == 200 and "Select one of the" in refused.content.decode()
     assert client.post(url, {"members": [designated.pk], **dates}).status_code == 302
     asked = InformationRequest.objects.for_partnership(world_a.partnership).filter(notification=notification)
     assert [request.member for request in asked] == [designated]

@@ -392,7 +392,7 @@ def test_another_partnerships_organisation_is_not_a_choice(world_a, world_b, as_
         reverse("person-add", args=[world_a.slug]),
         {"first_name": "E", "last_name": "G", "email": "eg@example.org", "role": "agency_lead", "member": theirs.pk},
     )
-    assert "Select a valid choice" in error_by_field(response.content.decode(), "id_member")
+    assert "Select one of the" in error_by_field(response.content.decode(), "id_member")
     assert f'value="{theirs.pk}"' not in client.get(reverse("person-add", args=[world_a.slug])).content.decode()
 
 
@@ -623,7 +623,7 @@ def test_the_people_list_filters_the_page_and_the_api_alike_and_refuses_bad_valu
     for bad in ("role=nonsense", "status=nonsense"):
         html = page.get(f"{url}?{bad}").content.decode()
         field = bad.split("=")[0]
-        assert "Select a valid choice" in error_by_field(html, f"id_{field}"), bad
+        assert "Select one of the" in error_by_field(html, f"id_{field}"), bad
         assert agency not in html and council not in html
         response = client.get(f"/api/v1/{world_a.slug}/people/?{bad}")
         assert response.status_code == 400 and field in response.json(), bad

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from lscp import deadlines, documents, outbox, spreadsheets
+from lscp.checks import possessive
 from lscp.roles import Role
 from lscp.web.lists import paginate, sort
 from lscp.web.views import PartnershipPage, RecordMixin
@@ -69,7 +70,7 @@ class ActionListView(PartnershipPage):
             rows=selectors.rows_for(page.object_list, w),
             sorting=sorting,
             own=own,
-            heading=f"{self.ctx.organisation}'s actions" if own and self.ctx.organisation else "Open actions",
+            heading=f"{possessive(self.ctx.organisation)} actions" if own and self.ctx.organisation else "Open actions",
             query=self.request.GET.urlencode(),
         )
         return context

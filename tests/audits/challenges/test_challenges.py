@@ -328,7 +328,7 @@ def test_a_status_that_is_not_a_status_is_said_by_the_page_and_refused_by_the_ap
         reverse("challenge-list", args=[thurrock.slug]) + "?status=nonsense"
     )
     html = html_lib.unescape(page.content.decode())
-    assert page.status_code == 200 and "Status: Select a valid choice" in html
+    assert page.status_code == 200 and "Status: Select one of the options given" in html
     assert "Attendance at strategy meetings" not in html  # the maker's challenge is not listed
     listed = api_as(thurrock.people["scrutineer"]).get(f"/api/v1/{thurrock.slug}/challenges/?status=nonsense")
     assert listed.status_code == 400 and "status" in listed.json()

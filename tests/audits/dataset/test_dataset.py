@@ -239,7 +239,7 @@ def test_the_dataset_list_filters_by_priority_and_sorts(thurrock, as_user):
     assert html.index("Strategy meetings") < html.index("Children on a child protection plan")
     # A priority that is not one of the partnership's is said, never shown as an unfiltered list.
     html = client.get(f"{url}?sort=-name&priority=nonsense").content.decode()
-    assert "There is a problem with the filter" in html and "Priority: Select a valid choice" in html
+    assert "There is a problem with the filter" in html and "Priority: Select one of the options given" in html
     assert "Strategy meetings" not in html and "Children on a child protection plan" not in html
 
 
@@ -309,7 +309,7 @@ def test_enter_a_value_page_keeps_bad_input_then_records_a_good_one(thurrock, as
     assert writes(thurrock) == before
     # A quarter that has not started cannot be chosen (the service would refuse it too).
     html = client.post(url, {"quarter": "2026-2", "value": "41"}).content.decode()
-    assert "Select a valid choice" in error_by_field(html, "id_quarter")
+    assert "Select one of the" in error_by_field(html, "id_quarter")
     assert writes(thurrock) == before
 
     response = client.post(url, {"quarter": "2025-4", "value": "41.5", "note": "From the CP register"})
@@ -738,4 +738,4 @@ def test_bad_filter_values_are_refused_by_the_api_as_by_the_page(thurrock, world
     assert "Strategy meetings with police attendance" in names
     assert "Children on a child protection plan" not in names
     page = signed_in(thurrock.people["scrutineer"]).get(reverse("dataset", args=[thurrock.slug]) + "?active=maybe")
-    assert "In use: Select a valid choice" in html_lib.unescape(page.content.decode())
+    assert "In use: Select one of the options given" in html_lib.unescape(page.content.decode())

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -59,7 +60,7 @@ def test_an_audit_page_bad_then_good_and_the_scrutineer_cannot_plan(world_a, as_
     year = current_year_start()
     bad = client.post(url, {"title": "", "kind": "deep_dive", "when": f"{year}-1", "status": "complete"})
     html = bad.content.decode()
-    assert error_by_field(html, "id_title") == "This field is required."
+    assert error_by_field(html, "id_title") == "Enter the title"
     good = client.post(
         url,
         {
@@ -92,7 +93,7 @@ def test_the_programme_by_year_page_and_api_share_one_filter(world_a, as_user):
     url = reverse("audit-programme", args=[world_a.slug])
     assert "Last year&#x27;s deep dive" in client.get(f"{url}?year={year - 1}").content.decode()
     html = client.get(f"{url}?year=soon").content.decode()
-    assert "Year: Select a valid choice" in html and f"Audit programme {year}-" in html
+    assert "Year: Select one of the options given" in html and f"Audit programme {year}-" in html
     assert "Last year&#x27;s deep dive" not in html
 
 
@@ -156,3 +157,11 @@ def test_an_audits_recommendations_become_an_action_plan(world_a, as_user):
 
     other = make_world("southend", area="Southend")
     assert business.get(reverse("audit-action-plan", args=[world_a.slug, other.objects[Audit].pk])).status_code == 404
+
+
+@time_machine.travel(dt.datetime(2026, 12, 5, 10, tzinfo=dt.UTC), tick=False)
+def test_planning_an_audit_starts_at_the_current_quarter(world_a, as_user):
+    """Issue 14 §4: 5 December 2026 is in Q3 of 2026-27 (October to December)."""
+    page = as_user(world_a.people["business"]).get(reverse("audit-add", args=[world_a.slug])).content.decode()
+    assert re.search(r'<option value="2026-3"[^>]* selected', page), "Q3 2026-27 is chosen"
+    assert not re.search(r'<option value="2026-1"[^>]* selected', page)

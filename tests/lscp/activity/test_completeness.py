@@ -140,7 +140,7 @@ def test_the_log_page_offers_the_new_kinds_and_shows_only_its_partnership(world_
     html = page.content.decode()
     for label in ("List read", "Export", "Refused", "Security"):
         assert f">{label}</option>" in html
-    assert "request.refused.404" in html
+    assert "Request refused: not found" in html
     # B's person's sign-in is in B's log and the installation's, not A's.
     assert not events(world_a.partnership, kind="security", actor=world_b.person("business")).exists()
 

@@ -599,7 +599,7 @@ def test_create_a_plan_recommendation_and_action_through_the_pages(world_a, as_u
         reverse("action-plan-new", args=[slug]),
         {"title": "", "source_kind": "thematic_review", **date_fields("created_on", D(2026, 1, 5))},
     )
-    assert error_by_field(response.content.decode(), "id_title") == "This field is required."
+    assert error_by_field(response.content.decode(), "id_title") == "Enter the title"
     response = client.post(
         reverse("action-plan-new", args=[slug]),
         {

@@ -80,7 +80,7 @@ def test_overriding_the_evaluation_needs_a_rationale(world_a):
     notification = submit(world_a, abuse_or_neglect="not_suspected")
     with pytest.raises(ValidationError) as error:
         services.decide_criteria(world_a.ctx(), notification, result="meets")
-    assert error.value.message_dict == {"rationale": ["Give the reason for overriding the product's evaluation"]}
+    assert error.value.message_dict == {"rationale": ["Give the reason for overriding this service's evaluation"]}
     with pytest.raises(StateError, match="does not meet the criteria"):
         services.record_step(
             world_a.ctx(), notification, step="panel_notified", on=notification.aware_date, panel_reference="X"
@@ -495,7 +495,7 @@ def test_the_business_unit_records_steps_on_pages_and_a_wrong_step_says_why(worl
     notification = submit(world_a)
     client = as_user(world_a.people["business"])
     page = client.get(reverse("notification-detail", args=[world_a.slug, notification.pk])).content.decode()
-    assert "Record: notification sent to the national panel" in page
+    assert "Record: notification sent to the National Panel" in page
     wrong = client.get(
         reverse("notification-outcome-sent", args=[world_a.slug, notification.pk]), follow=True
     ).content.decode()
@@ -821,7 +821,7 @@ def test_policy_pages_are_the_business_units(world_a, as_user):
             "panel_response_unit": "working",
         },
     )
-    assert "Ensure this value is greater than or equal to 1" in error_by_field(
+    assert "Complete the rapid review: length must be 1 or more" in error_by_field(
         response.content.decode(), "id_rapid_review_length"
     )
 
@@ -864,3 +864,55 @@ def test_notification_lists_run_a_fixed_number_of_queries(full_world, url, as_us
     large = queries.get(client, url)
     # The home page runs one query per "what needs me now" section (clocks, requests, returns, actions).
     queries.assert_constant(small, large, ceiling=15 if url == f"/{world_a.slug}/" else 12, what=url)
+
+
+def _four_children(client, slug):
+    client.get(reverse("notification-new", args=[slug]))
+    for index in range(1, 5):
+        post(
+            client,
+            reverse("notification-new-child", args=[slug]) + f"?child={index}",
+            {
+                "reference": f"Child {index}",
+                "age_years": "5",
+                "sex": "male",
+                "ethnicity": "not_known",
+                "looked_after": "no",
+                "home_area": "Thurrock",
+            },
+        )
+
+
+def test_with_four_children_another_child_is_not_asked_even_going_back(world_a, as_user):
+    """Issue 14 §4: the summary's back link and the 'another child?' page itself lead past it."""
+    client = as_user(world_a.people["business"])
+    slug = world_a.slug
+    _four_children(client, slug)
+    asked = client.get(reverse("notification-new-another-child", args=[slug]))
+    assert asked.status_code == 302 and asked["Location"].endswith("/new/summary/")
+    summary = client.get(reverse("notification-new-summary", args=[slug])).content.decode()
+    assert "another-child" not in summary and "/new/child/?child=4" in summary
+
+
+def test_an_agency_lead_is_not_offered_the_mandatory_pathway(world_a, as_user):
+    agency = as_user(world_a.people["agency"]).get(reverse("notification-new-pathway", args=[world_a.slug]))
+    html = agency.content.decode()
+    assert 'value="agency"' in html and 'value="mandatory"' not in html
+    business = as_user(world_a.people["business"]).get(reverse("notification-new-pathway", args=[world_a.slug]))
+    assert 'value="mandatory"' in business.content.decode()
+
+
+def test_removing_a_child_asks_first(world_a, as_user):
+    client = as_user(world_a.people["business"])
+    slug = world_a.slug
+    _four_children(client, slug)
+    url = reverse("notification-new-remove-child", args=[slug])
+    asked = client.get(f"{url}?child=2").content.decode()
+    assert "Are you sure you want to remove child 2?" in asked and "Child 2" in asked
+    unconfirmed = client.post(url, {"child": "2"})
+    assert unconfirmed.status_code == 200, "an unconfirmed removal asks, it does not remove"
+    assert len(client.session[f"notification-draft:{slug}"]["children"]) == 4
+    removed = client.post(url, {"child": "2", "confirm": "yes"})
+    assert removed.status_code == 302
+    references = [c["reference"] for c in client.session[f"notification-draft:{slug}"]["children"]]
+    assert references == ["Child 1", "Child 3", "Child 4"]

@@ -560,16 +560,16 @@ def test_the_timeline_has_every_step_in_order(world_a, as_user):
         .content.decode()
     )
     events = [
-        "notification.submitted",
-        "notification.panel_notified",
-        "notification.rapid_review_started",
-        "information_request.sent",
-        "information_request.submitted",
-        "rapid_review.meeting_saved",
-        "rapid_review.sent_for_sign_off",
-        "rapid_review.signed",
+        "Notification submitted",
+        "Notification sent to the National Panel",
+        "Rapid review started",
+        "Request for information sent",
+        "Request for information answered",
+        "Rapid review meeting saved",
+        "Rapid review sent for sign-off",
+        "Rapid review signed off",
     ]
-    positions = [page.index(f"<code>{event}</code>") for event in events]
+    positions = [page.index(f"{event}</td>") for event in events]
     assert positions == sorted(positions)
     assert "New serious-incident notification" in page and "agency summary is needed by" in page  # the emails
     assert (
@@ -787,3 +787,46 @@ def test_email_sent_when_all_three_sign_goes_to_the_business_unit(world_a, smtp)
     outbox.flush()
     subjects = [m["Subject"] for _, m in smtp.messages]
     assert any(s.endswith("signed off by Thurrock CCG: all three partners have signed") for s in subjects)
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False)
+def test_every_problem_of_a_summary_shows_at_once_and_a_row_is_linked_from_the_summary(world_a, as_user):
+    """Issue 14 §4: the chronology's row errors at the row and in the error summary, linked, with
+    the summary's own (no involvement given) in the same answer, not a second round."""
+    notification = started(world_a)
+    [request] = ask(world_a, notification, "agency")
+    url = reverse("information-request-detail", args=[world_a.slug, request.pk])
+    response = as_user(world_a.people["agency"]).post(
+        url,
+        {
+            "version": request.version,
+            "involvement": "",
+            "learning": "Share earlier",
+            "action": "submit",
+            "chronology-TOTAL_FORMS": "3",
+            "chronology-INITIAL_FORMS": "0",
+            "chronology-0-date-day": "1",
+            "chronology-0-date-month": "1",
+            "chronology-0-date-year": "2027",
+            "chronology-0-event": "Home visit",
+            "chronology-1-date-day": "30",
+            "chronology-1-date-month": "11",
+            "chronology-1-date-year": "2026",
+            "chronology-1-event": "",
+            "chronology-1-agency_action": "Referral",
+            "chronology-2-date-day": "31",
+            "chronology-2-date-month": "2",
+            "chronology-2-date-year": "2026",
+        },
+    )
+    html = response.content.decode()
+    summary = html[
+        html.index("govuk-error-summary__list") : html.index("</ul>", html.index("govuk-error-summary__list"))
+    ]
+    assert "Describe your organisation&#x27;s involvement" in summary
+    assert 'href="#id_chronology-0-date-day">Entry 1: The date must be today or in the past' in summary
+    assert 'href="#id_chronology-1-event">Entry 2: Describe what happened' in summary
+    assert 'href="#id_chronology-2-date-day">Entry 3: Date must be a real date' in summary
+    assert error_by_field(html, "id_chronology-1-event") == "Describe what happened"
+    request.refresh_from_db()
+    assert request.status == "requested"
