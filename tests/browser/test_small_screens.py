@@ -9,7 +9,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Error
 
 from lscp.demo import DEMO_PASSWORD
@@ -65,10 +65,10 @@ def route_of(path: str) -> str | None:
         return None
 
 
-def crawl(pages: Pages, seen_routes: set[str], measure) -> None:
-    """Follow the links of every page from the home page, visiting one page per URL pattern."""
+def crawl(pages: Pages, seen_routes: set[str], measure, start: list[str]) -> None:
+    """Follow the links of every page from `start`, visiting one page per URL pattern."""
     page = pages.page
-    queue = ["/thurrock/"]
+    queue = list(start)
     while queue:
         path = queue.pop(0)
         route = route_of(path)
@@ -106,6 +106,13 @@ def sign_in(browser, live_server, login: str, viewport: dict) -> Pages:
 def test_every_demo_page_fits_a_phone_and_the_heatmap_a_desktop(browser, live_server, demo):
     """One failure message lists every page too wide (and what widens it), every chart label
     under 14 px and every heatmap standard out of sight."""
+    from partners.models import Partnership
+    from reviews.rapid_review.models import RapidReview
+
+    # The rapid review's sign-off page, linked only while a review awaits sign-off.
+    reviews = RapidReview.objects.for_partnership(Partnership.objects.get(slug="thurrock"))
+    review = reviews.filter(status="awaiting_sign_off").first() or reviews.first()
+    sign_off = reverse("rapid-review-sign-off", kwargs={"slug": "thurrock", "notification_id": review.notification_id})
     failures: list[str] = []
     seen_routes: set[str] = set()
     for login in ("business", "agency", "partner-police", "scrutineer"):
@@ -126,9 +133,12 @@ def test_every_demo_page_fits_a_phone_and_the_heatmap_a_desktop(browser, live_se
                     failures.append(f"{path} as {login}: chart label {label['text']!r} at {label['size']:.1f} px")
 
         # Each role walks its own pages; a URL pattern an earlier role saw is not visited again.
-        crawl(pages, seen_routes, measure)
+        crawl(pages, seen_routes, measure, start=["/thurrock/", sign_off])
         pages.page.context.close()
     assert len(seen_routes) > 60, f"only {len(seen_routes)} URL patterns reached"
+    case = reverse("notification-detail", kwargs={"slug": "thurrock", "notification_id": review.notification_id})
+    for path in ("/thurrock/dashboard/", case, sign_off):  # the pages the issue names
+        assert route_of(path) in seen_routes, f"{path} was not visited"
 
     # At 1280 px, the Section 11 heatmap (the cycle's page, the dashboard) shows every standard.
     pages = sign_in(browser, live_server, "business", {"width": 1280, "height": 900})
