@@ -57,6 +57,11 @@ CASE = re.compile(r"^/thurrock/notifications/\d+/$")
 CLOCK_CELLS = """() => Math.round(Math.max(...[...document.querySelectorAll('main table')[0].querySelectorAll('td, th')]
   .map((cell) => cell.getBoundingClientRect().right)))"""
 
+# A table read row by row on a phone (.lscp-table--stacked: the clocks, the signatures) shows
+# every cell on screen.
+STACKED_CELLS = """() => Math.round(Math.max(0, ...[...document.querySelectorAll('.lscp-table--stacked td')]
+  .map((cell) => cell.getBoundingClientRect().right)))"""
+
 
 def route_of(path: str) -> str | None:
     try:
@@ -122,6 +127,9 @@ def test_every_demo_page_fits_a_phone_and_the_heatmap_a_desktop(browser, live_se
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > PHONE["width"]:
                 failures.append(f"{path} as {login}: {width} px wide, widened by {page.evaluate(WIDEST) or '?'}")
+            stacked = page.evaluate(STACKED_CELLS)
+            if stacked > PHONE["width"]:
+                failures.append(f"{path} as {login}: a table read row by row reaches {stacked} px")
             if CASE.match(path):  # the case's clocks: every column on screen, not scrolled off
                 right = page.evaluate(CLOCK_CELLS)
                 if right > PHONE["width"]:
