@@ -39,6 +39,7 @@ from lscp.deadlines.selectors import (
     clocks_for,
     escalation_problems,
     escalations_for,
+    escalations_of,
     overdue_clocks,
     subject_type_id,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "escalate",
     "escalation_problems",
     "escalations_for",
+    "escalations_of",
     "in_registered_order",
     "kinds_for",
     "label_for",

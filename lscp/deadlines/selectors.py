@@ -50,17 +50,19 @@ def clocks_for(subject) -> list[Deadline]:
     return in_registered_order(deadlines)
 
 
-def escalations_for(subject) -> list[Escalation]:
-    """The ladder steps decided for a record's clocks, with their emails (for its page)."""
-    return list(
+def escalations_of(subject):
+    """The ladder steps decided for a record's clocks, with their emails, oldest first (a queryset)."""
+    return (
         Escalation.objects.for_partnership(subject.partnership)
-        .filter(
-            deadline__subject_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
-            deadline__subject_id=subject.pk,
-        )
+        .filter(deadline__subject_type_id=subject_type_id(type(subject)), deadline__subject_id=subject.pk)
         .select_related("deadline", "email")
         .order_by("decided_at", "id")
     )
+
+
+def escalations_for(subject) -> list[Escalation]:
+    """Every ladder step decided for a record's clocks (the API's record detail)."""
+    return list(escalations_of(subject))
 
 
 def escalation_problems(partnership, *, limit: int = 20) -> dict:

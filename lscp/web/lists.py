@@ -57,6 +57,37 @@ def paginate(request, items, *, per_page: int = PAGE_SIZE) -> Page:
     return page
 
 
+@dataclass
+class Latest:
+    """The newest `limit` rows of a list, oldest first, and how many rows the list has: a record
+    page's history (its emails, escalation steps, changes) stays the same size however long the
+    record has lived; the whole list is a page of its own (the case's timeline)."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+
+def latest(queryset, limit: int = 20) -> Latest:
+    """The newest `limit` rows of an ordered queryset, oldest first (one query; a second counts
+    the list only when it is longer than `limit`)."""
+    rows = list(queryset.reverse()[:limit])
+    rows.reverse()
+    return Latest(rows, len(rows) if len(rows) < limit else queryset.count())
+
+
 # ----------------------------------------------------------------------------------------------
 # Keyset pagination: for a list too long to count or to skip through (the activity log)
 

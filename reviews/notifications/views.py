@@ -19,7 +19,7 @@ from django.views.generic import FormView, TemplateView
 from audits.quarters import FINANCIAL_YEARS, current_year_start
 from lscp import deadlines, outbox
 from lscp.activity.describe import words_for
-from lscp.web.lists import paginate, sort
+from lscp.web.lists import latest, paginate, sort
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
 from retention.permissions import CaseExportPolicy
@@ -672,9 +672,13 @@ class NotificationDetailView(RecordMixin, TemplateView):
             if upcoming
             else "",
             steps=STEPS,
-            escalations=deadlines.escalations_for(notification) if manage else [],
-            emails=outbox.emails_about(self.ctx.partnership, notification).order_by("created_at") if manage else [],
-            timeline=selectors.notification_changes(self.ctx, notification) if manage else [],
+            # The newest of each (issue 15: a case ten years overdue has thousands): the whole
+            # history is the timeline's, a page of its own.
+            escalations=latest(deadlines.escalations_of(notification)) if manage else [],
+            emails=latest(outbox.emails_about(self.ctx.partnership, notification).order_by("created_at", "id"))
+            if manage
+            else [],
+            timeline=latest(selectors.notification_changes(self.ctx, notification)) if manage else [],
         )
         return context
 
@@ -873,5 +877,6 @@ class TimelineView(NotificationRecord, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entries"] = selectors.timeline(self.ctx, self.object)
+        # A page at a time (paginate's list read is recorded for a queryset only: the case page's view is).
+        context["page"] = paginate(self.request, selectors.timeline(self.ctx, self.object), per_page=100)
         return context

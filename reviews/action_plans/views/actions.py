@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from lscp import deadlines, documents, outbox, spreadsheets
 from lscp.checks import possessive
 from lscp.roles import Role
-from lscp.web.lists import paginate, sort
+from lscp.web.lists import latest, paginate, sort
 from lscp.web.views import PartnershipPage, RecordMixin
 from reviews.action_plans import selectors, services, sheets
 from reviews.action_plans.filters import ActionFilter
@@ -121,8 +121,10 @@ class ActionDetailView(RecordMixin, TemplateView):
             can_update=writable and ActionPolicy.can(self.ctx, "update", action),
             can_manage=manage and writable,
             can_see_plan=ActionPlanPolicy.can(self.ctx, "view"),
-            emails=outbox.emails_about(self.ctx.partnership, action).order_by("created_at") if manage else [],
-            escalations=deadlines.escalations_for(action) if manage else [],
+            emails=latest(outbox.emails_about(self.ctx.partnership, action).order_by("created_at", "id"))
+            if manage
+            else [],
+            escalations=latest(deadlines.escalations_of(action)) if manage else [],
         )
         return context
 
