@@ -64,7 +64,7 @@ PAGES = [
     ("people", "/{slug}/people/", 9),
     ("people, filtered", "/{slug}/people/?role=agency_lead&q=lead&sort=-organisation", 9),
     ("governance", "/{slug}/governance/", 8),
-    ("activity log", "/{slug}/activity/", 7),
+    ("activity log", "/{slug}/activity/", 8),  # 7 while the unfiltered page read no rows (issue 14 §4)
     ("your partnerships", "/", 4),
     ("api members", "/api/v1/{slug}/members/", 5),  # + the organisations' predecessors
     # + the organisations' predecessors, and today's members (which designated ones are members)
