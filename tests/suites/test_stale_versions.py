@@ -359,11 +359,15 @@ def reachable(world, instances: list[Found]) -> Found:
 
 def more_states(world) -> None:
     """Records in the states whose forms the world's own records are past: a notification whose
-    rapid review is under way, one whose meeting is recorded (to send for sign-off), and a care
+    rapid review is under way with a request open, one whose meeting is recorded (to send for sign-off), and a care
     leaver's death (to notify the Secretary of State and Ofsted)."""
+    from reviews.rapid_review import services as rapid_review_services
     from tests.support.makers_reviews import child, meeting, started, submit
 
-    started(world)
+    # A request still open (the world's own closes, unanswered, when its rapid review completes).
+    rapid_review_services.request_information(
+        world.ctx(), started(world), members=[world.members["agency"]], reply_by=dt.date.today() + dt.timedelta(days=7)
+    )
     meeting(world, started(world))
     submit(
         world,
@@ -571,10 +575,18 @@ def api_urls(world, write: ApiWrite) -> Iterator[str]:
     names = re.findall(r"{(\w+)}", write.path)
     yield write.path.format(**{n: world.slug if n == "slug" else world.objects[kwarg_models[n]].pk for n in names})
     objects = [n for n in names if n != "slug"]
-    if len(objects) == 1 and kwarg_models[objects[0]] in versioned:
-        model = kwarg_models[objects[0]]
-        for other in model.objects.for_partnership(world.partnership).exclude(pk=world.objects[model].pk)[:8]:
-            yield write.path.format(slug=world.slug, **{objects[0]: other.pk})
+    if objects and kwarg_models[objects[-1]] in versioned:
+        # Other records of the last model named, each under its own parents (a request under its case).
+        model = kwarg_models[objects[-1]]
+        parents = {
+            name: next(f.name for f in model._meta.concrete_fields if f.related_model is kwarg_models[name])
+            for name in objects[:-1]
+            if any(f.related_model is kwarg_models[name] for f in model._meta.concrete_fields)
+        }
+        if len(parents) == len(objects) - 1:
+            for other in model.objects.for_partnership(world.partnership).exclude(pk=world.objects[model].pk)[:8]:
+                ids = {name: getattr(other, f"{field}_id") for name, field in parents.items()}
+                yield write.path.format(slug=world.slug, **ids, **{objects[-1]: other.pk})
 
 
 def api_owner(world, write: ApiWrite) -> tuple[str, str, dict, models.Model | None, str]:

@@ -1,12 +1,15 @@
 """The activity log at national scale (issue 15): read by keyset, newest first, never counted or
 skipped through; the event filter matches a whole code; the API pages by cursor."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lscp import database
+from lscp.activity.describe import EVENTS
 from lscp.models import ActivityEvent
 from tests.support.clients import api_as, signed_in
 
@@ -91,14 +94,17 @@ def test_a_crafted_cursor_reads_the_first_page(world_a):
         assert [row.pk for row in response.context["page"]][1:] == newest_first(world_a)[2:51]
 
 
-def test_the_event_filter_matches_the_whole_code_only(world_a):
+def test_the_event_filter_matches_whole_codes_or_their_words_only(world_a):
     add_rows(world_a, 3, event="member.added_elsewhere")
     client = signed_in(world_a.people["business"])
     url = reverse("activity-list", args=[world_a.slug])
     whole = client.get(url + "?event=member.added").context["page"]
     assert {row.event for row in whole} == {"member.added"}
-    assert not list(client.get(url + "?event=member").context["page"])
+    assert not list(client.get(url + "?event=member.add").context["page"])  # part of a code
     assert not list(client.get(url + "?event=MEMBER.ADDED").context["page"])
+    # The words the page shows ("Member added") read the codes that say them, exactly too.
+    said = client.get(url + "?" + urlencode({"event": EVENTS["member.added"]})).context["page"]
+    assert {row.event for row in said} == {"member.added"}
     api = api_as(world_a.people["business"])
     assert {r["event"] for r in api.get(f"/api/v1/{world_a.slug}/activity/?event=member.added").json()["results"]} == {
         "member.added"

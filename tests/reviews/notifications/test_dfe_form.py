@@ -253,7 +253,7 @@ def test_the_care_leavers_page_shows_the_two_steps_and_the_reason(world_a, clien
     notification = submit(world_a, nature="death", abuse_or_neglect="not_suspected", children=[care_leaver(22)])
     client = signed_in(world_a.people["business"])
     page = client.get(reverse("notification-detail", args=[world_a.slug, notification.pk])).content.decode()
-    assert "Record: secretary of state and ofsted notified" in page
+    assert "Record: Secretary of State and Ofsted notified" in page
     assert "Not needed: a care leaver&#x27;s death is notified to the Secretary of State and Ofsted only" in page
     step = reverse("notification-sos-ofsted-notified", args=[world_a.slug, notification.pk])
     form = client.get(step).content.decode()

@@ -155,7 +155,7 @@ def test_each_step_only_from_the_state_before_it(world_a):
         services.record_step(ctx, notification, step="rapid_review_completed", on=notification.aware_date)
     assert str(error.value) == (
         f"'Rapid review completed' can be recorded only after 'rapid review started'. {notification.reference} is at "
-        "'submitted': record 'notification sent to the national panel' first."
+        "'submitted': record 'notification sent to the National Panel' first."
     )
     n = services.record_step(ctx, notification, step="panel_notified", on=notification.aware_date, panel_reference="P1")
     with pytest.raises(StateError, match="already recorded"):
