@@ -64,7 +64,7 @@ def test_sign_in_switch_partnership_and_add_a_person(pages, worlds):
     pages.check()
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
-    assert "Enter a valid email address" in summary.inner_text()
+    assert "Enter an email address in the correct format" in summary.inner_text()
     assert page.input_value("#id_first_name") == "Priya"
     assert page.input_value("#id_email") == "not-an-email"
     assert page.is_checked("#id_role_3")

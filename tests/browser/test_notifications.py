@@ -25,7 +25,9 @@ def test_an_agency_lead_reports_an_incident_and_the_business_unit_sees_the_clock
     pages.goto(f"/{world.slug}/notifications/")
     page.click("text=Report a serious incident")
     pages.check()
-    page.check("#id_pathway_1")  # a member organisation's notification
+    # An agency lead is offered the member organisation's pathway only, already chosen (issue 14 §4).
+    assert page.locator("input[name=pathway]").count() == 1
+    assert page.is_checked("input[name=pathway][value=agency]")
     page.click("button:has-text('Continue')")
     pages.check()
     assert page.input_value("#id_notifier_email") == world.person("agency").email

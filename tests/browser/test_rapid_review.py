@@ -149,4 +149,4 @@ def test_the_whole_rapid_review_in_a_browser(pages, browser, live_server):
     assert "Complete the LCSPR" in clocks and "6 calendar months after" in clocks
     assert "Send the final report to the Panel and the DfE" in clocks
     business.goto(f"/{slug}/notifications/{notification.pk}/timeline/")
-    assert "rapid_review.signed" in business.page.content()
+    assert "Rapid review signed off" in business.page.content()  # the log's words, not its code
