@@ -628,6 +628,10 @@ UNREACHABLE_API: dict[str, str] = {
     "POST /api/v1/{slug}/notifications/{notification_id}/rapid-review-completed/": "no review is signed off and open",
     "POST /api/v1/{slug}/notifications/{notification_id}/rapid-review-started/": "no notification awaits its start",
     "PATCH /api/v1/{slug}/self-assessments/{self_assessment_id}/": "needs every standard's grade (a nested list)",
+    "POST /api/v1/{slug}/notifications/{notification_id}/lcspr/corrections/": (
+        "the world's LCSPR was commissioned today, the suite's date: a correction to the same date changes nothing "
+        "(tests/reviews/test_corrections.py covers its stale version)"
+    ),
 }
 
 
