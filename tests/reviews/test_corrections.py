@@ -12,7 +12,7 @@ from lscp.models import ActivityEvent
 from lscp.states import StaleVersion
 from reviews import corrections
 from reviews.notifications import services
-from tests.support.makers_reviews import submit
+from tests.support.makers_reviews import notify_panel, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,7 @@ def _notified(world):
     """Aware Mon 30 Nov 2026, the Panel notified Tue 1 Dec, the rapid review started Wed 2 Dec."""
     with time_machine.travel(dt.datetime(2026, 12, 2, 10), tick=False):
         notification = submit(world, aware_date=dt.date(2026, 11, 30), incident_date=dt.date(2026, 11, 30))
-        notification = services.record_step(
-            world.ctx(), notification, step="panel_notified", on=dt.date(2026, 12, 1), panel_reference="P-1"
-        )
+        notification = notify_panel(world.ctx(), notification, on=dt.date(2026, 12, 1), panel_reference="P-1")
         return services.record_step(world.ctx(), notification, step="rapid_review_started", on=dt.date(2026, 12, 2))
 
 
