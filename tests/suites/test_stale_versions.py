@@ -359,11 +359,13 @@ def reachable(world, instances: list[Found]) -> Found:
 
 def more_states(world) -> None:
     """Records in the states whose forms the world's own records are past: a notification whose
-    rapid review is under way, one whose meeting is recorded (to send for sign-off), and a care
-    leaver's death (to notify the Secretary of State and Ofsted)."""
-    from tests.support.makers_reviews import child, meeting, started, submit
+    rapid review is under way, one whose meeting is recorded (to send for sign-off), one whose
+    criteria are decided (to notify the Panel), and a care leaver's death (to notify the Secretary
+    of State and Ofsted)."""
+    from tests.support.makers_reviews import child, decided, meeting, started, submit
 
     started(world)
+    decided(world.ctx(), submit(world))
     meeting(world, started(world))
     submit(
         world,
