@@ -2,7 +2,7 @@
 
 `correct(ctx, obj, field=..., value=..., reason=..., version=...)` checks the new value against the
 rest of the case exactly as a first entry is (the table of lscp.dates, warnings included), refuses
-a stale read (StaleVersion: the API's 409), records "<model>.corrected" in the activity log with
+a stale read (StaleVersion: the API's 409), records "<kind>.corrected" (notification, lcspr, information_request) in the activity log with
 {field: {"old", "new", "reason", "case_closed"?}} and re-derives the record's clocks through the
 deadline engine (deadlines.refresh: escalation ladders and the dashboard follow; no Deadline row is
 patched). A correction after the case is closed is allowed, and the log says the case was closed.
@@ -20,10 +20,15 @@ from django.db import transaction
 
 from lscp import activity, dates, deadlines
 from lscp.checks import Errors
+from lscp.permissions import Policy
 from lscp.states import check_version
 from lscp.tenancy import TenantContext
+from reviews.lcspr.models import Lcspr
+from reviews.lcspr.permissions import LcsprPolicy
 from reviews.notifications.models import Notification, Status
 from reviews.notifications.permissions import NotificationPolicy
+from reviews.rapid_review.models import InformationRequest
+from reviews.rapid_review.permissions import InformationRequestPolicy
 
 REASON_MAX = 1000
 CLOSED = (Status.PANEL_RESPONDED, Status.SOS_OFSTED_NOTIFIED)
@@ -31,11 +36,14 @@ CLOSED = (Status.PANEL_RESPONDED, Status.SOS_OFSTED_NOTIFIED)
 
 @dataclass(frozen=True)
 class Kind:
-    """A record kind that can be corrected: its model, the date table's record name, its fields."""
+    """A record kind that can be corrected: its model, the date table's record name, its fields,
+    and the policy permission that allows correcting it (the one that records its steps)."""
 
     model: type
     record: str
     fields: tuple[str, ...]
+    policy: type[Policy]
+    permission: str
 
     def label(self, field: str) -> str:
         words = dates.NAMES[self.record][field]
@@ -57,11 +65,33 @@ CORRECTABLE: dict[str, Kind] = {
             "outcome_sent_on",
             "panel_response_received_on",
         ),
+        NotificationPolicy,
+        "manage",
+    ),
+    # The rapid review's started, completed and outcome dates are the notification's own (above).
+    "lcspr": Kind(
+        Lcspr,
+        "lcspr",
+        ("decision_date", "draft_report_received_on", "final_report_received_on", "sent_to_panel_on", "published_on"),
+        LcsprPolicy,
+        "manage",
+    ),
+    # A reply-by date corrected re-derives the request's clock (deadlines.refresh).
+    "information_request": Kind(
+        InformationRequest, "information_request", ("reply_by",), InformationRequestPolicy, "request"
     ),
 }
+KINDS = {kind.model: kind for kind in CORRECTABLE.values()}
 
-# The API's `field` enum for a notification (a list of choices, as ENUM_NAME_OVERRIDES reads it).
-NOTIFICATION_FIELDS = [(name, CORRECTABLE["notification"].label(name)) for name in CORRECTABLE["notification"].fields]
+
+def _choices(record: str) -> list[tuple[str, str]]:
+    return [(name, CORRECTABLE[record].label(name)) for name in CORRECTABLE[record].fields]
+
+
+# The API's `field` enum of each kind (a list of choices, as ENUM_NAME_OVERRIDES reads it).
+NOTIFICATION_FIELDS = _choices("notification")
+LCSPR_FIELDS = _choices("lcspr")
+INFORMATION_REQUEST_FIELDS = _choices("information_request")
 
 
 def case_closed_on(notification: Notification) -> dt.date | None:
@@ -73,9 +103,13 @@ def case_closed_on(notification: Notification) -> dt.date | None:
     return None
 
 
-def correctable(notification: Notification) -> list[str]:
-    """The notification's recorded facts that can be corrected now (those recorded)."""
-    return [name for name in CORRECTABLE["notification"].fields if getattr(notification, name) is not None]
+def correctable(obj) -> list[str]:
+    """The record's facts that can be corrected now (those recorded)."""
+    return [name for name in KINDS[type(obj)].fields if getattr(obj, name) is not None]
+
+
+def notification_of(obj) -> Notification:
+    return obj if isinstance(obj, Notification) else obj.notification
 
 
 def _plain(value):
@@ -85,19 +119,20 @@ def _plain(value):
 @transaction.atomic
 def correct(
     ctx: TenantContext,
-    obj: Notification,
+    obj: Notification | Lcspr | InformationRequest,
     *,
     field: str,
     value: dt.date | None,
     reason: str,
     version: int | None,
     confirm: bool = False,
-) -> Notification:
-    """Correct one recorded fact of a notification, with the reason (see the module docstring)."""
-    kind = CORRECTABLE["notification"]
-    NotificationPolicy.require(ctx, "manage", obj)
+):
+    """Correct one recorded fact of a notification, its LCSPR or a request for information, with
+    the reason (see the module docstring)."""
+    kind = KINDS[type(obj)]
+    kind.policy.require(ctx, kind.permission, obj)
     locked = kind.model.objects.for_partnership(ctx.partnership).select_for_update().get(pk=obj.pk)
-    check_version(locked, version, what=locked.reference)
+    check_version(locked, version, what=notification_of(locked).reference)
     errors = Errors()
     if field not in kind.fields or getattr(locked, field) is None:
         errors.add("field", "Choose a recorded date to correct")
@@ -106,7 +141,7 @@ def correct(
     reason = errors.text("reason", reason, name="The reason for the correction", max_length=REASON_MAX)
     dates.check(
         kind.record,
-        dates.notification_values(locked) | {field: value},
+        dates.VALUES[kind.record](locked) | {field: value},
         changed={field},
         inputs={field: "value"},
         confirmed=confirm,
@@ -115,13 +150,13 @@ def correct(
     old = getattr(locked, field)
     if old == value:
         return locked
-    closed_on = case_closed_on(locked)
+    closed_on = case_closed_on(notification_of(locked))
     change = {"old": _plain(old), "new": _plain(value), "reason": reason}
     if closed_on is not None:
         change["case_closed"] = True
     setattr(locked, field, value)
     locked.bump_version()
     locked.save()
-    activity.record(ctx, event=f"{kind.model._meta.model_name}.corrected", obj=locked, changes={field: change})
+    activity.record(ctx, event=f"{kind.record}.corrected", obj=locked, changes={field: change})
     deadlines.refresh(locked)
     return locked

@@ -680,6 +680,8 @@ def _steps(ctx, notification, scenario, plan, *, calendar, aware, members) -> No
         on = calendar.add(aware, scenario["steps"][step]).date
         values = {}
         if step == "panel_notified":
+            if not notification.criteria_decision:  # the Panel is notified on a decision (confirming the evaluation)
+                notification = services.decide_criteria(ctx, notification, result=notification.evaluation.result)
             values["panel_reference"] = f"CSPRP-{aware:%y}{notification.pk:04d}"
             if notification.is_lac_death:
                 values.update(sos_notified_on=on, ofsted_notified_on=on)

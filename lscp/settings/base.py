@@ -294,9 +294,13 @@ SPECTACULAR_SETTINGS = {
 # Members API (issue 13, tnhs): the safeguarding partner's kind is its own named enum in the schema.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["PartnerKindEnum"] = "partners.models.PartnerKind"
 
-# Corrections (issue 14 §1, corr): the notification's correctable dates are their own named enum.
+# Corrections (issue 14 §1, corr, corr2): each record kind's correctable dates are their own named enum.
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["NotificationCorrectableFieldEnum"] = (
     "reviews.corrections.NOTIFICATION_FIELDS"
+)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["LcsprCorrectableFieldEnum"] = "reviews.corrections.LCSPR_FIELDS"
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["InformationRequestCorrectableFieldEnum"] = (
+    "reviews.corrections.INFORMATION_REQUEST_FIELDS"
 )
 
 # API tokens (issue 12, finding 5): django-rest-knox, its token swapped for lscp.ApiToken (a name,

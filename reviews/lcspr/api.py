@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from lscp import activity, deadlines
 from lscp.documents import check_upload
 from partners.api import PartnerSignOffStateOut, SignatureOut, sign_off_state
+from reviews import corrections
+from reviews.corrections_api import LcsprCorrectionIn
 from reviews.lcspr import services
 from reviews.lcspr.models import ReviewerKind
 from reviews.lcspr.permissions import LcsprPolicy
@@ -126,6 +128,7 @@ class LcsprActions:
         "lcspr_decision": (LcsprPolicy, "manage"),
         "lcspr_sign_offs": (LcsprPolicy, "view"),
         "sign_lcspr_decision": (LcsprPolicy, "sign"),
+        "lcspr_corrections": (LcsprPolicy, "manage"),
     }
     input_serializers = {
         "commission_lcspr": CommissionIn,
@@ -137,6 +140,7 @@ class LcsprActions:
         "lcspr_not_publishing": NotPublishingIn,
         "lcspr_decision": LcsprDecisionIn,
         "sign_lcspr_decision": SignDecisionIn,
+        "lcspr_corrections": LcsprCorrectionIn,
     }
 
     def _lcspr(self, notification):
@@ -168,6 +172,15 @@ class LcsprActions:
         data.is_valid(raise_exception=True)
         lcspr = services.commission(self.ctx, notification, **data.validated_data)
         return Response(LcsprOut(lcspr).data, status=status.HTTP_201_CREATED)
+
+    @schema(LcsprCorrectionIn, {200: LcsprOut, 409: None})
+    @action(detail=True, methods=["post"], url_path="lcspr/corrections")
+    def lcspr_corrections(self, request, *args, **kwargs):
+        """Correct a recorded date of the LCSPR with a reason (reviews/corrections.py): 400 by field, 409 on a stale version."""
+        lcspr = self._lcspr(self.get_object())
+        data = LcsprCorrectionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(LcsprOut(corrections.correct(self.ctx, lcspr, **data.validated_data)).data)
 
     @schema(MeetingIn, LcsprOut)
     @action(detail=True, methods=["post"], url_path="lcspr/meetings")

@@ -21,6 +21,7 @@ from lscp.outbox.api import EmailOut
 from partners.models import Member
 from partners.selectors import current_members
 from reviews import corrections
+from reviews.corrections_api import CorrectionIn
 from reviews.lcspr.api import LcsprActions
 from reviews.notifications import models, selectors, services
 from reviews.notifications.filters import NotificationFilter
@@ -291,18 +292,6 @@ class RespondedIn(StepIn):
 class CriteriaIn(StepIn):
     result = serializers.ChoiceField(choices=models.CriteriaResult.choices)
     rationale = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class CorrectionIn(serializers.Serializer):
-    field = serializers.ChoiceField(
-        choices=corrections.NOTIFICATION_FIELDS, help_text="The recorded date to correct: the notification's own field"
-    )
-    value = serializers.DateField(allow_null=True, help_text="The corrected date")
-    reason = serializers.CharField(allow_blank=True, max_length=corrections.REASON_MAX, help_text="Why it changes")
-    version = serializers.IntegerField(help_text="The version you read; a stale one is refused (409)")
-    confirm = serializers.BooleanField(
-        required=False, default=False, help_text="Save a date the case makes unusual (see the steps' confirm)"
-    )
 
 
 # Each statutory step's input, in the steps' order (steps.STEPS declares the steps themselves).

@@ -480,6 +480,11 @@ def step_refusal(notification: Notification, spec: StepSpec) -> str | None:
             f"{notification.reference} is at '{notification.get_status_display().lower()}'"
             + (f": record '{in_sentence(expected.label)}' first." if expected else ".")
         )
+    if spec.key == "panel_notified" and not notification.criteria_decision:
+        return (
+            f"The criteria decision for {notification.reference} is not yet decided: decide on the criteria "
+            "(confirm or override the product's evaluation) before notifying the National Panel."
+        )
     if spec.key == "panel_notified" and not notification.notifiable:
         return (
             f"{notification.reference} does not meet the criteria for notifying the National Panel. If it should be "

@@ -787,21 +787,48 @@ class StepView(NotificationFormView):
 # Pages about one notification decided by another policy (its rapid review, its LCSPR)
 
 
-class CorrectionView(NotificationFormView):
+class CorrectionView(RecordFormView):
     """Correct a recorded date of the case, with a reason (reviews/corrections.py). Without a
-    `field` the page lists the dates that can be corrected, each with its Change link."""
+    `field` the page lists the dates that can be corrected, each with its Change link.
 
+    One view for every kind of reviews.corrections.CORRECTABLE, parametrised in the URLconf
+    (`as_view(kind=..., model=..., policy=..., permission=..., detail_route=...)`): the page's
+    object is the record itself (a notification, a request for information) or, for an LCSPR,
+    the notification whose one record it is."""
+
+    kind = "notification"
+    model = models.Notification
+    policy = NotificationPolicy
+    permission = "manage"
+    detail_route = "notification-detail"
     form_class = CorrectionForm
     template_name = "reviews/correction.html"
     heading = "Correct a recorded date"
 
+    def authorize(self, request, **kwargs) -> None:
+        super().authorize(request, **kwargs)
+        kind = corrections.CORRECTABLE[self.kind]
+        if isinstance(self.object, kind.model):
+            self.record = self.object
+        else:  # the notification's one record of this kind (its LCSPR)
+            self.record = (
+                kind.model.objects.for_partnership(self.ctx.partnership).filter(notification=self.object).first()
+            )
+            if self.record is None:
+                raise Http404
+        if not NotificationPolicy.can_see(self.ctx, corrections.notification_of(self.record)):
+            raise Http404
+
     def field(self) -> str | None:
         name = self.request.POST.get("field") or self.request.GET.get("field")
-        return name if name in corrections.correctable(self.object) else None
+        return name if name in corrections.correctable(self.record) else None
 
     def get_initial(self):
         field = self.field()
-        return {**super().get_initial(), "field": field, "value": getattr(self.object, field) if field else None}
+        return {"version": self.record.version, "field": field, "value": getattr(self.record, field) if field else None}
+
+    def get_success_url(self):
+        return reverse(self.detail_route, args=[self.ctx.partnership.slug, self.object.pk])
 
     def perform(self, form):
         data = form.cleaned_data
@@ -809,7 +836,7 @@ class CorrectionView(NotificationFormView):
             raise ValidationError({"field": ["Choose a recorded date to correct"]})
         return corrections.correct(
             self.ctx,
-            self.object,
+            self.record,
             field=self.field(),
             value=data["value"],
             reason=data["reason"],
@@ -818,19 +845,22 @@ class CorrectionView(NotificationFormView):
         )
 
     def get_success_message(self):
-        return f"{corrections.CORRECTABLE['notification'].label(self.field())} has been corrected"
+        return f"{corrections.CORRECTABLE[self.kind].label(self.field())} has been corrected"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        kind = corrections.CORRECTABLE["notification"]
+        kind = corrections.CORRECTABLE[self.kind]
         field = self.field()
         context.update(
+            heading=self.heading,
             field=field,
             field_label=kind.label(field) if field else "",
             recorded=[
-                (name, kind.label(name), getattr(self.object, name)) for name in corrections.correctable(self.object)
+                (name, kind.label(name), getattr(self.record, name)) for name in corrections.correctable(self.record)
             ],
-            closed_on=corrections.case_closed_on(self.object),
+            reference=corrections.notification_of(self.record).reference,
+            back_url=self.get_success_url(),
+            closed_on=corrections.case_closed_on(corrections.notification_of(self.record)),
         )
         if field:
             context["heading"] = f"Correct: {kind.label(field)[0].lower()}{kind.label(field)[1:]}"

@@ -16,6 +16,8 @@ from lscp.api import PartnershipChoice, TenantSerializer
 from lscp.tenancy import get_scoped_or_404
 from partners.models import Member
 from partners.selectors import current_members
+from reviews import corrections
+from reviews.corrections_api import InformationRequestCorrectionIn
 from reviews.rapid_review import selectors, services
 from reviews.rapid_review.models import LcsprCriterion, ReviewRecommendation, SignOffDecision
 from reviews.rapid_review.permissions import InformationRequestPolicy, RapidReviewPolicy
@@ -210,6 +212,7 @@ class RapidReviewActions:
         "answer_information_request": (InformationRequestPolicy, "answer"),
         "reopen_information_request": (InformationRequestPolicy, "request"),
         "withdraw_information_request": (InformationRequestPolicy, "request"),
+        "information_request_corrections": (InformationRequestPolicy, "request"),
         "rapid_review": (RapidReviewPolicy, "view"),
         "save_rapid_review": (RapidReviewPolicy, "manage"),
         "send_for_sign_off": (RapidReviewPolicy, "manage"),
@@ -221,6 +224,7 @@ class RapidReviewActions:
         "answer_information_request": SummaryIn,
         "reopen_information_request": ReasonIn,
         "withdraw_information_request": WithdrawIn,
+        "information_request_corrections": InformationRequestCorrectionIn,
         "save_rapid_review": RapidReviewIn,
         "send_for_sign_off": SendForSignOffIn,
         "create_sign_off": SignOffIn,
@@ -288,6 +292,17 @@ class RapidReviewActions:
             self.ctx, found, reason=values["reason"], expected_version=values.get("version")
         )
         return Response(InformationRequestOut(withdrawn).data)
+
+    @schema(InformationRequestCorrectionIn, {200: InformationRequestOut, 409: None})
+    @action(
+        detail=True, methods=["post"], url_path=r"information-requests/(?P<information_request_id>[0-9]+)/corrections"
+    )
+    def information_request_corrections(self, request, *args, **kwargs):
+        """Correct the request's reply-by date with a reason (reviews/corrections.py): its clock is re-derived."""
+        found = self._request(self.get_object(), kwargs["information_request_id"])
+        data = InformationRequestCorrectionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(InformationRequestOut(corrections.correct(self.ctx, found, **data.validated_data)).data)
 
     # --- the meeting record, decision and sign-off
 

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from reviews.notifications.views import CorrectionView
 from reviews.rapid_review import views
+from reviews.rapid_review.models import InformationRequest
+from reviews.rapid_review.permissions import InformationRequestPolicy
 
 urlpatterns = [
     path("notifications/<int:notification_id>/rapid-review/", views.RapidReviewView.as_view(), name="rapid-review"),
@@ -34,6 +37,17 @@ urlpatterns = [
         "requests-for-information/<int:information_request_id>/",
         views.InformationRequestDetailView.as_view(),
         name="information-request-detail",
+    ),
+    path(
+        "requests-for-information/<int:information_request_id>/corrections/",
+        CorrectionView.as_view(
+            kind="information_request",
+            model=InformationRequest,
+            policy=InformationRequestPolicy,
+            permission="request",
+            detail_route="information-request-detail",
+        ),
+        name="information-request-corrections",
     ),
     path(
         "requests-for-information/<int:information_request_id>/reopen/",

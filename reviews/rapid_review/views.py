@@ -192,6 +192,7 @@ class InformationRequestDetailView(RecordMixin, ServiceFormMixin, TemplateView):
             and request.status == RequestStatus.SUBMITTED,
             can_withdraw=InformationRequestPolicy.can(self.ctx, "request", request)
             and services.information_request_refusal(request, step="withdraw") is None,
+            can_correct=InformationRequestPolicy.can(self.ctx, "request", request),
             chronology=request.chronology.all(),
             documents=documents.documents_about(self.ctx.partnership, request),
             clock=next(iter(deadlines.clocks_for(request)), None),

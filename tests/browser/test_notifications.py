@@ -83,7 +83,9 @@ def test_an_agency_lead_reports_an_incident_and_the_business_unit_sees_the_clock
     clocks = business.page.locator("table").first.inner_text()
     assert "Notify the National Panel" in clocks and "5 working days after" in clocks
     assert "Starts when the date the Panel was notified is recorded" in clocks
-    business.page.click("text=Confirm or override")
+    business.page.click("a:has-text('Confirm or override the criteria')")
+    business.check()
+    business.page.click("button:has-text('Save')")  # the evaluation confirmed: the Panel is notified on a decision
     business.check()
     business.goto(f"/{world.slug}/deadlines/")
     business.goto(f"/{world.slug}/deadlines/policy/")

@@ -15,7 +15,7 @@ from lscp import dates
 from reviews.lcspr import services as lcspr_services
 from reviews.notifications import services
 from reviews.rapid_review import services as rapid
-from tests.support.makers_reviews import meeting, signed_off, started, submit
+from tests.support.makers_reviews import meeting, notify_panel, signed_off, started, submit
 
 TODAY = dt.date(2026, 12, 4)
 EARLIER = dt.date(2026, 11, 20)
@@ -148,9 +148,7 @@ def _started_on_thursday(world):
     """A rapid review whose 15 working days from Tue 1 Dec 2026 end on Mon 21 Dec 2026."""
     with time_machine.travel(dt.datetime(2026, 12, 1, 10), tick=False):
         notification = submit(world, aware_date=dt.date(2026, 11, 30), incident_date=dt.date(2026, 11, 30))
-        notification = services.record_step(
-            world.ctx(), notification, step="panel_notified", on=dt.date(2026, 12, 1), panel_reference="P-1"
-        )
+        notification = notify_panel(world.ctx(), notification, on=dt.date(2026, 12, 1), panel_reference="P-1")
         return services.record_step(world.ctx(), notification, step="rapid_review_started", on=dt.date(2026, 12, 1))
 
 

@@ -12,7 +12,7 @@ from lscp.models import ActivityEvent
 from lscp.states import StaleVersion
 from reviews import corrections
 from reviews.notifications import services
-from tests.support.makers_reviews import submit
+from tests.support.makers_reviews import notify_panel, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,7 @@ def _notified(world):
     """Aware Mon 30 Nov 2026, the Panel notified Tue 1 Dec, the rapid review started Wed 2 Dec."""
     with time_machine.travel(dt.datetime(2026, 12, 2, 10), tick=False):
         notification = submit(world, aware_date=dt.date(2026, 11, 30), incident_date=dt.date(2026, 11, 30))
-        notification = services.record_step(
-            world.ctx(), notification, step="panel_notified", on=dt.date(2026, 12, 1), panel_reference="P-1"
-        )
+        notification = notify_panel(world.ctx(), notification, on=dt.date(2026, 12, 1), panel_reference="P-1")
         return services.record_step(world.ctx(), notification, step="rapid_review_started", on=dt.date(2026, 12, 2))
 
 
@@ -199,3 +197,141 @@ def test_a_correction_after_the_case_closed_is_allowed_and_says_so(world_a, as_u
         }
     }
     assert _clock(notification, "panel_notification").met_on == dt.date(2026, 11, 30)
+
+
+# ----------------------------------------------------------------------------------------------
+# The LCSPR's dates and a request's reply-by date, under their own routes
+
+
+def _commissioned(world):
+    """An LCSPR commissioned Thu 10 Dec 2026 for an incident of 30 Nov 2026."""
+    from tests.support.makers_reviews import _commission, meeting, signed_off
+
+    notification = _notified(world)
+    with time_machine.travel(dt.datetime(2026, 12, 10, 10), tick=False):
+        meeting(world, notification, meeting_date=dt.date(2026, 12, 8))
+        signed_off(world, notification)
+        return _commission(world, notification)
+
+
+def _requested(world):
+    """A request for information sent Wed 2 Dec 2026, reply by Fri 11 Dec."""
+    from reviews.rapid_review import services as rapid_review_services
+
+    notification = _notified(world)
+    with time_machine.travel(dt.datetime(2026, 12, 2, 12), tick=False):
+        [request] = rapid_review_services.request_information(
+            world.ctx(), notification, members=[world.members["agency"]], reply_by=dt.date(2026, 12, 11)
+        )
+    return request
+
+
+def test_an_lcspr_correction_re_derives_its_clock_and_is_checked_against_the_case(world_a):
+    lcspr = _commissioned(world_a)
+    assert _clock(lcspr, "lcspr_completion").due_date == dt.date(2027, 6, 10)
+    with time_machine.travel(dt.datetime(2026, 12, 11, 10), tick=False):
+        with pytest.raises(ValidationError) as error:
+            corrections.correct(
+                world_a.ctx(),
+                lcspr,
+                field="decision_date",
+                value=dt.date(2020, 1, 1),
+                reason="x",
+                version=lcspr.version,
+            )
+        assert error.value.message_dict == {
+            "value": [
+                "The date of the decision to commission the review must be the same as or after the incident date "
+                "(30 November 2026)"
+            ]
+        }
+        corrected = corrections.correct(
+            world_a.ctx(),
+            lcspr,
+            field="decision_date",
+            value=dt.date(2026, 12, 9),
+            reason="Decided the day before",
+            version=lcspr.version,
+        )
+    assert corrected.decision_date == dt.date(2026, 12, 9)
+    assert _clock(corrected, "lcspr_completion").due_date == dt.date(2027, 6, 9)
+    event = ActivityEvent.objects.for_partnership(world_a.partnership).get(event="lcspr.corrected")
+    assert event.changes == {
+        "decision_date": {"old": "2026-12-10", "new": "2026-12-09", "reason": "Decided the day before"}
+    }
+
+
+def test_a_reply_by_correction_re_derives_the_requests_clock_and_warns_after_the_reviews_due_date(world_a):
+    request = _requested(world_a)
+    assert _clock(request, "information_request").due_date == dt.date(2026, 12, 11)
+    with time_machine.travel(dt.datetime(2026, 12, 3, 10), tick=False):
+        values = {"field": "reply_by", "reason": "Agreed a later date", "version": request.version}
+        with pytest.raises(ValidationError) as error:
+            corrections.correct(world_a.ctx(), request, value=dt.date(2026, 12, 1), **values)
+        assert list(error.value.message_dict) == ["value"]
+        with pytest.raises(ValidationError) as error:  # after the rapid review's due date (Tue 22 Dec)
+            corrections.correct(world_a.ctx(), request, value=dt.date(2026, 12, 23), **values)
+        assert list(error.value.message_dict) == ["confirm"]
+        corrected = corrections.correct(world_a.ctx(), request, value=dt.date(2026, 12, 15), **values)
+    assert _clock(corrected, "information_request").due_date == dt.date(2026, 12, 15)
+    event = ActivityEvent.objects.for_partnership(world_a.partnership).get(event="information_request.corrected")
+    assert event.changes["reply_by"] == {"old": "2026-12-11", "new": "2026-12-15", "reason": "Agreed a later date"}
+
+
+@pytest.mark.parametrize("kind", ["lcspr", "information_request"])
+def test_the_api_corrects_the_lcspr_and_a_request_under_their_own_routes(world_a, api, kind):
+    if kind == "lcspr":
+        record = _commissioned(world_a)
+        url = f"/api/v1/{world_a.slug}/notifications/{record.notification_id}/lcspr/corrections/"
+        payload = {"field": "decision_date", "value": "2026-12-09", "version": record.version}
+        wrong = "2026-11-01"
+    else:
+        record = _requested(world_a)
+        url = f"/api/v1/{world_a.slug}/notifications/{record.notification_id}/information-requests/{record.pk}/corrections/"
+        payload = {"field": "reply_by", "value": "2026-12-15", "version": record.version}
+        wrong = "2026-12-01"
+    client = api(world_a.people["business"])
+    with time_machine.travel(dt.datetime(2026, 12, 11, 10), tick=False):
+        refused = client.post(url, {**payload, "reason": ""}, format="json")
+        assert refused.status_code == 400 and refused.json() == {"reason": ["Enter the reason for the correction"]}
+        refused = client.post(url, {**payload, "value": wrong, "reason": "Typed"}, format="json")
+        assert refused.status_code == 400 and list(refused.json()) == ["value"]
+        refused = client.post(url, {**payload, "field": "aware_date", "reason": "Typed"}, format="json")
+        assert refused.status_code == 400 and list(refused.json()) == ["field"]
+        saved = client.post(url, {**payload, "reason": "Typed wrong"}, format="json")
+        assert saved.status_code == 200 and saved.json()[payload["field"]] == payload["value"]
+        assert client.post(url, {**payload, "reason": "Again"}, format="json").status_code == 409
+        partner = api(world_a.people["council"]).post(
+            url, {**payload, "version": record.version + 1, "reason": "x"}, format="json"
+        )
+        assert partner.status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["lcspr", "information_request"])
+def test_the_lcspr_and_request_pages_offer_change_links_to_the_business_unit_only(world_a, as_user, kind):
+    from django.urls import reverse
+
+    if kind == "lcspr":
+        record = _commissioned(world_a)
+        args = [world_a.slug, record.notification_id]
+        case, page, field = reverse("lcspr-detail", args=args), reverse("lcspr-corrections", args=args), "decision_date"
+        form = {"value-day": "9", "value-month": "12", "value-year": "2026"}
+    else:
+        record = _requested(world_a)
+        args = [world_a.slug, record.pk]
+        case = reverse("information-request-detail", args=args)
+        page, field = reverse("information-request-corrections", args=args), "reply_by"
+        form = {"value-day": "15", "value-month": "12", "value-year": "2026"}
+    with time_machine.travel(dt.datetime(2026, 12, 11, 10), tick=False):
+        business = as_user(world_a.people["business"])
+        assert f"{page}?field={field}" in business.get(case).content.decode()
+        assert f"{page}?field={field}" not in as_user(world_a.people["council"]).get(case).content.decode()
+        assert as_user(world_a.people["council"]).get(f"{page}?field={field}").status_code == 403
+        assert f"?field={field}" in business.get(page).content.decode()
+        form = {**form, "field": field, "version": record.version, "reason": ""}
+        shown = business.post(f"{page}?field={field}", form)
+        assert shown.status_code == 200 and "Enter the reason for the correction" in shown.content.decode()
+        saved = business.post(f"{page}?field={field}", {**form, "reason": "Typed wrong"})
+        assert saved.status_code == 302 and saved["Location"] == case
+    record.refresh_from_db()
+    assert getattr(record, field) == dt.date(2026, 12, int(form["value-day"]))

@@ -359,15 +359,17 @@ def reachable(world, instances: list[Found]) -> Found:
 
 def more_states(world) -> None:
     """Records in the states whose forms the world's own records are past: a notification whose
-    rapid review is under way with a request open, one whose meeting is recorded (to send for sign-off), and a care
-    leaver's death (to notify the Secretary of State and Ofsted)."""
+    rapid review is under way with a request open, one whose meeting is recorded (to send for
+    sign-off), one whose criteria are decided (to notify the Panel), and a care leaver's death (to
+    notify the Secretary of State and Ofsted)."""
     from reviews.rapid_review import services as rapid_review_services
-    from tests.support.makers_reviews import child, meeting, started, submit
+    from tests.support.makers_reviews import child, decided, meeting, started, submit
 
     # A request still open (the world's own closes, unanswered, when its rapid review completes).
     rapid_review_services.request_information(
         world.ctx(), started(world), members=[world.members["agency"]], reply_by=dt.date.today() + dt.timedelta(days=7)
     )
+    decided(world.ctx(), submit(world))
     meeting(world, started(world))
     submit(
         world,
@@ -640,6 +642,10 @@ UNREACHABLE_API: dict[str, str] = {
     "POST /api/v1/{slug}/notifications/{notification_id}/rapid-review-completed/": "no review is signed off and open",
     "POST /api/v1/{slug}/notifications/{notification_id}/rapid-review-started/": "no notification awaits its start",
     "PATCH /api/v1/{slug}/self-assessments/{self_assessment_id}/": "needs every standard's grade (a nested list)",
+    "POST /api/v1/{slug}/notifications/{notification_id}/lcspr/corrections/": (
+        "the world's LCSPR was commissioned today, the suite's date: a correction to the same date changes nothing "
+        "(tests/reviews/test_corrections.py covers its stale version)"
+    ),
 }
 
 

@@ -27,7 +27,7 @@ from partners import services as partners
 from partners.models import Member, MemberKind, Sector
 from reviews.lcspr import services as lcspr_services
 from reviews.notifications import services as review_services
-from tests.support.makers_reviews import meeting, signed_off, submit
+from tests.support.makers_reviews import meeting, notify_panel, signed_off, submit
 from tests.support.world import World, add_person, organisation
 
 
@@ -113,9 +113,7 @@ def _notifications(world: World, first: dt.date, last: dt.date, count: int, with
         aware = _weekday(first + dt.timedelta(days=i * span // max(count, 1)))
         notification = submit(world, aware_date=aware, received_on=aware)
         notified = within(aware + dt.timedelta(days=2 + i % 8))  # every few is late
-        notification = review_services.record_step(
-            ctx, notification, step="panel_notified", on=notified, panel_reference=f"P-{i}"
-        )
+        notification = notify_panel(ctx, notification, on=notified, panel_reference=f"P-{i}")
         if i % 3:
             continue
         started = within(notified + dt.timedelta(days=1))

@@ -161,14 +161,25 @@ def criteria(met: dict[str, str] | None = None) -> dict:
     return {c.value: {"met": c.value in met, "rationale": met.get(c.value, "")} for c in LcsprCriterion}
 
 
+def decided(ctx, notification: Notification) -> Notification:
+    """The criteria decided by the business unit (the product's evaluation confirmed), as the
+    National Panel is notified only on a decision; a decision already made is kept."""
+    if notification.criteria_decision:
+        return notification
+    return services.decide_criteria(ctx, notification, result=notification.evaluation.result)
+
+
+def notify_panel(ctx, notification: Notification, **values) -> Notification:
+    """The criteria decided (`decided`), then the step "panel_notified" with `values` (on=, panel_reference=, ...)."""
+    return services.record_step(ctx, decided(ctx, notification), step="panel_notified", **values)
+
+
 def started(world: World, **overrides) -> Notification:
     """A notification whose rapid review has started (aware 10 days ago)."""
     aware = timezone.localdate() - dt.timedelta(days=10)
     notification = submit(world, aware_date=aware, incident_date=aware, **overrides)
     ctx = world.ctx()
-    notification = services.record_step(
-        ctx, notification, step="panel_notified", on=aware + dt.timedelta(days=1), panel_reference="P-1"
-    )
+    notification = notify_panel(ctx, notification, on=aware + dt.timedelta(days=1), panel_reference="P-1")
     return services.record_step(ctx, notification, step="rapid_review_started", on=aware + dt.timedelta(days=2))
 
 

@@ -29,7 +29,7 @@ from reviews.lcspr import services as lcspr_services
 from reviews.notifications import services as review_services
 from tests.support.clients import signed_in
 from tests.support.makers_audits import green_return
-from tests.support.makers_reviews import meeting, signed_off, submit
+from tests.support.makers_reviews import meeting, notify_panel, signed_off, submit
 from tests.support.world import make_world
 
 pytestmark = pytest.mark.django_db
@@ -307,13 +307,11 @@ def year_of_records(db):
     with on(dt.date(2025, 6, 2)):
         first = submit(world, aware_date=dt.date(2025, 6, 2))  # a Monday: the Panel is due on Monday 9 June
     with on(dt.date(2025, 6, 5)):
-        review_services.record_step(ctx, first, step="panel_notified", on=dt.date(2025, 6, 5), panel_reference="P-1")
+        notify_panel(ctx, first, on=dt.date(2025, 6, 5), panel_reference="P-1")
     with on(dt.date(2025, 9, 8)):
         reviewed = submit(world, aware_date=dt.date(2025, 9, 8))  # due Monday 15 September
     with on(dt.date(2025, 9, 10)):
-        reviewed = review_services.record_step(
-            ctx, reviewed, step="panel_notified", on=dt.date(2025, 9, 10), panel_reference="P-2"
-        )
+        reviewed = notify_panel(ctx, reviewed, on=dt.date(2025, 9, 10), panel_reference="P-2")
         reviewed = review_services.record_step(ctx, reviewed, step="rapid_review_started", on=dt.date(2025, 9, 10))
     with on(dt.date(2025, 9, 24)):
         meeting(world, reviewed)
@@ -332,7 +330,7 @@ def year_of_records(db):
     with on(dt.date(2025, 11, 10)):
         late = submit(world, "agency", aware_date=dt.date(2025, 11, 10))  # due Monday 17 November
     with on(dt.date(2025, 11, 20)):
-        review_services.record_step(ctx, late, step="panel_notified", on=dt.date(2025, 11, 20), panel_reference="P-3")
+        notify_panel(ctx, late, on=dt.date(2025, 11, 20), panel_reference="P-3")
     with on(dt.date(2026, 4, 20)):
         submit(world, aware_date=dt.date(2026, 4, 20))
 

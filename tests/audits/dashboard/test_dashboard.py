@@ -17,7 +17,7 @@ from tests.audits.helpers import D, agency_return, api, at
 from tests.support import queries
 from tests.support.makers_actions import make_plan
 from tests.support.makers_audits import green_return
-from tests.support.makers_reviews import child, meeting, signed_off, submit
+from tests.support.makers_reviews import child, meeting, notify_panel, signed_off, submit
 from tests.support.world import make_world
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_timeliness_figures_equal_the_hand_worked_ones():
         a = submit(world, aware_date=D(2026, 3, 2), children=[child("Child A")])
     ctx = world.ctx()
     with at(D(2026, 3, 6)):
-        a = review_services.record_step(ctx, a, step="panel_notified", on=D(2026, 3, 6), panel_reference="P-A")
+        a = notify_panel(ctx, a, on=D(2026, 3, 6), panel_reference="P-A")
         a = review_services.record_step(ctx, a, step="rapid_review_started", on=D(2026, 3, 6))
         meeting(world, a, meeting_date=D(2026, 3, 6))
     with at(D(2026, 3, 31)):
@@ -45,7 +45,7 @@ def test_timeliness_figures_equal_the_hand_worked_ones():
         review_services.record_step(ctx, a, step="panel_responded", on=D(2026, 4, 27), response="Agreed")
     with at(D(2026, 6, 10)):
         b = submit(world, aware_date=D(2026, 6, 1), incident_date=D(2026, 6, 1), children=[child("Child B")])
-        b = review_services.record_step(ctx, b, step="panel_notified", on=D(2026, 6, 10), panel_reference="P-B")
+        b = notify_panel(ctx, b, on=D(2026, 6, 10), panel_reference="P-B")
     with at(D(2026, 6, 15)):
         c = submit(world, aware_date=D(2026, 6, 15), children=[child("Child C")])
     with at(D(2026, 6, 30)):

@@ -14,9 +14,8 @@ from lscp import deadlines
 from lscp.deadlines import ClockKind, ClockRule, StartOption, compute
 from lscp.deadlines.workdays import WorkingCalendar
 from lscp.models import Escalation
-from reviews.notifications import services
 from tests.support.clients import signed_in
-from tests.support.makers_reviews import submit
+from tests.support.makers_reviews import notify_panel, submit
 from tests.support.world import make_world
 
 
@@ -136,7 +135,5 @@ def test_a_due_date_that_moves_after_steps_were_decided_starts_a_new_ladder():
     assert listed == ["overdue", "overdue (repeat 1)"]
     # Met: nothing further is decided.
     with at(dt.date(2026, 12, 4)):
-        services.record_step(
-            world.ctx(), notification, step="panel_notified", on=dt.date(2026, 12, 4), panel_reference="P-1"
-        )
+        notify_panel(world.ctx(), notification, on=dt.date(2026, 12, 4), panel_reference="P-1")
     assert deadlines.clocks_for(notification)[0].next_escalation_on is None

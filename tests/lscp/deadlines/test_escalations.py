@@ -12,7 +12,7 @@ from lscp import deadlines, outbox
 from lscp.deadlines import services as deadline_services
 from lscp.models import Escalation, OutboxDelivery
 from reviews.notifications import services
-from tests.support.makers_reviews import submit
+from tests.support.makers_reviews import notify_panel, submit
 from tests.support.world import make_world
 
 
@@ -56,9 +56,7 @@ def test_the_ladder_in_order_over_christmas(smtp):
             sweep_and_send()
             sent[day] = smtp.messages[before:]
             if day == dt.date(2027, 1, 8):
-                services.record_step(
-                    world.ctx(), notification, step="panel_notified", on=day, panel_reference="CSPRP-9"
-                )
+                notify_panel(world.ctx(), notification, on=day, panel_reference="CSPRP-9")
     # Each recipient gets their own copy: group the copies of a day by subject.
     days_with_mail = {}
     for day, messages in sent.items():

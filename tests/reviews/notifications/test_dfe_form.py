@@ -18,7 +18,7 @@ from lscp.states import StateError
 from reviews.models import Notification
 from reviews.notifications import services, statistics
 from tests.support.clients import error_by_field, signed_in
-from tests.support.makers_reviews import child, submit
+from tests.support.makers_reviews import child, notify_panel, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_a_care_leaver_aged_20_dying_is_told_to_the_sos_and_ofsted_with_no_rapid
     assert "care leaver's death" in shown["panel_notification"].explanation
     ctx = world_a.ctx()
     with pytest.raises(StateError, match="care leaver's death"):
-        services.record_step(ctx, notification, step="panel_notified", on=notification.aware_date, panel_reference="P")
+        notify_panel(ctx, notification, on=notification.aware_date, panel_reference="P")
     with pytest.raises(ValidationError) as error:
         services.record_step(ctx, notification, step="sos_ofsted_notified", on=notification.aware_date)
     assert set(error.value.message_dict) == {"ofsted_notified_on"}
@@ -204,9 +204,7 @@ def test_a_care_leaver_under_18_is_evaluated_against_the_criteria(world_a):
     assert without.criteria_result == "does_not_meet"
     # The step to the Panel asks for the Secretary of State and Ofsted as well.
     with pytest.raises(ValidationError) as error:
-        services.record_step(
-            world_a.ctx(), with_abuse, step="panel_notified", on=with_abuse.aware_date, panel_reference="P"
-        )
+        notify_panel(world_a.ctx(), with_abuse, on=with_abuse.aware_date, panel_reference="P")
     assert error.value.message_dict["sos_notified_on"] == [
         "A care leaver died: enter the date the Secretary of State was notified"
     ]
@@ -233,10 +231,9 @@ def test_a_looked_after_childs_death_with_no_abuse_has_no_rapid_review_clock_and
     assert "Not needed: a looked-after child died with no abuse or neglect known or suspected" in page
     ctx = world_a.ctx()
     on = notification.aware_date
-    notification = services.record_step(
+    notification = notify_panel(
         ctx,
         notification,
-        step="panel_notified",
         on=on,
         panel_reference="P",
         sos_notified_on=on,

@@ -21,7 +21,7 @@ from reviews.notifications import services
 from reviews.notifications.criteria import evaluate
 from tests.support import queries
 from tests.support.clients import api_as, error_by_field, signed_in
-from tests.support.makers_reviews import child, meeting, signed_off, submit
+from tests.support.makers_reviews import child, meeting, notify_panel, signed_off, submit
 from tests.support.world import add_person, make_world, organisation
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +82,7 @@ def test_overriding_the_evaluation_needs_a_rationale(world_a):
         services.decide_criteria(world_a.ctx(), notification, result="meets")
     assert error.value.message_dict == {"rationale": ["Give the reason for overriding this service's evaluation"]}
     with pytest.raises(StateError, match="does not meet the criteria"):
-        services.record_step(
-            world_a.ctx(), notification, step="panel_notified", on=notification.aware_date, panel_reference="X"
-        )
+        notify_panel(world_a.ctx(), notification, on=notification.aware_date, panel_reference="X")
     services.decide_criteria(
         world_a.ctx(), notification, result="meets", rationale="Neglect emerged at the strategy meeting"
     )
@@ -124,9 +122,7 @@ def test_the_whole_statutory_path_met_and_met_late(world_a):
         notification = submit(world_a, aware_date=dt.date(2026, 3, 2))
     with time_machine.travel(dt.datetime(2026, 4, 30, 9), tick=False):
         ctx = world_a.ctx()
-        n = services.record_step(
-            ctx, notification, step="panel_notified", on=dt.date(2026, 3, 6), panel_reference="CSPRP-1"
-        )
+        n = notify_panel(ctx, notification, on=dt.date(2026, 3, 6), panel_reference="CSPRP-1")
         n = services.record_step(ctx, n, step="rapid_review_started", on=dt.date(2026, 3, 9))
         meeting(world_a, n, meeting_date=dt.date(2026, 3, 20))
         signed_off(world_a, n)
@@ -157,9 +153,9 @@ def test_each_step_only_from_the_state_before_it(world_a):
         f"'Rapid review completed' can be recorded only after 'rapid review started'. {notification.reference} is at "
         "'submitted': record 'notification sent to the National Panel' first."
     )
-    n = services.record_step(ctx, notification, step="panel_notified", on=notification.aware_date, panel_reference="P1")
+    n = notify_panel(ctx, notification, on=notification.aware_date, panel_reference="P1")
     with pytest.raises(StateError, match="already recorded"):
-        services.record_step(ctx, n, step="panel_notified", on=n.aware_date, panel_reference="P2")
+        notify_panel(ctx, n, on=n.aware_date, panel_reference="P2")
     n.refresh_from_db()
     assert n.panel_reference == "P1"
 
@@ -171,14 +167,10 @@ def test_a_step_dated_before_the_one_it_follows_or_in_the_future(world_a):
     )
     ctx = world_a.ctx()
     with pytest.raises(ValidationError) as error:
-        services.record_step(
-            ctx, notification, step="panel_notified", on=today - dt.timedelta(days=11), panel_reference="P"
-        )
+        notify_panel(ctx, notification, on=today - dt.timedelta(days=11), panel_reference="P")
     assert "the same as or after the date the local authority became aware" in error.value.message_dict["sent_on"][0]
     with pytest.raises(ValidationError) as error:
-        services.record_step(
-            ctx, notification, step="panel_notified", on=today + dt.timedelta(days=1), panel_reference="P"
-        )
+        notify_panel(ctx, notification, on=today + dt.timedelta(days=1), panel_reference="P")
     assert error.value.message_dict["sent_on"] == ["The date the Panel was notified must be today or in the past"]
     notification.refresh_from_db()
     assert notification.status == "submitted" and notification.panel_notified_on is None
@@ -190,14 +182,11 @@ def test_a_looked_after_childs_death_needs_the_secretary_of_state_and_ofsted(wor
     )
     assert notification.criteria_result == "lac_death"
     with pytest.raises(ValidationError) as error:
-        services.record_step(
-            world_a.ctx(), notification, step="panel_notified", on=notification.aware_date, panel_reference="P"
-        )
+        notify_panel(world_a.ctx(), notification, on=notification.aware_date, panel_reference="P")
     assert set(error.value.message_dict) == {"sos_notified_on", "ofsted_notified_on"}
-    n = services.record_step(
+    n = notify_panel(
         world_a.ctx(),
         notification,
-        step="panel_notified",
         on=notification.aware_date,
         panel_reference="P",
         sos_notified_on=notification.aware_date,
@@ -211,10 +200,9 @@ def test_stale_versions_are_refused_not_overwritten(world_a):
     seen = notification.version
     services.decide_criteria(world_a.ctx(), notification, result="meets", expected_version=seen)
     with pytest.raises(StateError, match="changed by someone else"):
-        services.record_step(
+        notify_panel(
             world_a.ctx(),
             notification,
-            step="panel_notified",
             on=notification.aware_date,
             panel_reference="P",
             expected_version=seen,
@@ -492,7 +480,9 @@ def test_five_children_cannot_be_added(world_a, as_user):
 
 
 def test_the_business_unit_records_steps_on_pages_and_a_wrong_step_says_why(world_a, as_user):
-    notification = submit(world_a)
+    from tests.support.makers_reviews import decided
+
+    notification = decided(world_a.ctx(), submit(world_a))
     client = as_user(world_a.people["business"])
     page = client.get(reverse("notification-detail", args=[world_a.slug, notification.pk])).content.decode()
     assert "Record: notification sent to the National Panel" in page
@@ -597,6 +587,10 @@ def test_api_submission_clocks_and_steps(world_a):
     url = f"/api/v1/{world_a.slug}/notifications/{body['id']}"
     conflict = api.post(f"{url}/outcome-sent/", {"sent_on": str(today)}, format="json")
     assert conflict.status_code == 409 and "can be recorded only after" in conflict.json()["detail"]
+    undecided = api.post(f"{url}/panel-notified/", {"sent_on": str(today), "panel_reference": "P"}, format="json")
+    assert undecided.status_code == 409 and "is not yet decided" in undecided.json()["detail"]
+    decided = api.post(f"{url}/criteria/", {"result": "meets", "rationale": "Agreed at the daily call"}, format="json")
+    assert decided.status_code == 200, decided.content
     bad = api.post(
         f"{url}/panel-notified/", {"sent_on": str(today + dt.timedelta(days=3)), "panel_reference": "P"}, format="json"
     )
@@ -628,6 +622,7 @@ def test_api_the_whole_statutory_path_with_each_clocks_explanation(db):
         return row.status, row.version
 
     with time_machine.travel(dt.datetime(2026, 4, 30, 9), tick=False):
+        assert step("criteria", {"result": "meets"})[0] == 200
         code, body = step("panel-notified", {"sent_on": "2026-03-06", "panel_reference": "CSPRP-1"})
         assert code == 200 and body["status"] == "panel_notified"
         before = unchanged()
@@ -916,3 +911,20 @@ def test_removing_a_child_asks_first(world_a, as_user):
     assert removed.status_code == 302
     references = [c["reference"] for c in client.session[f"notification-draft:{slug}"]["children"]]
     assert references == ["Child 1", "Child 3", "Child 4"]
+
+
+def test_the_panel_is_notified_only_once_the_criteria_are_decided(world_a):
+    """Issue 14 §2: the Panel notification was accepted while the criteria decision was "not yet decided"."""
+    from tests.support.makers_reviews import decided
+
+    notification = submit(world_a)
+    assert notification.criteria_decision == ""
+    with pytest.raises(StateError, match="is not yet decided: decide on the criteria"):
+        services.record_step(
+            world_a.ctx(), notification, step="panel_notified", on=notification.aware_date, panel_reference="P"
+        )
+    notification = decided(world_a.ctx(), notification)
+    notified = services.record_step(
+        world_a.ctx(), notification, step="panel_notified", on=notification.aware_date, panel_reference="P"
+    )
+    assert notified.status == "panel_notified"
