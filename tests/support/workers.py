@@ -34,7 +34,9 @@ class Workers:
             LSCP_WORKER_SMTP_PORT=str(self.smtp_port),
             # The worker's clock moved by as much as this process's (0 when not moved): both
             # then tick with the real clock, never apart.
-            LSCP_WORKER_CLOCK_OFFSET=str(time.time() - time_machine.escape_hatch.time.time()),
+            LSCP_WORKER_CLOCK_OFFSET=str(
+                time.time() - time_machine.escape_hatch.time.time() if time_machine.escape_hatch.is_travelling() else 0
+            ),
         )
         log = open(self.logs / f"worker-{self.count}.log", "wb")  # noqa: SIM115  (the worker writes to it)
         process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
