@@ -52,6 +52,8 @@ EVENTS: dict[str, str] = {
     "information_request.sent": "Request for information sent",
     "information_request.submitted": "Request for information answered",
     "information_request.reopened": "Request for information reopened",
+    "information_request.closed": "Request for information closed: no longer needed",
+    "information_request.withdrawn": "Request for information withdrawn",
     "rapid_review.meeting_saved": "Rapid review meeting saved",
     "rapid_review.sent_for_sign_off": "Rapid review sent for sign-off",
     "rapid_review.sign_offs_withdrawn": "Rapid review sign-offs withdrawn",

@@ -483,7 +483,7 @@ def step_refusal(notification: Notification, spec: StepSpec) -> str | None:
     if spec.key == "panel_notified" and not notification.criteria_decision:
         return (
             f"The criteria decision for {notification.reference} is not yet decided: decide on the criteria "
-            "(confirm or override the product's evaluation) before notifying the National Panel."
+            "(confirm or override this service's evaluation) before notifying the National Panel."
         )
     if spec.key == "panel_notified" and not notification.notifiable:
         return (

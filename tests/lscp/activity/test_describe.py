@@ -25,6 +25,8 @@ BUILT = {
     "notification.{}": [f"notification.{key}" for key in STEPS],
     "rapid_review.{}": [f"rapid_review.{value}" for value in SignOffDecision.values],
     "request.refused.{}": ["request.refused.403", "request.refused.404"],
+    "information_request.{}": ["information_request.closed", "information_request.withdrawn"],
+    "{}.corrected": ["notification.corrected", "lcspr.corrected", "information_request.corrected"],
     "{}.viewed": ["membership.viewed", "notification.viewed"],
     "{}.listed": ["membership.listed", "action.listed"],
     "{}.deleted_in_admin": ["governancegroup.deleted_in_admin"],

@@ -218,7 +218,9 @@ def test_two_flushes_at_once_send_each_copy_once(smtp, workers):
         lambda: OutboxDelivery.dangerously_unscoped.filter(last_error__contains="refused").exists(),
         what="a delivery attempt refused by the stopped server",
     )
+    time.sleep(0.5)  # the sweep's flush has given back what it had claimed
     smtp.start()
+    time.sleep(1.5)  # the tried copies' back-off (a second under these settings): all due to both flushes
     flush_outbox.delay()
     flush_outbox.delay()
     expected = expected_copies()
