@@ -66,12 +66,32 @@ def escalation_copies(smtp) -> Counter:
     return Counter({pair: n for pair, n in smtp.copies().items() if pair[0].startswith("deadline:")})
 
 
-def settle(smtp, expected: Counter, *, timeout: float = 60) -> None:
-    """Wait until every expected copy arrived, then a little longer for any extra one to show."""
-    wait_for(
-        lambda: set(expected) <= set(escalation_copies(smtp)), timeout=timeout, what="every expected copy to arrive"
-    )
+def settle(smtp, expected: Counter, *, timeout: float = 60, workers: Workers | None = None) -> None:
+    """Wait until every expected copy arrived, then a little longer for any extra one to show.
+    When they do not all arrive, say which are missing and what the database says of them."""
+    try:
+        wait_for(
+            lambda: set(expected) <= set(escalation_copies(smtp)),
+            timeout=timeout,
+            what="every expected copy to arrive",
+        )
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{missing_copies(smtp, expected, workers)}") from None
     time.sleep(1.0)
+
+
+def missing_copies(smtp, expected: Counter, workers: Workers | None) -> str:
+    arrived = set(escalation_copies(smtp))
+    missing = sorted(set(expected) - arrived)
+    rows = OutboxDelivery.dangerously_unscoped.filter(
+        email__key__in={key for key, _ in missing}, recipient__in={to for _, to in missing}
+    ).values_list("email__key", "recipient", "status", "attempts", "next_attempt_at", "last_error")
+    states = [row for row in rows.order_by("email__key", "recipient") if (row[0], row[1]) in set(missing)]
+    lines = [f"{len(missing)} of {len(expected)} copies missing; {len(arrived)} arrived; now {dt.datetime.now(dt.UTC)}"]
+    lines += [f"  {row}" for row in states[:20]]
+    if workers is not None:
+        lines.append(workers.log_text()[-6000:])
+    return "\n".join(lines)
 
 
 def decided(count: int) -> bool:
@@ -87,7 +107,7 @@ def test_two_beats_at_once_send_each_copy_once(smtp, workers):
     wait_for(lambda: decided(len(cases)), what="every clock escalated")
     expected = expected_copies()
     assert len(expected) == 4 * len(cases)
-    settle(smtp, expected)
+    settle(smtp, expected, workers=workers)
     assert escalation_copies(smtp) == expected
 
 
@@ -106,7 +126,7 @@ def test_the_mail_server_down_then_up_loses_nothing_and_sends_once(smtp, workers
     time.sleep(1.5)  # the first back-off (a second under these settings)
     flush_outbox.delay()
     expected = expected_copies()
-    settle(smtp, expected)
+    settle(smtp, expected, workers=workers)
     assert escalation_copies(smtp) == expected
     assert not OutboxDelivery.dangerously_unscoped.exclude(status="sent").exists()
 
@@ -127,7 +147,7 @@ def test_one_recipient_refused_for_a_while_gets_their_copy_once(smtp, workers):
         flush_outbox.delay()
         if set(expected) <= set(escalation_copies(smtp)):
             break
-    settle(smtp, expected)
+    settle(smtp, expected, workers=workers)
     assert escalation_copies(smtp) == expected
     attempts = OutboxDelivery.dangerously_unscoped.filter(recipient=council).values_list("attempts", flat=True)
     assert sorted(attempts) == [3] * len(cases)  # refused twice, accepted the third time
@@ -159,7 +179,7 @@ def test_a_worker_killed_mid_send_resends_at_most_the_copy_in_flight(smtp, worke
         time.sleep(1.5)
         if set(expected) <= set(escalation_copies(smtp)):
             break
-    settle(smtp, expected)
+    settle(smtp, expected, workers=workers)
     received = escalation_copies(smtp)
     assert set(received) == set(expected)  # nothing lost
     duplicated = {pair: n for pair, n in received.items() if n > 1}
@@ -181,7 +201,7 @@ def test_a_clock_with_nobody_to_email_is_recorded_and_stops_nothing(smtp, worker
     wait_for(lambda: decided(len(lost) + len(cases)), what="every clock escalated")
     expected = expected_copies()
     assert len(expected) == 4 * len(cases)  # the other partnership's copies, all of them
-    settle(smtp, expected)
+    settle(smtp, expected, workers=workers)
     assert escalation_copies(smtp) == expected
     unsent = OutboxEmail.objects.for_partnership(nobody.partnership).filter(key__startswith="deadline:")
     assert sorted(unsent.values_list("status", flat=True)) == ["no_recipients"] * len(lost)
@@ -202,7 +222,7 @@ def test_one_flush_brings_every_free_worker_in_and_sends_each_copy_once(smtp, wo
     wait_for(lambda: decided(len(cases)), what="every clock escalated")
     expected = expected_copies()
     assert len(expected) == 4 * len(cases)
-    settle(smtp, expected)
+    settle(smtp, expected, workers=workers)
     assert escalation_copies(smtp) == expected
     assert len(smtp.connections) >= 2, smtp.connections  # two workers, each on its own connection
 
@@ -224,7 +244,7 @@ def test_two_flushes_at_once_send_each_copy_once(smtp, workers):
     flush_outbox.delay()
     flush_outbox.delay()
     expected = expected_copies()
-    settle(smtp, expected)
+    settle(smtp, expected, workers=workers)
     assert escalation_copies(smtp) == expected
     assert not OutboxDelivery.dangerously_unscoped.exclude(status="sent").exists()
     assert set(
