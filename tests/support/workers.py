@@ -83,7 +83,7 @@ class Workers:
         return "\n".join(path.read_text(errors="replace") for path in sorted(self.logs.glob("worker-*.log")))
 
 
-def wait_for(condition, *, timeout: float = 60, every: float = 0.1, what: str = "the condition") -> None:
+def wait_for(condition, *, timeout: float = 120, every: float = 0.1, what: str = "the condition") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
