@@ -27,7 +27,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.views import View
-from pypdf import PdfReader
 
 from lscp import activity, archives
 from lscp.models import Document
@@ -92,7 +91,10 @@ def detect(data: bytes) -> FileKind | None:
 
 def _parses_as_pdf(data: bytes) -> bool:
     """A PDF with a readable cross-reference and at least one page: `%PDF-` in front of HTML or
-    anything else is not one."""
+    anything else is not one. (pypdf, with Pillow behind it, is imported here, on the first
+    upload: it is about 10 MiB a web process need not hold until then.)"""
+    from pypdf import PdfReader
+
     try:
         return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
     except Exception:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import base64
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -150,6 +148,10 @@ class AppAddView(SignedInMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         device = second_factor.pending_app(self.request)
+        # Imported here: qrcode brings Pillow (about 4 MiB) into every process that loads the URLs.
+        import qrcode
+        import qrcode.image.svg
+
         svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string()
         # Safe: qrcode draws the code as path data; no text of ours reaches the markup.
         context["qr_svg"] = mark_safe(  # noqa: S308

@@ -17,18 +17,23 @@ count or a step is a lookup and a binary search in that index, not a walk day by
 years overdue costs what a clock one day overdue costs.
 
 Bank holidays come from the `holidays` package, always with subdiv="ENG": without it Easter
-Monday and the August bank holiday vanish.
+Monday and the August bank holiday vanish. Each year's are kept in the shared cache (keyed by the
+package's version, so an upgrade that adds a one-off bank holiday is read afresh): importing
+`holidays` costs a process about 19 MiB and 400 modules, so a web process imports it only when a
+year is not in the cache yet.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import version
 
-import holidays
+from django.core.cache import cache
 
 from lscp.models import CalendarOverride
 
@@ -37,9 +42,24 @@ CALENDAR = "calendar"
 UNITS = [(WORKING, "working days"), (CALENDAR, "calendar days")]
 
 
+HOLIDAYS_CACHE_SECONDS = 30 * 24 * 60 * 60
+
+
 @lru_cache(maxsize=256)
 def _england_bank_holidays(year: int) -> dict[dt.date, str]:
-    return dict(holidays.country_holidays("GB", subdiv="ENG", years=[year]).items())
+    key = f"lscp:bank-holidays:ENG:{version('holidays')}:{year}"
+    try:
+        kept = cache.get(key)
+    except Exception:  # the cache unreachable: the package answers
+        kept = None
+    if kept is not None:
+        return {dt.date.fromisoformat(day): name for day, name in kept}
+    import holidays
+
+    found = dict(holidays.country_holidays("GB", subdiv="ENG", years=[year]).items())
+    with contextlib.suppress(Exception):  # kept next time, or never: the answer is the same
+        cache.set(key, [(day.isoformat(), name) for day, name in sorted(found.items())], HOLIDAYS_CACHE_SECONDS)
+    return found
 
 
 def bank_holiday_name(day: dt.date) -> str | None:

@@ -168,3 +168,21 @@ def test_holidays_between_lists_the_closed_weekdays_with_their_names():
         (D(2026, 12, 25), "Christmas Day"),
         (D(2027, 1, 1), "New Year's Day"),
     ]
+
+
+def test_a_year_s_bank_holidays_are_read_from_the_shared_cache_without_importing_the_package(monkeypatch):
+    """A web process finds each year's bank holidays in the shared cache: it never imports the
+    `holidays` package (about 19 MiB and 400 modules) once a year has been worked out anywhere."""
+    import holidays
+
+    from lscp.deadlines import workdays
+
+    workdays._england_bank_holidays.cache_clear()
+    worked_out = workdays._england_bank_holidays(2026)
+    assert worked_out[D(2026, 8, 31)] == "Late Summer Bank Holiday"
+    workdays._england_bank_holidays.cache_clear()  # another process: nothing in its own memory
+    monkeypatch.setattr(holidays, "country_holidays", lambda *args, **kwargs: pytest.fail("the package was asked"))
+    try:
+        assert workdays._england_bank_holidays(2026) == worked_out
+    finally:
+        workdays._england_bank_holidays.cache_clear()
