@@ -16,20 +16,22 @@ Public entry points:
   worker joins in and more workers deliver faster (issue 15: a sweep's thousands, or the backlog
   of a mail outage, drain at the speed of all the workers, not one).
 
-Each recipient's copy is delivered on its own (`OutboxDelivery`): one SMTP transaction per
-recipient, so a server that refuses one recipient for a while (4xx) delays only that copy, which is
-retried with a back-off until accepted; a permanent refusal (5xx) is recorded and shown on the
-record. A flush claims a batch of copies (CLAIM_BATCH) in one commit before the SMTP conversation
+Each recipient's copy is recorded on its own (`OutboxDelivery`). Over SMTP the copies of one
+email a flush holds go in one transaction (one MAIL, a RCPT per recipient, one DATA): the server
+answers each RCPT on its own, so a server that refuses one recipient for a while (4xx) delays only
+that copy, which is retried with a back-off until accepted; a permanent refusal (5xx) is recorded
+and shown on the record. (Other email backends, the tests' and the demo's, take a message per
+copy.) A flush claims a batch of copies (CLAIM_BATCH) in one commit before the SMTP conversation
 starts (their attempts counted and their back-off set, so a crashed attempt is visible and waits),
 sends them over one connection (each copy's claim renewed before it is sent if the batch has
-taken half its back-off, and skipped if another worker has claimed it since), and marks each sent
-in a commit of its own before sending the next; an email's summary is brought up to date with the last of its copies in the batch. When the
-server fails, the copies of the batch not yet tried are given back as they were (due, their
-attempt not counted). Delivery is at-least-once at the SMTP boundary only: a worker killed after the
-server accepted a copy but before its sent mark committed sends that one copy again, after the
-back-off, with the same Message-ID, so mail systems can discard it. A server slower than
-EMAIL_TIMEOUT is the same case. Everything else (two sweeps, a retried task, the server down) sends
-each copy once.
+taken half its back-off, and skipped if another worker has claimed it since), and marks the
+copies of each transaction sent, with their email's summary, in a commit of its own before
+sending the next. When the server fails, the copies of the batch not yet tried are given back as
+they were (due, their attempt not counted). Delivery is at-least-once at the SMTP boundary only:
+a worker killed after the server accepted a transaction but before its sent marks committed sends
+that transaction's copies (one email's) again, after the back-off, with the same Message-ID, so
+mail systems can discard them. A server slower than EMAIL_TIMEOUT is the same case. Everything
+else (two sweeps, a retried task, the server down) sends each copy once.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -258,18 +262,21 @@ def _give_back(deliveries: list[OutboxDelivery]) -> None:
             ).update(attempts=attempts, last_attempt_at=last_attempt_at, next_attempt_at=next_attempt_at)
 
 
-def _send(delivery: OutboxDelivery, connection) -> Outcome:
-    """One SMTP transaction for one recipient. Raises ServerUnavailable when the server, not the
-    recipient, is the problem."""
-    email = delivery.email
-    message = EmailMessage(
+def _message(email: OutboxEmail, recipients: list[str], connection) -> EmailMessage:
+    return EmailMessage(
         subject=email.subject,
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[delivery.recipient],
+        to=recipients,
         headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated", "X-LSCP-Email": email.key},
         connection=connection,
     )
+
+
+def _send(delivery: OutboxDelivery, connection) -> Outcome:
+    """One message for one recipient, through any email backend. Raises ServerUnavailable when
+    the server, not the recipient, is the problem."""
+    message = _message(delivery.email, [delivery.recipient], connection)
     try:
         # Opened here, not by send(): a connection send() opens it also closes after one message.
         if getattr(connection, "connection", True) is None:
@@ -287,6 +294,38 @@ def _send(delivery: OutboxDelivery, connection) -> Outcome:
     except (OSError, smtplib.SMTPException) as error:  # refused connection, timeout, TLS
         raise ServerUnavailable(f"{type(error).__name__}: {error}") from error
     return Outcome(sent=True)
+
+
+def _send_together(deliveries: list[OutboxDelivery], connection) -> dict[int, Outcome]:
+    """The copies of one email in one SMTP transaction (one MAIL, a RCPT per recipient, one DATA):
+    each recipient's answer to its RCPT is its own outcome (smtplib reports the refused ones), so
+    a recipient refused for a while delays only its copy, as when each copy had a transaction of
+    its own, for half the round trips. Raises ServerUnavailable as `_send` does."""
+    message = _message(deliveries[0].email, [delivery.recipient for delivery in deliveries], connection)
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    by_address = {sanitize_address(delivery.recipient, encoding): delivery for delivery in deliveries}
+    try:
+        if connection.connection is None:
+            connection.open()
+        refused = connection.connection.sendmail(
+            sanitize_address(message.from_email, encoding),
+            list(by_address),
+            message.message().as_bytes(linesep="\r\n"),
+        )
+    except smtplib.SMTPRecipientsRefused as error:  # every recipient refused
+        refused = error.recipients
+    except smtplib.SMTPSenderRefused as error:
+        raise ServerUnavailable(f"SMTPSenderRefused: {error.smtp_code} {_text(error.smtp_error)}") from error
+    except smtplib.SMTPServerDisconnected as error:
+        raise ServerUnavailable(f"SMTPServerDisconnected: {error}") from error
+    except smtplib.SMTPResponseException as error:  # DATA refused: the message, for every recipient
+        return {delivery.pk: _refusal(error.smtp_code, error.smtp_error) for delivery in deliveries}
+    except (OSError, smtplib.SMTPException) as error:
+        raise ServerUnavailable(f"{type(error).__name__}: {error}") from error
+    return {
+        delivery.pk: _refusal(*refused[address]) if address in refused else Outcome(sent=True)
+        for address, delivery in by_address.items()
+    }
 
 
 def _text(value) -> str:
@@ -319,6 +358,34 @@ def _record(delivery: OutboxDelivery, outcome: Outcome, *, summarise: bool = Tru
         OutboxDelivery.dangerously_unscoped.filter(pk=delivery.pk).update(**fields)
         _summarise(delivery.email_id, error=outcome.error, now=now)
     if outcome.error:
+        log.warning(
+            "Outbox email %s to %s not delivered (attempt %s): %s",
+            delivery.email_id,
+            delivery.recipient,
+            delivery.attempts,
+            outcome.error,
+        )
+
+
+def _record_together(deliveries: list[OutboxDelivery], outcomes: dict[int, Outcome]) -> None:
+    """The results of one email's copies sent in one transaction, and the email's summary, in one
+    commit before the next transaction starts."""
+    now = timezone.now()
+    sent = [delivery.pk for delivery in deliveries if outcomes[delivery.pk].sent]
+    errors = [(delivery, outcomes[delivery.pk]) for delivery in deliveries if not outcomes[delivery.pk].sent]
+    with transaction.atomic():
+        _lock_email(deliveries[0].email_id)
+        if sent:
+            OutboxDelivery.dangerously_unscoped.filter(pk__in=sent).update(
+                status=OutboxDelivery.Status.SENT, sent_at=now, last_error=""
+            )
+        for delivery, outcome in errors:
+            fields = {"last_error": outcome.error}
+            if outcome.permanent:
+                fields["status"] = OutboxDelivery.Status.REFUSED
+            OutboxDelivery.dangerously_unscoped.filter(pk=delivery.pk).update(**fields)
+        _summarise(deliveries[0].email_id, error=errors[-1][1].error if errors else "", now=now)
+    for delivery, outcome in errors:
         log.warning(
             "Outbox email %s to %s not delivered (attempt %s): %s",
             delivery.email_id,
@@ -379,19 +446,32 @@ def _run(*, email_id: int | None = None, max_seconds: float | None = None, sprea
                 return sent
             if connection is None:
                 connection = get_connection()
-            for index, delivery in enumerate(batch):
-                if not _still_mine(delivery):
+            together = isinstance(connection, SmtpBackend)  # else one message per copy (see _send)
+            for index, group in _groups(batch, together=together):
+                mine = [delivery for delivery in group if _still_mine(delivery)]
+                if not mine:
                     continue
                 try:
-                    outcome = _send(delivery, connection)
-                except ServerUnavailable as error:
-                    _release(delivery, str(error))
-                    _give_back(batch[index + 1 :])
+                    if together:
+                        outcomes = _send_together(mine, connection)
+                    else:
+                        outcomes = {mine[0].pk: _send(mine[0], connection)}
+                except ServerUnavailable as error:  # one copy carries the attempt; the rest are due again
+                    _release(mine[0], str(error))
+                    _give_back(mine[1:] + batch[index + len(group) :])
                     return sent
-                following = batch[index + 1] if index + 1 < len(batch) else None
-                _record(delivery, outcome, summarise=following is None or following.email_id != delivery.email_id)
-                sent += outcome.sent
-                if outcome.sent and spread is not None and not spread_asked and len(batch) == CLAIM_BATCH:
+                if together:
+                    _record_together(mine, outcomes)
+                else:
+                    following = batch[index + 1] if index + 1 < len(batch) else None
+                    _record(
+                        mine[0],
+                        outcomes[mine[0].pk],
+                        summarise=following is None or following.email_id != mine[0].email_id,
+                    )
+                accepted = sum(outcome.sent for outcome in outcomes.values())
+                sent += accepted
+                if accepted and spread is not None and not spread_asked and len(batch) == CLAIM_BATCH:
                     spread_asked = True
                     _ask(spread)
         if spread is not None:  # time is up and copies may be left: a run to go on after the queue
@@ -401,6 +481,19 @@ def _run(*, email_id: int | None = None, max_seconds: float | None = None, sprea
             with contextlib.suppress(Exception):
                 connection.close()
     return sent
+
+
+def _groups(batch: list[OutboxDelivery], *, together: bool):
+    """(index in the batch, copies) to send at once: each email's copies together over SMTP
+    (the batch is in email order), else one copy at a time."""
+    index = 0
+    while index < len(batch):
+        end = index + 1
+        if together:
+            while end < len(batch) and batch[end].email_id == batch[index].email_id:
+                end += 1
+        yield index, batch[index:end]
+        index = end
 
 
 def _ask(spread: Callable) -> None:
