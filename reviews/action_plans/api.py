@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lscp.api import PartnershipChoice, TenantViewSet
+from lscp.api_pagination import PageOfRows
 from partners.models import Member, Membership
 from partners.selectors import current_members
 from reviews.action_plans import selectors, services
@@ -580,7 +581,9 @@ class ActionViewSet(TenantViewSet):
         return selectors.rows_for(actions, selectors.windows_for(self.ctx))
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # The page chosen by the filters, then its 50 rows read with their owners and annotations.
+        rows = self.get_queryset()
+        page = self.paginate_queryset(PageOfRows(self.filter_queryset(rows), rows))
         return self.get_paginated_response(ActionOut(self._rows(page), many=True).data)
 
     def _output(self, action, code=status.HTTP_200_OK):
