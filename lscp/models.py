@@ -324,6 +324,13 @@ class Deadline(TenantOwned):
                 condition=models.Q(met_on__isnull=True, starts_on__isnull=False, due_date__isnull=False),
                 name="deadline_open",
             ),
+            # The same clocks by due date: the home page's "due in the next 5 working days, and
+            # overdue" reads its first 50 in order from here (issue 15: 13 ms to 0.3 ms).
+            models.Index(
+                fields=["partnership", "due_date"],
+                condition=models.Q(met_on__isnull=True, due_date__isnull=False),
+                name="deadline_open_by_due",
+            ),
         ]
 
     def __str__(self) -> str:
