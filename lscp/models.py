@@ -314,6 +314,23 @@ class Deadline(TenantOwned):
                 condition=models.Q(escalation_failed_at__isnull=False),
                 name="deadline_escalation_failed",
             ),
+            # The open clocks (started, not met), by kind of record and due date, with the record
+            # in the index: "overdue" (deadlines.overdue_clocks) reads a partnership's few hundred
+            # from here, not every clock of ten years (issue 15: the cases list's overdue filter
+            # 105 to 10 ms, the API's overdue actions counted in 5 ms).
+            models.Index(
+                fields=["partnership", "subject_type", "due_date"],
+                include=["subject_id", "kind"],
+                condition=models.Q(met_on__isnull=True, starts_on__isnull=False, due_date__isnull=False),
+                name="deadline_open",
+            ),
+            # The same clocks by due date: the home page's "due in the next 5 working days, and
+            # overdue" reads its first 50 in order from here (issue 15: 13 ms to 0.3 ms).
+            models.Index(
+                fields=["partnership", "due_date"],
+                condition=models.Q(met_on__isnull=True, due_date__isnull=False),
+                name="deadline_open_by_due",
+            ),
         ]
 
     def __str__(self) -> str:

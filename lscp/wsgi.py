@@ -10,3 +10,8 @@ application = get_wsgi_application()
 from lscp import database  # noqa: E402
 
 database.set_default_scope(database.TENANT)
+
+# Start-up's objects out of the garbage collector's sight (lscp/server.py).
+from lscp.server import ready_to_serve  # noqa: E402
+
+ready_to_serve()

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
 from lscp.web.filters import FlagFilter, TenantFilterSet
 from lscp.web.forms import GovukForm
 from reviews.notifications.models import Pathway, Status
+from reviews.notifications.selectors import case_has_overdue_clock
 
 
 class NotificationFilter(TenantFilterSet):
@@ -32,8 +34,7 @@ class NotificationFilter(TenantFilterSet):
         return self._form
 
     def only_overdue(self, queryset, name, value):
-        # The queryset is annotated with is_overdue by selectors.notifications_for.
-        return queryset.filter(is_overdue=True) if value else queryset
+        return queryset.filter(case_has_overdue_clock(self.ctx, timezone.localdate())) if value else queryset
 
     def reference_contains(self, queryset, name, value):
         text = value.strip()

@@ -151,6 +151,9 @@ class Command(BaseCommand):
             # make bench's PostgreSQL is thrown away after the run.
             self.national(options)
         if only == "pages":  # the page runs on a national load already there (a fresh process: see national)
+            from lscp.server import ready_to_serve
+
+            ready_to_serve()  # as lscp/wsgi.py readies a web server's process
             self.pages_and_memory(national_loaded(), options)
 
     def figure(self, name: str, text: str) -> None:

@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from reviews.action_plans.models import Action, ActionPlan, ProgressUpdate
@@ -160,6 +162,28 @@ def test_actions_filter_by_owner_status_overdue_and_due_dates(world_a, november)
     ):
         response = api.get(url + query)
         assert response.status_code == 400 and field in response.json(), query
+
+
+def test_the_actions_list_reads_its_rows_in_full_for_the_page_alone(world_a, november):
+    """The filters and the order choose the page in a subquery; only its rows are joined to their
+    owners and annotated (issue 15: 650 overdue actions joined by nested loops for a page of 50).
+    Page by page the list is the whole list, in order, with every count."""
+    api = client_for(world_a.people["business"])
+    make(world_a, api)
+    make(world_a, api)
+    url = f"{base(world_a)}actions/?status=not_started"
+    whole = api.get(url).json()
+    assert whole["count"] == 6
+    paged = []
+    with CaptureQueriesContext(connection) as queries:
+        for page in (1, 2, 3):
+            answer = api.get(f"{url}&page_size=2&page={page}").json()
+            assert answer["count"] == 6 and len(answer["results"]) == 2
+            paged += answer["results"]
+    assert paged == whole["results"]
+    joined = [q["sql"] for q in queries.captured_queries if 'LEFT OUTER JOIN "partners_person"' in q["sql"]]
+    assert len(joined) == 3
+    assert all('"reviews_action"."id" IN (SELECT' in sql and "LIMIT 2" in sql for sql in joined)
 
 
 def test_an_agency_lead_sees_and_updates_only_their_organisations_actions(world_a, november):

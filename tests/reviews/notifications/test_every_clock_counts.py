@@ -3,12 +3,15 @@ LCSPR is past its completion date, or whose request for information is past its 
 a case "with an overdue clock"; the dashboard reads the timeliness of every kind of clock."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews.lcspr import services as lcspr_services
 from reviews.notifications import services
 from reviews.rapid_review import services as rapid_review_services
 from tests.audits.helpers import D, api, at
+from tests.support.makers_actions import plan_with, ratify_all
 from tests.support.makers_reviews import meeting, signed_off, started
 from tests.support.world import make_world
 
@@ -56,6 +59,38 @@ def test_the_overdue_filter_counts_lcspr_and_request_clocks(cases, as_user):
     assert sorted(row["reference"] for row in body["results"]) == sorted([lcspr.reference, request.reference])
     text = page.content.decode()
     assert lcspr.reference in text and request.reference in text and in_time.reference not in text
+
+
+def test_the_overdue_filter_counts_the_actions_of_a_plan_drawn_up_from_the_case(cases):
+    world, lcspr, request, _in_time = cases
+    with at(D(2026, 9, 28)):
+        case = started(world)
+        plan = plan_with(
+            world,
+            [("1", "Share what the school knew", [("Brief the schools", None, D(2026, 10, 1))])],
+            created_on=D(2026, 9, 28),
+            notification=case,
+        )
+        ratify_all(world, plan, D(2026, 9, 28))
+    with at(D(2026, 10, 5)):
+        body = api(world.person("business")).get(f"/api/v1/{world.slug}/notifications/?overdue=1").json()
+    assert sorted(row["reference"] for row in body["results"]) == sorted(
+        [lcspr.reference, request.reference, case.reference]
+    )
+
+
+def test_only_the_overdue_filter_asks_for_overdue_clocks(cases, as_user):
+    """The lists never show whether a case has an overdue clock: its four subqueries (planned for
+    every row of every list when they were a column) are asked only by the filter (issue 15)."""
+    world, *_ = cases
+    with at(D(2026, 10, 5)), CaptureQueriesContext(connection) as queries:
+        assert api(world.person("business")).get(f"/api/v1/{world.slug}/notifications/").status_code == 200
+        assert as_user(world.people["business"]).get(reverse("notification-list", args=[world.slug])).status_code == 200
+    rows = [
+        query["sql"] for query in queries.captured_queries if query["sql"].startswith('SELECT "reviews_notification"')
+    ]
+    assert len(rows) == 2
+    assert not any("EXISTS" in sql for sql in rows)
 
 
 def test_the_dashboard_reads_every_kind_of_clock(cases, as_user):
