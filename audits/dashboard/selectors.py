@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Aggregate, Count, Exists, F, FloatField, Func, IntegerField, Max, Min, Q
+from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Max, Min, Q
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
@@ -26,7 +26,6 @@ from lscp.deadlines.workdays import calendar_for
 from lscp.models import Deadline
 from lscp.tenancy import TenantContext
 from reviews.action_plans.models import Action, ActionStatus, PlanStatus
-from reviews.action_plans.selectors import overdue_clock
 
 LATEST_LATE = 10  # late clocks on the dashboard itself; all of them on their own pages
 
@@ -234,18 +233,23 @@ class ActionsByOrganisation:
 def actions_by_organisation(ctx: TenantContext, *, today: dt.date | None = None) -> list[ActionsByOrganisation]:
     """Actions of live plans per owner organisation: open (not yet accepted as complete), of which
     overdue (the action's clock is past due, as on the action plan pages), and complete. Organisations
-    with the most overdue first. One query, grouped in the database."""
+    with the most overdue first. One query, grouped in the database.
+
+    The overdue clocks are read once, as a set the database hashes (`id IN (...)`), not probed
+    action by action (an EXISTS per row: 20,000 index probes on the national bench, 150 ms, and a
+    plan costly enough to be compiled by the JIT); no ordering, so no join to the recommendations."""
     today = today or timezone.localdate()
+    overdue = deadlines.overdue_clocks(ctx.partnership, today, Action, kind="action_due").values("subject_id")
     rows = (
         Action.objects.for_partnership(ctx.partnership)
         .filter(plan__status=PlanStatus.LIVE)
-        .annotate(is_overdue=Exists(overdue_clock(ctx, today)))
         .values("owner_member__organisation__name")
         .annotate(
             open=Count("pk", filter=~Q(status=ActionStatus.COMPLETE)),
-            overdue=Count("pk", filter=Q(is_overdue=True) & ~Q(status=ActionStatus.COMPLETE)),
+            overdue=Count("pk", filter=Q(pk__in=overdue) & ~Q(status=ActionStatus.COMPLETE)),
             complete=Count("pk", filter=Q(status=ActionStatus.COMPLETE)),
         )
+        .order_by()
     )
     result = [
         ActionsByOrganisation(
