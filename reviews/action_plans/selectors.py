@@ -98,11 +98,13 @@ def annotated(ctx: TenantContext, queryset, *, today: dt.date | None = None):
 
 @dataclass
 class Row:
-    """An action as lists show it: the action (annotated) and its RAG, worked out now."""
+    """An action as lists show it: the action (annotated) and its RAG, worked out now, and the
+    link to its page where the list gives it (link_rows)."""
 
     action: Action
     rag: ragging.Rag
     why: str
+    url: str = ""
 
     @property
     def original_due(self):
@@ -121,6 +123,17 @@ def rows_for(actions, w: ragging.Windows) -> list[Row]:
         )
         rows.append(Row(action, ragging.rag(**facts), ragging.reason(**facts)))
     return rows
+
+
+def link_rows(ctx: TenantContext, *groups: list[Row]) -> None:
+    """Each row's link to its action's page, from one reverse() of the URL (a reverse costs about
+    0.1 ms, and a plan's page links a hundred actions): the URL with a marker for the id, split
+    round it, so every link is the route's own."""
+    marker = 987654321987
+    head, tail = reverse("action-detail", args=[ctx.partnership.slug, marker]).split(str(marker))
+    for rows in groups:
+        for row in rows:
+            row.url = f"{head}{row.action.pk}{tail}"
 
 
 def windows_for(ctx: TenantContext, today: dt.date | None = None) -> ragging.Windows:
