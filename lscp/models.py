@@ -331,6 +331,29 @@ class Deadline(TenantOwned):
                 condition=models.Q(met_on__isnull=True, due_date__isnull=False),
                 name="deadline_open_by_due",
             ),
+            # The dashboard (issue 15): its timeliness read from the index alone, in the order of
+            # its grouping (kind); the span of the met clocks' dates in four index lookups (the
+            # working-day counts its medians read); the latest late clocks by a walk back from the
+            # latest due date, not a sort of every clock.
+            models.Index(
+                fields=["partnership", "kind"],
+                include=["starts_on", "due_date", "met_on", "id"],
+                condition=models.Q(starts_on__isnull=False, due_date__isnull=False),
+                name="deadline_timeliness",
+            ),
+            models.Index(
+                fields=["partnership", "starts_on"],
+                condition=models.Q(met_on__isnull=False),
+                name="deadline_met_starts",
+            ),
+            models.Index(
+                fields=["partnership", "met_on"], condition=models.Q(met_on__isnull=False), name="deadline_met_on"
+            ),
+            models.Index(
+                fields=["partnership", "-due_date", "-id"],
+                condition=models.Q(starts_on__isnull=False, due_date__isnull=False),
+                name="deadline_latest_due",
+            ),
         ]
 
     def __str__(self) -> str:

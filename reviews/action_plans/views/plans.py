@@ -127,6 +127,7 @@ class PlanDetailView(RecordMixin, TemplateView):
         page = selectors.plan_screen(self.ctx, plan, w=w)
         recommendations = paginate(self.request, page.recommendations, per_page=RECOMMENDATIONS_PER_PAGE)
         grouped = selectors.plan_rows(self.ctx, plan, recommendations.object_list, w=w)
+        selectors.link_rows(self.ctx, page.urgent, page.awaiting, *grouped.values())
         manage = ActionPlanPolicy.can(self.ctx, "manage", plan)
         upcoming = (
             services.next_stage(plan, [r.stage for r in page.ratifications])

@@ -131,3 +131,64 @@ def test_sql_medians_equal_working_days_between_with_bank_holidays_and_overrides
         assert found[kind].met == len(met)
         assert found[kind].on_time == sum(c.met_on <= c.due_date for c in met)
     assert found["rapid_review"].median_working_days is not None
+
+
+def python_figures(world, today: dt.date) -> dict:
+    """Each kind's figures read from the clocks as they are, in Python: counts, and the median of
+    working_days_between from the partnership's calendar."""
+    calendar = calendar_for(world.partnership)
+    clocks = Deadline.objects.for_partnership(world.partnership).filter(starts_on__isnull=False, due_date__isnull=False)
+    result = {}
+    for kind in selectors.clock_kinds():
+        mine = [c for c in clocks if c.kind == kind]
+        met = [c for c in mine if c.met_on]
+        taken = [calendar.working_days_between(c.starts_on, c.met_on) for c in met]
+        result[kind] = (
+            len(met),
+            sum(c.met_on <= c.due_date for c in met),
+            sum(c.met_on is None for c in mine),
+            sum(c.met_on is None and c.due_date < today for c in mine),
+            Decimal(str(statistics.median(taken))).quantize(Decimal("0.1")) if taken else None,
+        )
+    return result
+
+
+def sql_figures(world) -> dict:
+    return {
+        t.kind: (t.met, t.on_time, t.open, t.overdue, t.median_working_days) for t in selectors.timeliness(world.ctx())
+    }
+
+
+def test_the_figures_follow_a_correction_a_refresh_and_a_closure_day():
+    """Timeliness reads the clocks as they are now (nothing stored): after a correction moves a
+    met date (its clocks re-derived by deadlines.refresh), after a refresh that changes nothing,
+    and after the partnership closes a day within the clocks' spans, every kind's counts and
+    median equal Python's reading of the same clocks; a kind with no met clock has no median."""
+    from reviews import corrections
+    from tests.support.makers_reviews import notify_panel
+
+    with at(D(2026, 3, 3)):
+        world = make_world("corrected-figures", with_objects=False)
+        a = submit(world, aware_date=D(2026, 3, 2))
+        b = submit(world, aware_date=D(2026, 3, 3))
+    ctx = world.ctx()
+    with at(D(2026, 3, 12)):
+        a = notify_panel(ctx, a, on=D(2026, 3, 6), panel_reference="P-A")
+        b = notify_panel(ctx, b, on=D(2026, 3, 12), panel_reference="P-B")
+        before = sql_figures(world)
+        assert before == python_figures(world, D(2026, 3, 12))
+        assert before["panel_notification"][4] == Decimal("5.5")  # 4 and 7 working days
+        assert before["rapid_review"][4] is None  # open clocks only
+        a = corrections.correct(
+            ctx, a, field="panel_notified_on", value=D(2026, 3, 4), reason="Typed two days late", version=a.version
+        )
+        selectors.deadlines.refresh(b)
+        corrected = sql_figures(world)
+        assert corrected["panel_notification"][4] == Decimal("4.5")  # 2 and 7 working days
+        assert corrected == python_figures(world, D(2026, 3, 12))
+        CalendarOverride.dangerously_unscoped.create(
+            partnership=world.partnership, date=D(2026, 3, 10), is_working_day=False, reason="Closed for training"
+        )
+        closed = sql_figures(world)
+        assert closed["panel_notification"][4] == Decimal("4.0")  # 2 and 6 working days
+        assert closed == python_figures(world, D(2026, 3, 12))

@@ -45,3 +45,8 @@ def test_the_page_of_a_plan_of_1000_actions_is_bounded_and_agrees_with_the_whole
             r.rag for rec, _ in sections for r in grouped.get(rec.pk, [])
         ]
         assert sum(len(rows) for _, rows in sections) <= 100 and len(html) < 150_000
+        # Every row links its action's page (the links made from one reverse: link_rows).
+        shown = [*context["urgent"], *context["awaiting"], *(row for _, rows in sections for row in rows)]
+        for row in shown:
+            link = reverse("action-detail", args=[world.slug, row.action.pk])
+            assert row.url == link and f'href="{link}"' in html
