@@ -23,6 +23,11 @@ DATABASES = {
         "HOST": env("POSTGRES_HOST", "127.0.0.1"),
         "PORT": env("POSTGRES_PORT", "5432"),
         "TEST": {"NAME": env("POSTGRES_TEST_DB", "test_lscp")},
+        # PostgreSQL's JIT compiles an expensive-looking plan before running it: 61 ms spent on
+        # one dashboard query of a few milliseconds on the national bench (issue 15). This service's
+        # queries are short; off, unless LSCP_POSTGRES_OPTIONS says otherwise (a pooler that
+        # refuses startup options: set it empty and turn jit off in postgresql.conf).
+        "OPTIONS": {"options": env("LSCP_POSTGRES_OPTIONS", "-c jit=off")},
     }
 }
 
