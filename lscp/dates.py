@@ -272,12 +272,13 @@ def lcspr_values(lcspr=None, *, notification=None) -> dict[str, Any]:
 
 
 def information_request_values(request=None, *, notification=None) -> dict[str, Any]:
+    from lscp.deadlines import subject_type_id
     from lscp.models import Deadline
 
     notification = notification or request.notification
     due = (
         Deadline.objects.for_partnership(notification.partnership)
-        .filter(subject_type__model="notification", subject_id=notification.pk, kind="rapid_review")
+        .filter(subject_type_id=subject_type_id(notification), subject_id=notification.pk, kind="rapid_review")
         .values_list("due_date", flat=True)
         .first()
     )
