@@ -14,7 +14,8 @@ Public entry point: `calendar_for(partnership)` -> `WorkingCalendar`, with
 Counting is constant work whatever the distance: each year the calendar touches is indexed once
 (the running count of working days at every day of the year, and its non-working weekdays), and a
 count or a step is a lookup and a binary search in that index, not a walk day by day. A clock ten
-years overdue costs what a clock one day overdue costs.
+years overdue costs what a clock one day overdue costs. A year none of the partnership's overrides
+falls in is England's own, indexed once per process and shared by every calendar.
 
 Bank holidays come from the `holidays` package, always with subdiv="ENG": without it Easter
 Monday and the August bank holiday vanish. Each year's are kept in the shared cache (keyed by the
@@ -100,6 +101,29 @@ class _Year:
         return self.first + dt.timedelta(days=bisect_left(self.running, n))
 
 
+def _index_year(year: int, is_working_day) -> _Year:
+    first = dt.date(year, 1, 1)
+    days = (dt.date(year, 12, 31) - first).days + 1
+    running, count, closed = array("H"), 0, []
+    for offset in range(days):
+        day = first + dt.timedelta(days=offset)
+        if is_working_day(day):
+            count += 1
+        elif day.weekday() < 5:
+            closed.append(day)
+        running.append(count)
+    return _Year(first, running, tuple(closed))
+
+
+@lru_cache(maxsize=256)
+def _england_year(year: int) -> _Year:
+    """A year with no partnership overrides, shared by every calendar (an index is never changed
+    once made): a page or a sweep that builds a partnership's calendar finds its years already
+    counted, instead of counting every day of every year it touches again (the dashboard's
+    timeliness touches about twenty)."""
+    return _index_year(year, lambda day: day.weekday() < 5 and bank_holiday_name(day) is None)
+
+
 @dataclass
 class WorkingCalendar:
     # date -> True (a working day, e.g. a bank holiday the partnership works) or False (closed)
@@ -119,17 +143,11 @@ class WorkingCalendar:
         if indexed is None:
             if not dt.MINYEAR <= year <= dt.MAXYEAR:
                 raise OutOfCalendar("The date is outside the calendar (years 1 to 9999)")
-            first = dt.date(year, 1, 1)
-            days = (dt.date(year, 12, 31) - first).days + 1
-            running, count, closed = array("H"), 0, []
-            for offset in range(days):
-                day = first + dt.timedelta(days=offset)
-                if self.is_working_day(day):
-                    count += 1
-                elif day.weekday() < 5:
-                    closed.append(day)
-                running.append(count)
-            indexed = self._years[year] = _Year(first, running, tuple(closed))
+            if any(day.year == year for day in self.overrides):
+                indexed = _index_year(year, self.is_working_day)
+            else:  # England's own year, indexed once in this process for every calendar
+                indexed = _england_year(year)
+            self._years[year] = indexed
         return indexed
 
     def _skipped(self, low: dt.date, high: dt.date) -> tuple[dt.date, ...]:

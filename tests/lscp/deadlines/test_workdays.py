@@ -186,3 +186,15 @@ def test_a_year_s_bank_holidays_are_read_from_the_shared_cache_without_importing
         assert workdays._england_bank_holidays(2026) == worked_out
     finally:
         workdays._england_bank_holidays.cache_clear()
+
+
+def test_a_year_without_overrides_is_indexed_once_for_every_calendar():
+    """Each partnership's calendar (one per page or sweep) finds England's years already counted;
+    a year with one of the partnership's own overrides gets an index of its own, and the shared
+    one is untouched."""
+    plain, other = WorkingCalendar(), WorkingCalendar(overrides={D(2027, 3, 1): False})
+    assert plain._year(2026) is other._year(2026)
+    assert plain._year(2027) is not other._year(2027)
+    assert other.working_days_between(D(2027, 2, 26), D(2027, 3, 2)) == 1  # Monday closed
+    assert plain.working_days_between(D(2027, 2, 26), D(2027, 3, 2)) == 2
+    assert WorkingCalendar()._year(2027) is plain._year(2027)
