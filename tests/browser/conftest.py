@@ -69,8 +69,10 @@ class Pages:
             try:
                 if not page.evaluate("typeof window.axe !== 'undefined'"):
                     page.evaluate(AXE.read_text() + "\n;undefined")
+                # resultTypes: only the violations are read, so axe details no passes (faster).
                 return page.evaluate(
-                    "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}}); "
+                    "async (tags) => { const r = await axe.run(document, "
+                    "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}); "
                     "return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})); }",
                     WCAG_TAGS,
                 )
