@@ -119,10 +119,14 @@ DJANGO_ALLOWED_HOSTS=lscp.example.org \
   "$PY" manage.py check --deploy --fail-level WARNING
 
 say "pytest (PostgreSQL, Redis, Chromium)"
+# --dist loadscope: each module's tests run on one worker, so a module's costly fixtures (a crawl
+# of every page, the demo, two full partnerships) are built once, not once per worker; modules with
+# the most tests are handed out first. (loadgroup would pick modules, but pytest-xdist 3.8 sets the
+# group on item._nodeid, which pytest 9 no longer reads: it does nothing.)
 # The API fuzz (tests/suites/test_api_fuzz.py) writes its figures here; they are printed after the run.
 export LSCP_FUZZ_REPORT="$WORK/api-fuzz.txt"
 status=0
-DJANGO_SETTINGS_MODULE=lscp.settings.test "$PY" -m pytest -n 2 "${@:2}" || status=$?
+DJANGO_SETTINGS_MODULE=lscp.settings.test "$PY" -m pytest -n 2 --dist loadscope "${@:2}" || status=$?
 if [ -s "$LSCP_FUZZ_REPORT" ]; then
   say "Schema-driven API fuzz"
   cat "$LSCP_FUZZ_REPORT"
