@@ -709,7 +709,12 @@ def subjects_of(deadlines: list[Deadline], *, partnership=None) -> dict[tuple[in
     for subject_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(subject_type_id).model_class()
         related = sorted({name for kind in kinds_for(model) for name in kind.related})
-        rows = model.dangerously_unscoped if partnership is None else model.objects.for_partnership(partnership)
-        for subject in rows.filter(pk__in=ids).select_related("partnership", *related):
+        if partnership is None:
+            rows = model.dangerously_unscoped.select_related("partnership", *related)
+        else:  # the page's partnership, not read again with every row
+            rows = model.objects.for_partnership(partnership).select_related(*related)
+        for subject in rows.filter(pk__in=ids).order_by():
+            if partnership is not None:
+                subject.partnership = partnership
             found[(subject_type_id, subject.pk)] = subject
     return found

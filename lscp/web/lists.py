@@ -127,6 +127,15 @@ def _position(value: str | None) -> tuple[dt.datetime, int] | None:
         return None
 
 
+def _read(items, order: tuple[str, str], limit: int) -> list:
+    """The first `limit` rows of `items` in `order`, chosen by their ids alone in a subquery and
+    then read whole, with their joins, in one statement: the choosing reads only an index (on
+    (partnership, event, at, id) for the event filter), where a query of whole rows was planned as
+    a walk back along `at` through every other event, sure it would soon meet enough (the busy
+    partnership's commonest event, all of it years old: 240,000 rows filtered away, 32 ms; issue 15)."""
+    return list(items.filter(pk__in=items.order_by(*order).values("pk")[:limit]).order_by(*order))
+
+
 def keyset_paginate(request, items, *, per_page: int = PAGE_SIZE) -> KeysetPage:
     """The page of `items` (newest first by `at`, then `id`) after `?older=` or before `?newer=`,
     read by an index range scan however deep the page (an index on (..., at DESC, id DESC) serves
@@ -135,7 +144,7 @@ def keyset_paginate(request, items, *, per_page: int = PAGE_SIZE) -> KeysetPage:
     key = (F("at"), F("pk"))
     page = None
     if newer is not None:
-        rows = list(items.filter(TupleGreaterThan(key, newer)).order_by("at", "pk")[: per_page + 1])
+        rows = _read(items.filter(TupleGreaterThan(key, newer)), ("at", "pk"), per_page + 1)
         if len(rows) > per_page:  # else this is the first page: read it as the first page
             rows = rows[:per_page][::-1]
             page = KeysetPage(rows, newer=_cursor(rows[0]), older=_cursor(rows[-1]))
@@ -143,7 +152,7 @@ def keyset_paginate(request, items, *, per_page: int = PAGE_SIZE) -> KeysetPage:
         first = older is None
         if not first:
             items = items.filter(TupleLessThan(key, older))
-        rows = list(items.order_by("-at", "-pk")[: per_page + 1])
+        rows = _read(items, ("-at", "-pk"), per_page + 1)
         page = KeysetPage(rows[:per_page])
         if len(rows) > per_page:
             page.older = _cursor(rows[per_page - 1])

@@ -104,7 +104,12 @@ class ActionPlan(Versioned, TenantOwned):
                 name="action_plan_source_record_whole",
             ),
         ]
-        indexes = [models.Index(fields=["partnership", "status"], name="action_plan_status")]
+        indexes = [
+            models.Index(fields=["partnership", "status"], name="action_plan_status"),
+            # The plans list's order: its first page read from here, not by sorting every plan of
+            # the partnership joined to its case (issue 15: 5.1 to 0.2 ms on the national load).
+            models.Index(fields=["partnership", "-created_on", "id"], name="action_plan_created"),
+        ]
 
     def __str__(self) -> str:
         return self.title

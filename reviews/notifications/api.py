@@ -110,7 +110,7 @@ class NotificationSummaryOut(serializers.Serializer):
     def get_deadlines(self, notification) -> list[dict]:
         return [
             self._clock_out.to_representation(clock)
-            for clock in deadlines.in_registered_order(notification.deadlines.all())
+            for clock in deadlines.in_registered_order(selectors.clocks_of(notification))
         ]
 
 

@@ -139,7 +139,12 @@ class Notification(TenantOwned, Versioned):
                 fields=["partnership", "submitted_by", "submission_key"], name="notification_submitted_once"
             ),
         ]
-        indexes = [models.Index(fields=["partnership", "status"], name="notification_status")]
+        indexes = [
+            models.Index(fields=["partnership", "status"], name="notification_status"),
+            # The cases list's order: its first page read from here, not by sorting every case of
+            # the partnership joined to its notifier (issue 15: 3.2 to 0.3 ms on the national load).
+            models.Index(fields=["partnership", "-received_on", "id"], name="notification_received"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

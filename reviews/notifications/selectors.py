@@ -26,9 +26,18 @@ def notifications_for(ctx: TenantContext):
     queryset = (
         Notification.objects.for_partnership(ctx.partnership)
         .select_related("partnership", "notifying_member__organisation")
-        .prefetch_related(Prefetch("deadlines", queryset=open_clocks))
+        .prefetch_related(Prefetch("deadlines", queryset=open_clocks, to_attr="clocks"))
     )
     return NotificationPolicy.filter(ctx, queryset)
+
+
+def clocks_of(notification) -> list[Deadline]:
+    """A notification's clocks, due date first. Those notifications_for() read are a plain list on
+    each row (`clocks`): Django's own prefetch cache builds a filtered queryset for every row to
+    hold them, 0.2 ms a row, 5 of the cases list's 20 ms (issue 15). Any other notification's are
+    read now."""
+    clocks = getattr(notification, "clocks", None)
+    return list(notification.deadlines.all()) if clocks is None else clocks
 
 
 def case_has_overdue_clock(ctx: TenantContext, today):
@@ -90,7 +99,7 @@ def notification_detail_queryset(ctx: TenantContext):
 def current_clock(notification, today=None):
     """The clock that matters now on a list: the first open one, else the last one met."""
     today = today or timezone.localdate()
-    clocks = list(notification.deadlines.all())
+    clocks = clocks_of(notification)
     open_ones = [d for d in clocks if d.due_date and d.met_on is None]
     if open_ones:
         return min(open_ones, key=lambda d: d.due_date)
