@@ -130,20 +130,29 @@ class OutboxEmail(TenantOwned):
 
     url_kwarg = "outbox_email_id"
 
+    # TenantOwned's, without an index of its own: outbox_about (partnership, about_type, about_id)
+    # leads with it.
+    partnership = models.ForeignKey(
+        "partners.Partnership", on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+    )
+
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to send"
         SENT = "sent", "Sent"
         REFUSED = "refused", "Not delivered to everyone"
         NO_RECIPIENTS = "no_recipients", "Nobody to send it to"
 
-    key = models.CharField(max_length=200, unique=True)
+    # Unique by a constraint (outbox_email_key below), not unique=True, which on PostgreSQL adds a
+    # second index (varchar_pattern_ops, for LIKE) that nothing reads and every insert pays for:
+    # escalation writes thousands of these rows a second (issue 15's bench).
+    key = models.CharField(max_length=200)
     to = models.JSONField(default=list)
     subject = models.CharField(max_length=250)
     body = models.TextField()
     # The record the email is about (a case, an action ...), shown on that record's page.
     about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     about_id = models.CharField(max_length=64, blank=True)
-    message_id = models.CharField(max_length=200, unique=True, editable=False)
+    message_id = models.CharField(max_length=200, editable=False)  # unique: outbox_email_message_id
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0, help_text="The most attempts any one recipient's copy took")
@@ -152,6 +161,10 @@ class OutboxEmail(TenantOwned):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="outbox_email_key"),
+            models.UniqueConstraint(fields=["message_id"], name="outbox_email_message_id"),
+        ]
         indexes = [
             models.Index(fields=["partnership", "about_type", "about_id"], name="outbox_about"),
         ]
@@ -180,7 +193,8 @@ class OutboxDelivery(TenantOwned):
         SENT = "sent", "Sent"
         REFUSED = "refused", "Refused by the mail server"
 
-    email = models.ForeignKey(OutboxEmail, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: outbox_delivery_once (email, recipient) serves every lookup by email.
+    email = models.ForeignKey(OutboxEmail, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     recipient = models.CharField(max_length=254)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -379,7 +393,8 @@ class Escalation(TenantOwned):
         DUE = "due", "Due today"
         OVERDUE = "overdue", "Overdue"
 
-    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="escalations")
+    # No index of its own: escalation_step_once (deadline, step, repetition) serves every lookup by clock.
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="escalations", db_index=False)
     step = models.CharField(max_length=10, choices=Step.choices)
     repetition = models.PositiveSmallIntegerField(default=0)
     ladder_base = models.PositiveSmallIntegerField(
