@@ -358,13 +358,7 @@ def _record(delivery: OutboxDelivery, outcome: Outcome, *, summarise: bool = Tru
         OutboxDelivery.dangerously_unscoped.filter(pk=delivery.pk).update(**fields)
         _summarise(delivery.email_id, error=outcome.error, now=now)
     if outcome.error:
-        log.warning(
-            "Outbox email %s to %s not delivered (attempt %s): %s",
-            delivery.email_id,
-            delivery.recipient,
-            delivery.attempts,
-            outcome.error,
-        )
+        _log_undelivered(delivery, outcome.error)
 
 
 def _record_together(deliveries: list[OutboxDelivery], outcomes: dict[int, Outcome]) -> None:
@@ -386,13 +380,17 @@ def _record_together(deliveries: list[OutboxDelivery], outcomes: dict[int, Outco
             OutboxDelivery.dangerously_unscoped.filter(pk=delivery.pk).update(**fields)
         _summarise(deliveries[0].email_id, error=errors[-1][1].error if errors else "", now=now)
     for delivery, outcome in errors:
-        log.warning(
-            "Outbox email %s to %s not delivered (attempt %s): %s",
-            delivery.email_id,
-            delivery.recipient,
-            delivery.attempts,
-            outcome.error,
-        )
+        _log_undelivered(delivery, outcome.error)
+
+
+def _log_undelivered(delivery: OutboxDelivery, error: str) -> None:
+    log.warning(
+        "Outbox email %s to %s not delivered (attempt %s): %s",
+        delivery.email_id,
+        delivery.recipient,
+        delivery.attempts,
+        error,
+    )
 
 
 def _release(delivery: OutboxDelivery, error: str) -> None:
