@@ -36,13 +36,14 @@ class Pages:
     """A browser tab that checks every page it lands on: axe-core finds no WCAG 2.2 A/AA
     violation, and the page broke no Content-Security-Policy rule (no inline script ran)."""
 
-    def __init__(self, page, base_url: str):
+    def __init__(self, page, base_url: str, *, every_page: bool = True):
         self.page = page
         # axe-core is in every document of the tab's context from the start (an init script, as
         # a test tool: the product never serves it), so a check only runs it. Evaluating its 650 KB
-        # into each page instead cost about 65 ms a page, against about 25 ms this way.
+        # into each page instead cost about 65 ms a page, against about 25 ms this way. A tab
+        # that checks only some of the pages it opens (`every_page=False`) evaluates it into those.
         context = page.context
-        if not getattr(context, "_lscp_axe", False):
+        if every_page and not getattr(context, "_lscp_axe", False):
             context.add_init_script(path=str(AXE))
             context._lscp_axe = True
         self.base_url = base_url
