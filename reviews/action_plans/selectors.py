@@ -407,6 +407,7 @@ def _building(partnership: int) -> TenantContext:
 
 
 def _windows(today: dt.date, due_soon_by: dt.date, recent_since: dt.date) -> ragging.Windows:
+    """The RAG windows the queries read (task_soon_by, the home page's, is not among them)."""
     return ragging.Windows(today=today, due_soon_by=due_soon_by, task_soon_by=due_soon_by, recent_since=recent_since)
 
 
