@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Max, Min, Q
+from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from audits.challenges.selectors import challenge_summary
@@ -24,6 +24,7 @@ from lscp import deadlines
 from lscp.deadlines.workdays import calendar_for
 from lscp.models import Deadline
 from lscp.tenancy import TenantContext
+from partners.models import Member
 from reviews.action_plans.models import Action, ActionStatus, PlanStatus
 
 LATEST_LATE = 10  # late clocks on the dashboard itself; all of them on their own pages
@@ -147,10 +148,18 @@ def name_late(ctx: TenantContext, clocks, *, today: dt.date | None = None, calen
     return named
 
 
-def _clocks(ctx: TenantContext, kinds: list[str] | None, period: tuple[dt.date, dt.date] | None = None):
-    clocks = Deadline.objects.for_partnership(ctx.partnership).filter(
-        kind__in=kinds or clock_kinds(), due_date__isnull=False, starts_on__isnull=False
-    )
+def _clocks(
+    ctx: TenantContext,
+    kinds: list[str] | None,
+    period: tuple[dt.date, dt.date] | None = None,
+    *,
+    every_kind: bool = False,
+):
+    """The clocks with a start and a due date, of these kinds (with every_kind, of any kind:
+    for counts grouped by kind, which read only the kinds they want)."""
+    clocks = Deadline.objects.for_partnership(ctx.partnership).filter(due_date__isnull=False, starts_on__isnull=False)
+    if not every_kind:
+        clocks = clocks.filter(kind__in=kinds or clock_kinds())
     if period:
         clocks = clocks.filter(due_date__gte=period[0], due_date__lte=period[1])
     return clocks
@@ -176,7 +185,10 @@ def timeliness(
     working_days_between's, bank holidays and overrides included."""
     kinds = kinds or clock_kinds()
     today = today or timezone.localdate()
-    clocks = _clocks(ctx, kinds, period)
+    # Every registered kind (the dashboard's case): counted with no filter on the kind, which
+    # cost a comparison with each kind per clock (1 of 8 ms on the national bench); the rows are
+    # grouped by kind anyway, and a kind not asked for is not read from them.
+    clocks = _clocks(ctx, kinds, period, every_kind=set(kinds) >= set(clock_kinds()))
     met = Q(met_on__isnull=False)
     span = clocks.filter(met).aggregate(
         first_start=Min("starts_on"), last_start=Max("starts_on"), first_met=Min("met_on"), last_met=Max("met_on")
@@ -236,30 +248,35 @@ def actions_by_organisation(ctx: TenantContext, *, today: dt.date | None = None)
 
     The overdue clocks are read once, as a set the database hashes (`id IN (...)`), not probed
     action by action (an EXISTS per row: 20,000 index probes on the national bench, 150 ms, and a
-    plan costly enough to be compiled by the JIT); no ordering, so no join to the recommendations."""
+    plan costly enough to be compiled by the JIT); no ordering, so no join to the recommendations.
+    The actions are grouped by their owner member's id and each group (a handful) looks up its
+    organisation's name, rather than each action being joined to its member and organisation and
+    grouped by the name (11 -> 9 ms over 20,000 actions on the national bench); the plans are
+    narrowed to the partnership's, so read by index."""
     today = today or timezone.localdate()
     overdue = deadlines.overdue_clocks(ctx.partnership, today, Action, kind="action_due").values("subject_id")
+    organisation = Member.objects.for_partnership(ctx.partnership).filter(pk=OuterRef("owner_member_id"))
     rows = (
         Action.objects.for_partnership(ctx.partnership)
-        .filter(plan__status=PlanStatus.LIVE)
-        .values("owner_member__organisation__name")
+        .filter(plan__status=PlanStatus.LIVE, plan__partnership=ctx.partnership)
+        .values("owner_member_id")
         .annotate(
             open=Count("pk", filter=~Q(status=ActionStatus.COMPLETE)),
             overdue=Count("pk", filter=Q(pk__in=overdue) & ~Q(status=ActionStatus.COMPLETE)),
             complete=Count("pk", filter=Q(status=ActionStatus.COMPLETE)),
         )
+        # Annotated after the counts, so not grouped by: looked up once per group, not per action.
+        .annotate(organisation=Subquery(organisation.order_by().values("organisation__name")[:1]))
         .order_by()
     )
-    result = [
-        ActionsByOrganisation(
-            row["owner_member__organisation__name"] or f"{ctx.partnership.name} business unit",
-            row["open"],
-            row["overdue"],
-            row["complete"],
-        )
-        for row in rows
-    ]
-    return sorted(result, key=lambda r: (-r.overdue, -r.open, r.organisation.lower()))
+    by_name: dict[str, ActionsByOrganisation] = {}
+    for row in rows:
+        name = row["organisation"] or f"{ctx.partnership.name} business unit"
+        counts = by_name.setdefault(name, ActionsByOrganisation(name, 0, 0, 0))
+        counts.open += row["open"]
+        counts.overdue += row["overdue"]
+        counts.complete += row["complete"]
+    return sorted(by_name.values(), key=lambda r: (-r.overdue, -r.open, r.organisation.lower()))
 
 
 def _funding(ctx: TenantContext):

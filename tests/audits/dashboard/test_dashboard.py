@@ -214,3 +214,20 @@ def test_open_and_overdue_actions_by_organisation(db, as_user):
     assert "Action plans: open and overdue actions by organisation" in page and "Actions by owner organisation" in page
     body = api(world.person("scrutineer")).get(f"/api/v1/{world.slug}/dashboard/").json()
     assert {"organisation": agency, "open": 3, "overdue": 0, "complete": 0} in body["actions_by_organisation"]
+
+
+def test_actions_are_counted_by_owner_member_and_each_group_named_once(db):
+    """Issue 15: the actions are grouped by their owner member's id, and each group looks up its
+    organisation's name; they used to be joined one by one to their member and organisation and
+    grouped by the name (11 -> 9 ms over 20,000 actions on the national bench). Same figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = make_world("essex", area="Essex", with_objects=False)
+    make_plan(world, title="Child Q", actions=2)
+    with CaptureQueriesContext(connection) as captured:
+        rows = dashboard_selectors.actions_by_organisation(world.ctx())
+    assert [(r.organisation, r.open) for r in rows] == [(str(world.members["agency"].organisation), 2)]
+    [sql] = [q["sql"] for q in captured.captured_queries if 'FROM "reviews_action"' in q["sql"]]
+    assert 'JOIN "partners_member" ON ("reviews_action"."owner_member_id"' not in sql
+    assert sql.endswith("GROUP BY 1") and '"reviews_action"."owner_member_id" AS "owner_member_id"' in sql
