@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lscp import activity
-from lscp.api import PartnershipChoice, TenantSerializer
+from lscp.api import LeanOutput, PartnershipChoice, TenantSerializer
 from lscp.tenancy import get_scoped_or_404
 from partners.models import Member
 from partners.selectors import current_members
@@ -24,7 +24,7 @@ from reviews.rapid_review.permissions import InformationRequestPolicy, RapidRevi
 from reviews.themes import PracticeTheme
 
 
-class ClockOut(serializers.Serializer):
+class ClockOut(LeanOutput):
     """A clock of the deadline engine as the API shows it (the notifications', a request's, an LCSPR's)."""
 
     due_date = serializers.DateField(allow_null=True)
