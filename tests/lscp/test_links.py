@@ -68,3 +68,17 @@ def test_the_home_page_reverses_no_route_per_clock(world_a, monkeypatch):
     with time_machine.travel(later, tick=False):
         assert client.get(home).content.decode().count(f"/{world_a.slug}/notifications/") > shown
         assert routes_reversed(monkeypatch, lambda: client.get(home)) == few
+
+
+def test_the_cases_list_reverses_no_route_per_row(world_a, monkeypatch):
+    """Before: one {% url %} for each case's link."""
+    client = signed_in(world_a.people["business"])
+    cases = reverse("notification-list", args=[world_a.slug])
+    first = started(world_a)
+    client.get(cases)
+    few = routes_reversed(monkeypatch, lambda: client.get(cases))
+    for _ in range(4):
+        started(world_a)
+    html = client.get(cases).content.decode()
+    assert f'href="{reverse("notification-detail", args=[world_a.slug, first.pk])}"' in html
+    assert routes_reversed(monkeypatch, lambda: client.get(cases)) == few
