@@ -36,7 +36,7 @@ def partnership_url(name: str, slug: str) -> str:
     return _page(*_where(), name, slug)
 
 
-def record_url(name: str, slug: str, pk: int) -> str:
+def record_page_url(name: str, slug: str, pk: int) -> str:
     """reverse(name, args=[slug, pk]): the page of a record of the partnership `slug`, named by its
     whole-number id."""
     head, tail = _around_id(*_where(), name, slug)

@@ -6,11 +6,11 @@ the business unit); on the due date the business unit manager hears too, and onc
 statutory partners' delegated safeguarding partners (DSPs)."""
 
 from lscp.deadlines import ClockKind, StartOption, register
-from lscp.web.links import record_url
+from lscp.web.links import record_page_url
 
 
 def _url(action) -> str:
-    return record_url("action-detail", action.partnership.slug, action.pk)
+    return record_page_url("action-detail", action.partnership.slug, action.pk)
 
 
 def _owners(action, directory) -> list[str]:

@@ -2,11 +2,11 @@
 publication), registered with the deadline engine."""
 
 from lscp.deadlines import ClockKind, StartOption, register
-from lscp.web.links import record_url
+from lscp.web.links import record_page_url
 
 
 def _lcspr_url(lcspr) -> str:
-    return record_url("lcspr-detail", lcspr.partnership.slug, lcspr.notification_id)
+    return record_page_url("lcspr-detail", lcspr.partnership.slug, lcspr.notification_id)
 
 
 def _publishing(lcspr) -> bool:

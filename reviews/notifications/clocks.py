@@ -3,12 +3,12 @@ the deadline engine. Each partnership may change their length, unit and (for the
 which event starts them; these are the statutory defaults."""
 
 from lscp.deadlines import ClockKind, StartOption, register
-from lscp.web.links import record_url
+from lscp.web.links import record_page_url
 from reviews.notifications import criteria
 
 
 def _url(notification) -> str:
-    return record_url("notification-detail", notification.partnership.slug, notification.pk)
+    return record_page_url("notification-detail", notification.partnership.slug, notification.pk)
 
 
 def _business_unit(notification, directory) -> list[str]:

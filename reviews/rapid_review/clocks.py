@@ -4,7 +4,7 @@ deadline engine."""
 from django.utils.text import Truncator
 
 from lscp.deadlines import ClockKind, StartOption, register
-from lscp.web.links import record_url
+from lscp.web.links import record_page_url
 
 
 def _why_closed(request) -> str:
@@ -13,7 +13,7 @@ def _why_closed(request) -> str:
 
 
 def _request_url(request) -> str:
-    return record_url("information-request-detail", request.partnership.slug, request.pk)
+    return record_page_url("information-request-detail", request.partnership.slug, request.pk)
 
 
 INFORMATION_REQUEST = register(

@@ -9,7 +9,7 @@ from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.urls import resolvers as url_resolvers
 from django.utils import timezone
 
-from lscp.web.links import partnership_url, record_url
+from lscp.web.links import partnership_url, record_page_url
 from tests.support.clients import signed_in
 from tests.support.makers_reviews import started
 
@@ -32,7 +32,7 @@ def test_the_links_are_the_addresses_reverse_writes(prefix):
         for slug in ["thurrock", "southend-on-sea", "a987654321987b"]:
             for name in RECORDS:
                 for pk in [1, 42, 987654321987]:
-                    assert record_url(name, slug, pk) == reverse(name, args=[slug, pk])
+                    assert record_page_url(name, slug, pk) == reverse(name, args=[slug, pk])
             for name in ["partnership-home", "notification-list", "activity-list"]:
                 assert partnership_url(name, slug) == reverse(name, args=[slug])
     finally:
