@@ -5,6 +5,7 @@ get_attribute calls)."""
 import json
 
 import pytest
+from django.utils import timezone
 from rest_framework import fields, serializers
 
 from lscp.api import LeanOutput
@@ -91,3 +92,25 @@ def test_the_notifications_list_looks_up_no_plain_field_through_drf(world_a, mon
     # Only each case's children (a related manager, which DRF reads itself) and each child's
     # known_to are left to DRF: no field of a case or of its clocks.
     assert set(calls) == {"children"}, sorted(set(calls))
+
+
+def test_the_notifications_list_reads_today_once_for_all_its_clocks(world_a, monkeypatch):
+    """Before: each clock of each case asked for today's date again (four a case)."""
+    client = api_as(world_a.people["business"])
+    url = f"/api/v1/{world_a.slug}/notifications/"
+    started(world_a)
+    asked = []
+    original = timezone.localdate
+
+    def counting(*args, **kwargs):
+        asked.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(timezone, "localdate", counting)
+    client.get(url)
+    few = len(asked)
+    for _ in range(4):
+        started(world_a)
+    asked.clear()
+    clocks = sum(len(case["deadlines"]) for case in client.get(url).json()["results"])
+    assert clocks >= 10 and len(asked) == few
