@@ -4,9 +4,8 @@ version of the document meets it. Reminders go to the business unit, who keep th
 the due date the business unit manager hears too, and once overdue the safeguarding partners,
 like any other clock. A version never published has no review to chase."""
 
-from django.urls import reverse
-
 from lscp.deadlines import ClockKind, StartOption, register
+from lscp.web.links import record_page_url
 
 
 def _published(version) -> bool:
@@ -26,7 +25,9 @@ DOCUMENT_REVIEW = register(
         met_label="a new version of the document is published",
         task="review the published document and publish its next version",
         subject_label=lambda version: str(version),
-        url=lambda version: reverse("governance-document-detail", args=[version.partnership.slug, version.document_id]),
+        url=lambda version: record_page_url(
+            "governance-document-detail", version.partnership.slug, version.document_id
+        ),
         actors=lambda version, directory: directory.business_unit(),
         applies=_published,
         not_applicable_reason="Not needed: the version is not published",

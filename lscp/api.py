@@ -4,8 +4,10 @@ permission, token sign-in, errors as JSON, and /api/v1/me/."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page
@@ -13,7 +15,9 @@ from django.http import Http404
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, mixins, serializers, status, viewsets
+from rest_framework.fields import SkipField
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission, IsAuthenticated
+from rest_framework.relations import PKOnlyObject
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -244,6 +248,57 @@ class TenantSerializer(serializers.Serializer):
         ctx = self.context.get("ctx")
         if ctx is not None:
             tenancy.scope_choices(self.fields, ctx.partnership)
+
+
+class _Generic(Exception):
+    """A field's value that the lean path leaves to DRF's own get_attribute (see LeanOutput)."""
+
+
+class LeanOutput(serializers.Serializer):
+    """An output serializer for long lists: the same JSON as DRF's to_representation, field by
+    field in the same order, without DRF's per-field, per-row machinery for plain attributes.
+
+    DRF looks each value up through `field.get_attribute` and `fields.get_attribute`, asking of
+    every object on the way whether it is a Mapping and whether it is a simple callable, and walks
+    the fields through a generator: some 4,000 calls for the API notifications' 50 rows (issue 15).
+    Here each field's source path is taken once per serializer (the fields DRF would read, in its
+    order) and followed as DRF follows it (a key of a Mapping, else an attribute). Anything else (a
+    callable on the way, a missing key or attribute, a field with its own get_attribute such as a
+    related field) goes to DRF's own path for that value, so the output is DRF's own."""
+
+    @cached_property
+    def _lean_fields(self) -> list[tuple[str, Any, tuple[str, ...] | None]]:
+        plain = serializers.Field.get_attribute
+        return [
+            (field.field_name, field, tuple(field.source_attrs) if type(field).get_attribute is plain else None)
+            for field in self._readable_fields
+        ]
+
+    def to_representation(self, instance):
+        ret = {}
+        for name, field, attrs in self._lean_fields:
+            try:
+                if attrs is None:
+                    raise _Generic
+                value = instance
+                try:
+                    for attr in attrs:
+                        value = value[attr] if isinstance(value, Mapping) else getattr(value, attr)
+                        if callable(value):
+                            raise _Generic
+                except ObjectDoesNotExist:
+                    value = None  # as DRF's get_attribute answers
+                except (AttributeError, KeyError):
+                    raise _Generic from None
+            except _Generic:
+                try:
+                    value = field.get_attribute(instance)
+                except SkipField:
+                    continue
+                if isinstance(value, PKOnlyObject) and value.pk is None:
+                    value = None
+            ret[name] = None if value is None else field.to_representation(value)
+        return ret
 
 
 class PartnershipChoice(serializers.PrimaryKeyRelatedField):

@@ -158,7 +158,14 @@ def context_for(user, slug: str) -> TenantContext:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404("No such partnership")
     database.set_partnership_by_slug(slug)
-    membership = Membership.objects.active_in(user, slug).select_related("partnership", "member__organisation").first()
+    # One membership a partnership at most: read by its id, not joined to the person for the
+    # list's order by name.
+    membership = (
+        Membership.objects.active_in(user, slug)
+        .select_related("partnership", "member__organisation")
+        .order_by("pk")
+        .first()
+    )
     if membership is None:
         database.clear_partnership()
         raise Http404("No such partnership")

@@ -1,9 +1,8 @@
 """The self-assessment return's clock: due on the cycle's return date, reminding the
 organisation's agency leads and escalating to the business unit, then the partners."""
 
-from django.urls import reverse
-
 from lscp.deadlines import ClockKind, StartOption, register
+from lscp.web.links import record_page_url
 
 SELF_ASSESSMENT = register(
     ClockKind(
@@ -20,7 +19,7 @@ SELF_ASSESSMENT = register(
         met_label="the organisation submits its return",
         task="submit your organisation's self-assessment",
         subject_label=lambda r: f"{r.cycle} ({r.member})",
-        url=lambda r: reverse("self-assessment-detail", args=[r.partnership.slug, r.pk]),
+        url=lambda r: record_page_url("self-assessment-detail", r.partnership.slug, r.pk),
         actors=lambda r, directory: directory.agency_leads(r.member_id),
         editable=False,
         related=("cycle", "member__organisation"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.module_loading import import_string
+
+from lscp.web.links import partnership_url
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def navigation_for(request, tenant) -> list[dict]:
         for item in section.items:
             if not import_string(item.policy).can(tenant, item.permission):
                 continue
-            url = reverse(item.url_name, args=[tenant.partnership.slug])
+            url = partnership_url(item.url_name, tenant.partnership.slug)
             home = item.url_name == "partnership-home"
             matches = path == url if home else path.startswith(url)
             items.append({"label": item.label, "url": url, "matches": matches, "active": False, "page": path == url})

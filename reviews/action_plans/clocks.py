@@ -5,13 +5,12 @@ opens it again. Reminders go to the owner person (else the owner organisation's 
 the business unit); on the due date the business unit manager hears too, and once overdue the
 statutory partners' delegated safeguarding partners (DSPs)."""
 
-from django.urls import reverse
-
 from lscp.deadlines import ClockKind, StartOption, register
+from lscp.web.links import record_page_url
 
 
 def _url(action) -> str:
-    return reverse("action-detail", args=[action.partnership.slug, action.pk])
+    return record_page_url("action-detail", action.partnership.slug, action.pk)
 
 
 def _owners(action, directory) -> list[str]:

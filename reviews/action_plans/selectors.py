@@ -501,16 +501,7 @@ def actions_for(
 ):
     """The actions this person may see, annotated for lists (filtered by
     reviews.action_plans.filters.ActionFilter)."""
-    # The plans and recommendations joined for the rows and their order, narrowed to this
-    # partnership too (always so): the planner then reads them by index instead of scanning every
-    # partnership's (issue 15).
-    queryset = annotated(
-        ctx,
-        Action.objects.for_partnership(ctx.partnership).filter(
-            plan__partnership=ctx.partnership, recommendation__partnership=ctx.partnership
-        ),
-        today=today,
-    )
+    queryset = annotated(ctx, _actions(ctx), today=today)
     if status:
         queryset = queryset.filter(status=status)
     if open_only:
@@ -518,6 +509,15 @@ def actions_for(
     if overdue:
         queryset = queryset.filter(is_overdue=True)
     return ActionPolicy.filter(ctx, queryset)
+
+
+def _actions(ctx: TenantContext):
+    """The partnership's actions, with the plans and recommendations joined for the rows and their
+    order narrowed to this partnership too (always so): the planner then reads them by index
+    instead of scanning every partnership's (issue 15)."""
+    return Action.objects.for_partnership(ctx.partnership).filter(
+        plan__partnership=ctx.partnership, recommendation__partnership=ctx.partnership
+    )
 
 
 def open_actions(queryset):
@@ -589,17 +589,29 @@ def home_our_actions(ctx: TenantContext) -> dict | None:
     """An agency lead's organisation's open actions, and any other person's own (as owner person).
     One query; the calendar is read only when there is something to show."""
     if ctx.role == Role.AGENCY_LEAD:
-        queryset = actions_for(ctx, open_only=True)
+        queryset = ActionPolicy.filter(ctx, _actions(ctx))
         title = f"{possessive(ctx.organisation)} actions" if ctx.organisation else "Your organisation's actions"
     elif ctx.membership is not None and ctx.role != Role.SCRUTINEER:
-        queryset = actions_for(ctx, open_only=True).filter(owner=ctx.membership)
+        queryset = ActionPolicy.filter(ctx, _actions(ctx)).filter(owner=ctx.membership)
         title = "Actions you own"
     else:
         return None
-    actions = list(queryset.exclude(status=ActionStatus.AWAITING_ACCEPTANCE).order_by("due_date", "pk")[:50])
+    # Only what a task shows and its RAG needs (the clock's state, the latest progress's date), not
+    # every annotation of a list's rows: their subqueries were most of the time to plan it (issue 15).
+    today = timezone.localdate()
+    queryset = (
+        open_actions(queryset)
+        .exclude(status=ActionStatus.AWAITING_ACCEPTANCE)
+        .select_related("plan", "recommendation")
+        .annotate(
+            is_overdue=Exists(overdue_clock(ctx, today)),
+            latest_progress_on=Subquery(_latest_progress(ctx).values("on")[:1]),
+        )
+    )
+    actions = list(queryset.order_by("due_date", "pk")[:50])
     if not actions:
         return None
-    w = windows_for(ctx)
+    w = windows_for(ctx, today)
     return {"title": title, "tasks": [_task(ctx, row, w.today, w.task_soon_by) for row in rows_for(actions, w)]}
 
 
@@ -607,7 +619,13 @@ def home_awaiting_acceptance(ctx: TenantContext) -> dict | None:
     """The business unit's: completions to accept or return (one query)."""
     if not ActionPolicy.can(ctx, "manage"):
         return None
-    queryset = actions_for(ctx, status=ActionStatus.AWAITING_ACCEPTANCE, open_only=True)
+    # What a task shows, without the annotations of a list's rows (none of them is shown here).
+    queryset = ActionPolicy.filter(
+        ctx,
+        open_actions(_actions(ctx).filter(status=ActionStatus.AWAITING_ACCEPTANCE)).select_related(
+            "plan", "recommendation", "owner_member__organisation"
+        ),
+    )
     tasks = [
         {
             "label": f"Accept or return action {action.number}, {action.plan.title}: {_short(action.description)}",

@@ -1,13 +1,12 @@
 """An LCSPR's two clocks (completion, and the final report to the Panel and the DfE before
 publication), registered with the deadline engine."""
 
-from django.urls import reverse
-
 from lscp.deadlines import ClockKind, StartOption, register
+from lscp.web.links import record_page_url
 
 
 def _lcspr_url(lcspr) -> str:
-    return reverse("lcspr-detail", args=[lcspr.partnership.slug, lcspr.notification_id])
+    return record_page_url("lcspr-detail", lcspr.partnership.slug, lcspr.notification_id)
 
 
 def _publishing(lcspr) -> bool:

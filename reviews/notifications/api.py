@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lscp import deadlines, outbox
-from lscp.api import PartnershipChoice, TenantAPIMixin, TenantSerializer
+from lscp.api import LeanOutput, PartnershipChoice, TenantAPIMixin, TenantSerializer
 from lscp.models import Escalation
 from lscp.outbox.api import EmailOut
 from partners.models import Member
@@ -58,7 +58,7 @@ class EscalationOut(serializers.Serializer):
         return deadlines.label_for(escalation.deadline)
 
 
-class ChildOut(serializers.Serializer):
+class ChildOut(LeanOutput):
     reference = serializers.CharField()
     age_years = serializers.IntegerField()
     age_months = serializers.IntegerField(allow_null=True)
@@ -78,7 +78,7 @@ class ChildOut(serializers.Serializer):
         return [member.pk for member in child.known_to.all()]
 
 
-class CriteriaOut(serializers.Serializer):
+class CriteriaOut(LeanOutput):
     result = serializers.CharField()
     reason = serializers.CharField()
     evaluated = serializers.CharField()
@@ -86,7 +86,7 @@ class CriteriaOut(serializers.Serializer):
     rationale = serializers.CharField(allow_blank=True)
 
 
-class NotificationSummaryOut(serializers.Serializer):
+class NotificationSummaryOut(LeanOutput):
     """What a scrutineer sees: status and timeliness, no child details."""
 
     id = serializers.IntegerField()

@@ -2,14 +2,13 @@
 the deadline engine. Each partnership may change their length, unit and (for the rapid review)
 which event starts them; these are the statutory defaults."""
 
-from django.urls import reverse
-
 from lscp.deadlines import ClockKind, StartOption, register
+from lscp.web.links import record_page_url
 from reviews.notifications import criteria
 
 
 def _url(notification) -> str:
-    return reverse("notification-detail", args=[notification.partnership.slug, notification.pk])
+    return record_page_url("notification-detail", notification.partnership.slug, notification.pk)
 
 
 def _business_unit(notification, directory) -> list[str]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from lscp.web.filters import FlagFilter, TenantFilterSet
 from lscp.web.forms import GovukForm
+from lscp.web.lists import filter_compiled
 from reviews.notifications.models import Pathway, Status
 from reviews.notifications.selectors import case_has_overdue_clock
 
@@ -34,7 +35,10 @@ class NotificationFilter(TenantFilterSet):
         return self._form
 
     def only_overdue(self, queryset, name, value):
-        return queryset.filter(case_has_overdue_clock(self.ctx, timezone.localdate())) if value else queryset
+        if not value:
+            return queryset
+        # Written as SQL once for the list's count and its page (lscp.web.lists.filter_compiled).
+        return filter_compiled(queryset, case_has_overdue_clock(self.ctx, timezone.localdate()))
 
     def reference_contains(self, queryset, name, value):
         text = value.strip()

@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 from audits.quarters import FINANCIAL_YEARS, current_year_start
 from lscp import deadlines, outbox
 from lscp.activity.describe import words_for
+from lscp.web.links import record_page_url
 from lscp.web.lists import latest, paginate, sort
 from lscp.web.views import PartnershipMixin, PartnershipPage, RecordFormView, RecordMixin, ServiceFormMixin
 from partners.models import Member
@@ -71,7 +72,10 @@ class NotificationListView(PartnershipPage):
         )
         page = paginate(self.request, notifications)
         today = timezone.localdate()
-        rows = [(n, selectors.current_clock(n, today)) for n in page]
+        slug = self.ctx.partnership.slug
+        rows = [
+            (n, selectors.current_clock(n, today), record_page_url("notification-detail", slug, n.pk)) for n in page
+        ]
         context.update(
             page=page,
             rows=rows,

@@ -4,6 +4,8 @@ The same services and rules as the pages: 400 per field, 403 not allowed, 404 hi
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -12,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from lscp import activity
-from lscp.api import PartnershipChoice, TenantSerializer
+from lscp.api import LeanOutput, PartnershipChoice, TenantSerializer
 from lscp.tenancy import get_scoped_or_404
 from partners.models import Member
 from partners.selectors import current_members
@@ -24,7 +26,7 @@ from reviews.rapid_review.permissions import InformationRequestPolicy, RapidRevi
 from reviews.themes import PracticeTheme
 
 
-class ClockOut(serializers.Serializer):
+class ClockOut(LeanOutput):
     """A clock of the deadline engine as the API shows it (the notifications', a request's, an LCSPR's)."""
 
     due_date = serializers.DateField(allow_null=True)
@@ -32,8 +34,13 @@ class ClockOut(serializers.Serializer):
     status = serializers.SerializerMethodField()
     explanation = serializers.CharField()
 
+    @cached_property
+    def _today(self):
+        # One day for every clock of the answer: a list's one serializer writes them all.
+        return timezone.localdate()
+
     def get_status(self, deadline) -> str:
-        return deadline.status_on(timezone.localdate())
+        return deadline.status_on(self._today)
 
 
 class NamedClockOut(ClockOut):

@@ -1,10 +1,10 @@
 """A rapid review's clock: each request for information's reply-by date, registered with the
 deadline engine."""
 
-from django.urls import reverse
 from django.utils.text import Truncator
 
 from lscp.deadlines import ClockKind, StartOption, register
+from lscp.web.links import record_page_url
 
 
 def _why_closed(request) -> str:
@@ -13,7 +13,7 @@ def _why_closed(request) -> str:
 
 
 def _request_url(request) -> str:
-    return reverse("information-request-detail", args=[request.partnership.slug, request.pk])
+    return record_page_url("information-request-detail", request.partnership.slug, request.pk)
 
 
 INFORMATION_REQUEST = register(
