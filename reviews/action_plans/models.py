@@ -184,8 +184,16 @@ class Recommendation(TenantOwned):
 class Action(Versioned, TenantOwned):
     url_kwarg = "action_id"
 
+    # TenantOwned's, without an index of its own: action_status, action_owner_status and
+    # action_due_date lead with it. With its own index there, the planner read the API's actions
+    # "status + overdue" through it, all 20,000 of the busy partnership's, filtering the status
+    # afterwards (issue 15: count 4.0 -> 2.4 ms, page 5.3 -> 3.3 ms without it).
+    partnership = models.ForeignKey(
+        "partners.Partnership", on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+    )
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="actions")
+    # No index of its own: action_position_once (recommendation, position) leads with it.
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="actions", db_index=False)
     position = models.PositiveSmallIntegerField(help_text="Its number within the recommendation")
     description = models.TextField("what")
     # None: the partnership's own business unit owns it (the plan is "owned by the partnership").
