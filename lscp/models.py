@@ -290,7 +290,12 @@ class Deadline(TenantOwned):
 
     url_kwarg = "deadline_id"
 
-    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # TenantOwned's, without an index of its own: deadline_partnership_kind and deadline_open lead
+    # with it. Nor has the subject's type one: deadline_once_per_subject leads with the subject.
+    partnership = models.ForeignKey(
+        "partners.Partnership", on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
+    )
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
     subject_id = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=40)
     starts_on = models.DateField(null=True, blank=True)
@@ -322,7 +327,6 @@ class Deadline(TenantOwned):
                 name="deadline_escalation_due",
             ),
             models.Index(fields=["partnership", "kind", "due_date"], name="deadline_partnership_kind"),
-            models.Index(fields=["subject_type", "subject_id"], name="deadline_subject"),
             models.Index(
                 fields=["partnership", "escalation_failed_at"],
                 condition=models.Q(escalation_failed_at__isnull=False),
