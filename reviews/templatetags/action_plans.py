@@ -1,7 +1,8 @@
 """A plan's rows of actions, each drawn in one call (`{% action_row row %}`): a plan's page draws
 a hundred or more, and as a template of fifteen variables, filters and an include each they cost
 about as much as everything else the page draws (issue 15). The markup is the row's, written once
-here; every value is escaped as the template escaped it."""
+here; every value is escaped as the template escaped it. The list of plans draws its rows the same
+way (`{% plan_row plan summary slug %}`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from lscp.templatetags.lscp import govuk_date
+from lscp.web.links import record_page_url
 
 register = template.Library()
 
@@ -59,4 +61,38 @@ def action_row(row) -> SafeString:
         )
         if action.latest_progress_on
         else _NONE_YET,
+    )
+
+
+_PLAN_ROW = (
+    '\n    <tr class="govuk-table__row">'
+    '\n      <td class="govuk-table__cell"><a class="govuk-link" href="{url}">{title}</a></td>'
+    '\n      <td class="govuk-table__cell">{source}{reference}</td>'
+    '\n      <td class="govuk-table__cell lscp-nowrap">{created}</td>'
+    '\n      <td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--{colour}">{status}</strong></td>'
+    '\n      <td class="govuk-table__cell">{sentence}{overdue}</td>'
+    "\n    </tr>\n  "
+)
+_PLAN_COLOURS = {"live": "green", "ratifying": "yellow", "closed": "blue"}
+
+
+@register.simple_tag
+def plan_row(plan, summary, slug: str) -> SafeString:
+    """A plan's row in the list of plans, with its summary (selectors.Summary)."""
+    overdue = summary.overdue
+    return format_html(
+        _PLAN_ROW,
+        url=record_page_url("action-plan-detail", slug, plan.pk),
+        title=plan.title,
+        source=plan.get_source_kind_display(),
+        reference=format_html('<br><span class="govuk-body-s">{}</span>', plan.source_reference)
+        if plan.source_reference
+        else "",
+        created=govuk_date(plan.created_on),
+        colour=_PLAN_COLOURS.get(plan.status, "grey"),
+        status=plan.get_status_display(),
+        sentence=summary.sentence,
+        overdue=format_html('<br><strong class="govuk-tag govuk-tag--red">{} overdue</strong>', overdue)
+        if overdue
+        else "",
     )
