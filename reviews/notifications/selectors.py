@@ -106,9 +106,12 @@ def notification_submitted_as(ctx: TenantContext, submission_key: str) -> Notifi
 
 
 def notification_detail_queryset(ctx: TenantContext):
+    """One case with what its pages show. Not its submitter, which no page shows: with that join,
+    seven tables, PostgreSQL took 1.06 ms to plan the query (for 0.11 ms to run it), 0.52 ms
+    without (issue 15)."""
     return (
         Notification.objects.for_partnership(ctx.partnership)
-        .select_related("notifying_member__organisation", "submitted_by", "criteria_decided_by", "case_officer__person")
+        .select_related("notifying_member__organisation", "criteria_decided_by", "case_officer__person")
         .prefetch_related(
             Prefetch(
                 "children",
