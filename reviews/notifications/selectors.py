@@ -11,6 +11,7 @@ from lscp import deadlines
 from lscp.activity.describe import describe
 from lscp.models import ActivityEvent, Deadline, OutboxEmail
 from lscp.tenancy import TenantContext
+from partners.models import Member
 from reviews.action_plans.models import Action
 from reviews.lcspr.models import Lcspr
 from reviews.notifications.models import Child, Notification
@@ -115,7 +116,13 @@ def notification_detail_queryset(ctx: TenantContext):
         .prefetch_related(
             Prefetch(
                 "children",
-                queryset=Child.objects.for_partnership(ctx.partnership).prefetch_related("known_to__organisation"),
+                # Each agency with its organisation, in one query (the agencies' order joins it already).
+                queryset=Child.objects.for_partnership(ctx.partnership).prefetch_related(
+                    Prefetch(
+                        "known_to",
+                        queryset=Member.objects.for_partnership(ctx.partnership).select_related("organisation"),
+                    )
+                ),
             )
         )
     )

@@ -10,7 +10,7 @@ from lscp.tenancy import get_scoped_or_404
 from reviews.notifications import selectors
 from reviews.notifications.models import Notification
 from tests.support import queries
-from tests.support.makers_reviews import submit
+from tests.support.makers_reviews import child, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,14 @@ def test_the_case_pages_read_everything_they_show_in_the_same_queries(world_a, a
     after = queries.get(client, url.format(decided.pk))
     queries.assert_constant(before, after, ceiling=len(before), what="case page")
     assert selectors.notification_detail_queryset(world_a.ctx()).get(pk=decided.pk).criteria_decided_by_id
+
+
+def test_the_case_page_reads_the_childrens_agencies_with_their_organisations(world_a, as_user):
+    """Before: the agencies a child was known to, then their organisations, in a query each."""
+    agencies = [world_a.members["agency"], world_a.members["council"]]
+    notification = submit(world_a, children=[child(known_to=agencies), child("Child R")])
+    page = queries.get(as_user(world_a.people["business"]), f"/{world_a.slug}/notifications/{notification.pk}/")
+    assert not [sql for sql in page.sql if sql.startswith('SELECT "partners_organisation"')], str(page)
+    html = as_user(world_a.people["business"]).get(f"/{world_a.slug}/notifications/{notification.pk}/").content.decode()
+    names = sorted(str(member.organisation) for member in agencies)
+    assert f"{names[0]}, {names[1]}</dd>" in html
