@@ -104,15 +104,18 @@ def url_kwarg_models() -> dict[str, type[TenantOwned]]:
 
 
 def get_scoped_or_404(model_or_queryset, *, partnership: Partnership, **lookup):
-    """One object of this partnership, or 404 (the same 404 whether it is missing or not ours)."""
+    """One object of this partnership, or 404 (the same 404 whether it is missing or not ours).
+    Found in that partnership, its `partnership` is the one given (no query to read it again)."""
     if isinstance(model_or_queryset, models.QuerySet):
         queryset = model_or_queryset.filter(partnership=partnership)
     else:
         queryset = model_or_queryset.objects.for_partnership(partnership)
     try:
-        return queryset.get(**lookup)
+        found = queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such record") from None
+    found.partnership = partnership
+    return found
 
 
 def scope_choices(fields, partnership: Partnership) -> None:

@@ -25,6 +25,7 @@ from reviews import corrections
 from reviews.corrections_api import CorrectionIn
 from reviews.lcspr.api import LcsprActions
 from reviews.notifications import models, selectors, services
+from reviews.notifications.criteria import evaluate
 from reviews.notifications.filters import NotificationFilter
 from reviews.notifications.permissions import NotificationPolicy
 from reviews.notifications.steps import STEPS
@@ -75,7 +76,7 @@ class ChildOut(LeanOutput):
     resident_authority = serializers.CharField(allow_blank=True)
 
     def get_known_to(self, child) -> list[int]:
-        return [member.pk for member in child.known_to.all()]
+        return [member.pk for member in selectors.known_to_of(child)]
 
 
 class CriteriaOut(LeanOutput):
@@ -141,7 +142,9 @@ class NotificationOut(NotificationSummaryOut):
     abuse_or_neglect = serializers.CharField()
     summary = serializers.CharField()
     other_children = serializers.CharField(allow_blank=True)
-    children = ChildOut(many=True)
+    # The children as selectors.with_children() reads them (the viewset's queryset, the only
+    # source of what this serializer writes): a list, not a related manager.
+    children = ChildOut(many=True, source="child_rows")
     criteria = serializers.SerializerMethodField()
     panel_reference = serializers.CharField(allow_blank=True)
     sos_notified_on = serializers.DateField(allow_null=True)
@@ -154,10 +157,12 @@ class NotificationOut(NotificationSummaryOut):
         return CriteriaOut(context=self.context)
 
     def get_criteria(self, notification) -> dict:
-        evaluation = notification.evaluation
+        # Evaluated once, from the children already read (Notification.criteria_result evaluates
+        # again, and evaluation reads the children through the related manager).
+        evaluation = evaluate(notification, children=selectors.children_of(notification))
         return self._criteria_out.to_representation(
             {
-                "result": notification.criteria_result,
+                "result": notification.criteria_decision or evaluation.result,
                 "reason": evaluation.reason
                 if not notification.criteria_decision or notification.criteria_decision == evaluation.result
                 else notification.criteria_rationale,
@@ -370,9 +375,7 @@ class NotificationViewSet(
         return self.input_serializer_class() or self.output_serializer_class()
 
     def tenant_queryset(self):
-        return (
-            selectors.notifications_for(self.ctx).prefetch_related("children__known_to").order_by("-received_on", "-pk")
-        )
+        return selectors.with_children(self.ctx, selectors.notifications_for(self.ctx)).order_by("-received_on", "-pk")
 
     def filter_queryset(self, queryset):
         # The list's filters (a bad value is a 400); one notification is found whatever they say.

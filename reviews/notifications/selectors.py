@@ -11,6 +11,7 @@ from lscp import deadlines
 from lscp.activity.describe import describe
 from lscp.models import ActivityEvent, Deadline, OutboxEmail
 from lscp.tenancy import TenantContext
+from partners.models import Member
 from reviews.action_plans.models import Action
 from reviews.lcspr.models import Lcspr
 from reviews.notifications.models import Child, Notification
@@ -38,6 +39,28 @@ def clocks_of(notification) -> list[Deadline]:
     read now."""
     clocks = getattr(notification, "clocks", None)
     return list(notification.deadlines.all()) if clocks is None else clocks
+
+
+def with_children(ctx: TenantContext, queryset):
+    """The notifications with their children, and each child's agencies, as plain lists
+    (`children_of`, `known_to_of`): Django's own prefetch cache builds a filtered queryset for every
+    notification and every child to hold them, some 150 for the API's page of 50 (issue 15)."""
+    children = Child.objects.for_partnership(ctx.partnership).prefetch_related(
+        Prefetch("known_to", to_attr="known_to_members")
+    )
+    return queryset.prefetch_related(Prefetch("children", queryset=children, to_attr="child_rows"))
+
+
+def children_of(notification) -> list[Child]:
+    """A notification's children in order: those with_children() read, else read now."""
+    rows = getattr(notification, "child_rows", None)
+    return list(notification.children.all()) if rows is None else rows
+
+
+def known_to_of(child) -> list:
+    """The agencies that knew a child: those with_children() read, else read now."""
+    members = getattr(child, "known_to_members", None)
+    return list(child.known_to.all()) if members is None else members
 
 
 def case_has_overdue_clock(ctx: TenantContext, today):
@@ -84,13 +107,22 @@ def notification_submitted_as(ctx: TenantContext, submission_key: str) -> Notifi
 
 
 def notification_detail_queryset(ctx: TenantContext):
+    """One case with what its pages show. Not its submitter, which no page shows: with that join,
+    seven tables, PostgreSQL took 1.06 ms to plan the query (for 0.11 ms to run it), 0.52 ms
+    without (issue 15)."""
     return (
         Notification.objects.for_partnership(ctx.partnership)
-        .select_related("notifying_member__organisation", "submitted_by", "criteria_decided_by", "case_officer__person")
+        .select_related("notifying_member__organisation", "criteria_decided_by", "case_officer__person")
         .prefetch_related(
             Prefetch(
                 "children",
-                queryset=Child.objects.for_partnership(ctx.partnership).prefetch_related("known_to__organisation"),
+                # Each agency with its organisation, in one query (the agencies' order joins it already).
+                queryset=Child.objects.for_partnership(ctx.partnership).prefetch_related(
+                    Prefetch(
+                        "known_to",
+                        queryset=Member.objects.for_partnership(ctx.partnership).select_related("organisation"),
+                    )
+                ),
             )
         )
     )

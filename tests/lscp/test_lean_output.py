@@ -5,12 +5,15 @@ get_attribute calls)."""
 import json
 
 import pytest
+from django.db.models.query import QuerySet
 from django.utils import timezone
 from rest_framework import fields, serializers
 
 from lscp.api import LeanOutput
+from reviews.notifications import api as notifications_api
+from reviews.notifications import criteria
 from tests.support.clients import api_as
-from tests.support.makers_reviews import started
+from tests.support.makers_reviews import started, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +92,9 @@ def test_the_notifications_list_looks_up_no_plain_field_through_drf(world_a, mon
     monkeypatch.setattr(fields.Field, "get_attribute", counting)
     response = api_as(world_a.people["business"]).get(f"/api/v1/{world_a.slug}/notifications/")
     assert response.status_code == 200 and len(response.json()["results"]) == 4
-    # Only each case's children (a related manager, which DRF reads itself) and each child's
-    # known_to are left to DRF: no field of a case or of its clocks.
-    assert set(calls) == {"children"}, sorted(set(calls))
+    # No field of a case, of its clocks or of its children (since they are plain lists, not a
+    # related manager, which DRF read itself): each child's known_to is a method field.
+    assert set(calls) == set(), sorted(set(calls))
 
 
 def test_the_notifications_list_reads_today_once_for_all_its_clocks(world_a, monkeypatch):
@@ -114,3 +117,49 @@ def test_the_notifications_list_reads_today_once_for_all_its_clocks(world_a, mon
     asked.clear()
     clocks = sum(len(case["deadlines"]) for case in client.get(url).json()["results"])
     assert clocks >= 10 and len(asked) == few
+
+
+def test_the_notifications_list_builds_no_queryset_a_row(world_a, monkeypatch):
+    """Before: Django's prefetch cache built a filtered queryset for every case's children and
+    every child's known_to (some 150 for a page of 50), so the count grew with the rows."""
+    client = api_as(world_a.people["business"])
+    url = f"/api/v1/{world_a.slug}/notifications/"
+    built = []
+    original = QuerySet._filter_or_exclude
+
+    def counting(self, *args, **kwargs):
+        built.append(self.model)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "_filter_or_exclude", counting)
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            started(world_a)
+        built.clear()
+        response = client.get(url)
+        counts.append(len(built))
+    assert len(response.json()["results"]) == 6 and all(
+        len(case["children"]) >= 1 for case in response.json()["results"]
+    )
+    assert counts[0] == counts[1], counts
+
+
+def test_the_notifications_list_evaluates_the_criteria_once_a_case(world_a, monkeypatch):
+    """Before: twice a case with no decision of the business unit's (criteria_result evaluates,
+    then the evaluation is read again)."""
+    for _ in range(3):
+        submit(world_a)
+    evaluated = []
+    original = criteria.evaluate
+
+    def counting(*args, **kwargs):
+        evaluated.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(criteria, "evaluate", counting)
+    monkeypatch.setattr(notifications_api, "evaluate", counting, raising=False)
+    response = api_as(world_a.people["business"]).get(f"/api/v1/{world_a.slug}/notifications/")
+    rows = response.json()["results"]
+    assert len(rows) == 3 and all(row["criteria"]["evaluated"] for row in rows)
+    assert len(evaluated) == 3
